@@ -19,3 +19,9 @@ export type {
   Write,
   WsgiEnviron,
 } from './contract.ts'
+
+/** The validator middleware, its error and its rule codes (docs/gateway.md, "Validator codes"). */
+export { validator } from './validator.ts'
+export { GatewayValidationError } from './gateway-validation-error.ts'
+export { validatorCodes } from './validator-codes.ts'
+export type { ValidatorCode, ValidatorRule } from './validator-codes.ts'

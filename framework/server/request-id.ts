@@ -1,0 +1,51 @@
+/**
+ * @module Request ids: an incoming `X-Request-Id` is kept when it is sane (a proxy or the caller
+ * already named the request, and logs across services should agree), otherwise one is made.
+ *
+ * Why "sane" is strict: the id is copied into logs and a response header, so it must not carry
+ * spaces, quotes, control bytes or unbounded length that would forge log fields or headers.
+ */
+import { randomUUID } from 'node:crypto'
+
+/** The header name, lower-case as node:http reports it. */
+export const REQUEST_ID_HEADER = 'x-request-id'
+
+/** The environ key the worker stores the id under (the bundled server's `serve.` prefix). */
+export const REQUEST_ID_ENVIRON_KEY = 'serve.request_id'
+
+const sane = /^[A-Za-z0-9._:@+=/-]{1,128}$/
+
+/**
+ * True when an incoming id may be kept: 1-128 characters among letters, digits and `._:@+=/-`.
+ *
+ * @example
+ * ```ts
+ * isSaneRequestId('3f2a-77') // true
+ * isSaneRequestId('a b\r\nX-Evil: 1') // false
+ * ```
+ */
+export function isSaneRequestId(value: string): boolean {
+  return sane.test(value)
+}
+
+/**
+ * The id for a request: the incoming header when sane, else a fresh UUID (or what `generate`
+ * makes, for tests).
+ *
+ * @example
+ * ```ts
+ * const id = requestIdFor(req.headers['x-request-id'])
+ * res.setHeader('X-Request-Id', id)
+ * ```
+ */
+export function requestIdFor(
+  incoming: string | string[] | undefined,
+  generate: () => string = randomUUID,
+): string {
+  const value = Array.isArray(incoming) ? incoming[0] : incoming
+  if (value !== undefined) {
+    const trimmed = value.trim()
+    if (isSaneRequestId(trimmed)) return trimmed
+  }
+  return generate()
+}

@@ -1,0 +1,98 @@
+/**
+ * @module The settings schema: every framework setting declared once, with its type and default.
+ *
+ * Why zod and `.strict()`: an unknown key is almost always a typo (`ALLOWED_HOST`), and Django
+ * silently ignores it; we stop start-up instead and name the key.
+ */
+import * as z from 'zod'
+
+/** A function value (middleware factory, view, ...): conf/ cannot know the concrete types. */
+export type AnyFunction = (...args: never[]) => unknown
+
+const fn = z.custom<AnyFunction>((value) => typeof value === 'function', {
+  message: 'expected a function',
+})
+
+const databaseSchema = z
+  .object({
+    /** A URL: `sqlite:db.sqlite3`, `sqlite::memory:`, `postgres://user@host:5432/name`. */
+    URL: z.string().min(1),
+  })
+  .strict()
+
+const templatesSchema = z
+  .object({
+    /** Directories searched before each app's templates/ folder. */
+    DIRS: z.array(z.string()).default(['templates']),
+    /** Whether each installed app's templates/ folder is searched too. */
+    APP_DIRS: z.boolean().default(true),
+    /** Context processors, by name (`request`, `debug`, `csrf`, `user`, `messages`, `static`). */
+    CONTEXT_PROCESSORS: z.array(z.union([z.string(), fn])).default(['request', 'debug', 'static']),
+  })
+  .strict()
+
+/**
+ * The zod schema of the settings object. Keys are Django's names.
+ *
+ * @example
+ * ```ts
+ * const parsed = settingsSchema.safeParse({ DEBUG: true })
+ * ```
+ */
+export const settingsSchema = z
+  .object({
+    DEBUG: z.boolean().default(false),
+    /** Signs cookies and tokens. Required when DEBUG is false. */
+    SECRET_KEY: z.string().default(''),
+    /** Host names this site serves; `.example.com` matches subdomains, `*` matches all. */
+    ALLOWED_HOSTS: z.array(z.string()).default([]),
+    /** Apps: folders with models, urls, views, templates, migrations. */
+    INSTALLED_APPS: z.array(z.string()).default([]),
+    /** Middleware, outermost first: a built-in's name or a factory `(getResponse) => handler`. */
+    MIDDLEWARE: z.array(z.union([z.string(), fn])).default([]),
+    /** The URLconf: a module path to import, or the module (an object with `urlpatterns`). */
+    ROOT_URLCONF: z.union([z.string().min(1), z.custom<object>((v) => typeof v === 'object' && v !== null, { message: 'expected a module path or a URLconf object' })]).optional(),
+    TEMPLATES: templatesSchema.default({ DIRS: ['templates'], APP_DIRS: true, CONTEXT_PROCESSORS: ['request', 'debug', 'static'] }),
+    STATIC_URL: z.string().default('/static/'),
+    STATIC_ROOT: z.string().optional(),
+    STATICFILES_DIRS: z.array(z.string()).default([]),
+    DATABASES: z.record(z.string(), databaseSchema).default({ default: { URL: 'sqlite:db.sqlite3' } }),
+    /** Largest request body (bytes, files excluded) read into memory; `null` disables. 413 past it. */
+    DATA_UPLOAD_MAX_MEMORY_SIZE: z.number().int().nonnegative().nullable().default(2_621_440),
+    /** Most GET/POST fields accepted; `null` disables. 400 past it. */
+    DATA_UPLOAD_MAX_NUMBER_FIELDS: z.number().int().nonnegative().nullable().default(1000),
+    /** Uploaded files larger than this (bytes) are streamed to a temporary file. */
+    FILE_UPLOAD_MAX_MEMORY_SIZE: z.number().int().nonnegative().default(2_621_440),
+    /** Where temporary upload files go (default: the OS temp dir). */
+    FILE_UPLOAD_TEMP_DIR: z.string().optional(),
+    APPEND_SLASH: z.boolean().default(true),
+    SECURE_HSTS_SECONDS: z.number().int().nonnegative().default(0),
+    SECURE_HSTS_INCLUDE_SUBDOMAINS: z.boolean().default(false),
+    SECURE_HSTS_PRELOAD: z.boolean().default(false),
+    SECURE_CONTENT_TYPE_NOSNIFF: z.boolean().default(true),
+    SECURE_REFERRER_POLICY: z.string().nullable().default('same-origin'),
+    SECURE_CROSS_ORIGIN_OPENER_POLICY: z.string().nullable().default('same-origin'),
+    SECURE_SSL_REDIRECT: z.boolean().default(false),
+    SECURE_SSL_HOST: z.string().nullable().default(null),
+    SECURE_REDIRECT_EXEMPT: z.array(z.string()).default([]),
+    X_FRAME_OPTIONS: z.enum(['DENY', 'SAMEORIGIN']).default('DENY'),
+    /** Placeholders for the sessions and CSRF issues. */
+    SESSION_COOKIE_NAME: z.string().default('sessionid'),
+    SESSION_COOKIE_AGE: z.number().int().positive().default(1_209_600),
+    SESSION_COOKIE_SECURE: z.boolean().default(false),
+    SESSION_COOKIE_HTTPONLY: z.boolean().default(true),
+    SESSION_COOKIE_SAMESITE: z.enum(['Lax', 'Strict', 'None']).nullable().default('Lax'),
+    CSRF_COOKIE_NAME: z.string().default('csrftoken'),
+    CSRF_COOKIE_SECURE: z.boolean().default(false),
+    CSRF_TRUSTED_ORIGINS: z.array(z.string()).default([]),
+    /** Project-wide error views, `(request, error) => response`; core falls back to defaults. */
+    HANDLER404: fn.optional(),
+    HANDLER500: fn.optional(),
+  })
+  .strict()
+
+/** What `defineSettings()` accepts: every key optional. */
+export type SettingsInput = z.input<typeof settingsSchema>
+
+/** The validated, frozen settings object every layer reads. */
+export type Settings = Readonly<z.output<typeof settingsSchema>>

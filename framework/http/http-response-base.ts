@@ -1,0 +1,181 @@
+/**
+ * @module HttpResponseBase: what every response shares (status, headers, cookies, close hooks)
+ * and how it turns into the gateway's status line, header list and body.
+ */
+import { STATUS_CODES } from 'node:http'
+import type { Body, Environ } from '../gateway/index.ts'
+import { serializeCookie, type CookieOptions } from './cookies.ts'
+import { ResponseHeaderMap } from './headers.ts'
+import { sign } from './signing.ts'
+
+/** Options shared by every response constructor. */
+export interface ResponseInit {
+  status?: number
+  /** Sets Content-Type (default `text/html; charset=utf-8`). */
+  contentType?: string
+  headers?: Iterable<[string, string]> | Record<string, string>
+  /** A reason phrase other than the standard one. */
+  reason?: string
+}
+
+/** What `toGateway()` produces: the three things `startResponse` and the server need. */
+export interface GatewayResponse {
+  status: string
+  headers: [string, string][]
+  body: Body
+}
+
+/** Options of `toGateway()`, supplied by the handler from the settings. */
+export interface FinalizeOptions {
+  /** Signs the cookies set with `setSignedCookie()`. */
+  secretKey?: string
+}
+
+/**
+ * The base class of the response family. Subclasses decide how the body is produced.
+ *
+ * @example
+ * ```ts
+ * const response = new HttpResponse('hi')
+ * response.setCookie('seen', '1', { maxAge: 60, httpOnly: true })
+ * ```
+ */
+export abstract class HttpResponseBase {
+  status: number
+  readonly headers: ResponseHeaderMap
+  #reason: string | undefined
+  readonly #cookies = new Map<string, string | { value: string; salt: string; options: CookieOptions }>()
+  readonly #closers: (() => void | Promise<void>)[] = []
+  /** True when the body is produced lazily and must not be buffered (streaming, files). */
+  abstract readonly streaming: boolean
+  /** Set by render()/TemplateResponse so tests can assert on them. */
+  templateName?: string | undefined
+  context?: Record<string, unknown> | undefined
+
+  constructor(init: ResponseInit = {}) {
+    this.status = init.status ?? 200
+    if (!Number.isInteger(this.status) || this.status < 100 || this.status > 599) {
+      throw Object.assign(new RangeError(`Invalid HTTP status ${JSON.stringify(init.status)}: use an integer from 100 to 599.`), {
+        code: 'http.invalid_status',
+      })
+    }
+    this.#reason = init.reason
+    const entries = init.headers === undefined ? [] : Symbol.iterator in init.headers ? init.headers : Object.entries(init.headers)
+    this.headers = new ResponseHeaderMap(entries as Iterable<[string, string]>)
+    if (!this.headers.has('Content-Type')) this.headers.set('Content-Type', init.contentType ?? 'text/html; charset=utf-8')
+    else if (init.contentType) this.headers.set('Content-Type', init.contentType)
+  }
+
+  /** The reason phrase: given, standard, or "Unknown Status Code". */
+  get reasonPhrase(): string {
+    return this.#reason ?? STATUS_CODES[this.status] ?? 'Unknown Status Code'
+  }
+
+  /** The status line `startResponse` takes: `"404 Not Found"`. */
+  get statusLine(): string {
+    return `${this.status} ${this.reasonPhrase}`
+  }
+
+  /**
+   * Sets a cookie with any of its flags. A second call with the same name replaces it.
+   *
+   * @example
+   * ```ts
+   * response.setCookie('lang', 'fr', { maxAge: 31_536_000, sameSite: 'Lax', secure: true })
+   * ```
+   */
+  setCookie(name: string, value: string, options: CookieOptions = {}): this {
+    // Serialize now so an invalid name throws at the line that set it.
+    this.#cookies.set(name, serializeCookie(name, value, options))
+    return this
+  }
+
+  /**
+   * Sets a cookie whose value is signed with SECRET_KEY (when the response is sent), readable
+   * with `request.getSignedCookie(name, { salt })`.
+   *
+   * @example
+   * ```ts
+   * response.setSignedCookie('uid', '42', { salt: 'uid', httpOnly: true })
+   * ```
+   */
+  setSignedCookie(name: string, value: string, options: CookieOptions & { salt?: string } = {}): this {
+    const { salt = '', ...cookie } = options
+    serializeCookie(name, value, cookie)
+    this.#cookies.set(name, { value, salt, options: cookie })
+    return this
+  }
+
+  /**
+   * Expires a cookie in the browser. Pass the same path and domain it was set with.
+   *
+   * @example
+   * ```ts
+   * response.deleteCookie('lang')
+   * ```
+   */
+  deleteCookie(name: string, options: Pick<CookieOptions, 'path' | 'domain' | 'sameSite' | 'secure'> = {}): this {
+    const secure = options.secure ?? (name.startsWith('__Secure-') || name.startsWith('__Host-'))
+    this.#cookies.set(name, serializeCookie(name, '', { ...options, secure, maxAge: 0, expires: new Date(0) }))
+    return this
+  }
+
+  /** The Set-Cookie values (signed ones need `secretKey`). */
+  cookieHeaders(options: FinalizeOptions = {}): string[] {
+    return [...this.#cookies].map(([name, c]) => {
+      if (typeof c === 'string') return c
+      if (!options.secretKey) {
+        throw Object.assign(new Error(`Cannot sign cookie ${JSON.stringify(name)}: SECRET_KEY is empty; set it in settings.`), {
+          code: 'http.no_secret_key',
+        })
+      }
+      return serializeCookie(name, sign(c.value, options.secretKey, `cookie:${name}${c.salt}`), c.options)
+    })
+  }
+
+  /** Registers a callback run when the server is done with the body (temp files, handles). */
+  onClose(callback: () => void | Promise<void>): void {
+    this.#closers.push(callback)
+  }
+
+  /** Runs the close callbacks once each, never throwing (errors go to `report`). */
+  protected async runClosers(report?: (error: unknown) => void): Promise<void> {
+    const closers = this.#closers.splice(0)
+    for (const close of closers) {
+      try {
+        await close()
+      } catch (error) {
+        report?.(error)
+      }
+    }
+  }
+
+  /** The body as the gateway wants it. Subclasses implement it. */
+  protected abstract makeBody(environ: Environ): Body | Promise<Body>
+
+  /**
+   * Everything `startResponse` and the server need. HEAD keeps headers and drops the body.
+   *
+   * @example
+   * ```ts
+   * const { status, headers, body } = await response.toGateway(environ, { secretKey })
+   * ```
+   */
+  async toGateway(environ: Environ, options: FinalizeOptions = {}): Promise<GatewayResponse> {
+    const body = await this.makeBody(environ)
+    const headers = this.headers.toList()
+    for (const cookie of this.cookieHeaders(options)) headers.push(['Set-Cookie', cookie])
+    const report = (error: unknown): void => environ['wsgi.errors'].write(`Error closing response: ${String(error)}\n`)
+    const innerClose = body.close?.bind(body)
+    const wrapped = Object.assign(body, {
+      close: async () => {
+        try {
+          await innerClose?.()
+        } finally {
+          await this.runClosers(report)
+        }
+      },
+    })
+    return { status: this.statusLine, headers, body: wrapped }
+  }
+}

@@ -213,7 +213,8 @@ function checkTransferEncoding(
   if (contentLength !== undefined) {
     return reject(400, 'te_and_cl', 'The request has both Transfer-Encoding and Content-Length: send only one (RFC 9112 section 6.1).')
   }
-  const codings = value.split(',').map((c) => c.trim().toLowerCase())
+  // Only SP and HTAB are optional whitespace (RFC 9110 5.6.3); String#trim would also eat \v.
+  const codings = value.split(',').map((c) => c.replace(/^[ \t]+|[ \t]+$/g, '').toLowerCase())
   for (const coding of codings) {
     if (!token.test(coding)) {
       return reject(400, 'bad_transfer_encoding', `Transfer-Encoding ${JSON.stringify(value)} is malformed.`)

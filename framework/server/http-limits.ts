@@ -419,3 +419,37 @@ export function enforceBodyCap(req: IncomingMessage, res: ServerResponse, limit:
     return push(chunk, encoding)
   }
 }
+
+/** The resolved `serve` settings that httpLimitsFromSettings reads (names as in settings.ts, seconds). */
+export interface HttpLimitSettings {
+  limitRequestLine: number
+  limitRequestFields: number
+  limitRequestFieldSize: number
+  limitRequestBody: number
+  requireHostHeader?: boolean
+  headerTimeout: number
+  readTimeout: number
+  keepalive: number
+}
+
+/**
+ * HttpLimits from the resolved settings (seconds become milliseconds).
+ *
+ * @example
+ * ```ts
+ * const limits = httpLimitsFromSettings(settings)
+ * const server = createServer(nodeServerOptions(limits))
+ * ```
+ */
+export function httpLimitsFromSettings(s: HttpLimitSettings): HttpLimits {
+  return {
+    limitRequestLine: s.limitRequestLine,
+    limitRequestFields: s.limitRequestFields,
+    limitRequestFieldSize: s.limitRequestFieldSize,
+    limitRequestBody: s.limitRequestBody,
+    requireHostHeader: s.requireHostHeader ?? true,
+    headersTimeoutMs: Math.round(s.headerTimeout * 1000),
+    requestTimeoutMs: Math.round(s.readTimeout * 1000),
+    keepAliveTimeoutMs: Math.round(s.keepalive * 1000),
+  }
+}

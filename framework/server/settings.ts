@@ -246,6 +246,11 @@ export const SETTINGS = [
     parse: integer('--limit-request-body', 0),
   },
   {
+    name: 'requireHostHeader', flag: '--require-host-header', kind: 'boolean', default: true, section: 'HTTP',
+    description: 'Answer 400 to an HTTP/1.1 request without Host (RFC 9112 section 3.2). Gunicorn accepts them; turn off to do the same.',
+    parse: boolean('--require-host-header'),
+  },
+  {
     name: 'forwardedAllowIps', flag: '--forwarded-allow-ips', env: 'FORWARDED_ALLOW_IPS', kind: 'string',
     default: '127.0.0.1,::1', section: 'Proxies',
     description: 'Peers (IPs, CIDRs or `*`, comma-separated) whose Forwarded / X-Forwarded-* headers and PROXY preambles are believed. Unix-socket peers are always trusted.',

@@ -1,0 +1,91 @@
+/**
+ * @module getGatewayApplication(): the project as one gateway Application (docs/gateway.md).
+ */
+import type { Application, Environ, StartResponse } from '../gateway/index.ts'
+import type { Settings } from '../conf/index.ts'
+import { HttpRequest, type GatewayResponse, type HttpResponseBase, type RequestOptions } from '../http/index.ts'
+import { Handler } from './handler.ts'
+import type { ResolverFactory } from './url-resolution.ts'
+
+/** Options of getGatewayApplication. */
+export interface GatewayApplicationOptions {
+  /** Builds a resolver from `urlpatterns` (default: the urls/ layer's). */
+  makeResolver?: ResolverFactory
+}
+
+let defaultResolverFactory: ResolverFactory | undefined
+
+/**
+ * Lets the URL layer register how to build a resolver from `urlpatterns`; called once by
+ * framework/index.ts so core/ does not depend on urls/ at load time.
+ */
+export function setDefaultResolverFactory(factory: ResolverFactory): void {
+  defaultResolverFactory = factory
+}
+
+function requestOptions(settings: Settings): RequestOptions {
+  return {
+    allowedHosts: settings.ALLOWED_HOSTS,
+    debug: settings.DEBUG,
+    secretKey: settings.SECRET_KEY,
+    dataUploadMaxMemorySize: settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+    dataUploadMaxNumberFields: settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+    fileUploadMaxMemorySize: settings.FILE_UPLOAD_MAX_MEMORY_SIZE,
+    ...(settings.FILE_UPLOAD_TEMP_DIR ? { fileUploadTempDir: settings.FILE_UPLOAD_TEMP_DIR } : {}),
+  }
+}
+
+/**
+ * Turns validated settings into a gateway Application: environ → HttpRequest → middleware →
+ * resolver → view → startResponse + body. Streaming bodies and their close() pass through; every
+ * error becomes a response; temporary upload files are removed when the server closes the body.
+ *
+ * @example
+ * ```ts
+ * // project/wsgi.ts
+ * import { getGatewayApplication } from '../framework/index.ts'
+ * import { settings } from './settings.ts'
+ *
+ * export const application = getGatewayApplication(settings)
+ * ```
+ */
+export function getGatewayApplication(settings: Settings, options: GatewayApplicationOptions = {}): Application {
+  const handler = new Handler(settings, {
+    makeResolver: (patterns) => {
+      const factory = options.makeResolver ?? defaultResolverFactory
+      if (!factory) {
+        throw Object.assign(new Error('No URL resolver is registered: import getGatewayApplication from framework/index.ts, or pass { makeResolver }.'), {
+          code: 'core.no_resolver',
+        })
+      }
+      return factory(patterns)
+    },
+  })
+  const opts = requestOptions(settings)
+  const finalize = { secretKey: settings.SECRET_KEY }
+
+  async function prepare(request: HttpRequest, response: HttpResponseBase, environ: Environ): Promise<GatewayResponse> {
+    response.onClose(() => request.cleanup())
+    return response.toGateway(environ, finalize)
+  }
+
+  return async (environ: Environ, startResponse: StartResponse) => {
+    const request = new HttpRequest(environ, opts)
+    let out: GatewayResponse
+    try {
+      out = await prepare(request, await handler.handle(request), environ)
+    } catch (error) {
+      // toGateway failed (a FileResponse whose file vanished, a signed cookie without a key...).
+      out = await prepare(request, await handler.serverError(request, error), environ)
+    }
+    try {
+      startResponse(out.status, out.headers)
+    } catch (error) {
+      // startResponse rejected our headers (contract rule): answer 500 instead, with excInfo.
+      await out.body.close?.()
+      out = await prepare(request, await handler.serverError(request, error), environ)
+      startResponse(out.status, out.headers, error)
+    }
+    return out.body
+  }
+}

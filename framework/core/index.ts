@@ -1,0 +1,27 @@
+/**
+ * @module framework/core: getGatewayApplication(), the handler, the middleware protocol and the
+ * built-in middleware, and the error pages. Imports http/, urls/, conf/ (and templates/).
+ */
+
+/** The application. */
+export {
+  getGatewayApplication,
+  setDefaultResolverFactory,
+  type GatewayApplicationOptions,
+} from './get-gateway-application.ts'
+export { Handler, middlewareFactory, type HandlerOptions } from './handler.ts'
+export type { ErrorView, ResolvedRoute, ResolverFactory, UrlConf, UrlResolver } from './url-resolution.ts'
+
+/** Middleware. */
+export type { GetResponse, Middleware, MiddlewareContext, MiddlewareHandler } from './middleware-types.ts'
+export { BUILTIN_MIDDLEWARE } from './middleware/builtin-middleware.ts'
+export { SecurityMiddleware } from './middleware/security-middleware.ts'
+export { CommonMiddleware } from './middleware/common-middleware.ts'
+export { XFrameOptionsMiddleware } from './middleware/x-frame-options-middleware.ts'
+export { ConditionalGetMiddleware } from './middleware/conditional-get-middleware.ts'
+export { GZipMiddleware } from './middleware/gzip-middleware.ts'
+
+/** Error pages. */
+export { debugPage, technical404 } from './error-pages/debug-page.ts'
+export { productionPage } from './error-pages/production-page.ts'
+export { maskSettings } from './error-pages/mask-settings.ts'

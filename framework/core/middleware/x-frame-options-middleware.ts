@@ -1,0 +1,18 @@
+/**
+ * @module XFrameOptionsMiddleware: forbids framing (clickjacking) per X_FRAME_OPTIONS.
+ */
+import type { Middleware } from '../middleware-types.ts'
+
+/**
+ * Sets `X-Frame-Options` (DENY or SAMEORIGIN) unless the view set it.
+ *
+ * @example
+ * ```ts
+ * defineSettings({ MIDDLEWARE: ['XFrameOptionsMiddleware'], X_FRAME_OPTIONS: 'SAMEORIGIN' })
+ * ```
+ */
+export const XFrameOptionsMiddleware: Middleware = (getResponse, { settings }) => async (request) => {
+  const response = await getResponse(request)
+  if (!response.headers.has('X-Frame-Options')) response.headers.set('X-Frame-Options', settings.X_FRAME_OPTIONS)
+  return response
+}

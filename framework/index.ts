@@ -1,0 +1,51 @@
+/**
+ * @module framework: the everyday API. Everything else is under its layer's entry point
+ * (framework/gateway, framework/db, ...).
+ */
+
+/** The application and settings. */
+export { getGatewayApplication } from './core/index.ts'
+export { defineSettings, ImproperlyConfigured, type Settings, type SettingsInput } from './conf/index.ts'
+
+/** Middleware. */
+export {
+  SecurityMiddleware,
+  CommonMiddleware,
+  XFrameOptionsMiddleware,
+  ConditionalGetMiddleware,
+  GZipMiddleware,
+  type Middleware,
+  type GetResponse,
+} from './core/index.ts'
+
+/** Requests and responses. */
+export {
+  HttpRequest,
+  QueryDict,
+  HttpResponse,
+  JsonResponse,
+  StreamingHttpResponse,
+  FileResponse,
+  HttpResponseRedirect,
+  HttpResponsePermanentRedirect,
+  HttpResponseNotModified,
+  HttpResponseBadRequest,
+  HttpResponseForbidden,
+  HttpResponseNotFound,
+  HttpResponseNotAllowed,
+  HttpResponseGone,
+  HttpResponseServerError,
+  type HttpResponseBase,
+  type ViewFunction,
+} from './http/index.ts'
+
+/** HTTP errors. */
+export {
+  Http404,
+  PermissionDenied,
+  BadRequest,
+  SuspiciousOperation,
+  MethodNotAllowed,
+  Gone,
+  HttpError,
+} from './http/index.ts'

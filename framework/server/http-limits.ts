@@ -10,6 +10,7 @@
  * what it lacks are the size policies and the "valid syntax, dangerous meaning" checks below.
  */
 import type { IncomingMessage, ServerOptions, Server, ServerResponse } from 'node:http'
+import type { Duplex } from 'node:stream'
 
 /** The limits and timeouts of the HTTP edge, in Gunicorn's units (bytes, counts, milliseconds). */
 export interface HttpLimits {
@@ -54,7 +55,7 @@ export const defaultHttpLimits: Readonly<HttpLimits> = Object.freeze({
 
 /** Why a request was refused: the status to send and a reason a client developer can act on. */
 export interface HttpRejection {
-  status: 400 | 413 | 414 | 431 | 501
+  status: 400 | 408 | 413 | 414 | 431 | 501
   /** A stable code, e.g. `serve.http.request_line_too_long`. */
   code: string
   /** Human text naming the culprit and the fix. Sent as the response body. */
@@ -71,6 +72,7 @@ export interface RequestHead {
 
 const statusText: Record<HttpRejection['status'], string> = {
   400: 'Bad Request',
+  408: 'Request Timeout',
   413: 'Content Too Large',
   414: 'URI Too Long',
   431: 'Request Header Fields Too Large',
@@ -78,9 +80,9 @@ const statusText: Record<HttpRejection['status'], string> = {
 }
 
 /** Transfer codings we know; anything else is 501, as Gunicorn answers. */
-const knownCodings = new Set(['chunked', 'gzip', 'x-gzip', 'deflate', 'compress', 'x-compress'])
+const knownCodings = new Set(['chunked', 'identity', 'gzip', 'x-gzip', 'deflate', 'compress', 'x-compress'])
 /** Headers that must appear at most once: a second copy is a smuggling or confusion vector. */
-const singletons = new Set(['host', 'content-type', 'content-length', 'transfer-encoding'])
+const singletons = new Set(['host', 'content-type', 'content-length'])
 const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
 function reject(status: HttpRejection['status'], code: string, reason: string): HttpRejection {
@@ -160,7 +162,8 @@ export function checkRequestHead(head: RequestHead, limits: HttpLimits): HttpRej
       }
     }
     if (lower === 'content-length') contentLength = value
-    else if (lower === 'transfer-encoding') transferEncoding = value
+    // Several Transfer-Encoding lines are one list (RFC 9110 section 5.3), as Gunicorn reads them.
+    else if (lower === 'transfer-encoding') transferEncoding = transferEncoding === undefined ? value : `${transferEncoding}, ${value}`
     else if (lower === 'host') host = true
   }
 
@@ -221,6 +224,7 @@ function checkTransferEncoding(
     }
   }
   const chunked = codings.filter((c) => c === 'chunked').length
+  // identity (removed from the registry, still sent) means "no coding": it changes nothing.
   if (chunked !== 1 || codings.at(-1) !== 'chunked') {
     return reject(
       400,
@@ -240,11 +244,13 @@ function bodyTooLarge(limit: number): HttpRejection {
   return reject(413, 'body_too_large', `The request body is over the limit of ${limit} bytes: send less, or raise the server's body cap.`)
 }
 
-/** Field names that must never come as trailers (RFC 9110 section 6.5.1): framing, routing, auth. */
+/**
+ * Field names that must never come as trailers (RFC 9110 section 6.5.1): those that frame,
+ * route or authenticate the request. Others (Content-Type, Vary...) are accepted, as Gunicorn does.
+ */
 const forbiddenTrailers = new Set([
-  'host', 'content-length', 'transfer-encoding', 'content-type', 'content-encoding', 'content-range',
-  'trailer', 'te', 'authorization', 'cookie', 'set-cookie', 'expect', 'max-forwards',
-  'cache-control', 'connection',
+  'host', 'content-length', 'transfer-encoding', 'trailer', 'te', 'connection', 'keep-alive',
+  'upgrade', 'expect', 'max-forwards', 'authorization', 'proxy-authorization', 'cookie',
 ])
 
 /**
@@ -334,7 +340,7 @@ export function guardRequest(req: IncomingMessage, res: ServerResponse, limits: 
     sendRejection(res, refused)
     return false
   }
-  enforceBodyCap(req, res, limits.limitRequestBody)
+  guardBody(req, res, limits.limitRequestBody)
   return true
 }
 
@@ -392,22 +398,43 @@ export class BodyTooLargeError extends Error {
   }
 }
 
+/** The error a request body stream fails with when its trailers are forbidden (see checkTrailers). */
+export class ForbiddenTrailerError extends Error {
+  readonly code = 'serve.http.forbidden_trailer'
+  readonly status = 400
+  constructor(reason: string) {
+    super(reason)
+    this.name = 'ForbiddenTrailerError'
+  }
+}
+
 /**
- * Caps a chunked (or under-declared) body while it streams, without putting the stream in
- * flowing mode: it counts what the parser pushes. Past the cap, a 413 is answered if nothing was
- * sent yet, and the request stream fails with BodyTooLargeError so a reading app stops.
+ * Guards a request body while it streams, without putting the stream in flowing mode (it
+ * watches what the parser pushes): past `limit` bytes (0: no cap) it answers 413 if nothing was
+ * sent yet and fails the stream with BodyTooLargeError; at the end it checks the trailers
+ * (llhttp accepts `Host` as a trailer) and fails the stream with ForbiddenTrailerError, so an
+ * application never sees a complete body behind a forbidden trailer.
  *
  * @example
  * ```ts
- * enforceBodyCap(req, res, limits.limitRequestBody)
+ * guardBody(req, res, limits.limitRequestBody)
  * ```
  */
-export function enforceBodyCap(req: IncomingMessage, res: ServerResponse, limit: number): void {
-  if (limit <= 0) return
+export function guardBody(req: IncomingMessage, res: ServerResponse, limit: number): void {
   let received = 0
   const push = req.push.bind(req)
   req.push = (chunk: unknown, encoding?: BufferEncoding): boolean => {
-    if (chunk !== null && chunk !== undefined) {
+    if (chunk === null) {
+      req.push = push
+      const refused = checkTrailers(req.rawTrailers)
+      if (refused) {
+        if (!res.headersSent) sendRejection(res, refused)
+        req.destroy(new ForbiddenTrailerError(refused.reason))
+        return false
+      }
+      return push(chunk, encoding)
+    }
+    if (chunk !== undefined && limit > 0) {
       received += (chunk as Uint8Array).length
       if (received > limit) {
         req.push = push
@@ -452,4 +479,37 @@ export function httpLimitsFromSettings(s: HttpLimitSettings): HttpLimits {
     requestTimeoutMs: Math.round(s.readTimeout * 1000),
     keepAliveTimeoutMs: Math.round(s.keepalive * 1000),
   }
+}
+
+/**
+ * A `clientError` handler for the node:http server: the parser's refusals answered as 400 (431
+ * for an oversized head, 408 for a head that took too long) with the connection closed, and no
+ * answer at all where there is nobody to read it (bytes after a `Connection: close` request,
+ * a reset connection).
+ *
+ * @example
+ * ```ts
+ * server.on('clientError', handleClientError)
+ * ```
+ */
+export function handleClientError(error: Error & { code?: string }, socket: Duplex): void {
+  const code = error.code ?? ''
+  // node:http's own bookkeeping: the response currently owning the socket, if any.
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage
+  // Bytes after a `Connection: close` (or HTTP/1.0) request: the response in flight closes the
+  // connection when it is done; answering them would only corrupt that response.
+  if (code === 'HPE_CLOSED_CONNECTION' && inFlight) return
+  if (code === 'HPE_CLOSED_CONNECTION' || code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    socket.destroy()
+    return
+  }
+  const status: HttpRejection['status'] =
+    code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
+  const reason =
+    status === 431
+      ? 'The request head is larger than the server accepts (--limit-request-fields x --limit-request-field_size).'
+      : status === 408
+        ? 'The request took too long to arrive (--header-timeout / --read-timeout).'
+        : `The request is malformed (${code || error.message}).`
+  socket.end(rejectionBytes({ status, code: 'serve.http.parse_error', reason }))
 }

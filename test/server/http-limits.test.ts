@@ -185,3 +185,28 @@ describe('guardRequest on a real node:http server', () => {
     expect(reply).toMatch(/^HTTP\/1\.1 200 [\s\S]*ok 5$/)
   })
 })
+
+describe('guardBody on a real node:http server', () => {
+  it('fails the body stream when a chunked request sends Host as a trailer', async () => {
+    const server = createServer((req, res) => {
+      if (!guardRequest(req, res, defaultHttpLimits)) return
+      req.on('data', () => {})
+      req.on('end', () => res.end('complete'))
+      req.on('error', () => {})
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const port = (server.address() as { port: number }).port
+    const reply = await new Promise<string>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () =>
+        socket.write('POST /p HTTP/1.1\r\nHost: example.com\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nHost: evil.example.com\r\n\r\n'),
+      )
+      let out = ''
+      socket.on('data', (d) => (out += d.toString('latin1')))
+      socket.on('close', () => resolve(out))
+      setTimeout(() => socket.destroy(), 5000)
+    })
+    server.close()
+    expect(reply).toMatch(/^HTTP\/1\.1 400 /)
+    expect(reply).not.toContain('complete')
+  })
+})

@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest'
+import { getGatewayApplication, type Middleware } from '../../framework/core/index.ts'
+import { defineSettings, type SettingsInput } from '../../framework/conf/index.ts'
+import {
+  Http404,
+  HttpResponse,
+  MethodNotAllowed,
+  PermissionDenied,
+  StreamingHttpResponse,
+  type HttpRequest,
+} from '../../framework/http/index.ts'
+import { callApp } from '../http/make-environ.ts'
+import { urlconf } from './fake-urlconf.ts'
+
+const views = {
+  '/': () => new HttpResponse('home'),
+  '/articles/<int:id>/': (_r: HttpRequest, p: Record<string, unknown>) => new HttpResponse(`article ${String(p.id)} ${typeof p.id}`),
+  '/boom/': () => {
+    const secret = 'do not show'
+    throw new Error(`kaboom ${secret.length}`)
+  },
+  '/missing/': () => {
+    throw new Http404('No article "x"')
+  },
+  '/forbidden/': () => {
+    throw new PermissionDenied()
+  },
+  '/method/': () => {
+    throw new MethodNotAllowed('PUT', ['GET'])
+  },
+  '/nothing/': (() => undefined) as never,
+  '/form/': async (r: HttpRequest) => new HttpResponse(`name=${r.POST.get('name')}`),
+  '/stream/': () => new StreamingHttpResponse(['a', 'b']),
+}
+
+function app(settings: SettingsInput = {}, extra: Record<string, unknown> = {}) {
+  return getGatewayApplication(
+    defineSettings({ DEBUG: false, SECRET_KEY: 'test-secret', ALLOWED_HOSTS: ['testserver'], ROOT_URLCONF: urlconf(views, extra), ...settings }, { env: {} }),
+  )
+}
+
+describe('getGatewayApplication', () => {
+  it('routes to a view with converted parameters', async () => {
+    const res = await callApp(app(), { pathInfo: '/articles/42/' })
+    expect(res.status).toBe(200)
+    expect(res.text).toBe('article 42 number')
+  })
+
+  it('answers 404 from 404.html when nothing matches, without internals', async () => {
+    const res = await callApp(app(), { pathInfo: '/nope/' })
+    expect(res.status).toBe(404)
+    expect(res.text).toContain('Not Found')
+    expect(res.text).not.toContain('/articles/')
+  })
+
+  it('lists the patterns tried on the DEBUG 404 page', async () => {
+    const res = await callApp(app({ DEBUG: true }), { pathInfo: '/nope/' })
+    expect(res.status).toBe(404)
+    expect(res.text).toContain('<li><code>/articles/&#60;int:id&#62;/</code></li>')
+    expect(res.text).toContain("didn't match any of these")
+  })
+
+  it('turns Http404, PermissionDenied and MethodNotAllowed raised by views into 404, 403 and 405', async () => {
+    expect((await callApp(app(), { pathInfo: '/missing/' })).status).toBe(404)
+    expect((await callApp(app(), { pathInfo: '/missing/' })).text).not.toContain('No article')
+    expect((await callApp(app(), { pathInfo: '/forbidden/' })).status).toBe(403)
+    const res = await callApp(app(), { pathInfo: '/method/' })
+    expect([res.status, res.header('Allow')]).toEqual([405, 'GET'])
+  })
+
+  it('answers 500 from 500.html and logs the error to wsgi.errors when DEBUG is off', async () => {
+    const res = await callApp(app(), { pathInfo: '/boom/' })
+    expect(res.status).toBe(500)
+    expect(res.text).toContain('Server Error (500)')
+    expect(res.text).not.toContain('kaboom')
+    expect(res.errors.join('')).toMatch(/Internal Server Error: GET \/boom\/\nError: kaboom 11/)
+  })
+
+  it('shows the debug page with source lines and masked settings when DEBUG is on', async () => {
+    const res = await callApp(app({ DEBUG: true }), { pathInfo: '/boom/' })
+    expect(res.status).toBe(500)
+    expect(res.text).toContain('kaboom 11')
+    expect(res.text).toContain("const secret = &#39;do not show&#39;")
+    expect(res.text).toContain('handler.test.ts')
+    expect(res.text).toContain('SECRET_KEY')
+    expect(res.text).not.toContain('test-secret')
+  })
+
+  it('explains a view that returns no response', async () => {
+    const res = await callApp(app({ DEBUG: true }), { pathInfo: '/nothing/' })
+    expect(res.status).toBe(500)
+    expect(res.text).toContain('didn&#39;t return an HttpResponse object. It returned undefined instead')
+  })
+
+  it('uses the URLconf handler404 and handler500', async () => {
+    const a = app({}, {
+      handler404: () => new HttpResponse('custom 404', { status: 404 }),
+      handler500: () => new HttpResponse('custom 500', { status: 500 }),
+    })
+    expect((await callApp(a, { pathInfo: '/nope/' })).text).toBe('custom 404')
+    expect((await callApp(a, { pathInfo: '/boom/' })).text).toBe('custom 500')
+  })
+
+  it('parses a form body before the view', async () => {
+    const res = await callApp(app(), {
+      method: 'POST',
+      pathInfo: '/form/',
+      body: 'name=Ada',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    })
+    expect(res.text).toBe('name=Ada')
+  })
+
+  it('passes a streaming body through and closes it', async () => {
+    const res = await callApp(app(), { pathInfo: '/stream/' })
+    expect([res.text, res.closed]).toEqual(['ab', true])
+  })
+})
+
+describe('middleware chain', () => {
+  const order: string[] = []
+  const tracer =
+    (name: string): Middleware =>
+    (getResponse) =>
+      Object.assign(
+        async (request: HttpRequest) => {
+          order.push(`${name} in`)
+          const response = await getResponse(request)
+          order.push(`${name} out`)
+          return response
+        },
+        {
+          processView: () => void order.push(`${name} view`),
+          processException: (_r: HttpRequest, error: unknown) => {
+            order.push(`${name} exception`)
+            return name === 'b' && String(error).includes('kaboom') ? new HttpResponse('rescued', { status: 503 }) : undefined
+          },
+        },
+      )
+
+  it('runs MIDDLEWARE outermost first, processView in order and processException in reverse', async () => {
+    order.length = 0
+    const a = app({ MIDDLEWARE: [tracer('a'), tracer('b')] })
+    await callApp(a, { pathInfo: '/' })
+    expect(order).toEqual(['a in', 'b in', 'a view', 'b view', 'b out', 'a out'])
+    order.length = 0
+    const res = await callApp(a, { pathInfo: '/boom/' })
+    expect(res.status).toBe(503)
+    expect(order).toEqual(['a in', 'b in', 'a view', 'b view', 'b exception', 'b out', 'a out'])
+  })
+
+  it('turns an error thrown by a middleware into a 500, never a crash', async () => {
+    const broken: Middleware = () => () => {
+      throw new Error('middleware bug')
+    }
+    const res = await callApp(app({ MIDDLEWARE: [broken] }), { pathInfo: '/' })
+    expect(res.status).toBe(500)
+    expect(res.errors.join('')).toContain('middleware bug')
+  })
+
+  it('rejects an unknown middleware name at start-up with core.unknown_middleware', () => {
+    expect(() => app({ MIDDLEWARE: ['NoSuchMiddleware'] })).toThrow(/Unknown middleware "NoSuchMiddleware"/)
+  })
+})

@@ -32,7 +32,8 @@ export function checkBodyShape(value: unknown): asserts value is Body {
   if (
     typeof object !== 'object' ||
     object === null ||
-    (typeof object[Symbol.iterator] !== 'function' && typeof object[Symbol.asyncIterator] !== 'function')
+    (typeof object[Symbol.iterator] !== 'function' &&
+      typeof object[Symbol.asyncIterator] !== 'function')
   ) {
     throw new GatewayValidationError(
       'GW-A20',
@@ -40,7 +41,10 @@ export function checkBodyShape(value: unknown): asserts value is Body {
     )
   }
   if (object.close !== undefined && typeof object.close !== 'function') {
-    throw new GatewayValidationError('GW-A21', `the body's close is ${describe(object.close)}; make it a method, or leave it out.`)
+    throw new GatewayValidationError(
+      'GW-A21',
+      `the body's close is ${describe(object.close)}; make it a method, or leave it out.`,
+    )
   }
 }
 
@@ -89,13 +93,23 @@ export function checkedBody(body: Body, state: ResponseState, serverFault: Serve
 
   function checkOpen(): void {
     if (closeCalls > 0) {
-      serverFault(new GatewayValidationError('GW-S31', 'the server pulled a chunk from the body after calling close(); stop iterating once close() was called.'))
+      serverFault(
+        new GatewayValidationError(
+          'GW-S31',
+          'the server pulled a chunk from the body after calling close(); stop iterating once close() was called.',
+        ),
+      )
     }
   }
 
   function close(): void | Promise<void> {
     if (closeCalls++ > 0) {
-      serverFault(new GatewayValidationError('GW-S30', `the server called the body's close() ${closeCalls} times; call it exactly once.`))
+      serverFault(
+        new GatewayValidationError(
+          'GW-S30',
+          `the server called the body's close() ${closeCalls} times; call it exactly once.`,
+        ),
+      )
     }
     state.ended = true
     const pending: unknown[] = []
@@ -103,14 +117,16 @@ export function checkedBody(body: Body, state: ResponseState, serverFault: Serve
     if (iterator && !finished) pending.push(iterator.return?.())
     finished = true
     pending.push((body as Closable).close?.())
-    if (pending.some((value) => value instanceof Promise)) return Promise.all(pending).then(() => undefined)
+    if (pending.some((value) => value instanceof Promise))
+      return Promise.all(pending).then(() => undefined)
   }
 
   if (Array.isArray(body)) {
     // Why: an array is already complete, so everything about it is known now; checking it eagerly
     // keeps it an array, which a server needs to compute Content-Length for a one-element body.
     const chunks = body.map((chunk, at) => checkChunk(chunk, at))
-    for (const [at, chunk] of chunks.entries()) accountOutput(state, chunk.byteLength, `chunk #${at} of the body`)
+    for (const [at, chunk] of chunks.entries())
+      accountOutput(state, chunk.byteLength, `chunk #${at} of the body`)
     finish()
     Object.defineProperty(chunks, Symbol.iterator, {
       value: function* () {
@@ -150,7 +166,10 @@ export function checkedBody(body: Body, state: ResponseState, serverFault: Serve
         checkOpen()
         if (pulling) {
           serverFault(
-            new GatewayValidationError('GW-S29', 'the server asked for the next chunk before the previous one arrived; await each next() (and the socket write) before pulling again.'),
+            new GatewayValidationError(
+              'GW-S29',
+              'the server asked for the next chunk before the previous one arrived; await each next() (and the socket write) before pulling again.',
+            ),
           )
         }
         pulling = true

@@ -46,7 +46,14 @@ export function newResponseState(method: string): ResponseState {
 }
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1): the server frames the connection, not the application. */
-const hopByHop = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade'])
+const hopByHop = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+])
 
 /** "NNN Reason": a status code 100-599, one space, a reason of visible latin-1 text. */
 const statusPattern = /^[1-5][0-9]{2} [^\x00-\x08\x0a-\x1f\x7f]+$/
@@ -71,7 +78,12 @@ function checkHeaders(headers: unknown): number | undefined {
   }
   let length: string | undefined
   for (const [index, header] of (headers as unknown[]).entries()) {
-    if (!Array.isArray(header) || header.length !== 2 || typeof header[0] !== 'string' || typeof header[1] !== 'string') {
+    if (
+      !Array.isArray(header) ||
+      header.length !== 2 ||
+      typeof header[0] !== 'string' ||
+      typeof header[1] !== 'string'
+    ) {
       throw new GatewayValidationError(
         'GW-A07',
         `header #${index} is ${describe(header)}${Array.isArray(header) ? ` (${JSON.stringify(header.map((part) => describe(part)))})` : ''}; pass a [name, value] pair of two strings (String(value) for numbers).`,
@@ -79,7 +91,10 @@ function checkHeaders(headers: unknown): number | undefined {
     }
     const [name, value] = header as [string, string]
     if (!tokenPattern.test(name)) {
-      throw new GatewayValidationError('GW-A08', `header name ${JSON.stringify(name)} is not an RFC 9110 token; use letters, digits and !#$%&'*+-.^_\`|~ only, without spaces or ':'.`)
+      throw new GatewayValidationError(
+        'GW-A08',
+        `header name ${JSON.stringify(name)} is not an RFC 9110 token; use letters, digits and !#$%&'*+-.^_\`|~ only, without spaces or ':'.`,
+      )
     }
     const at = firstNonLatin1(value)
     const control = value.search(/[\x00-\x08\x0a-\x1f\x7f]/)
@@ -97,7 +112,10 @@ function checkHeaders(headers: unknown): number | undefined {
       )
     }
     if (lower === 'status') {
-      throw new GatewayValidationError('GW-A11', `header ${JSON.stringify(`${name}: ${value}`)} is not allowed; pass the status as startResponse's first argument instead.`)
+      throw new GatewayValidationError(
+        'GW-A11',
+        `header ${JSON.stringify(`${name}: ${value}`)} is not allowed; pass the status as startResponse's first argument instead.`,
+      )
     }
     if (lower === 'content-length') {
       if (!/^[0-9]+$/.test(value) || (length !== undefined && length !== value)) {
@@ -131,7 +149,10 @@ export function accountOutput(state: ResponseState, bytes: number, source: strin
     )
   }
   if (state.status < 200 || state.status === 204 || state.status === 304) {
-    throw new GatewayValidationError('GW-A29', `${source} gave ${bytes} bytes in a ${state.status} response; a ${state.status} response has no body, so return [].`)
+    throw new GatewayValidationError(
+      'GW-A29',
+      `${source} gave ${bytes} bytes in a ${state.status} response; a ${state.status} response has no body, so return [].`,
+    )
   }
   state.sent += bytes
   if (state.contentLength !== undefined && state.sent > state.contentLength) {
@@ -146,9 +167,13 @@ export function accountOutput(state: ResponseState, bytes: number, source: strin
 /** Checks the end of the body: startResponse was called, and Content-Length was met. */
 export function accountEnd(state: ResponseState): void {
   if (!state.started) {
-    throw new GatewayValidationError('GW-A24', 'the body ended but startResponse was never called; call startResponse(status, headers) before the body ends.')
+    throw new GatewayValidationError(
+      'GW-A24',
+      'the body ended but startResponse was never called; call startResponse(status, headers) before the body ends.',
+    )
   }
-  const bodiless = state.method === 'HEAD' || state.status < 200 || state.status === 204 || state.status === 304
+  const bodiless =
+    state.method === 'HEAD' || state.status < 200 || state.status === 204 || state.status === 304
   if (!bodiless && state.contentLength !== undefined && state.sent < state.contentLength) {
     throw new GatewayValidationError(
       'GW-A27',
@@ -165,13 +190,20 @@ export function accountEnd(state: ResponseState): void {
  * const startResponse = checkedStartResponse(serverStartResponse, newResponseState('GET'), serverFault)
  * ```
  */
-export function checkedStartResponse(inner: StartResponse, state: ResponseState, serverFault: ServerFault): StartResponse {
+export function checkedStartResponse(
+  inner: StartResponse,
+  state: ResponseState,
+  serverFault: ServerFault,
+): StartResponse {
   return (status: string, headers: ResponseHeaders, ...rest: unknown[]) => {
     // Why: "given" means passed and not undefined, as PEP 3333's exc_info=None default.
     const excGiven = rest.length > 0 && rest[0] !== undefined
     const excInfo = rest[0]
     if (state.ended) {
-      throw new GatewayValidationError('GW-A14', `startResponse(${describe(status)}, ...) was called after the body ended; the response is over, nothing more can be sent.`)
+      throw new GatewayValidationError(
+        'GW-A14',
+        `startResponse(${describe(status)}, ...) was called after the body ended; the response is over, nothing more can be sent.`,
+      )
     }
     if (state.started && !excGiven) {
       throw new GatewayValidationError(
@@ -180,7 +212,10 @@ export function checkedStartResponse(inner: StartResponse, state: ResponseState,
       )
     }
     if (excGiven && !(excInfo instanceof Error)) {
-      throw new GatewayValidationError('GW-A13', `excInfo is ${describe(excInfo)}; pass the Error you caught (wrap other thrown values: new Error(String(value), { cause: value })).`)
+      throw new GatewayValidationError(
+        'GW-A13',
+        `excInfo is ${describe(excInfo)}; pass the Error you caught (wrap other thrown values: new Error(String(value), { cause: value })).`,
+      )
     }
     const code = checkStatus(status)
     const contentLength = checkHeaders(headers)
@@ -195,7 +230,12 @@ export function checkedStartResponse(inner: StartResponse, state: ResponseState,
       )
     }
     if (typeof write !== 'function') {
-      serverFault(new GatewayValidationError('GW-S27', `startResponse returned ${describe(write)}; return the write(chunk) function.`))
+      serverFault(
+        new GatewayValidationError(
+          'GW-S27',
+          `startResponse returned ${describe(write)}; return the write(chunk) function.`,
+        ),
+      )
     }
     state.started = true
     state.status = code
@@ -213,10 +253,16 @@ function checkedWrite(inner: Write, state: ResponseState): Write {
       )
     }
     if (!(chunk instanceof Uint8Array)) {
-      throw new GatewayValidationError('GW-A15', `write(${describe(chunk)}): pass a Uint8Array (new TextEncoder().encode(text) for text).`)
+      throw new GatewayValidationError(
+        'GW-A15',
+        `write(${describe(chunk)}): pass a Uint8Array (new TextEncoder().encode(text) for text).`,
+      )
     }
     if (state.pendingWrite) {
-      throw new GatewayValidationError('GW-A16', 'write() was called while the previous write() had not resolved; await each write() (it is how the server pushes back).')
+      throw new GatewayValidationError(
+        'GW-A16',
+        'write() was called while the previous write() had not resolved; await each write() (it is how the server pushes back).',
+      )
     }
     accountOutput(state, chunk.byteLength, 'write()')
     state.pendingWrite = true

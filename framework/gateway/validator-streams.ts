@@ -40,7 +40,10 @@ export function checkedInput(
   function account(method: string, chunk: unknown, asked: number | undefined): Uint8Array {
     if (!(chunk instanceof Uint8Array)) {
       serverFault(
-        new GatewayValidationError('GW-S23', `wsgi.input.${method}() resolved to ${describe(chunk)}; resolve to a Uint8Array.`),
+        new GatewayValidationError(
+          'GW-S23',
+          `wsgi.input.${method}() resolved to ${describe(chunk)}; resolve to a Uint8Array.`,
+        ),
       )
     }
     if (asked !== undefined && asked >= 0 && chunk.byteLength > asked) {
@@ -120,7 +123,10 @@ export function checkedInput(
         const lines: unknown = await inner.readlines(hint)
         if (!Array.isArray(lines)) {
           serverFault(
-            new GatewayValidationError('GW-S23', `wsgi.input.readlines() resolved to ${describe(lines)}; resolve to an array of Uint8Array lines.`),
+            new GatewayValidationError(
+              'GW-S23',
+              `wsgi.input.readlines() resolved to ${describe(lines)}; resolve to an array of Uint8Array lines.`,
+            ),
           )
         }
         for (const line of lines) checkLine('readlines', account('readlines', line, undefined))
@@ -173,7 +179,11 @@ export function checkedErrors(inner: GatewayErrors): GatewayErrors {
       inner.write(check('write', text))
     },
     writelines(texts: Iterable<string>) {
-      if (typeof texts !== 'object' || texts === null || typeof (texts as Iterable<string>)[Symbol.iterator] !== 'function') {
+      if (
+        typeof texts !== 'object' ||
+        texts === null ||
+        typeof (texts as Iterable<string>)[Symbol.iterator] !== 'function'
+      ) {
         throw new GatewayValidationError(
           'GW-A04',
           `wsgi.errors.writelines() got ${describe(texts)}; pass an iterable of strings, e.g. an array.`,

@@ -73,12 +73,18 @@ import { checkedErrors, checkedInput } from './validator-streams.ts'
  */
 export function validator(app: Application): Application {
   if (typeof app !== 'function') {
-    throw new GatewayValidationError('GW-A01', `validator() got ${describe(app)}; pass the application function (environ, startResponse) => body.`)
+    throw new GatewayValidationError(
+      'GW-A01',
+      `validator() got ${describe(app)}; pass the application function (environ, startResponse) => body.`,
+    )
   }
   return async function validated(environ: Environ, startResponse: StartResponse): Promise<Body> {
     checkEnviron(environ)
     if (typeof startResponse !== 'function') {
-      throw new GatewayValidationError('GW-S22', `the application was called with startResponse ${describe(startResponse)}; pass a function.`)
+      throw new GatewayValidationError(
+        'GW-S22',
+        `the application was called with startResponse ${describe(startResponse)}; pass a function.`,
+      )
     }
     const errors = environ['wsgi.errors']
     const serverFault = (error: GatewayValidationError): never => {
@@ -94,14 +100,24 @@ export function validator(app: Application): Application {
     const declared = environ.CONTENT_LENGTH
     const checkedEnviron: Environ = {
       ...environ,
-      'wsgi.input': checkedInput(environ['wsgi.input'], declared ? Number(declared) : undefined, serverFault),
+      'wsgi.input': checkedInput(
+        environ['wsgi.input'],
+        declared ? Number(declared) : undefined,
+        serverFault,
+      ),
       'wsgi.errors': checkedErrors(errors),
     }
-    const body: unknown = await app(checkedEnviron, checkedStartResponse(startResponse, state, serverFault))
+    const body: unknown = await app(
+      checkedEnviron,
+      checkedStartResponse(startResponse, state, serverFault),
+    )
     state.returned = true
     try {
       if (state.pendingWrite) {
-        throw new GatewayValidationError('GW-A16', 'the application returned while a write() was still pending; await every write() before returning the body.')
+        throw new GatewayValidationError(
+          'GW-A16',
+          'the application returned while a write() was still pending; await every write() before returning the body.',
+        )
       }
       checkBodyShape(body)
       return checkedBody(body, state, serverFault)

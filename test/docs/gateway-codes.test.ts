@@ -24,7 +24,10 @@ function tableRows(): { code: string; side: string; summary: string }[] {
     .split('\n')
     .filter((line) => /^\|\s*`?GW-/.test(line))
     .map((line) => {
-      const [code = '', side = '', summary = ''] = line.split('|').slice(1, -1).map((cell) => cell.trim().replace(/^`|`$/g, ''))
+      const [code = '', side = '', summary = ''] = line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim().replace(/^`|`$/g, ''))
       return { code, side, summary }
     })
 }
@@ -47,8 +50,12 @@ describe('docs/gateway.md validator codes', () => {
     expect(tableRows().map((row) => row.code)).toEqual(Object.keys(validatorCodes))
   })
 
-  it("gives each code its side and summary exactly as validatorCodes says", () => {
-    const expected = Object.entries(validatorCodes).map(([code, rule]) => ({ code, side: rule.side, summary: rule.summary.replaceAll('|', '\\|') }))
+  it('gives each code its side and summary exactly as validatorCodes says', () => {
+    const expected = Object.entries(validatorCodes).map(([code, rule]) => ({
+      code,
+      side: rule.side,
+      summary: rule.summary.replaceAll('|', '\\|'),
+    }))
     expect(tableRows()).toEqual(expected)
   })
 

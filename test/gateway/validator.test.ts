@@ -27,7 +27,8 @@ function bytesInput(data: Uint8Array): GatewayInput {
     at += chunk.byteLength
     return chunk
   }
-  const rest = (size?: number): number => (size === undefined || size < 0 ? data.byteLength - at : size)
+  const rest = (size?: number): number =>
+    size === undefined || size < 0 ? data.byteLength - at : size
   return {
     async read(size?: number) {
       return take(rest(size))
@@ -39,7 +40,8 @@ function bytesInput(data: Uint8Array): GatewayInput {
     },
     async readlines() {
       const lines: Uint8Array[] = []
-      for (let line = await this.readline(); line.byteLength > 0; line = await this.readline()) lines.push(line)
+      for (let line = await this.readline(); line.byteLength > 0; line = await this.readline())
+        lines.push(line)
       return lines
     },
     async *[Symbol.asyncIterator]() {
@@ -50,7 +52,8 @@ function bytesInput(data: Uint8Array): GatewayInput {
 
 /** A wsgi.input whose read() resolves to whatever the test scripts, in order. */
 function scriptedInput(results: unknown[]): GatewayInput {
-  const next = async (): Promise<Uint8Array> => (results.length > 0 ? results.shift() : new Uint8Array(0)) as Uint8Array
+  const next = async (): Promise<Uint8Array> =>
+    (results.length > 0 ? results.shift() : new Uint8Array(0)) as Uint8Array
   return {
     read: next,
     readline: next,
@@ -90,7 +93,13 @@ interface HostOptions {
   /** Edits the (valid) environ before the call; may return a replacement. */
   environ?: (environ: Record<string, unknown>) => unknown
   /** The host's own misbehaviour, for the GW-S codes that concern how it runs the body. */
-  fault?: 'no-start-response' | 'write-missing' | 'no-rethrow' | 'concurrent-pull' | 'close-twice' | 'pull-after-close'
+  fault?:
+    | 'no-start-response'
+    | 'write-missing'
+    | 'no-rethrow'
+    | 'concurrent-pull'
+    | 'close-twice'
+    | 'pull-after-close'
 }
 
 interface Outcome {
@@ -124,7 +133,10 @@ async function host(app: Application, options: HostOptions = {}): Promise<Outcom
   }
   let body: Body
   try {
-    body = await app(environ, (options.fault === 'no-start-response' ? undefined : startResponse) as StartResponse)
+    body = await app(
+      environ,
+      (options.fault === 'no-start-response' ? undefined : startResponse) as StartResponse,
+    )
   } catch (error) {
     out.error = error
     return out
@@ -147,7 +159,10 @@ async function host(app: Application, options: HostOptions = {}): Promise<Outcom
   return out
 }
 
-const ok = (startResponse: StartResponse, headers: ResponseHeaders = []): ReturnType<StartResponse> =>
+const ok = (
+  startResponse: StartResponse,
+  headers: ResponseHeaders = [],
+): ReturnType<StartResponse> =>
   startResponse('200 OK', [['Content-Type', 'text/plain'], ...headers])
 
 /** An app that answers with `headers` and `body` through the validator. */
@@ -163,7 +178,8 @@ const hello = validator((_environ, startResponse) => {
 })
 
 /** Runs `hello` on an environ edited by `edit`. */
-const environWith = (edit: (environ: Record<string, unknown>) => unknown): Promise<Outcome> => host(hello, { environ: edit })
+const environWith = (edit: (environ: Record<string, unknown>) => unknown): Promise<Outcome> =>
+  host(hello, { environ: edit })
 
 /** An app that reads wsgi.input with `use`, on an input the test provides. */
 const reading = (use: (input: GatewayInput) => Promise<unknown>): Application =>
@@ -173,8 +189,10 @@ const reading = (use: (input: GatewayInput) => Promise<unknown>): Application =>
     return []
   })
 
-const withInput = (input: GatewayInput, extra: Record<string, unknown> = {}) => (environ: Record<string, unknown>) =>
-  Object.assign(environ, { 'wsgi.input': input }, extra)
+const withInput =
+  (input: GatewayInput, extra: Record<string, unknown> = {}) =>
+  (environ: Record<string, unknown>) =>
+    Object.assign(environ, { 'wsgi.input': input }, extra)
 
 interface Case {
   broken: () => Promise<Outcome>
@@ -219,7 +237,8 @@ const cases: Record<ValidatorCode, Case> = {
   },
   'GW-S07': {
     broken: () => environWith((env) => void (env.PATH_INFO = 'index.html')),
-    correct: () => environWith((env) => void Object.assign(env, { SCRIPT_NAME: '/app', PATH_INFO: '' })),
+    correct: () =>
+      environWith((env) => void Object.assign(env, { SCRIPT_NAME: '/app', PATH_INFO: '' })),
   },
   'GW-S08': {
     broken: () => environWith((env) => void (env.QUERY_STRING = '?a=1')),
@@ -254,12 +273,14 @@ const cases: Record<ValidatorCode, Case> = {
     correct: () => environWith((env) => void (env['wsgi.url_scheme'] = 'https')),
   },
   'GW-S16': {
-    broken: () => environWith((env) => void (env['wsgi.input'] = { read: async () => new Uint8Array(0) })),
+    broken: () =>
+      environWith((env) => void (env['wsgi.input'] = { read: async () => new Uint8Array(0) })),
     correct: () => environWith((env) => void (env['wsgi.input'] = bytesInput(enc('x')))),
   },
   'GW-S17': {
     broken: () => environWith((env) => void (env['wsgi.errors'] = { write: () => {} })),
-    correct: () => environWith((env) => void (env['wsgi.errors'] = { write() {}, writelines() {}, flush() {} })),
+    correct: () =>
+      environWith((env) => void (env['wsgi.errors'] = { write() {}, writelines() {}, flush() {} })),
   },
   'GW-S18': {
     broken: () => environWith((env) => void (env['wsgi.multithread'] = true)),
@@ -282,48 +303,86 @@ const cases: Record<ValidatorCode, Case> = {
     correct: () => host(hello),
   },
   'GW-S23': {
-    broken: () => host(reading((input) => input.read()), { environ: withInput(scriptedInput(['abc'])) }),
-    correct: () => host(reading((input) => input.read()), { environ: withInput(scriptedInput([enc('abc')])) }),
+    broken: () =>
+      host(
+        reading((input) => input.read()),
+        { environ: withInput(scriptedInput(['abc'])) },
+      ),
+    correct: () =>
+      host(
+        reading((input) => input.read()),
+        { environ: withInput(scriptedInput([enc('abc')])) },
+      ),
   },
   'GW-S24': {
-    broken: () => host(reading((input) => input.read(2)), { environ: withInput(scriptedInput([enc('abcde')])) }),
-    correct: () => host(reading((input) => input.read(2)), { environ: withInput(scriptedInput([enc('ab')])) }),
+    broken: () =>
+      host(
+        reading((input) => input.read(2)),
+        { environ: withInput(scriptedInput([enc('abcde')])) },
+      ),
+    correct: () =>
+      host(
+        reading((input) => input.read(2)),
+        { environ: withInput(scriptedInput([enc('ab')])) },
+      ),
   },
   'GW-S25': {
     broken: () =>
-      host(reading(async (input) => [await input.read(), await input.read()]), {
-        environ: withInput(scriptedInput([new Uint8Array(0), enc('late')])),
-      }),
+      host(
+        reading(async (input) => [await input.read(), await input.read()]),
+        {
+          environ: withInput(scriptedInput([new Uint8Array(0), enc('late')])),
+        },
+      ),
     correct: () =>
-      host(reading(async (input) => [await input.read(), await input.read()]), {
-        environ: withInput(scriptedInput([new Uint8Array(0), new Uint8Array(0)])),
-      }),
+      host(
+        reading(async (input) => [await input.read(), await input.read()]),
+        {
+          environ: withInput(scriptedInput([new Uint8Array(0), new Uint8Array(0)])),
+        },
+      ),
   },
   'GW-S26': {
-    broken: () => host(reading((input) => input.read()), { environ: withInput(scriptedInput([enc('abcde')]), { CONTENT_LENGTH: '2' }) }),
-    correct: () => host(reading((input) => input.read()), { environ: withInput(scriptedInput([enc('abcde')]), { CONTENT_LENGTH: '5' }) }),
+    broken: () =>
+      host(
+        reading((input) => input.read()),
+        { environ: withInput(scriptedInput([enc('abcde')]), { CONTENT_LENGTH: '2' }) },
+      ),
+    correct: () =>
+      host(
+        reading((input) => input.read()),
+        { environ: withInput(scriptedInput([enc('abcde')]), { CONTENT_LENGTH: '5' }) },
+      ),
   },
   'GW-A02': {
     broken: () => host(reading((input) => input.read('10' as unknown as number))),
     correct: () => host(reading((input) => input.read(-1))),
   },
   'GW-A03': {
-    broken: () => host(reading((input) => Promise.all([input.read(1), input.read(1)])), { environ: withInput(bytesInput(enc('ab'))) }),
-    correct: () => host(reading(async (input) => [await input.read(1), await input.read(1)]), { environ: withInput(bytesInput(enc('ab'))) }),
+    broken: () =>
+      host(
+        reading((input) => Promise.all([input.read(1), input.read(1)])),
+        { environ: withInput(bytesInput(enc('ab'))) },
+      ),
+    correct: () =>
+      host(
+        reading(async (input) => [await input.read(1), await input.read(1)]),
+        { environ: withInput(bytesInput(enc('ab'))) },
+      ),
   },
   'GW-A04': {
     broken: () =>
       host(
         validator((environ, sr) => {
           environ['wsgi.errors'].write(new Error('boom') as unknown as string)
-          return ok(sr), []
+          return (ok(sr), [])
         }),
       ),
     correct: () =>
       host(
         validator((environ, sr) => {
           environ['wsgi.errors'].writelines(['boom', '\n'])
-          return ok(sr), []
+          return (ok(sr), [])
         }),
       ),
   },
@@ -332,8 +391,10 @@ const cases: Record<ValidatorCode, Case> = {
     correct: () => host(answer([], 'x', '299 Custom Thing')),
   },
   'GW-A06': {
-    broken: () => host(answer(new Map([['Content-Type', 'text/plain']]) as unknown as ResponseHeaders, 'x')),
-    correct: () => host(answer([...new Map<string, string>([['Content-Type', 'text/plain']])], 'x')),
+    broken: () =>
+      host(answer(new Map([['Content-Type', 'text/plain']]) as unknown as ResponseHeaders, 'x')),
+    correct: () =>
+      host(answer([...new Map<string, string>([['Content-Type', 'text/plain']])], 'x')),
   },
   'GW-A07': {
     broken: () => host(answer([['Content-Length', 1 as unknown as string]], 'x')),
@@ -395,7 +456,9 @@ const cases: Record<ValidatorCode, Case> = {
       host(
         validator((_e, sr) => {
           ok(sr)
-          return Object.assign([enc('x')], { close: () => void sr('500 Internal Server Error', []) })
+          return Object.assign([enc('x')], {
+            close: () => void sr('500 Internal Server Error', []),
+          })
         }),
       ),
     correct: () =>
@@ -471,8 +534,22 @@ const cases: Record<ValidatorCode, Case> = {
     correct: () => host(returning(Object.assign([enc('x')], { close: undefined }))),
   },
   'GW-A22': {
-    broken: () => host(returning((function* () { yield 'hello' })())),
-    correct: () => host(returning((function* () { yield Buffer.from('hello') })())),
+    broken: () =>
+      host(
+        returning(
+          (function* () {
+            yield 'hello'
+          })(),
+        ),
+      ),
+    correct: () =>
+      host(
+        returning(
+          (function* () {
+            yield Buffer.from('hello')
+          })(),
+        ),
+      ),
   },
   'GW-A23': {
     broken: () =>
@@ -500,8 +577,26 @@ const cases: Record<ValidatorCode, Case> = {
     correct: () => host(validator((_e, sr) => (ok(sr), []))),
   },
   'GW-A25': {
-    broken: () => host(answer([['Content-Length', '5'], ['Content-Length', '6']], 'hello')),
-    correct: () => host(answer([['Content-Length', '5'], ['content-length', '5']], 'hello')),
+    broken: () =>
+      host(
+        answer(
+          [
+            ['Content-Length', '5'],
+            ['Content-Length', '6'],
+          ],
+          'hello',
+        ),
+      ),
+    correct: () =>
+      host(
+        answer(
+          [
+            ['Content-Length', '5'],
+            ['content-length', '5'],
+          ],
+          'hello',
+        ),
+      ),
   },
   'GW-A26': {
     broken: () => host(answer([['Content-Length', '2']], 'hello')),
@@ -513,8 +608,14 @@ const cases: Record<ValidatorCode, Case> = {
     correct: () => host(answer([['Content-Length', '6']], 'héllo')),
   },
   'GW-A28': {
-    broken: () => host(answer([['Content-Length', '5']], 'hello'), { environ: (env) => void (env.REQUEST_METHOD = 'HEAD') }),
-    correct: () => host(answer([['Content-Length', '5']], ''), { environ: (env) => void (env.REQUEST_METHOD = 'HEAD') }),
+    broken: () =>
+      host(answer([['Content-Length', '5']], 'hello'), {
+        environ: (env) => void (env.REQUEST_METHOD = 'HEAD'),
+      }),
+    correct: () =>
+      host(answer([['Content-Length', '5']], ''), {
+        environ: (env) => void (env.REQUEST_METHOD = 'HEAD'),
+      }),
   },
   'GW-A29': {
     broken: () => host(answer([], 'unchanged', '304 Not Modified')),
@@ -560,7 +661,9 @@ const streaming = validator((_e, sr) => {
   })()
 })
 
-const writing = (use: (write: (chunk: Uint8Array) => Promise<void>) => Promise<unknown>): Application =>
+const writing = (
+  use: (write: (chunk: Uint8Array) => Promise<void>) => Promise<unknown>,
+): Application =>
   validator(async (_e, sr) => {
     await use(ok(sr))
     return []
@@ -597,24 +700,44 @@ describe('validator', () => {
 
 describe('validator, as a transparent middleware', () => {
   it('passes status, headers and body bytes through unchanged', async () => {
-    const out = await host(answer([['Content-Type', 'text/plain'], ['Set-Cookie', 'a=1'], ['Set-Cookie', 'b=2']], 'hi', '201 Created'))
+    const out = await host(
+      answer(
+        [
+          ['Content-Type', 'text/plain'],
+          ['Set-Cookie', 'a=1'],
+          ['Set-Cookie', 'b=2'],
+        ],
+        'hi',
+        '201 Created',
+      ),
+    )
     expect(out).toEqual({
       status: '201 Created',
-      headers: [['Content-Type', 'text/plain'], ['Set-Cookie', 'a=1'], ['Set-Cookie', 'b=2']],
+      headers: [
+        ['Content-Type', 'text/plain'],
+        ['Set-Cookie', 'a=1'],
+        ['Set-Cookie', 'b=2'],
+      ],
       body: 'hi',
       errors: '',
     })
   })
 
   it('keeps an array body an array of the same length, so a server can still compute Content-Length', async () => {
-    const body = await validator((_e, sr) => (ok(sr), [enc('hello')]))(validEnviron(), okStartResponse)
+    const body = await validator((_e, sr) => (ok(sr), [enc('hello')]))(
+      validEnviron(),
+      okStartResponse,
+    )
     expect(Array.isArray(body)).toBe(true)
     expect((body as Uint8Array[]).length).toBe(1)
     expect(dec((body as Uint8Array[])[0]!)).toBe('hello')
   })
 
   it('keeps a sync iterable sync and an async iterable async', async () => {
-    const sync = await validator((_e, sr) => (ok(sr), new Set([enc('x')])))(validEnviron(), okStartResponse)
+    const sync = await validator((_e, sr) => (ok(sr), new Set([enc('x')])))(
+      validEnviron(),
+      okStartResponse,
+    )
     expect(Symbol.iterator in sync && !(Symbol.asyncIterator in sync)).toBe(true)
     const async = await validator((_e, sr) => {
       ok(sr)
@@ -681,12 +804,17 @@ describe('validator, as a transparent middleware', () => {
   })
 
   it('accepts a HEAD response that declares the GET Content-Length with an empty body', async () => {
-    const out = await host(answer([['Content-Length', '1234']], ''), { environ: (env) => void (env.REQUEST_METHOD = 'HEAD') })
+    const out = await host(answer([['Content-Length', '1234']], ''), {
+      environ: (env) => void (env.REQUEST_METHOD = 'HEAD'),
+    })
     expect(out.error).toBeUndefined()
   })
 
   it('rejects a readline() that returns more than one line as GW-S24', async () => {
-    const out = await host(reading((input) => input.readline()), { environ: withInput(scriptedInput([enc('a\nb\n')])) })
+    const out = await host(
+      reading((input) => input.readline()),
+      { environ: withInput(scriptedInput([enc('a\nb\n')])) },
+    )
     expect(codeOf(out)).toBe('GW-S24')
   })
 

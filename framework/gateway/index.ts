@@ -25,3 +25,25 @@ export { validator } from './validator.ts'
 export { GatewayValidationError } from './gateway-validation-error.ts'
 export { validatorCodes } from './validator-codes.ts'
 export type { ValidatorCode, ValidatorRule } from './validator-codes.ts'
+
+/** The conformance kit: checks a server from outside, over real sockets (conformance/). */
+export {
+  ConformanceError,
+  ConformanceFailure,
+  ConformanceReport,
+  conformanceChecks,
+  probe,
+  probeApplication,
+  runConformance,
+} from './conformance/index.ts'
+export type {
+  CheckContext,
+  ConformanceCheck,
+  ConformanceErrorCode,
+  ConformanceHost,
+  ConformanceOptions,
+  ConformanceOutcome,
+  ConformanceRow,
+  ProbeApp,
+  RunningHost,
+} from './conformance/index.ts'

@@ -209,8 +209,9 @@ export class HttpRequest {
     } catch {
       throw new BadRequest(`Unknown charset ${JSON.stringify(charset)} in Content-Type; send UTF-8.`, 'http.bad_charset')
     }
+    const bytes = await this.body()
     try {
-      return decoder.decode(await this.body())
+      return decoder.decode(bytes)
     } catch (error) {
       throw new BadRequest(`The request body is not valid ${charset}.`, 'http.invalid_utf8', { cause: error })
     }

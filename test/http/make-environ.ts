@@ -11,8 +11,8 @@ export interface EnvironInit {
   query?: string
   headers?: Record<string, string>
   body?: Uint8Array | string
-  /** Declared CONTENT_LENGTH (default: the body's length). */
-  contentLength?: string
+  /** Declared CONTENT_LENGTH (default: the body's length; null: none, as for a chunked body). */
+  contentLength?: string | null
   scheme?: 'http' | 'https'
   errors?: string[]
   extra?: Record<string, unknown>
@@ -76,7 +76,9 @@ export function makeEnviron(init: EnvironInit = {}): Environ {
     HTTP_HOST: 'testserver',
     ...init.extra,
   }
-  if (body.byteLength || init.contentLength) environ.CONTENT_LENGTH = init.contentLength ?? String(body.byteLength)
+  if (init.contentLength !== null && (body.byteLength || init.contentLength)) {
+    environ.CONTENT_LENGTH = init.contentLength ?? String(body.byteLength)
+  }
   for (const [name, value] of Object.entries(init.headers ?? {})) {
     const key = name.toUpperCase().replace(/-/g, '_')
     if (key === 'CONTENT_TYPE') environ.CONTENT_TYPE = value

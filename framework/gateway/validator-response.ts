@@ -196,8 +196,8 @@ export function checkedStartResponse(
   serverFault: ServerFault,
 ): StartResponse {
   return (status: string, headers: ResponseHeaders, ...rest: unknown[]) => {
-    // Why: "given" means passed and not undefined, as PEP 3333's exc_info=None default.
-    const excGiven = rest.length > 0 && rest[0] !== undefined
+    // Why: "given" means neither undefined nor null, as PEP 3333's exc_info=None default.
+    const excGiven = rest[0] !== undefined && rest[0] !== null
     const excInfo = rest[0]
     if (state.ended) {
       throw new GatewayValidationError(

@@ -803,6 +803,17 @@ describe('validator, as a transparent middleware', () => {
     expect(codeOf(out)).toBe('GW-A16')
   })
 
+  it('treats a null excInfo as none given, as PEP 3333 treats exc_info=None (GW-A12)', async () => {
+    const out = await host(
+      validator((_e, sr) => {
+        ok(sr)
+        sr('500 Internal Server Error', [], null)
+        return []
+      }),
+    )
+    expect(codeOf(out)).toBe('GW-A12')
+  })
+
   it('accepts a HEAD response that declares the GET Content-Length with an empty body', async () => {
     const out = await host(answer([['Content-Length', '1234']], ''), {
       environ: (env) => void (env.REQUEST_METHOD = 'HEAD'),

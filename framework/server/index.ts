@@ -1,0 +1,31 @@
+/**
+ * @module framework/server: `serve`, the pre-fork production server. The primary (Arbiter),
+ * the worker, binds, settings and configuration, and the HTTP-edge helpers they use.
+ */
+
+/** Running serve. */
+export { runServe, usage } from './main.ts'
+export type { ServeProcess } from './main.ts'
+export { Arbiter, SIGNAL_ACTIONS } from './arbiter.ts'
+export type { ArbiterOptions, ArbiterStatus, ServeSignal, SignalSource, WorkerState, WorkerStatus } from './arbiter.ts'
+export { Worker } from './worker.ts'
+export type { WorkerOptions, HostFactory, EnvironHook, RequestListener, FinishedRequest } from './worker.ts'
+
+/** Configuration: one declaration per setting, config files, the command line. */
+export { SETTINGS, SettingError, findSetting, resolveSettings, DEFAULT_ACCESS_LOG_FORMAT } from './settings.ts'
+export type { ServeSettings, PartialSettings, SettingSpec, SettingKind } from './settings.ts'
+export { defineConfig, loadServeConfig, loadConfigFile, parseArgs, splitArgs, UsageError, ConfigFileError } from './config.ts'
+export type { ServeConfig, ServeHooks, ArbiterHookContext, WorkerHookContext, LoadedConfig, ConfigSources } from './config.ts'
+
+/** Sockets, process files and operations. */
+export { parseBind, formatBind, systemdBinds, openListener, BindError } from './binds.ts'
+export type { BindSpec, Listener } from './binds.ts'
+export { Pidfile, PidfileError } from './pidfile.ts'
+export { openControlSocket } from './control-socket.ts'
+export type { ControlCommand } from './control-socket.ts'
+export { createSdNotify } from './sd-notify.ts'
+export type { Notify } from './sd-notify.ts'
+export { watchForChanges } from './reload.ts'
+export { createErrorLog, LOG_LEVELS } from './error-log.ts'
+export type { ErrorLog, LogLevel } from './error-log.ts'
+export { loadApplication, resolveAppSpec, AppLoadError } from './app-loader.ts'

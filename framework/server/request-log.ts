@@ -1,0 +1,74 @@
+/**
+ * @module A worker's per-request bookkeeping after the response ended: the access log line
+ * (`--access-logfile`, `--access-logformat`) and the metrics counters the control socket's
+ * `stats` adds up over workers.
+ */
+import { closeSync, openSync, writeSync } from 'node:fs'
+import { compileAccessLogFormat, formatAccessLogJson, type AccessLogEntry } from './access-log.ts'
+import { WorkerMetrics, type MetricsSnapshot } from './metrics.ts'
+import { REQUEST_ID_ENVIRON_KEY } from './request-id.ts'
+import type { ServeSettings } from './settings.ts'
+import type { FinishedRequest } from './worker.ts'
+
+/** What createRequestLog returns. */
+export interface RequestLog {
+  record(info: FinishedRequest): void
+  snapshot(): MetricsSnapshot
+  reopen(): void
+  close(): void
+}
+
+/**
+ * Opens the access log (when set) and starts the counters.
+ *
+ * @example
+ * ```ts
+ * const requestLog = createRequestLog(settings)
+ * worker = new Worker({ ..., onFinished: (info) => requestLog.record(info) })
+ * ```
+ */
+export function createRequestLog(settings: ServeSettings): RequestLog {
+  const metrics = new WorkerMetrics()
+  const target = settings.accesslog
+  const format = settings.accessLogFormat === 'json' ? formatAccessLogJson : compileAccessLogFormat(settings.accessLogFormat)
+  const open = (): number | undefined => (target === undefined ? undefined : target === '-' ? 1 : openSync(target, 'a'))
+  let fd = open()
+  return {
+    record(info) {
+      const { req, res, environ } = info
+      metrics.observe(res.statusCode, Number(info.durationNs) / 1e9)
+      if (fd === undefined) return
+      const entry: AccessLogEntry = {
+        remoteAddr: req.socket.remoteAddress ?? '-',
+        method: req.method ?? '-',
+        url: req.url ?? '-',
+        protocol: `HTTP/${req.httpVersion}`,
+        status: res.statusCode,
+        responseBytes: Number(res.getHeader('content-length') ?? 0) || 0,
+        requestHeaders: req.headers,
+        responseHeaders: res.getHeaders(),
+        start: new Date(Date.now() - Number(info.durationNs / 1_000_000n)),
+        durationUs: Number(info.durationNs / 1000n),
+        pid: process.pid,
+        clientAddr: environ?.['gateway.client_addr'],
+        requestId: environ?.[REQUEST_ID_ENVIRON_KEY] as string | undefined,
+        environ,
+      }
+      try {
+        writeSync(fd, `${format(entry)}\n`)
+      } catch {
+        // a full disk must not fail requests
+      }
+    },
+    snapshot: () => metrics.snapshot(),
+    reopen() {
+      if (fd === undefined || fd === 1) return
+      const previous = fd
+      fd = open()
+      closeSync(previous)
+    },
+    close() {
+      if (fd !== undefined && fd !== 1) closeSync(fd)
+    },
+  }
+}

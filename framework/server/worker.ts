@@ -1,0 +1,292 @@
+/**
+ * @module A worker process's server: one node:http (or https) server fed with the connections
+ * the primary hands over, the heartbeat, `--request-timeout`, `--max-requests` recycling and the
+ * graceful stop.
+ *
+ * Why one server for every bind: connections arrive as sockets over IPC, already accepted; the
+ * server never listens itself, so TCP, IPv6 and unix-socket connections can share it.
+ *
+ * The graceful stop is what makes reloads lose nothing: a request already read is answered (with
+ * `Connection: close`); a keep-alive connection is closed only after it has been idle for a
+ * moment, because closing a connection the instant its response ends races with the client's
+ * next request, which the client then sees fail.
+ */
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import { readFileSync } from 'node:fs'
+import type { Socket } from 'node:net'
+import type { Environ } from '../gateway/index.ts'
+import type { ServeHooks } from './config.ts'
+import type { ErrorLog } from './error-log.ts'
+import { guardRequest, applyServerLimits, nodeServerOptions } from './http-limits.ts'
+import type { HttpLimits } from './http-limits.ts'
+import type { WorkerMessage } from './ipc-messages.ts'
+import type { ServeSettings } from './settings.ts'
+
+/** A request listener with a hook to add environ keys: what the gateway's node-http host gives. */
+export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void
+
+/** Per-request environ additions the worker asks the host to make. */
+export type EnvironHook = (environ: Environ, req: IncomingMessage) => void
+
+/** Builds the request listener; worker-main passes one built on the gateway's toNodeListener. */
+export type HostFactory = (environHook: EnvironHook) => RequestListener
+
+/** Options of a Worker; everything with a process-wide effect is injected. */
+export interface WorkerOptions {
+  id: number
+  settings: ServeSettings
+  hooks?: ServeHooks
+  log: ErrorLog
+  host: HostFactory
+  /** The HTTP limits (from the HTTP-edge module); defaults come from http-limits.ts. */
+  limits: HttpLimits
+  /** Sends a message to the primary. */
+  send: (message: WorkerMessage) => void
+  /** Ends the process. */
+  exit: (code: number) => void
+  /** Memory reading for heartbeats (default process.memoryUsage.rss). */
+  rss?: () => number
+  /** Called for each finished request (access log, metrics). */
+  onFinished?: (info: FinishedRequest) => void
+  /** Wraps each connection before HTTP sees it (PROXY protocol); default: none. */
+  acceptConnection?: (socket: Socket, server: Server) => void
+}
+
+/** What onFinished receives. */
+export interface FinishedRequest {
+  req: IncomingMessage
+  res: ServerResponse
+  environ: Environ | undefined
+  startedAt: bigint
+  durationNs: bigint
+  timedOut: boolean
+}
+
+const requestState = new WeakMap<IncomingMessage, { controller: AbortController; environ?: Environ }>()
+
+/**
+ * The worker's server. `start()` begins the heartbeat, `handleConnection()` takes a socket from
+ * the primary, `stop()` drains.
+ *
+ * @example
+ * ```ts
+ * const worker = new Worker({ id, settings, log, host, limits, send, exit })
+ * worker.start()
+ * process.on('message', (m, socket) => worker.handleConnection(socket))
+ * ```
+ */
+export class Worker {
+  readonly #o: WorkerOptions
+  readonly #server: Server
+  readonly #sockets = new Map<Socket, { active: number; idleSince: number }>()
+  readonly #inFlight = new Set<ServerResponse>()
+  #requests = 0
+  #maxRequests: number
+  #retireSent = false
+  #draining = false
+  #beat?: NodeJS.Timeout
+  #drainTimer?: NodeJS.Timeout
+  #deadline?: NodeJS.Timeout
+  #exited = false
+
+  constructor(options: WorkerOptions) {
+    this.#o = options
+    const s = options.settings
+    const serverOptions = nodeServerOptions(options.limits)
+    this.#server =
+      s.certfile && s.keyfile
+        ? createHttpsServer({ ...serverOptions, cert: readFileSync(s.certfile), key: readFileSync(s.keyfile) })
+        : createHttpServer(serverOptions)
+    applyServerLimits(this.#server, options.limits)
+    const listener = options.host((environ, req) => this.#extendEnviron(environ, req))
+    const onRequest = (req: IncomingMessage, res: ServerResponse): void => this.#onRequest(req, res, listener)
+    this.#server.on('request', onRequest)
+    // Why checkContinue goes to the same listener: the host answers 100 when the app first reads
+    // wsgi.input (docs/gateway.md), not node:http before the app ran.
+    this.#server.on('checkContinue', onRequest)
+    this.#server.on('connection', (socket: Socket) => this.#track(socket))
+    this.#server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+      if (socket.writable && !socket.destroyed) {
+        const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request'
+        socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+      }
+      socket.destroy()
+    })
+    const jitter = s.maxRequestsJitter > 0 ? Math.floor(Math.random() * (s.maxRequestsJitter + 1)) : 0
+    this.#maxRequests = s.maxRequests > 0 ? s.maxRequests + jitter : 0
+  }
+
+  /** The node:http server (for tests and hooks). */
+  get server(): Server {
+    return this.#server
+  }
+
+  /** Requests started so far. */
+  get requests(): number {
+    return this.#requests
+  }
+
+  /** Starts the heartbeat: one message every timeout/4 proves the event loop still turns. */
+  start(): void {
+    const timeout = this.#o.settings.timeout
+    const every = timeout > 0 ? Math.max(50, Math.min(5000, (timeout * 1000) / 4)) : 1000
+    this.#sendBeat()
+    this.#beat = setInterval(() => this.#sendBeat(), every)
+  }
+
+  #sendBeat(): void {
+    this.#o.send({
+      t: 'beat',
+      rss: (this.#o.rss ?? process.memoryUsage.rss)(),
+      requests: this.#requests,
+      inFlight: this.#inFlight.size,
+    })
+  }
+
+  /** Takes a connection handed over by the primary. */
+  handleConnection(socket: Socket): void {
+    if (this.#draining) {
+      // The primary stopped sending before telling us to drain; one may still cross over.
+      this.#track(socket)
+      socket.setTimeout(1000, () => socket.destroy())
+    }
+    if (this.#o.acceptConnection) this.#o.acceptConnection(socket, this.#server)
+    else this.#server.emit('connection', socket)
+    socket.resume()
+  }
+
+  #track(socket: Socket): void {
+    if (this.#sockets.has(socket)) return
+    this.#sockets.set(socket, { active: 0, idleSince: Date.now() })
+    socket.once('close', () => {
+      this.#sockets.delete(socket)
+      this.#maybeExit()
+    })
+  }
+
+  #extendEnviron(environ: Environ, req: IncomingMessage): void {
+    const state = requestState.get(req)
+    if (state) {
+      state.environ = environ
+      // Why a combined signal: the host aborts on client disconnect, we add --request-timeout.
+      environ['gateway.signal'] = AbortSignal.any([environ['gateway.signal'], state.controller.signal])
+    }
+    environ['serve.worker_id'] = this.#o.id
+    this.#o.hooks?.preRequest?.(environ)
+  }
+
+  #onRequest(req: IncomingMessage, res: ServerResponse, listener: RequestListener): void {
+    const startedAt = process.hrtime.bigint()
+    this.#requests++
+    const tracked = this.#sockets.get(req.socket)
+    if (tracked) tracked.active++
+    this.#inFlight.add(res)
+    if (this.#draining) res.shouldKeepAlive = false
+    const controller = new AbortController()
+    requestState.set(req, { controller })
+    let timedOut = false
+    let timer: NodeJS.Timeout | undefined
+    const timeoutSec = this.#o.settings.requestTimeout
+    if (timeoutSec > 0) {
+      timer = setTimeout(() => {
+        timedOut = true
+        controller.abort(new Error(`--request-timeout of ${timeoutSec} s reached`))
+        this.#o.log.warning(`Request timeout: ${req.method} ${req.url} ran over ${timeoutSec} s`)
+        if (!res.headersSent) {
+          res.shouldKeepAlive = false
+          res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '1' })
+          res.end(`Service Unavailable: the request ran over --request-timeout (${timeoutSec} s).\n`)
+        } else {
+          res.destroy()
+        }
+      }, timeoutSec * 1000)
+    }
+    // Late writes from an app after a timeout answered must not crash the worker.
+    res.on('error', () => {})
+    res.once('close', () => {
+      clearTimeout(timer)
+      this.#inFlight.delete(res)
+      const t = this.#sockets.get(req.socket)
+      if (t) {
+        t.active = Math.max(0, t.active - 1)
+        t.idleSince = Date.now()
+      }
+      const environ = requestState.get(req)?.environ
+      try {
+        if (environ) this.#o.hooks?.postRequest?.(environ, res.statusCode)
+        const durationNs = process.hrtime.bigint() - startedAt
+        this.#o.onFinished?.({ req, res, environ, startedAt, durationNs, timedOut })
+      } catch (error) {
+        this.#o.log.error(`post_request failed: ${(error as Error).message}`)
+      }
+      if (this.#draining && !res.writableFinished) req.socket.destroy()
+      this.#checkRecycle()
+      this.#maybeExit()
+    })
+    if (!guardRequest(req, res, this.#o.limits)) return
+    try {
+      listener(req, res)
+    } catch (error) {
+      this.#o.log.error(`Request handler failed: ${(error as Error).stack ?? String(error)}`)
+      if (!res.headersSent) {
+        res.writeHead(500, { 'Content-Type': 'text/plain' })
+        res.end('Internal Server Error\n')
+      } else res.destroy()
+    }
+  }
+
+  #checkRecycle(): void {
+    if (this.#maxRequests > 0 && this.#requests >= this.#maxRequests && !this.#retireSent) {
+      this.#retireSent = true
+      this.#o.send({ t: 'retire', reason: `--max-requests ${this.#maxRequests} reached` })
+    }
+  }
+
+  /**
+   * Graceful stop: finish in-flight requests (each answered with Connection: close), close
+   * keep-alive connections once idle, exit 0; at --graceful-timeout, cut what is left.
+   */
+  stop(): void {
+    if (this.#draining) return
+    this.#draining = true
+    for (const res of this.#inFlight) if (!res.headersSent) res.shouldKeepAlive = false
+    // Why 250 ms of idleness: the client may be sending its next request on a kept-alive
+    // connection right now; waiting a little turns that race into a Connection: close answer.
+    this.#drainTimer = setInterval(() => this.#closeIdle(250), 50)
+    this.#deadline = setTimeout(() => {
+      this.#o.log.warning(`Graceful timeout: cutting ${this.#inFlight.size} request(s) still running`)
+      for (const socket of this.#sockets.keys()) socket.destroy()
+      this.#exit(0)
+    }, this.#o.settings.gracefulTimeout * 1000)
+    this.#maybeExit()
+  }
+
+  /** Fast stop: close everything now. */
+  stopNow(): void {
+    for (const socket of this.#sockets.keys()) socket.destroy()
+    this.#exit(0)
+  }
+
+  #closeIdle(idleMs: number): void {
+    const now = Date.now()
+    for (const [socket, t] of this.#sockets) {
+      if (t.active === 0 && now - t.idleSince >= idleMs) socket.destroy()
+    }
+    this.#maybeExit()
+  }
+
+  #maybeExit(): void {
+    if (this.#draining && this.#inFlight.size === 0 && this.#sockets.size === 0) this.#exit(0)
+  }
+
+  #exit(code: number): void {
+    if (this.#exited) return
+    this.#exited = true
+    clearInterval(this.#beat)
+    clearInterval(this.#drainTimer)
+    clearTimeout(this.#deadline)
+    this.#o.exit(code)
+  }
+}
+

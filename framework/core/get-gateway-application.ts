@@ -73,7 +73,11 @@ export function getGatewayApplication(settings: Settings, options: GatewayApplic
     const request = new HttpRequest(environ, opts)
     let out: GatewayResponse
     try {
-      out = await prepare(request, await handler.handle(request), environ)
+      const response = await handler.handle(request)
+      // Opt-in hook for the test Client (template name and context assertions); hosts never set it.
+      const capture = environ['framework.test_capture']
+      if (typeof capture === 'function') capture(response)
+      out = await prepare(request, response, environ)
     } catch (error) {
       // toGateway failed (a FileResponse whose file vanished, a signed cookie without a key...).
       out = await prepare(request, await handler.serverError(request, error), environ)

@@ -1,0 +1,13 @@
+/**
+ * @module framework/testing: the test Client (in process, no socket) and test helpers.
+ */
+
+/** The test Client. */
+export {
+  Client,
+  type ClientData,
+  type ClientFile,
+  type ClientOptions,
+  type ClientResponse,
+  type RequestOptions,
+} from './client.ts'

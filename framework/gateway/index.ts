@@ -47,3 +47,16 @@ export type {
   ProbeApp,
   RunningHost,
 } from './conformance/index.ts'
+
+/** Loading an application by name (`MODULE:ATTR`), for `framework cgi` and `serve`. */
+export {
+  LoadApplicationError,
+  candidatePaths,
+  loadApplication,
+  parseApplicationSpec,
+} from './load-application.ts'
+export type { ApplicationSpec } from './load-application.ts'
+
+/** The CGI host (RFC 3875): one request per process, for `framework cgi`. */
+export { CgiError, CgiHost, cgiEnviron, cgiVariables, runCgi } from './cgi.ts'
+export type { CgiOutput, CgiStreams, RunCgiOptions } from './cgi.ts'

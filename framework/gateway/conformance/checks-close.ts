@@ -18,7 +18,10 @@ async function expectOneClose(context: CheckContext, log: string, when: string):
   const seen = await pollUntil(() => count() > 0, context.timeoutMs)
   ensure(seen, `close() was not called within ${context.timeoutMs} ms ${when}`)
   await delay(settleMs)
-  ensure(count() === 1, `close() was called ${count()} times ${when}; it must be called exactly once`)
+  ensure(
+    count() === 1,
+    `close() was called ${count()} times ${when}; it must be called exactly once`,
+  )
 }
 
 const normal: ConformanceCheck = {
@@ -38,7 +41,9 @@ const appError: ConformanceCheck = {
   async run(context) {
     const log = context.sidePath('log')
     const connection = await context.open()
-    connection.write(rawRequest(context.target, 'GET', `/close/error?log=${encodeURIComponent(log)}`))
+    connection.write(
+      rawRequest(context.target, 'GET', `/close/error?log=${encodeURIComponent(log)}`),
+    )
     // The host cuts this connection (headers were sent); the response itself is not the point.
     await connection.waitForClose(context.timeoutMs)
     await expectOneClose(context, log, 'after the body threw')
@@ -82,10 +87,22 @@ const signal: ConformanceCheck = {
   async run(context) {
     const log = context.sidePath('log')
     await disconnectMidStream(context, `/close/slow?log=${encodeURIComponent(log)}`)
-    const aborted = await pollUntil(() => readEvents(log).some((event) => event.name === 'abort'), context.timeoutMs)
-    ensure(aborted, `gateway.signal did not abort within ${context.timeoutMs} ms of the client's disconnect`)
+    const aborted = await pollUntil(
+      () => readEvents(log).some((event) => event.name === 'abort'),
+      context.timeoutMs,
+    )
+    ensure(
+      aborted,
+      `gateway.signal did not abort within ${context.timeoutMs} ms of the client's disconnect`,
+    )
   },
 }
 
 /** The close() checks. */
-export const closeChecks: readonly ConformanceCheck[] = [normal, appError, clientGone, clientGoneLength, signal]
+export const closeChecks: readonly ConformanceCheck[] = [
+  normal,
+  appError,
+  clientGone,
+  clientGoneLength,
+  signal,
+]

@@ -17,12 +17,26 @@ const readMethods: ConformanceCheck = {
   id: 'input.read_methods',
   title: 'read(n), readline() and readlines() return the right bytes, then empty again and again',
   async run(context) {
-    const response = await context.request('POST', '/input/read', [['Content-Type', 'text/plain'], ['Content-Length', String(body.length)]], body)
+    const response = await context.request(
+      'POST',
+      '/input/read',
+      [
+        ['Content-Type', 'text/plain'],
+        ['Content-Length', String(body.length)],
+      ],
+      body,
+    )
     ensureStatus(response, 200, '/input/read')
     const seen = JSON.parse(response.body.toString('utf8')) as unknown
     ensureEqual(
       seen,
-      { read2: 'ab', readline: 'c\n', readlines: ['de\n', 'fg\n', 'h'], after: [0, 0, 0], afterLines: 0 },
+      {
+        read2: 'ab',
+        readline: 'c\n',
+        readlines: ['de\n', 'fg\n', 'h'],
+        after: [0, 0, 0],
+        afterLines: 0,
+      },
       'what the probe read (after = lengths of read(), read(5), readline() at the end)',
     )
   },
@@ -33,13 +47,22 @@ const eofAtLength: ConformanceCheck = {
   title: 'wsgi.input ends exactly at CONTENT_LENGTH: the pipelined next request stays intact',
   async run(context) {
     const connection = await context.open()
-    const first = rawRequest(context.target, 'POST', '/input/read', [['Content-Length', String(body.length)]], body)
+    const first = rawRequest(
+      context.target,
+      'POST',
+      '/input/read',
+      [['Content-Length', String(body.length)]],
+      body,
+    )
     const second = rawRequest(context.target, 'GET', '/ok', [['Connection', 'close']])
     // One write: the next request's bytes sit right behind the body, where an over-reading input would eat them.
     connection.write(first + second)
     const response = await connection.readResponse()
     ensureStatus(response, 200, '/input/read')
-    const seen = JSON.parse(response.body.toString('utf8')) as { readlines?: string[]; after?: number[] }
+    const seen = JSON.parse(response.body.toString('utf8')) as {
+      readlines?: string[]
+      after?: number[]
+    }
     ensureEqual(seen.readlines, ['de\n', 'fg\n', 'h'], 'readlines() up to CONTENT_LENGTH')
     ensureEqual(seen.after, [0, 0, 0], 'reads at the end')
     const next = await connection.readResponse()
@@ -53,8 +76,14 @@ const chunkedBody: ConformanceCheck = {
   title: 'a chunked request body (Transfer-Encoding: chunked) is read whole',
   async run(context) {
     const chunks = ['hello ', 'chunked ', 'world']
-    const wire = chunks.map((chunk) => `${chunk.length.toString(16)}\r\n${chunk}\r\n`).join('') + '0\r\n\r\n'
-    const response = await context.request('POST', '/input/echo', [['Transfer-Encoding', 'chunked']], wire)
+    const wire =
+      chunks.map((chunk) => `${chunk.length.toString(16)}\r\n${chunk}\r\n`).join('') + '0\r\n\r\n'
+    const response = await context.request(
+      'POST',
+      '/input/echo',
+      [['Transfer-Encoding', 'chunked']],
+      wire,
+    )
     ensureStatus(response, 200, '/input/echo with a chunked body')
     ensureEqual(text(response), chunks.join(''), 'the body the app read')
   },
@@ -68,16 +97,36 @@ const expectContinue: ConformanceCheck = {
     const gate = context.sidePath('gate')
     const connection = await context.open()
     const path = `/input/continue?log=${encodeURIComponent(log)}&gate=${encodeURIComponent(gate)}`
-    connection.write(rawRequest(context.target, 'POST', path, [['Content-Length', '5'], ['Expect', '100-continue']]))
-    const waiting = await pollUntil(() => readEvents(log).some((event) => event.name === 'waiting'), context.timeoutMs)
-    ensure(waiting, `the app was not called within ${context.timeoutMs} ms of a request with Expect: 100-continue and no body yet (the host must call it before the body arrives)`)
+    connection.write(
+      rawRequest(context.target, 'POST', path, [
+        ['Content-Length', '5'],
+        ['Expect', '100-continue'],
+      ]),
+    )
+    const waiting = await pollUntil(
+      () => readEvents(log).some((event) => event.name === 'waiting'),
+      context.timeoutMs,
+    )
+    ensure(
+      waiting,
+      `the app was not called within ${context.timeoutMs} ms of a request with Expect: 100-continue and no body yet (the host must call it before the body arrives)`,
+    )
     // The app is running and has not read: give an eager host time to show its 100.
     await delay(300)
-    ensure(connection.received.length === 0, `the host answered before the app read wsgi.input: ${JSON.stringify(connection.received.toString('latin1'))}`)
+    ensure(
+      connection.received.length === 0,
+      `the host answered before the app read wsgi.input: ${JSON.stringify(connection.received.toString('latin1'))}`,
+    )
     writeFileSync(gate, 'open')
-    await connection.waitUntil(() => connection.received.length > 0, '100 Continue after the app began to read')
+    await connection.waitUntil(
+      () => connection.received.length > 0,
+      '100 Continue after the app began to read',
+    )
     const interim = await connection.readResponse({ keepInterim: true })
-    if (interim.status !== 100) throw new ConformanceFailure(`expected 100 Continue once the app read, got ${JSON.stringify(interim.statusLine)}`)
+    if (interim.status !== 100)
+      throw new ConformanceFailure(
+        `expected 100 Continue once the app read, got ${JSON.stringify(interim.statusLine)}`,
+      )
     connection.write('hello')
     const response = await connection.readResponse()
     ensureStatus(response, 200, 'the final response')
@@ -85,5 +134,20 @@ const expectContinue: ConformanceCheck = {
   },
 }
 
+const expectOther: ConformanceCheck = {
+  id: 'input.expect_other_417',
+  title: 'an Expect value other than 100-continue is answered with 417',
+  async run(context) {
+    const response = await context.request('GET', '/ok', [['Expect', 'something-else']])
+    ensureStatus(response, 417, 'a request with Expect: something-else')
+  },
+}
+
 /** The wsgi.input checks. */
-export const inputChecks: readonly ConformanceCheck[] = [readMethods, eofAtLength, chunkedBody, expectContinue]
+export const inputChecks: readonly ConformanceCheck[] = [
+  readMethods,
+  eofAtLength,
+  chunkedBody,
+  expectContinue,
+  expectOther,
+]

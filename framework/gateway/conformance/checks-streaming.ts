@@ -15,11 +15,21 @@ const notBuffered: ConformanceCheck = {
   async run(context) {
     const gate = context.sidePath('gate')
     const connection = await context.open()
-    connection.write(rawRequest(context.target, 'GET', `/stream/gate?gate=${encodeURIComponent(gate)}`, [['Connection', 'close']]))
+    connection.write(
+      rawRequest(context.target, 'GET', `/stream/gate?gate=${encodeURIComponent(gate)}`, [
+        ['Connection', 'close'],
+      ]),
+    )
     // The probe makes its second chunk only once the gate file exists, and the kit creates it only
     // after seeing the first: a buffering host never shows 'first;' until the probe gives up.
-    await connection.waitUntil(() => connection.received.includes('first;'), "the first chunk ('first;') before the second is made")
-    ensure(!connection.received.includes('second'), 'the second chunk arrived before the kit opened the gate')
+    await connection.waitUntil(
+      () => connection.received.includes('first;'),
+      "the first chunk ('first;') before the second is made",
+    )
+    ensure(
+      !connection.received.includes('second'),
+      'the second chunk arrived before the kit opened the gate',
+    )
     writeFileSync(gate, 'open')
     const response = await connection.readResponse()
     ensureStatus(response, 200, '/stream/gate')
@@ -37,7 +47,9 @@ const backpressure: ConformanceCheck = {
     const log = context.sidePath('log')
     const connection = await context.open()
     connection.pause()
-    connection.write(rawRequest(context.target, 'GET', `/stream/flood?log=${encodeURIComponent(log)}`))
+    connection.write(
+      rawRequest(context.target, 'GET', `/stream/flood?log=${encodeURIComponent(log)}`),
+    )
     // Let the kernel buffers fill and the host settle, then see how far the app got.
     await delay(2000)
     const produced = Number(readValue(log) ?? 0)

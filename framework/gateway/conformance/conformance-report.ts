@@ -35,14 +35,16 @@ export class ConformanceReport {
 
   /** A plain-text grid: a summary line, then one line per check, reasons indented below. */
   format(): string {
-    const count = (outcome: string): number => this.rows.filter((row) => row.outcome === outcome).length
+    const count = (outcome: string): number =>
+      this.rows.filter((row) => row.outcome === outcome).length
     const width = Math.max(...this.rows.map((row) => row.id.length), 2)
     const lines = [
       `Gateway conformance of ${this.host}: ${count('pass')} pass, ${count('fail')} fail, ${count('n/a')} n/a`,
       `  ${'id'.padEnd(width)}  outcome  ms     title`,
     ]
     for (const row of this.rows) {
-      const mark = row.outcome === 'pass' ? 'pass   ' : row.outcome === 'fail' ? 'FAIL   ' : 'n/a    '
+      const mark =
+        row.outcome === 'pass' ? 'pass   ' : row.outcome === 'fail' ? 'FAIL   ' : 'n/a    '
       lines.push(`  ${row.id.padEnd(width)}  ${mark}  ${String(row.ms).padStart(5)}  ${row.title}`)
       if (row.reason) lines.push(`  ${' '.repeat(width)}           └ ${row.reason}`)
     }

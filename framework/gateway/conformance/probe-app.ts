@@ -55,7 +55,11 @@ function describe(value: unknown): Record<string, unknown> {
   if (typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number') {
     return { type: typeof value, value }
   }
-  if (Array.isArray(value)) return { type: 'array', value: value.map((item) => (typeof item === 'object' ? String(item) : item)) }
+  if (Array.isArray(value))
+    return {
+      type: 'array',
+      value: value.map((item) => (typeof item === 'object' ? String(item) : item)),
+    }
   if (value instanceof AbortSignal) return { type: 'AbortSignal', aborted: value.aborted }
   if (typeof value === 'object' && value !== null) {
     const record = value as Record<string | symbol, unknown>
@@ -71,14 +75,21 @@ function describe(value: unknown): Record<string, unknown> {
 type Route = (environ: Environ, startResponse: StartResponse) => Body | Promise<Body>
 
 const sideChannelMissing: Route = (_environ, startResponse) =>
-  plain(startResponse, '400 Bad Request', 'this probe route needs ?log=<file in a gateway-conformance-* dir>')
+  plain(
+    startResponse,
+    '400 Bad Request',
+    'this probe route needs ?log=<file in a gateway-conformance-* dir>',
+  )
 
 /** Routes by exact PATH_INFO; `/environ` also answers below it (`/environ/caf%C3%A9`). */
 const routes: Record<string, Route> = {
   '/ok': (_environ, startResponse) => plain(startResponse, '200 OK', 'ok'),
 
   '/environ': (environ, startResponse) =>
-    json(startResponse, Object.fromEntries(Object.entries(environ).map(([key, value]) => [key, describe(value)]))),
+    json(
+      startResponse,
+      Object.fromEntries(Object.entries(environ).map(([key, value]) => [key, describe(value)])),
+    ),
 
   '/deferred-error': (_environ, startResponse) => {
     startResponse('200 OK', [['Content-Type', 'text/plain']])
@@ -140,7 +151,9 @@ const routes: Record<string, Route> = {
   '/close/slow': (environ, startResponse) => {
     const log = sidePath(environ)
     if (!log) return sideChannelMissing(environ, startResponse)
-    environ['gateway.signal'].addEventListener('abort', () => appendEvent(log, 'abort'), { once: true })
+    environ['gateway.signal'].addEventListener('abort', () => appendEvent(log, 'abort'), {
+      once: true,
+    })
     startResponse('200 OK', [['Content-Type', 'text/plain']])
     return loggedBody(log, async function* () {
       // Bounded: 500 ticks of 20 ms, so a host that never notices the disconnect still ends.
@@ -168,7 +181,10 @@ const routes: Record<string, Route> = {
   },
 
   '/content-length/over': (_environ, startResponse) => {
-    startResponse('200 OK', [['Content-Type', 'text/plain'], ['Content-Length', '10']])
+    startResponse('200 OK', [
+      ['Content-Type', 'text/plain'],
+      ['Content-Length', '10'],
+    ])
     return (function* () {
       yield bytes('0123456789abcde')
       yield bytes('fghij')
@@ -176,7 +192,10 @@ const routes: Record<string, Route> = {
   },
 
   '/content-length/under': (_environ, startResponse) => {
-    startResponse('200 OK', [['Content-Type', 'text/plain'], ['Content-Length', '20']])
+    startResponse('200 OK', [
+      ['Content-Type', 'text/plain'],
+      ['Content-Length', '20'],
+    ])
     return (function* () {
       yield bytes('01234')
       yield bytes('56789')
@@ -199,7 +218,10 @@ const routes: Record<string, Route> = {
 
   '/head': (environ, startResponse) => {
     // The GET response's headers, Content-Length included, and an empty body for HEAD (GW-A28).
-    startResponse('200 OK', [['Content-Type', 'text/plain'], ['Content-Length', '11']])
+    startResponse('200 OK', [
+      ['Content-Type', 'text/plain'],
+      ['Content-Length', '11'],
+    ])
     return environ.REQUEST_METHOD === 'HEAD' ? [] : [bytes('hello world')]
   },
 
@@ -263,7 +285,9 @@ const routes: Record<string, Route> = {
     const read2 = latin1(await input.read(2))
     const readline = latin1(await input.readline())
     const readlines = (await input.readlines()).map(latin1)
-    const after = [await input.read(), await input.read(5), await input.readline()].map((chunk) => chunk.length)
+    const after = [await input.read(), await input.read(5), await input.readline()].map(
+      (chunk) => chunk.length,
+    )
     const afterLines = (await input.readlines()).length
     return json(startResponse, { read2, readline, readlines, after, afterLines })
   },

@@ -65,7 +65,11 @@ export class RawConnection {
       const socket = connect({ host: target.host, port: target.port })
       const timer = setTimeout(() => {
         socket.destroy()
-        reject(new ConformanceFailure(`could not connect to ${target.host}:${target.port} within ${timeoutMs} ms`))
+        reject(
+          new ConformanceFailure(
+            `could not connect to ${target.host}:${target.port} within ${timeoutMs} ms`,
+          ),
+        )
       }, timeoutMs)
       socket.once('connect', () => {
         clearTimeout(timer)
@@ -73,7 +77,11 @@ export class RawConnection {
       })
       socket.once('error', (error) => {
         clearTimeout(timer)
-        reject(new ConformanceFailure(`could not connect to ${target.host}:${target.port}: ${error.message}`))
+        reject(
+          new ConformanceFailure(
+            `could not connect to ${target.host}:${target.port}: ${error.message}`,
+          ),
+        )
       })
     })
   }
@@ -99,7 +107,8 @@ export class RawConnection {
 
   /** Sends bytes (a string is sent as latin-1, so '\xe9' is the byte 0xE9). */
   write(data: string | Uint8Array): void {
-    if (!this.#socket.destroyed) this.#socket.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : data)
+    if (!this.#socket.destroyed)
+      this.#socket.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : data)
   }
 
   /** Stops reading from the socket, so the host's writes back up (the slow client). */
@@ -131,7 +140,11 @@ export class RawConnection {
       }
       const timer = setTimeout(() => {
         done()
-        reject(new ConformanceFailure(`timed out after ${timeoutMs} ms waiting for ${what}; received so far ${quote(this.received)}${this.#closed ? ' (connection closed)' : ''}`))
+        reject(
+          new ConformanceFailure(
+            `timed out after ${timeoutMs} ms waiting for ${what}; received so far ${quote(this.received)}${this.#closed ? ' (connection closed)' : ''}`,
+          ),
+        )
       }, timeoutMs)
       const done = (): void => {
         clearTimeout(timer)
@@ -155,18 +168,31 @@ export class RawConnection {
    * Reads the next response. Interim 1xx responses (100 Continue) are skipped unless
    * `keepInterim` is set. Fails when the bytes are not HTTP or nothing complete arrives in time.
    */
-  async readResponse(options: { head?: boolean; keepInterim?: boolean; timeoutMs?: number } = {}): Promise<RawResponse> {
+  async readResponse(
+    options: { head?: boolean; keepInterim?: boolean; timeoutMs?: number } = {},
+  ): Promise<RawResponse> {
     for (;;) {
-      let result = parseResponse(this.received, this.#offset, { head: options.head ?? false, closed: this.#closed })
+      let result = parseResponse(this.received, this.#offset, {
+        head: options.head ?? false,
+        closed: this.#closed,
+      })
       if (result.state === 'incomplete') {
         await this.waitUntil(
-          () => parseResponse(this.received, this.#offset, { head: options.head ?? false, closed: this.#closed }).state !== 'incomplete',
+          () =>
+            parseResponse(this.received, this.#offset, {
+              head: options.head ?? false,
+              closed: this.#closed,
+            }).state !== 'incomplete',
           'a complete response',
           options.timeoutMs,
         )
-        result = parseResponse(this.received, this.#offset, { head: options.head ?? false, closed: this.#closed })
+        result = parseResponse(this.received, this.#offset, {
+          head: options.head ?? false,
+          closed: this.#closed,
+        })
       }
-      if (result.state === 'invalid') throw new ConformanceFailure(`unparsable response: ${result.reason}`)
+      if (result.state === 'invalid')
+        throw new ConformanceFailure(`unparsable response: ${result.reason}`)
       if (result.state !== 'done') continue
       this.#offset = result.end
       const { response } = result

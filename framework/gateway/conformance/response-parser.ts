@@ -51,23 +51,36 @@ export function headerValues(response: RawResponse, name: string): string[] {
 export function parseResponse(bytes: Buffer, offset: number, options: ParseOptions): ParseResult {
   const headEnd = bytes.indexOf('\r\n\r\n', offset, 'latin1')
   if (headEnd < 0) {
-    if (options.closed) return { state: 'invalid', reason: `connection closed inside the headers after ${bytes.length - offset} bytes: ${quote(bytes.subarray(offset))}` }
+    if (options.closed)
+      return {
+        state: 'invalid',
+        reason: `connection closed inside the headers after ${bytes.length - offset} bytes: ${quote(bytes.subarray(offset))}`,
+      }
     return { state: 'incomplete' }
   }
   const lines = bytes.subarray(offset, headEnd).toString('latin1').split('\r\n')
   const statusLine = lines[0] ?? ''
   const match = /^HTTP\/1\.[01] (\d{3})(?: .*)?$/.exec(statusLine)
-  if (!match?.[1]) return { state: 'invalid', reason: `not an HTTP/1.x status line: ${JSON.stringify(statusLine)}` }
+  if (!match?.[1])
+    return {
+      state: 'invalid',
+      reason: `not an HTTP/1.x status line: ${JSON.stringify(statusLine)}`,
+    }
   const status = Number(match[1])
   const headers: [string, string][] = []
   for (const line of lines.slice(1)) {
     const colon = line.indexOf(':')
-    if (colon <= 0) return { state: 'invalid', reason: `malformed header line ${JSON.stringify(line)}` }
+    if (colon <= 0)
+      return { state: 'invalid', reason: `malformed header line ${JSON.stringify(line)}` }
     headers.push([line.slice(0, colon), line.slice(colon + 1).trim()])
   }
   const bodyStart = headEnd + 4
   const partial = { status, statusLine, headers }
-  const response = (body: Buffer, framing: RawResponse['framing'], complete: boolean): RawResponse => ({
+  const response = (
+    body: Buffer,
+    framing: RawResponse['framing'],
+    complete: boolean,
+  ): RawResponse => ({
     ...partial,
     body,
     framing,
@@ -79,30 +92,51 @@ export function parseResponse(bytes: Buffer, offset: number, options: ParseOptio
   }
   const encoding = headers.find(([key]) => key.toLowerCase() === 'transfer-encoding')?.[1]
   if (encoding !== undefined) {
-    if (!/(^|,)\s*chunked\s*$/i.test(encoding)) return { state: 'invalid', reason: `unexpected Transfer-Encoding ${JSON.stringify(encoding)}` }
-    return parseChunked(bytes, bodyStart, options, (body, complete) => response(body, 'chunked', complete))
+    if (!/(^|,)\s*chunked\s*$/i.test(encoding))
+      return {
+        state: 'invalid',
+        reason: `unexpected Transfer-Encoding ${JSON.stringify(encoding)}`,
+      }
+    return parseChunked(bytes, bodyStart, options, (body, complete) =>
+      response(body, 'chunked', complete),
+    )
   }
   const lengths = headers.filter(([key]) => key.toLowerCase() === 'content-length')
   if (lengths.length > 0) {
     const values = new Set(lengths.map(([, value]) => value))
     const [only] = values
     if (values.size !== 1 || only === undefined || !/^\d+$/.test(only)) {
-      return { state: 'invalid', reason: `bad Content-Length header(s) ${JSON.stringify([...values])}` }
+      return {
+        state: 'invalid',
+        reason: `bad Content-Length header(s) ${JSON.stringify([...values])}`,
+      }
     }
     const length = Number(only)
     const available = bytes.length - bodyStart
     if (available >= length) {
       const end = bodyStart + length
-      return { state: 'done', response: response(bytes.subarray(bodyStart, end), 'content-length', true), end }
+      return {
+        state: 'done',
+        response: response(bytes.subarray(bodyStart, end), 'content-length', true),
+        end,
+      }
     }
     if (options.closed) {
-      return { state: 'done', response: response(bytes.subarray(bodyStart), 'content-length', false), end: bytes.length }
+      return {
+        state: 'done',
+        response: response(bytes.subarray(bodyStart), 'content-length', false),
+        end: bytes.length,
+      }
     }
     return { state: 'incomplete' }
   }
   // No framing: the body runs until the server closes the connection (RFC 9112 section 6.3, rule 8).
   if (!options.closed) return { state: 'incomplete' }
-  return { state: 'done', response: response(bytes.subarray(bodyStart), 'close', true), end: bytes.length }
+  return {
+    state: 'done',
+    response: response(bytes.subarray(bodyStart), 'close', true),
+    end: bytes.length,
+  }
 }
 
 function parseChunked(
@@ -118,7 +152,10 @@ function parseChunked(
     if (lineEnd < 0) break
     const sizeText = bytes.subarray(at, lineEnd).toString('latin1').split(';')[0]?.trim() ?? ''
     if (!/^[0-9a-fA-F]+$/.test(sizeText)) {
-      return { state: 'invalid', reason: `bad chunk size line ${quote(bytes.subarray(at, lineEnd))}` }
+      return {
+        state: 'invalid',
+        reason: `bad chunk size line ${quote(bytes.subarray(at, lineEnd))}`,
+      }
     }
     const size = parseInt(sizeText, 16)
     if (size === 0) {

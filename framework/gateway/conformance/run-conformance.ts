@@ -31,7 +31,14 @@ import { ConformanceReport } from './conformance-report.ts'
 import { probe } from './probe-app.ts'
 import { RawConnection, rawRequest, targetOf } from './raw-connection.ts'
 import { sideChannelDirPrefix } from './side-channel.ts'
-import type { CheckContext, ConformanceCheck, ConformanceHost, ConformanceOptions, ConformanceRow, RunningHost } from './conformance-types.ts'
+import type {
+  CheckContext,
+  ConformanceCheck,
+  ConformanceHost,
+  ConformanceOptions,
+  ConformanceRow,
+  RunningHost,
+} from './conformance-types.ts'
 
 /**
  * Starts `host` with the probe, runs the checks, stops the host and returns the report. Rejects
@@ -45,24 +52,39 @@ import type { CheckContext, ConformanceCheck, ConformanceHost, ConformanceOption
  * console.log(report.format())
  * ```
  */
-export async function runConformance(host: ConformanceHost, options: ConformanceOptions = {}): Promise<ConformanceReport> {
+export async function runConformance(
+  host: ConformanceHost,
+  options: ConformanceOptions = {},
+): Promise<ConformanceReport> {
   const timeoutMs = options.timeoutMs ?? 5000
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new ConformanceError('CONFORMANCE_BAD_OPTION', `timeoutMs must be a positive number of milliseconds, got ${String(options.timeoutMs)}`)
+    throw new ConformanceError(
+      'CONFORMANCE_BAD_OPTION',
+      `timeoutMs must be a positive number of milliseconds, got ${String(options.timeoutMs)}`,
+    )
   }
   const known = new Set(conformanceChecks.map((check) => check.id))
   for (const id of [...(options.only ?? []), ...Object.keys(host.notApplicable ?? {})]) {
     if (!known.has(id)) {
-      throw new ConformanceError('CONFORMANCE_UNKNOWN_CHECK', `no check has the id ${JSON.stringify(id)} (in options.only or ${host.name}'s notApplicable); use one of ${[...known].join(', ')}`)
+      throw new ConformanceError(
+        'CONFORMANCE_UNKNOWN_CHECK',
+        `no check has the id ${JSON.stringify(id)} (in options.only or ${host.name}'s notApplicable); use one of ${[...known].join(', ')}`,
+      )
     }
   }
-  const selected = options.only ? conformanceChecks.filter((check) => options.only?.includes(check.id)) : conformanceChecks
+  const selected = options.only
+    ? conformanceChecks.filter((check) => options.only?.includes(check.id))
+    : conformanceChecks
 
   let running: RunningHost
   try {
     running = await host.start(probe)
   } catch (error) {
-    throw new ConformanceError('CONFORMANCE_HOST_START', `host ${JSON.stringify(host.name)} failed to start: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
+    throw new ConformanceError(
+      'CONFORMANCE_HOST_START',
+      `host ${JSON.stringify(host.name)} failed to start: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    )
   }
   const dir = mkdtempSync(join(tmpdir(), sideChannelDirPrefix))
   try {
@@ -81,18 +103,32 @@ function parseUrl(raw: string, hostName: string): URL {
   try {
     url = new URL(raw)
   } catch (error) {
-    throw new ConformanceError('CONFORMANCE_BAD_URL', `host ${JSON.stringify(hostName)} returned the URL ${JSON.stringify(raw)}, which does not parse; return e.g. 'http://127.0.0.1:8000'`, { cause: error })
+    throw new ConformanceError(
+      'CONFORMANCE_BAD_URL',
+      `host ${JSON.stringify(hostName)} returned the URL ${JSON.stringify(raw)}, which does not parse; return e.g. 'http://127.0.0.1:8000'`,
+      { cause: error },
+    )
   }
   if (url.protocol !== 'http:') {
-    throw new ConformanceError('CONFORMANCE_BAD_URL', `host ${JSON.stringify(hostName)} returned ${JSON.stringify(raw)}; the kit speaks plain HTTP/1.1 over raw sockets, so return an http:// URL (terminate TLS elsewhere)`)
+    throw new ConformanceError(
+      'CONFORMANCE_BAD_URL',
+      `host ${JSON.stringify(hostName)} returned ${JSON.stringify(raw)}; the kit speaks plain HTTP/1.1 over raw sockets, so return an http:// URL (terminate TLS elsewhere)`,
+    )
   }
   return url
 }
 
-async function runOne(check: ConformanceCheck, host: ConformanceHost, url: URL, dir: string, timeoutMs: number): Promise<ConformanceRow> {
+async function runOne(
+  check: ConformanceCheck,
+  host: ConformanceHost,
+  url: URL,
+  dir: string,
+  timeoutMs: number,
+): Promise<ConformanceRow> {
   const base = { id: check.id, title: check.title }
   const skipped = host.notApplicable?.[check.id]
-  if (skipped !== undefined) return { ...base, outcome: 'n/a', reason: skipped || 'not applicable (no reason given)', ms: 0 }
+  if (skipped !== undefined)
+    return { ...base, outcome: 'n/a', reason: skipped || 'not applicable (no reason given)', ms: 0 }
   const connections: RawConnection[] = []
   const target = targetOf(url)
   const context: CheckContext = {
@@ -107,7 +143,9 @@ async function runOne(check: ConformanceCheck, host: ConformanceHost, url: URL, 
     },
     async request(method, path, headers = [], body = '') {
       const connection = await context.open()
-      connection.write(rawRequest(target, method, path, [...headers, ['Connection', 'close']], body))
+      connection.write(
+        rawRequest(target, method, path, [...headers, ['Connection', 'close']], body),
+      )
       return connection.readResponse({ head: method === 'HEAD' })
     },
   }
@@ -116,7 +154,12 @@ async function runOne(check: ConformanceCheck, host: ConformanceHost, url: URL, 
     await check.run(context)
     return { ...base, outcome: 'pass', reason: '', ms: Date.now() - started }
   } catch (error) {
-    const reason = error instanceof Error ? (error.name === 'ConformanceFailure' ? error.message : `${error.name}: ${error.message}`) : String(error)
+    const reason =
+      error instanceof Error
+        ? error.name === 'ConformanceFailure'
+          ? error.message
+          : `${error.name}: ${error.message}`
+        : String(error)
     return { ...base, outcome: 'fail', reason, ms: Date.now() - started }
   } finally {
     for (const connection of connections) connection.destroy()

@@ -66,7 +66,11 @@ export function readValue(path: string): unknown {
  * Polls until `ready()` holds or the deadline passes; resolves to whether it held. Polling (not
  * fs.watch) because it behaves the same on every filesystem and in every process layout.
  */
-export async function pollUntil(ready: () => boolean, timeoutMs: number, intervalMs = 20): Promise<boolean> {
+export async function pollUntil(
+  ready: () => boolean,
+  timeoutMs: number,
+  intervalMs = 20,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     if (ready()) return true

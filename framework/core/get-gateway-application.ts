@@ -9,18 +9,8 @@ import type { ResolverFactory } from './url-resolution.ts'
 
 /** Options of getGatewayApplication. */
 export interface GatewayApplicationOptions {
-  /** Builds a resolver from `urlpatterns` (default: the urls/ layer's). */
+  /** Builds a resolver from `urlpatterns` (default: the urls/ layer's URLResolver). */
   makeResolver?: ResolverFactory
-}
-
-let defaultResolverFactory: ResolverFactory | undefined
-
-/**
- * Lets the URL layer register how to build a resolver from `urlpatterns`; called once by
- * framework/index.ts so core/ does not depend on urls/ at load time.
- */
-export function setDefaultResolverFactory(factory: ResolverFactory): void {
-  defaultResolverFactory = factory
 }
 
 function requestOptions(settings: Settings): RequestOptions {
@@ -50,17 +40,7 @@ function requestOptions(settings: Settings): RequestOptions {
  * ```
  */
 export function getGatewayApplication(settings: Settings, options: GatewayApplicationOptions = {}): Application {
-  const handler = new Handler(settings, {
-    makeResolver: (patterns) => {
-      const factory = options.makeResolver ?? defaultResolverFactory
-      if (!factory) {
-        throw Object.assign(new Error('No URL resolver is registered: import getGatewayApplication from framework/index.ts, or pass { makeResolver }.'), {
-          code: 'core.no_resolver',
-        })
-      }
-      return factory(patterns)
-    },
-  })
+  const handler = new Handler(settings, options.makeResolver ? { makeResolver: options.makeResolver } : {})
   const opts = requestOptions(settings)
   const finalize = { secretKey: settings.SECRET_KEY }
 

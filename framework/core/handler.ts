@@ -22,7 +22,14 @@ import { debugPage, technical404 } from './error-pages/debug-page.ts'
 import { productionPage } from './error-pages/production-page.ts'
 import { BUILTIN_MIDDLEWARE } from './middleware/builtin-middleware.ts'
 import type { GetResponse, Middleware, MiddlewareContext, MiddlewareHandler } from './middleware-types.ts'
-import { isResolver404, loadUrlConf, type ErrorView, type ResolverFactory, type UrlConf } from './url-resolution.ts'
+import {
+  defaultResolverFactory,
+  isResolver404,
+  loadUrlConf,
+  type ErrorView,
+  type ResolverFactory,
+  type UrlConf,
+} from './url-resolution.ts'
 
 /** Thrown at start when a MIDDLEWARE entry is neither a built-in name nor a factory. */
 function unknownMiddleware(entry: unknown): Error {
@@ -46,7 +53,8 @@ export function middlewareFactory(entry: unknown): Middleware {
 
 /** Options of the handler (tests and hosts inject a resolver factory). */
 export interface HandlerOptions {
-  makeResolver: ResolverFactory
+  /** Builds the resolver from `urlpatterns` (default: urls/'s URLResolver). */
+  makeResolver?: ResolverFactory
 }
 
 /**
@@ -54,7 +62,7 @@ export interface HandlerOptions {
  *
  * @example
  * ```ts
- * const handler = new Handler(settings, { makeResolver })
+ * const handler = new Handler(settings)
  * const response = await handler.handle(request)
  * ```
  */
@@ -66,9 +74,9 @@ export class Handler {
   readonly #viewHooks: NonNullable<MiddlewareHandler['processView']>[] = []
   readonly #exceptionHooks: NonNullable<MiddlewareHandler['processException']>[] = []
 
-  constructor(settings: Settings, options: HandlerOptions) {
+  constructor(settings: Settings, options: HandlerOptions = {}) {
     this.settings = settings
-    this.#makeResolver = options.makeResolver
+    this.#makeResolver = options.makeResolver ?? defaultResolverFactory
     const context: MiddlewareContext = { settings, isValidPath: (path) => this.#isValidPath(path) }
     let next: GetResponse = (request) => this.#inner(request)
     // Build from the innermost outward, so MIDDLEWARE[0] is the outermost, as in Django.

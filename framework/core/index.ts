@@ -4,13 +4,9 @@
  */
 
 /** The application. */
-export {
-  getGatewayApplication,
-  setDefaultResolverFactory,
-  type GatewayApplicationOptions,
-} from './get-gateway-application.ts'
+export { getGatewayApplication, type GatewayApplicationOptions } from './get-gateway-application.ts'
 export { Handler, middlewareFactory, type HandlerOptions } from './handler.ts'
-export type { ErrorView, ResolvedRoute, ResolverFactory, UrlConf, UrlResolver } from './url-resolution.ts'
+export { defaultResolverFactory, type ErrorView, type ResolvedRoute, type ResolverFactory, type UrlConf, type UrlResolver } from './url-resolution.ts'
 
 /** Middleware. */
 export type { GetResponse, Middleware, MiddlewareContext, MiddlewareHandler } from './middleware-types.ts'

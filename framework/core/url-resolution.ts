@@ -5,6 +5,7 @@ import { isAbsolute, resolve as resolvePath } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { ViewFunction } from '../http/index.ts'
 import type { Settings } from '../conf/index.ts'
+import { URLResolver, setRootResolver } from '../urls/index.ts'
 
 /** What resolving a path yields (the urls/ layer's ResolverMatch fits it). */
 export interface ResolvedRoute {
@@ -31,8 +32,11 @@ export interface UrlConf {
 /** A project error view, Django's handler404 and friends. */
 export type ErrorView = (...args: never[]) => unknown
 
-/** Builds a resolver from a module's `urlpatterns`; supplied by getGatewayApplication. */
+/** Builds a resolver from a module's `urlpatterns` (default: the urls/ layer's URLResolver). */
 export type ResolverFactory = (urlpatterns: unknown) => UrlResolver
+
+/** The default ResolverFactory: urls/'s URLResolver. */
+export const defaultResolverFactory: ResolverFactory = (urlpatterns) => new URLResolver(urlpatterns)
 
 /**
  * Loads ROOT_URLCONF: a module path (relative to the working directory) or an object with
@@ -67,6 +71,9 @@ export async function loadUrlConf(settings: Settings, makeResolver: ResolverFact
       code: 'core.urlconf_no_patterns',
     })
   }
+  // reverse() and the template url() helper need the root resolver; it is configuration, the
+  // same for every request (see urls/reverse.ts).
+  if (resolver instanceof URLResolver) setRootResolver(resolver)
   const conf: UrlConf = { resolver }
   for (const name of ['handler400', 'handler403', 'handler404', 'handler500'] as const) {
     const f = fn(name)

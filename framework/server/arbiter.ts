@@ -495,6 +495,7 @@ export class Arbiter {
     if (!this.#readyOnce && ready.length >= this.#target) {
       this.#readyOnce = true
       this.#state = 'running'
+      this.#log.info(`Server ready: ${ready.length} worker(s) on ${this.addresses.join(' ')}`)
       this.#options.notify?.('READY=1')
       void Promise.resolve(this.#hooks.whenReady?.(this.#ctx())).catch((error: unknown) =>
         this.#log.error(`when_ready hook failed: ${(error as Error).message}`),

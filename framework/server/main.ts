@@ -112,14 +112,16 @@ export async function runServe(io: ServeProcess): Promise<number> {
       return next
     },
   })
+  // Opened before start() so it answers (status "starting") by the time "Server ready" is logged.
+  const control = settings.controlSocket ? await openControlSocket(resolve(cwd, settings.controlSocket), arbiter) : undefined
   try {
     await arbiter.start()
   } catch (error) {
     log.critical((error as Error).message)
     log.close()
+    await control?.close()
     return (error as { code?: string }).code === 'serve.E_APP_LOAD' ? 3 : 1
   }
-  const control = settings.controlSocket ? await openControlSocket(resolve(cwd, settings.controlSocket), arbiter) : undefined
   const watcher = settings.reload
     ? watchForChanges(cwd, (file) => {
         log.info(`Reload: ${file} changed`)

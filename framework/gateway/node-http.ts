@@ -1,0 +1,336 @@
+/**
+ * @module The node:http host: `toNodeListener(app)` is a `(req, res)` listener for node:http and
+ * node:https servers (and Express/Fastify's raw objects). `environFromNodeRequest` builds the
+ * environ from an IncomingMessage; `serve` reuses it. `attachNodeListener` mounts the listener
+ * for both 'request' and 'checkContinue', so `Expect: 100-continue` is answered only when the
+ * application first reads wsgi.input.
+ */
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { TLSSocket } from 'node:tls'
+import type { Application, Environ, GatewayErrors, GatewayInput } from './contract.ts'
+import { ErrorsStream } from './errors-stream.ts'
+import { fileWrapper } from './file-wrapper.ts'
+import { BaseHost, ResponseError } from './handler.ts'
+import type { BaseHostOptions, ResponseHead } from './handler.ts'
+import { RequestInput } from './input.ts'
+import { percentDecodeLatin1, toLatin1 } from './latin1.ts'
+
+/** How `environFromNodeRequest` builds an environ. */
+export interface NodeEnvironOptions {
+  /** `wsgi.url_scheme`; default 'https' on a TLS socket, else 'http'. */
+  urlScheme?: 'http' | 'https'
+  /** The mount point: a path prefix moved from PATH_INFO to SCRIPT_NAME (e.g. '/app'). */
+  scriptName?: string
+  /** `wsgi.multiprocess` (default false). */
+  multiprocess?: boolean
+  /** `wsgi.errors` (default: an ErrorsStream on process.stderr). */
+  errors?: GatewayErrors
+  /** `gateway.signal` (default: a signal that never fires; hosts pass their own). */
+  signal?: AbortSignal
+  /** Called once when the application first reads wsgi.input (the host sends 100 Continue). */
+  onFirstRead?: () => void
+  /** Replaces the wsgi.input built over `req`. */
+  input?: GatewayInput
+}
+
+/** Options of `toNodeListener`. */
+export interface NodeListenerOptions extends BaseHostOptions {
+  /** `wsgi.url_scheme`; default 'https' on a TLS socket, else 'http'. */
+  urlScheme?: 'http' | 'https'
+  /** The mount point moved from PATH_INFO to SCRIPT_NAME (e.g. '/app'). */
+  scriptName?: string
+  /** `wsgi.multiprocess` (default false). */
+  multiprocess?: boolean
+  /** `wsgi.errors` (default: an ErrorsStream on process.stderr). */
+  errors?: GatewayErrors
+  /**
+   * Called with each environ before the application runs, to add keys (`serve.*`, proxy-derived
+   * `gateway.client_addr`, ...). It may replace `gateway.signal` with one that also fires when
+   * the server gives up (a request timeout): the host then answers 503 if nothing was sent yet.
+   */
+  environ?: (environ: Environ, req: IncomingMessage) => void
+  /** Unread request body bytes drained after the response for keep-alive (default 1 MiB). */
+  drainLimit?: number
+}
+
+/**
+ * The environ's header keys for a node `rawHeaders` list: one `HTTP_*` key per header (repeats
+ * joined with ', ', Cookie with '; '), CONTENT_TYPE/CONTENT_LENGTH without an HTTP_ twin, and
+ * names holding '_' dropped so `Foo_Bar` cannot pose as `Foo-Bar`.
+ *
+ * @example
+ * ```ts
+ * import { headerEnviron } from 'framework/gateway'
+ *
+ * headerEnviron(['Accept', 'text/html', 'X-Id', '1', 'x-id', '2'])
+ * // { HTTP_ACCEPT: 'text/html', HTTP_X_ID: '1, 2' }
+ * ```
+ */
+export function headerEnviron(rawHeaders: readonly string[]): Record<string, string> {
+  const result: Record<string, string> = {}
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toLowerCase()
+    if (name.includes('_')) continue
+    const value = toLatin1(rawHeaders[i + 1]!)
+    let key: string
+    if (name === 'content-type') key = 'CONTENT_TYPE'
+    else if (name === 'content-length') key = 'CONTENT_LENGTH'
+    else key = `HTTP_${name.toUpperCase().replaceAll('-', '_')}`
+    const previous = result[key]
+    if (previous === undefined) result[key] = value
+    else if (key === 'CONTENT_LENGTH') continue // node refuses differing repeats; keep the first
+    else result[key] = `${previous}${name === 'cookie' ? '; ' : ', '}${value}`
+  }
+  return result
+}
+
+/**
+ * Splits a request target into latin-1 SCRIPT_NAME/PATH_INFO (percent-decoded, bytes as code
+ * units) and the raw QUERY_STRING. Handles absolute-form targets and a mount point.
+ *
+ * @example
+ * ```ts
+ * import { splitTarget } from 'framework/gateway'
+ *
+ * splitTarget('/app/caf%C3%A9?x=1', '/app')
+ * // { SCRIPT_NAME: '/app', PATH_INFO: '/caf\u00c3\u00a9', QUERY_STRING: 'x=1' }
+ * ```
+ */
+export function splitTarget(
+  target: string,
+  scriptName = '',
+): { SCRIPT_NAME: string; PATH_INFO: string; QUERY_STRING: string } {
+  let rest = toLatin1(target)
+  const absolute = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/.exec(rest)
+  if (absolute) rest = rest.slice(absolute[0].length) || '/'
+  const hash = rest.indexOf('#')
+  if (hash >= 0) rest = rest.slice(0, hash)
+  const question = rest.indexOf('?')
+  const rawPath = question >= 0 ? rest.slice(0, question) : rest
+  const query = question >= 0 ? rest.slice(question + 1) : ''
+  const path = percentDecodeLatin1(rawPath)
+  const mount = scriptName.replace(/\/+$/, '')
+  if (mount && (path === mount || path.startsWith(`${mount}/`))) {
+    return { SCRIPT_NAME: mount, PATH_INFO: path.slice(mount.length), QUERY_STRING: query }
+  }
+  return { SCRIPT_NAME: '', PATH_INFO: path, QUERY_STRING: query }
+}
+
+/** Splits a Host header value into name and port (IPv6 literals keep their brackets). */
+export function splitHost(host: string): { name: string; port: string | undefined } {
+  const match = /^(\[[^\]]*\]|[^:]*)(?::(\d*))?$/.exec(host.trim())
+  if (!match) return { name: host.trim(), port: undefined }
+  return { name: match[1]!.toLowerCase(), port: match[2] || undefined }
+}
+
+/**
+ * The environ for a node request: CGI keys (SERVER_NAME/PORT from the Host header or the local
+ * socket, REMOTE_ADDR/PORT the peer), latin-1 PATH_INFO, raw QUERY_STRING, one HTTP_* key per
+ * header, and the wsgi.* and gateway.* keys. wsgi.input reads the (de-chunked) body lazily.
+ *
+ * @example
+ * ```ts
+ * import { environFromNodeRequest } from 'framework/gateway'
+ *
+ * createServer((req, res) => {
+ *   const environ = environFromNodeRequest(req, { multiprocess: true })
+ *   res.end(environ.PATH_INFO)
+ * })
+ * ```
+ */
+export function environFromNodeRequest(req: IncomingMessage, options: NodeEnvironOptions = {}): Environ {
+  const socket = req.socket as Partial<TLSSocket> | undefined
+  const scheme = options.urlScheme ?? (socket?.encrypted ? 'https' : 'http')
+  const headers = headerEnviron(req.rawHeaders)
+  const hostHeader = headers.HTTP_HOST
+  const host = hostHeader ? splitHost(hostHeader) : undefined
+  const serverName = host?.name || toLatin1(socket?.localAddress ?? '127.0.0.1')
+  const serverPort =
+    host?.port ?? (host ? (scheme === 'https' ? '443' : '80') : String(socket?.localPort ?? 80))
+  const chunked = /\bchunked\b/i.test(req.headers['transfer-encoding'] ?? '')
+  const contentLength = headers.CONTENT_LENGTH
+  const length = contentLength !== undefined ? Number(contentLength) : chunked ? undefined : 0
+  const signal = options.signal ?? new AbortController().signal
+  const input =
+    options.input ??
+    new RequestInput(req, {
+      ...(length !== undefined ? { length } : {}),
+      signal,
+      complete: () => req.complete,
+      ...(options.onFirstRead ? { onFirstRead: options.onFirstRead } : {}),
+    })
+  const environ: Record<string, unknown> = {
+    REQUEST_METHOD: req.method ?? 'GET',
+    ...splitTarget(req.url ?? '/', options.scriptName),
+    SERVER_NAME: serverName,
+    SERVER_PORT: serverPort,
+    SERVER_PROTOCOL: `HTTP/${req.httpVersion}`,
+    ...headers,
+    'wsgi.version': [1, 0] as const,
+    'wsgi.url_scheme': scheme,
+    'wsgi.input': input,
+    'wsgi.errors': options.errors ?? new ErrorsStream(process.stderr),
+    'wsgi.multithread': false,
+    'wsgi.multiprocess': options.multiprocess ?? false,
+    'wsgi.run_once': false,
+    'wsgi.input_terminated': true,
+    'wsgi.file_wrapper': fileWrapper,
+    'gateway.signal': signal,
+  }
+  // A socket already torn down has no peer address; the key is then absent, not 'undefined'.
+  if (socket?.remoteAddress) environ.REMOTE_ADDR = toLatin1(socket.remoteAddress)
+  if (socket?.remotePort !== undefined) environ.REMOTE_PORT = String(socket.remotePort)
+  return environ as Environ
+}
+
+/**
+ * Mounts a listener on a node:http(s) server for both 'request' and 'checkContinue', so the
+ * host, not node, decides when to send `100 Continue` (when the application first reads).
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http'
+ * import { attachNodeListener, toNodeListener } from 'framework/gateway'
+ *
+ * const server = attachNodeListener(createServer(), toNodeListener(application))
+ * server.listen(8000)
+ * ```
+ */
+export function attachNodeListener<S extends Server>(
+  server: S,
+  listener: (req: IncomingMessage, res: ServerResponse) => void,
+): S {
+  server.on('request', listener)
+  server.on('checkContinue', listener)
+  return server
+}
+
+/**
+ * A node:http request listener that runs `app` per request through the base algorithm, with
+ * backpressure on `res.write`, `gateway.signal` aborted when the client goes away, and
+ * `res.writeContinue()` on the first read of wsgi.input for `Expect: 100-continue` (mount it on
+ * 'checkContinue' too: `attachNodeListener`).
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http'
+ * import { toNodeListener } from 'framework/gateway'
+ *
+ * const listener = toNodeListener(application, { multiprocess: false })
+ * createServer(listener).on('checkContinue', listener).listen(8000)
+ * ```
+ */
+export function toNodeListener(
+  app: Application,
+  options: NodeListenerOptions = {},
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const { environ: hook, drainLimit = 1_048_576, ...rest } = options
+  const errors = rest.errors ?? new ErrorsStream(process.stderr)
+  return (req, res) => {
+    const controller = new AbortController()
+    const expectsContinue =
+      req.httpVersion === '1.1' && /^\s*100-continue\s*$/i.test(req.headers.expect ?? '')
+    const environ = environFromNodeRequest(req, {
+      ...rest,
+      errors,
+      signal: controller.signal,
+      onFirstRead: () => {
+        // node answered 100 itself when no 'checkContinue' listener was mounted (_sent100).
+        const sent100 = (res as unknown as { _sent100?: boolean })._sent100 === true
+        if (expectsContinue && !sent100 && !res.headersSent && !res.destroyed) res.writeContinue()
+      },
+    })
+    res.on('close', () => {
+      if (!res.writableFinished) controller.abort(new ResponseError('GW-H14', 'The client went away'))
+    })
+    req.on('error', () => {
+      // An aborted upload: reported through wsgi.input and the signal, never as a crash.
+    })
+    const host = new NodeHost(res, rest)
+    try {
+      hook?.(environ, req)
+    } catch (error) {
+      errors.write(`[gateway] the environ hook failed: ${error instanceof Error ? error.stack : String(error)}\n`)
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' })
+      res.end('500 Internal Server Error\n')
+      return
+    }
+    const signal = environ['gateway.signal']
+    if (signal !== controller.signal && signal instanceof AbortSignal) {
+      // The server gave up (a timeout through the hook's own signal): 503 if nothing went out.
+      signal.addEventListener(
+        'abort',
+        () => {
+          if (res.writableEnded || res.destroyed) return
+          if (!res.headersSent && !host.headSent) {
+            res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' })
+            res.end('503 Service Unavailable\n')
+          } else res.destroy()
+        },
+        { once: true },
+      )
+    }
+    void host.run(app, environ).then(() => {
+      const input = environ['wsgi.input']
+      if (input instanceof RequestInput && input.started && !input.ended && !res.destroyed) {
+        // Read what the application left, so the connection can carry the next request.
+        res.once('finish', () => {
+          void input.discard(drainLimit).then((ok) => {
+            if (!ok) req.socket?.destroy()
+          })
+        })
+      }
+    })
+  }
+}
+
+/** BaseHost over a node ServerResponse. */
+class NodeHost extends BaseHost {
+  protected readonly canChunk = true
+  readonly #res: ServerResponse
+
+  constructor(res: ServerResponse, options: BaseHostOptions) {
+    super(options)
+    this.#res = res
+    // The base adds Date itself (once, and only when the application set none).
+    res.sendDate = false
+  }
+
+  protected sendHead(head: ResponseHead): void {
+    const res = this.#res
+    if (res.destroyed) throw new ResponseError('GW-H14', 'The client went away')
+    const flat: string[] = []
+    for (const [name, value] of head.headers) flat.push(name, value)
+    res.writeHead(head.status, head.reason, flat)
+    if (head.framing === 'close') res.shouldKeepAlive = false
+  }
+
+  protected write(chunk: Uint8Array): Promise<void> {
+    const res = this.#res
+    if (res.destroyed || res.writableEnded) {
+      return Promise.reject(new ResponseError('GW-H14', 'The client went away'))
+    }
+    if (res.write(chunk)) return Promise.resolve()
+    // Backpressure: the next chunk is pulled only when the socket drained.
+    return new Promise((resolve, reject) => {
+      const onDrain = () => {
+        res.off('close', onClose)
+        resolve()
+      }
+      const onClose = () => {
+        res.off('drain', onDrain)
+        reject(new ResponseError('GW-H14', 'The client went away'))
+      }
+      res.once('drain', onDrain)
+      res.once('close', onClose)
+    })
+  }
+
+  protected end(): void {
+    this.#res.end()
+  }
+
+  protected abort(): void {
+    this.#res.destroy()
+  }
+}

@@ -64,7 +64,7 @@ export interface ConformanceRow {
   id: string
   title: string
   outcome: ConformanceOutcome
-  /** Why it failed or is n/a; '' for a pass. */
+  /** Why it failed or is n/a; for a pass, '' or a note on a permitted but notable behaviour. */
   reason: string
   /** Wall-clock milliseconds the check took. */
   ms: number
@@ -102,9 +102,12 @@ export interface CheckContext {
   ): Promise<RawResponse>
 }
 
-/** One check: a stable id, a one-line title, and a run() that throws ConformanceFailure. */
+/**
+ * One check: a stable id, a one-line title, and a run() that throws ConformanceFailure, or
+ * resolves (to a note, when the host passed in a notable way).
+ */
 export interface ConformanceCheck {
   id: string
   title: string
-  run(context: CheckContext): Promise<void>
+  run(context: CheckContext): Promise<string | undefined | void>
 }

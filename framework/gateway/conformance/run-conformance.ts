@@ -151,8 +151,13 @@ async function runOne(
   }
   const started = Date.now()
   try {
-    await check.run(context)
-    return { ...base, outcome: 'pass', reason: '', ms: Date.now() - started }
+    const note = await check.run(context)
+    return {
+      ...base,
+      outcome: 'pass',
+      reason: note ? `note: ${note}` : '',
+      ms: Date.now() - started,
+    }
   } catch (error) {
     const reason =
       error instanceof Error

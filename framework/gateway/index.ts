@@ -20,6 +20,42 @@ export type {
   WsgiEnviron,
 } from './contract.ts'
 
+/** Latin-1 and URI helpers (wsgiref.util): bytes as strings, request URLs, PATH_INFO. */
+export {
+  Latin1Error,
+  bytesToLatin1,
+  isLatin1,
+  latin1ToBytes,
+  percentDecodeLatin1,
+  toLatin1,
+} from './latin1.ts'
+export { PathInfoError, applicationUri, requestUri, shiftPathInfo, utf8PathInfo } from './uri.ts'
+export { setupTestingDefaults } from './testing-defaults.ts'
+
+/** The host machinery: wsgi.input, wsgi.errors, startResponse's rules and the base host. */
+export { InputError, RequestInput } from './input.ts'
+export type { InputErrorCode, RequestInputOptions } from './input.ts'
+export { ErrorsStream } from './errors-stream.ts'
+export type { ErrorsTarget } from './errors-stream.ts'
+export { ResponseStart, StartResponseError, checkHeaders, parseStatus } from './start-response.ts'
+export type { ParsedStatus, StartResponseErrorCode } from './start-response.ts'
+export { BaseHost, ResponseError } from './handler.ts'
+export type { BaseHostOptions, Framing, ResponseErrorCode, ResponseHead } from './handler.ts'
+export { FileBody, defaultBlockSize, fileWrapper, isFileBody } from './file-wrapper.ts'
+
+/** The hosts: node:http, in-process (the test client's), and Fetch. */
+export {
+  attachNodeListener,
+  environFromNodeRequest,
+  headerEnviron,
+  splitHost,
+  splitTarget,
+  toNodeListener,
+} from './node-http.ts'
+export type { NodeEnvironOptions, NodeListenerOptions } from './node-http.ts'
+export { callApplication } from './in-process.ts'
+export type { InProcessRequest, InProcessResponse } from './in-process.ts'
+
 /** The validator middleware, its error and its rule codes (docs/gateway.md, "Validator codes"). */
 export { validator } from './validator.ts'
 export { GatewayValidationError } from './gateway-validation-error.ts'

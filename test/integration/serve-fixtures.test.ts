@@ -5,17 +5,21 @@
  * request. Where llhttp and Gunicorn disagree, the fixture is named here with the behaviour we
  * chose, and docs/server-http.md says why.
  *
- * The server is the edge harness (test/support/edge-harness.ts): node:http plus the same
- * framework/server modules a `serve` worker runs, one per fixture configuration, on 127.0.0.1
- * port 0; each fixture gets a fresh connection, its bytes are written and the write side closed.
+ * The server is a real `serve` process (one worker) per fixture configuration, running
+ * test/integration/apps/fixture-probe.ts, which appends what it saw to a side file. With
+ * FIXTURE_BACKEND=harness the same suite runs against test/support/edge-harness.ts instead
+ * (node:http plus the same framework/server modules, in this process): quicker, for work on the
+ * edge modules alone. Each fixture gets a fresh connection; its bytes are written and the write
+ * side closed.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { defaultHttpLimits, type HttpLimits } from '../../framework/server/http-limits.ts'
 import { startEdgeHarness, latin1PercentDecode, type EdgeHarness, type ProbeRecord } from '../support/edge-harness.ts'
+import { freePort, startServe } from '../support/serve-child.ts'
 import { environHeaders, readExpectations, readFixture, type FixtureExpectation } from '../support/gunicorn-fixtures.ts'
 
 const expectations = readExpectations()
@@ -85,11 +89,37 @@ async function serverFor(options: ReturnType<typeof optionsFor>): Promise<{ serv
     probeCount++
     const file = join(dir, `probe-${probeCount}.log`)
     writeFileSync(file, '')
-    servers.set(id, startEdgeHarness({ ...options, probeLog: file }).then((s) => Object.assign(s, { log: file })))
+    servers.set(id, startBackend(options, file).then((s) => Object.assign(s, { log: file })))
   }
   const server = (await servers.get(id)!) as EdgeHarness & { log: string }
   void log
   return { server, log: server.log }
+}
+
+const backend = process.env.FIXTURE_BACKEND === 'harness' ? 'harness' : 'serve'
+const probeApp = resolve(import.meta.dirname, 'apps/fixture-probe.ts')
+
+/** A server for one configuration: `serve` with the matching flags, or the in-process harness. */
+async function startBackend(options: ReturnType<typeof optionsFor>, probeLog: string): Promise<EdgeHarness> {
+  if (backend === 'harness') return startEdgeHarness({ ...options, probeLog })
+  const port = await freePort()
+  const l = options.limits
+  const args = [
+    `${probeApp}:application`, '--bind', `127.0.0.1:${port}`, '--workers', '1', '--graceful-timeout', '2',
+    '--limit-request-line', String(l.limitRequestLine),
+    '--limit-request-fields', String(l.limitRequestFields),
+    '--limit-request-field_size', String(l.limitRequestFieldSize),
+    '--forwarded-allow-ips', options.forwardedAllowIps,
+    ...(l.requireHostHeader ? [] : ['--no-require-host-header']),
+    ...(options.proxyProtocol ? ['--proxy-protocol'] : []),
+  ]
+  const serve = await startServe(args, { port }, { env: { PROBE_LOG: probeLog } })
+  return {
+    port,
+    close: async () => {
+      await serve.stop(5000)
+    },
+  }
 }
 
 afterAll(async () => {

@@ -73,6 +73,8 @@ export function checkedBody(body: Body, state: ResponseState, serverFault: Serve
   let finished = false
   let index = 0
   let iterator: Iterator<unknown> | AsyncIterator<unknown> | undefined
+  /** An async pull is in flight. */
+  let pulling = false
 
   function finish(): void {
     if (finished) return
@@ -102,6 +104,24 @@ export function checkedBody(body: Body, state: ResponseState, serverFault: Serve
     }
   }
 
+  /**
+   * Ends an unfinished inner iterator, once. While a pull is in flight the result is not awaited:
+   * an async generator runs return() only after its current step, which may be waiting for an
+   * event that never comes (the host does the same).
+   */
+  function endIterator(): unknown {
+    const inner = iterator
+    const wasFinished = finished
+    finished = true
+    if (!inner || wasFinished || typeof inner.return !== 'function') return undefined
+    const result: unknown = inner.return()
+    if (pulling && result instanceof Promise) {
+      result.catch(() => undefined)
+      return undefined
+    }
+    return result
+  }
+
   function close(): void | Promise<void> {
     if (closeCalls++ > 0) {
       serverFault(
@@ -112,10 +132,8 @@ export function checkedBody(body: Body, state: ResponseState, serverFault: Serve
       )
     }
     state.ended = true
-    const pending: unknown[] = []
     // Why: a generator body has no close(); ending its iterator is how its finally blocks run.
-    if (iterator && !finished) pending.push(iterator.return?.())
-    finished = true
+    const pending: unknown[] = [endIterator()]
     pending.push((body as Closable).close?.())
     if (pending.some((value) => value instanceof Promise))
       return Promise.all(pending).then(() => undefined)
@@ -153,14 +171,12 @@ export function checkedBody(body: Body, state: ResponseState, serverFault: Serve
       },
       return(): IteratorResult<Uint8Array> {
         // A for...of that stops early ends the inner iterator too; close() still follows.
-        if (iterator && !finished) (iterator as Iterator<unknown>).return?.()
-        finished = true
+        endIterator()
         return { done: true, value: undefined }
       },
     })
   }
   if (typeof asyncIterable === 'function') {
-    let pulling = false
     wrapper[Symbol.asyncIterator] = () => ({
       async next(): Promise<IteratorResult<Uint8Array>> {
         checkOpen()
@@ -181,8 +197,7 @@ export function checkedBody(body: Body, state: ResponseState, serverFault: Serve
         }
       },
       async return(): Promise<IteratorResult<Uint8Array>> {
-        if (iterator && !finished) await iterator.return?.()
-        finished = true
+        await endIterator()
         return { done: true, value: undefined }
       },
     })

@@ -5,6 +5,10 @@
  */
 import { describe, expect, it } from 'vitest'
 import { GatewayValidationError, validator, validatorCodes } from '../../framework/gateway/index.ts'
+// The real host base and environ defaults (not yet exported from the index while the hosts land).
+import { BaseHost } from '../../framework/gateway/handler.ts'
+import type { ResponseHead } from '../../framework/gateway/handler.ts'
+import { setupTestingDefaults } from '../../framework/gateway/testing-defaults.ts'
 import type {
   Application,
   Body,
@@ -774,6 +778,25 @@ describe('validator, as a transparent middleware', () => {
     expect(cleanedUp).toBe(true)
   })
 
+  it('does not hold close() hostage to a pull that never settles', async () => {
+    let closes = 0
+    const body = await validator((_e, sr) => {
+      ok(sr)
+      const stream = (async function* () {
+        yield enc('event 1')
+        await new Promise<never>(() => {}) // no next event, ever
+      })()
+      return Object.assign(stream, { close: () => void closes++ })
+    })(validEnviron(), okStartResponse)
+    const iterator = (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]()
+    await iterator.next()
+    void iterator.next() // in flight for good: the client left while the app waits
+    const closed = Promise.resolve(body.close?.()).then(() => 'closed')
+    const timeout = new Promise((resolve) => setTimeout(resolve, 2000, 'still waiting after 2 s'))
+    expect(await Promise.race([closed, timeout])).toBe('closed')
+    expect(closes).toBe(1)
+  })
+
   it('writes a server-side fault found late to wsgi.errors, since the application may swallow the throw', async () => {
     const out = await host(streaming, { fault: 'close-twice' })
     expect(out.errors).toContain('GW-S30')
@@ -855,3 +878,143 @@ function validEnviron(): Environ {
 }
 
 const okStartResponse: StartResponse = () => async () => {}
+
+/** The repository's own host algorithm (BaseHost), recording what it would send. */
+class RecordingHost extends BaseHost {
+  protected readonly canChunk = true
+  head: ResponseHead | undefined
+  chunks: string[] = []
+  ended = false
+  aborted: unknown = undefined
+  protected sendHead(head: ResponseHead): void {
+    this.head = head
+  }
+  protected async write(chunk: Uint8Array): Promise<void> {
+    await tick()
+    this.chunks.push(dec(chunk))
+  }
+  protected end(): void {
+    this.ended = true
+  }
+  protected abort(reason: unknown): void {
+    this.aborted = reason
+  }
+}
+
+/** Runs `app` behind the real BaseHost; returns the host and what went to wsgi.errors. */
+async function realHost(app: Application, extra: Record<string, unknown> = {}) {
+  let log = ''
+  const environ = setupTestingDefaults({
+    'wsgi.errors': { write: (t: string) => void (log += t), writelines() {}, flush() {} },
+    ...extra,
+  })
+  const recording = new RecordingHost()
+  await recording.run(app, environ)
+  return { host: recording, errors: () => log }
+}
+
+describe('validator under the real host algorithm (BaseHost)', () => {
+  it('raises nothing for a one-element array, and the host still computes Content-Length', async () => {
+    const { host: h, errors } = await realHost(hello)
+    expect(errors()).toBe('')
+    expect(h.head?.framing).toBe('length')
+    expect(h.head?.contentLength).toBe(5)
+    expect(h.chunks.join('')).toBe('hello')
+  })
+
+  it('raises nothing for a streaming body with a late startResponse, sent chunked', async () => {
+    const app = validator((_e, sr) =>
+      (async function* () {
+        yield new Uint8Array(0)
+        ok(sr)
+        yield enc('a')
+        yield enc('b')
+      })(),
+    )
+    const { host: h, errors } = await realHost(app)
+    expect(errors()).toBe('')
+    expect(h.head?.framing).toBe('chunked')
+    expect(h.chunks.join('')).toBe('ab')
+    expect(h.ended).toBe(true)
+  })
+
+  it('raises nothing when write() output precedes the body', async () => {
+    const app = validator(async (_e, sr) => {
+      await ok(sr)(enc('written, '))
+      return [enc('returned')]
+    })
+    const { host: h, errors } = await realHost(app)
+    expect(errors()).toBe('')
+    expect(h.chunks.join('')).toBe('written, returned')
+  })
+
+  it('raises nothing when the host rethrows a late excInfo and the app stops', async () => {
+    const { host: h, errors } = await realHost(lateError)
+    expect(errors()).toBe('')
+    expect(h.head?.status).toBe(200)
+    expect(h.chunks.join('')).toBe('partial')
+  })
+
+  it('raises nothing for HEAD with the GET Content-Length and an empty body', async () => {
+    const { host: h, errors } = await realHost(answer([['Content-Length', '5']], ''), {
+      REQUEST_METHOD: 'HEAD',
+    })
+    expect(errors()).toBe('')
+    expect(h.head?.framing).toBe('none')
+  })
+
+  it('raises nothing when the client leaves mid-stream: return() and close() once each', async () => {
+    const controller = new AbortController()
+    let closes = 0
+    let cleanedUp = false
+    const app = validator((environ, sr) => {
+      ok(sr)
+      const signal = environ['gateway.signal']
+      const stream = (async function* () {
+        try {
+          yield enc('first')
+          controller.abort(new Error('client went away'))
+          // Bounded: the signal is already aborted (the host heard it synchronously), so this
+          // wait ends at once; a real stream would wait here for its next event.
+          if (!signal.aborted) await new Promise((r) => signal.addEventListener('abort', r))
+          await tick()
+          yield enc('never sent')
+        } finally {
+          cleanedUp = true
+        }
+      })()
+      return Object.assign(stream, { close: () => void closes++ })
+    })
+    const { host: h, errors } = await realHost(app, { 'gateway.signal': controller.signal })
+    await tick()
+    expect(errors()).not.toMatch(/GW-[AS]/)
+    expect(closes).toBe(1)
+    expect(cleanedUp).toBe(true)
+    expect(h.chunks).toEqual(['first'])
+  })
+
+  it('lets the host finish when the client leaves while the body waits for an event that never comes', async () => {
+    const controller = new AbortController()
+    let closes = 0
+    const app = validator((_e, sr) => {
+      ok(sr)
+      const stream = (async function* () {
+        yield enc('event 1')
+        setTimeout(() => controller.abort(new Error('client went away')), 10)
+        // A server-sent-events stream with no next event: this step never settles.
+        await new Promise<never>(() => {})
+      })()
+      return Object.assign(stream, { close: () => void closes++ })
+    })
+    const finished = realHost(app, { 'gateway.signal': controller.signal }).then(() => 'finished')
+    const timeout = new Promise((resolve) => setTimeout(resolve, 2000, 'still waiting after 2 s'))
+    expect(await Promise.race([finished, timeout])).toBe('finished')
+    expect(closes).toBe(1)
+  })
+
+  it("turns an application's broken Content-Length into the host's 500, with the code logged", async () => {
+    const { host: h, errors } = await realHost(answer([['Content-Length', '2']], 'hello'))
+    expect(errors()).toContain('GW-A26')
+    expect(h.head?.status).toBe(500)
+  })
+})

@@ -193,6 +193,8 @@ export class Worker {
         timedOut = true
         controller.abort(new Error(`--request-timeout of ${timeoutSec} s reached`))
         this.#o.log.warning(`Request timeout: ${req.method} ${req.url} ran over ${timeoutSec} s`)
+        // The gateway host answers 503 itself on the abort; this covers a host that does not.
+        if (res.writableEnded || res.destroyed) return
         if (!res.headersSent) {
           res.shouldKeepAlive = false
           res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '1' })

@@ -259,7 +259,8 @@ export class CgiHost extends BaseHost {
 /**
  * Serves one CGI request with `application`: builds the environ, runs the CgiHost, and resolves
  * to true when a whole response was written (false when it was cut or the web server hung up).
- * A malformed request (`GW-C02`) is answered `400 Bad Request` with the reason; a missing
+ * A malformed request (`GW-C02`) is answered `400 Bad Request` with the reason, an `Expect`
+ * other than 100-continue `417 Expectation Failed` (the application is not called); a missing
  * REQUEST_METHOD (`GW-C01`) throws, as there is no web server to answer.
  *
  * @example
@@ -295,7 +296,13 @@ export async function runCgi(application: Application, options: RunCgiOptions): 
       if (!(error instanceof CgiError) || error.code === 'GW-C01') throw error
       new ErrorsStream(options.stderr).write(`[gateway] ${error.message}\n`)
       environ = cgiEnviron({ ...variables, CONTENT_LENGTH: '' }, options, controller.signal)
-      app = badRequest(error.message)
+      app = refuse('400 Bad Request', error.message)
+    }
+    const expect = environ.HTTP_EXPECT?.trim().toLowerCase()
+    if (expect !== undefined && expect !== '100-continue' && app === application) {
+      // RFC 9110 10.1.1: an expectation the server cannot meet gets 417; the web server passed
+      // this one through, so the script is the one that must refuse it.
+      app = refuse('417 Expectation Failed', `Expect: ${environ.HTTP_EXPECT} is not supported`)
     }
     await host.run(app, environ)
     return !host.failed && !controller.signal.aborted
@@ -304,9 +311,9 @@ export async function runCgi(application: Application, options: RunCgiOptions): 
   }
 }
 
-function badRequest(reason: string): Application {
+function refuse(status: string, reason: string): Application {
   return (_environ, startResponse) => {
-    startResponse('400 Bad Request', [['Content-Type', 'text/plain; charset=utf-8']])
-    return [new TextEncoder().encode(`400 Bad Request: ${reason}\n`)]
+    startResponse(status, [['Content-Type', 'text/plain; charset=utf-8']])
+    return [new TextEncoder().encode(`${status}: ${reason}\n`)]
   }
 }

@@ -65,12 +65,3 @@ export {
   type UrlNames,
   type UrlNamesOf,
 } from './urls/index.ts'
-import { setDefaultResolverFactory as registerUrlResolverFactory } from './core/index.ts'
-import { URLResolver as RootUrlResolver, setRootResolver } from './urls/index.ts'
-// Why here: core/ must not import urls/ at load time for its tests; the everyday entry point
-// wires the real resolver in, and makes it the root that reverse() and templates' url() use.
-registerUrlResolverFactory((patterns) => {
-  const resolver = new RootUrlResolver(patterns)
-  setRootResolver(resolver)
-  return resolver
-})

@@ -1,10 +1,11 @@
 /**
- * @module The test Client: requests to an Application in process (no socket), with Django's
+ * @module The test Client: requests to an Application in process (no socket; the gateway's
+ * `callApplication` host), with Django's
  * conveniences: cookies kept between requests, `follow` for redirects, and the response's
  * template name and context for assertions.
  */
-import type { Application, Environ, GatewayInput } from '../gateway/index.ts'
-import { validator } from '../gateway/index.ts'
+import type { Application } from '../gateway/index.ts'
+import { callApplication, validator } from '../gateway/index.ts'
 import type { HttpResponseBase } from '../http/index.ts'
 
 /** A file to upload with `client.post(path, { field: file })`. */
@@ -136,69 +137,35 @@ export class Client {
   }
 
   async #once(method: string, path: string, data: ClientData | string | Uint8Array | undefined, options: RequestOptions): Promise<ClientResponse> {
-    const [rawPath = '/', query = ''] = path.split(/\?(.*)/s)
     const { body, contentType } = encodeBody(data, options.contentType)
-    const errors: string[] = []
-    const environ: Environ = {
-      REQUEST_METHOD: method,
-      SCRIPT_NAME: '',
-      PATH_INFO: percentDecodeToLatin1(rawPath),
-      QUERY_STRING: query,
-      SERVER_NAME: this.#host.replace(/:\d+$/, ''),
-      SERVER_PORT: options.secure ? '443' : '80',
-      SERVER_PROTOCOL: 'HTTP/1.1',
-      REMOTE_ADDR: '127.0.0.1',
-      'wsgi.version': [1, 0],
-      'wsgi.url_scheme': options.secure ? 'https' : 'http',
-      'wsgi.input': bytesInput(body),
-      'wsgi.errors': { write: (t) => void errors.push(String(t)), writelines: (ts) => void errors.push(...ts), flush: () => {} },
-      'wsgi.multithread': false,
-      'wsgi.multiprocess': false,
-      'wsgi.run_once': false,
-      'wsgi.input_terminated': true,
-      'gateway.signal': new AbortController().signal,
-      HTTP_HOST: this.#host,
-    }
-    if (body.byteLength) environ.CONTENT_LENGTH = String(body.byteLength)
-    if (contentType) environ.CONTENT_TYPE = contentType
-    if (this.cookies.size) environ.HTTP_COOKIE = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
-    for (const [name, value] of Object.entries({ ...this.#headers, ...options.headers })) {
-      const key = name.toUpperCase().replace(/-/g, '_')
-      if (key === 'CONTENT_TYPE' || key === 'CONTENT_LENGTH') environ[key] = value
-      else environ[`HTTP_${key}`] = value
-    }
+    const headers: [string, string][] = [['Host', this.#host]]
+    if (contentType) headers.push(['Content-Type', contentType])
+    if (this.cookies.size) headers.push(['Cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')])
+    for (const [name, value] of Object.entries({ ...this.#headers, ...options.headers })) headers.push([name, value])
     let captured: HttpResponseBase | undefined
-    environ['framework.test_capture'] = (r: HttpResponseBase) => (captured = r)
-    let statusLine = ''
-    let headers: [string, string][] = []
-    const chunks: Uint8Array[] = []
-    const result = await this.#app(environ, (status, h) => {
-      statusLine = status
-      headers = h
-      return async (chunk) => void chunks.push(chunk)
+    const result = await callApplication(this.#app, {
+      method,
+      // Non-ASCII text is sent percent-encoded, as a browser does.
+      path: path.replace(/[^\x21-\x7e]+/g, (s) => encodeURIComponent(s)),
+      headers,
+      ...(body.byteLength || method === 'POST' || method === 'PUT' || method === 'PATCH' ? { body } : {}),
+      scheme: options.secure ? 'https' : 'http',
+      environ: { 'framework.test_capture': (r: HttpResponseBase) => (captured = r) },
     })
-    try {
-      for await (const chunk of result as AsyncIterable<Uint8Array>) chunks.push(chunk)
-    } finally {
-      await result.close?.()
-    }
-    this.#storeCookies(headers)
-    const content = new Uint8Array(Buffer.concat(chunks))
-    const text = new TextDecoder().decode(content)
-    const find = (name: string) => headers.filter(([k]) => k.toLowerCase() === name.toLowerCase()).map(([, v]) => v)
+    this.#storeCookies(result.headers)
     return {
-      status: Number(statusLine.slice(0, 3)),
-      statusText: statusLine.slice(4),
-      headers: { get: (n) => find(n)[0], getAll: find, list: headers },
-      content,
-      text,
-      json: () => JSON.parse(text),
+      status: result.status,
+      statusText: result.statusText,
+      headers: { get: (n) => result.header(n), getAll: (n) => result.headers.filter(([k]) => k.toLowerCase() === n.toLowerCase()).map(([, v]) => v), list: result.headers },
+      content: result.body,
+      text: result.text(),
+      json: () => result.json(),
       templateName: captured?.templateName,
       context: captured?.context,
       response: captured,
       redirectChain: [],
       url: path,
-      errors: errors.join(''),
+      errors: result.errors,
     }
   }
 
@@ -219,12 +186,6 @@ function withQuery(path: string, query?: Record<string, string | number>): strin
   if (!query || !Object.keys(query).length) return path
   const qs = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString()
   return `${path}${path.includes('?') ? '&' : '?'}${qs}`
-}
-
-/** `%XX` → the byte, as a latin-1 character (what a server puts in PATH_INFO). */
-function percentDecodeToLatin1(path: string): string {
-  const bytes = Buffer.from(path, 'utf8').toString('latin1')
-  return bytes.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
 }
 
 function isFile(value: unknown): value is ClientFile {
@@ -256,41 +217,4 @@ function encodeBody(data: ClientData | string | Uint8Array | undefined, contentT
   }
   parts.push(encoder.encode(`--${boundary}--\r\n`))
   return { body: new Uint8Array(Buffer.concat(parts)), contentType: `multipart/form-data; boundary=${boundary}` }
-}
-
-function bytesInput(data: Uint8Array): GatewayInput {
-  let offset = 0
-  const take = (n: number): Uint8Array => {
-    const out = data.subarray(offset, offset + Math.max(0, n))
-    offset += out.byteLength
-    return out
-  }
-  return {
-    async read(size?: number) {
-      return take(size === undefined || size < 0 ? data.byteLength - offset : size)
-    },
-    async readline(size?: number) {
-      const nl = data.indexOf(10, offset)
-      const end = nl === -1 ? data.byteLength : nl + 1
-      return take(Math.min(end - offset, size !== undefined && size >= 0 ? size : Infinity))
-    },
-    async readlines(hint?: number) {
-      const lines: Uint8Array[] = []
-      let total = 0
-      for (;;) {
-        const line = await this.readline()
-        if (!line.byteLength) return lines
-        lines.push(line)
-        total += line.byteLength
-        if (hint !== undefined && hint > 0 && total >= hint) return lines
-      }
-    },
-    async *[Symbol.asyncIterator]() {
-      for (;;) {
-        const c = take(64 * 1024)
-        if (!c.byteLength) return
-        yield c
-      }
-    },
-  }
 }

@@ -44,28 +44,35 @@ export function formatCommandList(commands: readonly Command[]): string {
 }
 
 /**
- * The Levenshtein distance between two words: how many single-letter edits turn one into the
- * other. Used to suggest `serve` for `serv`.
+ * The optimal-string-alignment distance between two words: how many single-letter insertions,
+ * deletions, substitutions or swaps of two neighbours turn one into the other. Swaps count once
+ * because they are the commonest typo (`hlep`).
  *
  * @example
  * ```ts
  * import { editDistance } from './help.ts'
  *
  * editDistance('serv', 'serve') // 1
+ * editDistance('hlep', 'help') // 1
  * ```
  */
 export function editDistance(a: string, b: string): number {
-  // One row of the dynamic-programming table is enough: row[j] is the distance a[..i] -> b[..j].
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j)
+  // d[i][j] is the distance between a's first i letters and b's first j letters.
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  )
+  const at = (i: number, j: number) => d[i]?.[j] ?? 0
   for (let i = 1; i <= a.length; i++) {
-    const next = [i]
     for (let j = 1; j <= b.length; j++) {
-      const substitute = (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1)
-      next.push(Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, substitute))
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, at(i - 2, j - 2) + 1)
+      }
+      d[i]![j] = best
     }
-    row = next
   }
-  return row[b.length] ?? 0
+  return at(a.length, b.length)
 }
 
 /**

@@ -4,16 +4,21 @@
  * codes use a host that misbehaves on purpose, or a broken environ.
  */
 import { describe, expect, it } from 'vitest'
-import { GatewayValidationError, validator, validatorCodes } from '../../framework/gateway/index.ts'
-// The real host base and environ defaults (not yet exported from the index while the hosts land).
-import { BaseHost } from '../../framework/gateway/handler.ts'
-import type { ResponseHead } from '../../framework/gateway/handler.ts'
-import { setupTestingDefaults } from '../../framework/gateway/testing-defaults.ts'
+import {
+  BaseHost,
+  GatewayValidationError,
+  callApplication,
+  setupTestingDefaults,
+  validator,
+  validatorCodes,
+} from '../../framework/gateway/index.ts'
 import type {
   Application,
   Body,
   Environ,
   GatewayInput,
+  InProcessRequest,
+  ResponseHead,
   ResponseHeaders,
   StartResponse,
   ValidatorCode,
@@ -1016,5 +1021,101 @@ describe('validator under the real host algorithm (BaseHost)', () => {
     const { host: h, errors } = await realHost(answer([['Content-Length', '2']], 'hello'))
     expect(errors()).toContain('GW-A26')
     expect(h.head?.status).toBe(500)
+  })
+})
+
+/** Status, headers (Date aside, it ticks) and body of the in-process host's response. */
+async function response(app: Application, request: InProcessRequest = {}) {
+  const out = await callApplication(app, request)
+  return {
+    status: `${out.status} ${out.statusText}`,
+    headers: out.headers.filter(([name]) => name.toLowerCase() !== 'date'),
+    body: out.text(),
+    aborted: out.aborted,
+    errors: out.errors,
+  }
+}
+
+describe('validator behind callApplication (the in-process host)', () => {
+  const apps: [string, Application, InProcessRequest][] = [
+    ['a one-element array', (_e, sr) => (ok(sr), [enc('hello')]), {}],
+    [
+      'an async generator',
+      (_e, sr) => {
+        ok(sr)
+        return (async function* () {
+          yield enc('a')
+          yield enc('b')
+        })()
+      },
+      {},
+    ],
+    [
+      'write() then a body',
+      async (_e, sr) => {
+        await ok(sr)(enc('written '))
+        return [enc('returned')]
+      },
+      {},
+    ],
+    [
+      'HEAD with the GET length',
+      (_e, sr) => (ok(sr, [['Content-Length', '5']]), []),
+      { method: 'HEAD' },
+    ],
+    [
+      'an error page replacing a status before the head',
+      (_e, sr) => {
+        ok(sr)
+        sr('503 Service Unavailable', [['Retry-After', '1']], new Error('pool exhausted'))
+        return [enc('busy')]
+      },
+      {},
+    ],
+    [
+      'a request body read by line, by size, by iteration, then past the end',
+      async (environ, sr) => {
+        const input = environ['wsgi.input']
+        const parts = [await input.readline(), await input.read(3)]
+        for await (const chunk of input) parts.push(chunk)
+        parts.push(await input.read(), await input.read())
+        ok(sr)
+        return parts
+      },
+      { method: 'POST', body: 'line1\nabcrest of it' },
+    ],
+  ]
+
+  for (const [what, app, request] of apps) {
+    it(`changes nothing in the response for ${what}, and finds no fault in the host`, async () => {
+      const plain = await response(app, request)
+      const checked = await response(validator(app), request)
+      expect(checked).toEqual(plain)
+      expect(checked.errors).toBe('')
+    })
+  }
+
+  it("reports a broken application through the host's log, as a 500", async () => {
+    const out = await response(returning('hello'))
+    expect(out.status).toBe('500 Internal Server Error')
+    expect(out.errors).toContain('GW-A18')
+  })
+
+  it('finds no server fault when the client leaves mid-stream', async () => {
+    const controller = new AbortController()
+    let closes = 0
+    const app = validator((_e, sr) => {
+      ok(sr)
+      const stream = (async function* () {
+        yield enc('first')
+        controller.abort(new Error('client went away'))
+        await tick()
+        yield enc('too late')
+      })()
+      return Object.assign(stream, { close: () => void closes++ })
+    })
+    const out = await response(app, { signal: controller.signal })
+    expect(out.errors).not.toMatch(/GW-S/)
+    expect(closes).toBe(1)
   })
 })

@@ -55,6 +55,8 @@ export {
 export type { NodeEnvironOptions, NodeListenerOptions } from './node-http.ts'
 export { callApplication } from './in-process.ts'
 export type { InProcessRequest, InProcessResponse } from './in-process.ts'
+export { environFromRequest, serveFetchOnNode, toFetchHandler } from './fetch.ts'
+export type { FetchHandlerOptions, ServeFetchOptions } from './fetch.ts'
 
 /** The validator middleware, its error and its rule codes (docs/gateway.md, "Validator codes"). */
 export { validator } from './validator.ts'

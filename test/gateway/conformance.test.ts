@@ -13,6 +13,8 @@ import {
   ConformanceError,
   conformanceChecks,
   runConformance,
+  serveFetchOnNode,
+  toFetchHandler,
   toNodeListener,
 } from '../../framework/gateway/index.ts'
 import type {
@@ -58,6 +60,9 @@ const quiet = { write() {}, writelines() {}, flush() {} }
 
 const hosts: ConformanceHost[] = [
   nodeHost('node:http host (toNodeListener)', (app) => toNodeListener(app, { errors: quiet })),
+  nodeHost('Fetch host (toFetchHandler through serveFetchOnNode)', (app) =>
+    serveFetchOnNode(toFetchHandler(app, { errors: quiet })),
+  ),
 ]
 
 for (const host of hosts) {

@@ -26,7 +26,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { conformanceChecks } from './conformance-checks.ts'
-import { ConformanceError } from './conformance-failure.ts'
+import { ConformanceError, ConformanceFailure } from './conformance-failure.ts'
 import { ConformanceReport } from './conformance-report.ts'
 import { probe } from './probe-app.ts'
 import { RawConnection, rawRequest, targetOf } from './raw-connection.ts'
@@ -150,8 +150,18 @@ async function runOne(
     },
   }
   const started = Date.now()
+  // Every wait inside a check is bounded; this outer bound catches a check that chains many of
+  // them against a host that answers each just in time.
+  const budgetMs = checkBudget(timeoutMs)
+  let timer: NodeJS.Timeout | undefined
+  const overrun = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new ConformanceFailure(`the check did not finish within ${budgetMs} ms`)),
+      budgetMs,
+    )
+  })
   try {
-    const note = await check.run(context)
+    const note = await Promise.race([check.run(context), overrun])
     return {
       ...base,
       outcome: 'pass',
@@ -167,6 +177,12 @@ async function runOne(
         : String(error)
     return { ...base, outcome: 'fail', reason, ms: Date.now() - started }
   } finally {
+    clearTimeout(timer)
     for (const connection of connections) connection.destroy()
   }
+}
+
+/** The most a single check may take: a few socket waits plus the fixed pauses some checks make. */
+function checkBudget(timeoutMs: number): number {
+  return 4 * timeoutMs + 5000
 }

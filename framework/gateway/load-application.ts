@@ -63,7 +63,7 @@ const extensions = ['.ts', '.mts', '.js', '.mjs'] as const
 export function parseApplicationSpec(spec: string): ApplicationSpec {
   // The last colon separates the attribute, so a Windows drive letter (C:\app.ts) is not one.
   const colon = spec.lastIndexOf(':')
-  const hasAttribute = colon > 1 || (colon === 1 && !/^[A-Za-z]:[\\/]/.test(spec))
+  const hasAttribute = colon >= 0 && !(colon === 1 && /^[A-Za-z]:[\\/]/.test(spec))
   const module = (hasAttribute ? spec.slice(0, colon) : spec).trim()
   const attribute = hasAttribute ? spec.slice(colon + 1).trim() : 'application'
   if (module === '') {
@@ -142,10 +142,15 @@ export async function loadApplication(
     namespace = (await import(pathToFileURL(file).href)) as Record<string, unknown>
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
+    // A module using `export` in a folder whose package.json lacks "type": "module" is loaded
+    // as CommonJS and fails with one of these; the fix is in package.json, not in the module.
+    const notModule = /require\(\) ES Module|outside a module|Unexpected token 'export'/.test(reason)
     throw new LoadApplicationError(
       'GW-L03',
-      `importing ${JSON.stringify(file)} failed: ${reason}; fix the error in that module ` +
-        '(its stack is in this error\'s cause)',
+      `importing ${JSON.stringify(file)} failed: ${reason}; ` +
+        (notModule
+          ? 'it is loaded as CommonJS: add "type": "module" to the nearest package.json, or name the file .mts'
+          : "fix the error in that module (its stack is in this error's cause)"),
       { cause: error },
     )
   }

@@ -4,7 +4,16 @@
  * fails when the two drift apart. Codes are stable: a retired rule keeps its number unused.
  */
 
-/** One rule the validator enforces. */
+/**
+ * One rule the validator enforces, as listed in docs/gateway.md.
+ *
+ * @example
+ * ```ts
+ * import type { ValidatorRule } from 'framework/gateway'
+ *
+ * const rule: ValidatorRule = { side: 'application', summary: 'write() takes a Uint8Array' }
+ * ```
+ */
 export interface ValidatorRule {
   /** Who broke the rule when it fires: the application (or its middleware) or the server. */
   side: 'application' | 'server'
@@ -181,5 +190,14 @@ export const validatorCodes = {
   'GW-A29': { side: 'application', summary: 'a 1xx, 204 or 304 response must have an empty body' },
 } as const satisfies Record<string, ValidatorRule>
 
-/** A code the validator can raise, e.g. `'GW-A05'`. */
+/**
+ * A code the validator can raise, e.g. `'GW-A05'`.
+ *
+ * @example
+ * ```ts
+ * import type { ValidatorCode } from 'framework/gateway'
+ *
+ * const ignored: ValidatorCode[] = ['GW-A28'] // e.g. while a legacy app still answers HEAD with a body
+ * ```
+ */
 export type ValidatorCode = keyof typeof validatorCodes

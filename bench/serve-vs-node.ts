@@ -165,7 +165,7 @@ async function main(): Promise<void> {
     const nodePort = await freePort()
     const profEnv = profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(root, 'bench/results/prof')}` } : {}
     if (profile) mkdirSync(resolve(root, 'bench/results/prof'), { recursive: true })
-    const serve = await start(`serve --workers ${workers}`, [resolve(root, 'bin/serve.js'), `${hello}:processHttpRequest`, '--bind', `127.0.0.1:${servePort}`, '--workers', String(workers)], servePort, profEnv)
+    const serve = await start(`serve --workers ${workers}`, ['--import', 'tsx', resolve(root, 'bin/serve.js'), `${hello}:processHttpRequest`, '--bind', `127.0.0.1:${servePort}`, '--workers', String(workers)], servePort, profEnv)
     const node = await start(`node:http x${workers}`, [resolve(root, 'node_modules/tsx/dist/cli.mjs'), resolve(root, 'bench/raw-node-server.ts'), String(nodePort), String(workers)], nodePort)
     try {
       // Warm-up: JIT, connection pools.

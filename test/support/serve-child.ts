@@ -60,7 +60,8 @@ export async function startServe(
   target: ServeTarget,
   options: { env?: NodeJS.ProcessEnv; readyMs?: number; readyPath?: string } = {},
 ): Promise<ServeChild> {
-  const child = spawn(process.execPath, [resolve(root, 'bin/serve.js'), ...args], {
+  // --import tsx: forked workers inherit execArgv, so they can load .ts too.
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'bin/serve.js'), ...args], {
     cwd: root,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -13,7 +13,7 @@ import { fileWrapper } from './file-wrapper.ts'
 import { BaseHost, ResponseError } from './handler.ts'
 import type { BaseHostOptions, ResponseHead } from './handler.ts'
 import { RequestInput } from './input.ts'
-import { headerEnviron, splitTarget } from './node-http.ts'
+import { cutResponse, headerEnviron, splitTarget } from './node-http.ts'
 
 /** Options of `toFetchHandler`. */
 export interface FetchHandlerOptions extends BaseHostOptions {
@@ -393,7 +393,7 @@ async function sendResponse(response: Response, res: ServerResponse, signal: Abo
     res.end()
   } catch {
     // The body failed after the head went out: cut, so the client sees an incomplete response.
-    res.destroy()
+    cutResponse(res)
   } finally {
     signal.removeEventListener('abort', onAbort)
   }

@@ -46,6 +46,7 @@ export { FileBody, defaultBlockSize, fileWrapper, isFileBody } from './file-wrap
 /** The hosts: node:http, in-process (the test client's), and Fetch. */
 export {
   attachNodeListener,
+  cutResponse,
   environFromNodeRequest,
   headerEnviron,
   splitHost,

@@ -331,6 +331,34 @@ class NodeHost extends BaseHost {
   }
 
   protected abort(): void {
-    this.#res.destroy()
+    cutResponse(this.#res)
   }
+}
+
+/**
+ * Cuts a response's connection after the bytes already accepted reached the socket, so the
+ * client sees a truncated response rather than none. node corks a response's writes until the
+ * next tick, and destroying at once would drop them; a slow client gets at most 2 s to take them.
+ *
+ * @example
+ * ```ts
+ * import { cutResponse } from 'framework/gateway'
+ *
+ * cutResponse(res) // the client sees an incomplete body, never a complete-looking one
+ * ```
+ */
+export function cutResponse(res: ServerResponse): void {
+  if (res.destroyed) return
+  const destroy = () => {
+    clearTimeout(timer)
+    res.destroy()
+  }
+  const timer = setTimeout(destroy, 2000)
+  timer.unref()
+  setImmediate(() => {
+    const socket = res.socket
+    if (!socket || socket.destroyed || socket.writableLength === 0) destroy()
+    // An empty write's callback runs once everything queued before it was flushed.
+    else socket.write(new Uint8Array(0), destroy)
+  })
 }

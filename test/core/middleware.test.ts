@@ -83,6 +83,21 @@ describe('ConditionalGetMiddleware', () => {
   })
 })
 
+describe('ConditionalGetMiddleware preconditions', () => {
+  it('answers 412 when If-Match does not match the ETag, and 200 when it does', async () => {
+    const a = app({ MIDDLEWARE: ['ConditionalGetMiddleware'] })
+    const etag = (await callApp(a, { pathInfo: '/small/' })).header('ETag') ?? ''
+    expect((await callApp(a, { pathInfo: '/small/', headers: { 'If-Match': '"other"' } })).status).toBe(412)
+    expect((await callApp(a, { pathInfo: '/small/', headers: { 'If-Match': etag } })).status).toBe(200)
+  })
+
+  it('answers 412 when the resource changed after If-Unmodified-Since', async () => {
+    const a = app({ MIDDLEWARE: ['ConditionalGetMiddleware'] })
+    const res = await callApp(a, { pathInfo: '/dated/', headers: { 'If-Unmodified-Since': 'Tue, 31 Dec 2024 00:00:00 GMT' } })
+    expect(res.status).toBe(412)
+  })
+})
+
 describe('GZipMiddleware', () => {
   it('compresses large responses for gzip clients and sets Vary', async () => {
     const res = await callApp(app({ MIDDLEWARE: ['GZipMiddleware'] }), { pathInfo: '/', headers: { 'Accept-Encoding': 'gzip, br' } })

@@ -7,7 +7,8 @@ import type { Middleware } from '../middleware-types.ts'
 
 /**
  * Adds an ETag to in-memory 200 responses to GET/HEAD, and turns the response into 304 Not
- * Modified when If-None-Match (or If-Modified-Since) shows the client's copy is current.
+ * Modified when If-None-Match (or If-Modified-Since) shows the client's copy is current, or 412
+ * Precondition Failed when If-Match / If-Unmodified-Since does not hold.
  *
  * @example
  * ```ts
@@ -21,16 +22,27 @@ export const ConditionalGetMiddleware: Middleware = (getResponse) => async (requ
     response.headers.set('ETag', `"${createHash('sha1').update(response.content).digest('base64url')}"`)
   }
   const etag = response.headers.get('ETag')
+  // Weak comparison (RFC 9110 §13.1.2): W/ prefixes are ignored.
+  const strip = (t: string): string => t.trim().replace(/^W\//, '')
+  const matches = (header: string): boolean =>
+    etag !== undefined && (header.trim() === '*' || header.split(',').some((t) => strip(t) === strip(etag)))
+  const ifMatch = request.headers.get('if-match')
+  const ifUnmodifiedSince = Date.parse(request.headers.get('if-unmodified-since') ?? '')
+  const lastModifiedAt = Date.parse(response.headers.get('Last-Modified') ?? '')
+  // Preconditions first (RFC 9110 §13.2.2): a failed If-Match / If-Unmodified-Since is a 412.
+  if (
+    (ifMatch !== undefined && !matches(ifMatch)) ||
+    (ifMatch === undefined && Number.isFinite(ifUnmodifiedSince) && Number.isFinite(lastModifiedAt) && lastModifiedAt > ifUnmodifiedSince)
+  ) {
+    return new HttpResponse('', { status: 412 })
+  }
   const ifNoneMatch = request.headers.get('if-none-match')
   let notModified = false
   if (ifNoneMatch !== undefined) {
-    // Weak comparison (RFC 9110 §13.1.2): W/ prefixes are ignored.
-    const strip = (t: string): string => t.trim().replace(/^W\//, '')
-    notModified = etag !== undefined && (ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((t) => strip(t) === strip(etag)))
+    notModified = matches(ifNoneMatch)
   } else {
     const since = Date.parse(request.headers.get('if-modified-since') ?? '')
-    const lastModified = Date.parse(response.headers.get('Last-Modified') ?? '')
-    notModified = Number.isFinite(since) && Number.isFinite(lastModified) && lastModified <= since
+    notModified = Number.isFinite(since) && Number.isFinite(lastModifiedAt) && lastModifiedAt <= since
   }
   if (notModified && response instanceof HttpResponse) {
     // Mutate rather than replace, so cookies and cache headers set by the view survive.

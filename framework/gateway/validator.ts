@@ -124,7 +124,13 @@ export function validator(app: Application): Application {
     } catch (error) {
       // Why: the server never sees a body it could close, so release the application's now.
       const close = (body as { close?: unknown } | null)?.close
-      if (typeof close === 'function') await close.call(body)
+      if (typeof close === 'function') {
+        try {
+          await close.call(body)
+        } catch {
+          // The violation is the error worth reporting; a failing close() must not replace it.
+        }
+      }
       throw error
     }
   }

@@ -28,8 +28,9 @@ import { parseResponse } from '../../framework/gateway/conformance/response-pars
 function nodeHost(
   name: string,
   listen: (app: Application) => RequestListener,
-  notApplicable?: Record<string, string>,
+  options: { notApplicable?: Record<string, string>; checkContinue?: boolean } = {},
 ): ConformanceHost {
+  const { notApplicable, checkContinue = true } = options
   return {
     name,
     ...(notApplicable ? { notApplicable } : {}),
@@ -37,7 +38,7 @@ function nodeHost(
       const listener = listen(probe.application)
       const server = createServer(listener)
       // Without a checkContinue listener node answers 100 Continue itself, before the app reads.
-      server.on('checkContinue', listener)
+      if (checkContinue) server.on('checkContinue', listener)
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject)
         server.listen(0, '127.0.0.1', () => resolve())
@@ -96,7 +97,127 @@ function bufferingMiddleware(app: Application): Application {
   }
 }
 
+/**
+ * A fake host over node:net that answers the first request of each connection with canned bytes
+ * chosen by path, then closes: the way to show the kit a wire-level violation no real host makes.
+ */
+function cannedHost(answers: Record<string, string>): ConformanceHost {
+  const sockets = new Set<Socket>()
+  const server = createNetServer((socket) => {
+    sockets.add(socket)
+    let head = ''
+    socket.on('data', (chunk: Buffer) => {
+      head += chunk.toString('latin1')
+      if (!head.includes('\r\n\r\n')) return
+      const path = (head.split(' ')[1] ?? '').split('?')[0] ?? ''
+      socket.end(
+        Buffer.from(
+          answers[path] ?? 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n',
+          'latin1',
+        ),
+      )
+    })
+  })
+  return {
+    name: 'canned',
+    async start() {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+      const { port } = server.address() as AddressInfo
+      return {
+        url: `http://127.0.0.1:${port}`,
+        stop: () =>
+          new Promise<void>((resolve) => {
+            for (const socket of sockets) socket.destroy()
+            server.close(() => resolve())
+          }),
+      }
+    },
+  }
+}
+
 describe('runConformance', () => {
+  it('fails the environ checks when a host builds a wrong environ', async () => {
+    const host = nodeHost('bad environ', (app) =>
+      toNodeListener(app, {
+        errors: quiet,
+        environ(environ) {
+          // The mistakes the checks exist for: '?' kept, UTF-8 decoded, Content-Type duplicated.
+          if (environ.QUERY_STRING) environ.QUERY_STRING = `?${environ.QUERY_STRING}`
+          environ.PATH_INFO = decodeURIComponent(
+            environ.PATH_INFO.replace(
+              /[\u0080-\u00ff]/g,
+              (c) => `%${c.charCodeAt(0).toString(16)}`,
+            ),
+          )
+          environ.HTTP_CONTENT_TYPE = environ.CONTENT_TYPE
+        },
+      }),
+    )
+    const report = await runConformance(host, {
+      only: [
+        'env.path_info_latin1',
+        'env.query_string_raw',
+        'env.content_keys',
+        'env.strings_latin1',
+      ],
+    })
+    expect(report.rows.map((row) => [row.id, row.outcome])).toEqual([
+      ['env.path_info_latin1', 'fail'],
+      ['env.query_string_raw', 'fail'],
+      ['env.content_keys', 'fail'],
+      ['env.strings_latin1', 'fail'],
+    ])
+    expect(report.row('env.query_string_raw')?.reason).toContain('"?a=%20b&c"')
+    expect(report.row('env.strings_latin1')?.reason).toMatch(/code units above 0xFF: PATH_INFO/)
+  })
+
+  it('fails input.expect_100_continue when the server answers 100 before the app reads', async () => {
+    const host = nodeHost('eager 100', (app) => toNodeListener(app, { errors: quiet }), {
+      checkContinue: false,
+    })
+    const report = await runConformance(host, { only: ['input.expect_100_continue'] })
+    expect(report.row('input.expect_100_continue')).toMatchObject({
+      outcome: 'fail',
+      reason: expect.stringMatching(
+        /answered before the app read wsgi.input: "HTTP\/1.1 100 Continue/,
+      ),
+    })
+  })
+
+  it('fails response checks on wire-level violations: overrun, stray 204 body, folded Set-Cookie, no chunking', async () => {
+    const host = cannedHost({
+      '/content-length/over': 'HTTP/1.1 200 OK\r\nContent-Length: 20\r\n\r\n0123456789abcdefghij',
+      '/status/204': 'HTTP/1.1 204 No Content\r\n\r\n0\r\n\r\n',
+      '/set-cookie':
+        'HTTP/1.1 200 OK\r\nSet-Cookie: first=1; Path=/, second=2; Path=/; HttpOnly\r\nContent-Length: 0\r\n\r\n',
+      '/multi-chunk': 'HTTP/1.1 200 OK\r\n\r\none two three',
+    })
+    const report = await runConformance(host, {
+      only: [
+        'resp.content_length_never_exceeded',
+        'resp.chunked_http11',
+        'resp.204_no_body',
+        'resp.set_cookie_repeated',
+      ],
+      timeoutMs: 1000,
+    })
+    expect(report.failed.map((row) => row.id)).toEqual([
+      'resp.content_length_never_exceeded',
+      'resp.chunked_http11',
+      'resp.204_no_body',
+      'resp.set_cookie_repeated',
+    ])
+    expect(report.row('resp.content_length_never_exceeded')?.reason).toContain(
+      '"0123456789abcdefghij"',
+    )
+    expect(report.row('resp.chunked_http11')?.reason).toMatch(
+      /framing: expected "chunked", got "close"/,
+    )
+    expect(report.row('resp.204_no_body')?.reason).toMatch(
+      /pipelined request|not an HTTP\/1.x status line/,
+    )
+  })
+
   it('fails streaming, backpressure and close() checks for a host behind a buffering middleware', async () => {
     const host = nodeHost('buffering', (app) =>
       toNodeListener(bufferingMiddleware(app), { errors: quiet }),
@@ -157,7 +278,9 @@ describe('runConformance', () => {
 
   it('reports a check the host declares not applicable as n/a with its reason, never as a pass', async () => {
     const host = nodeHost('cgi-like', (app) => toNodeListener(app, { errors: quiet }), {
-      'input.expect_100_continue': 'the web server in front answers 100-continue itself',
+      notApplicable: {
+        'input.expect_100_continue': 'the web server in front answers 100-continue itself',
+      },
     })
     const report = await runConformance(host, { only: ['input.expect_100_continue'] })
     expect(report.row('input.expect_100_continue')).toMatchObject({

@@ -172,7 +172,7 @@ const latin1: ConformanceCheck = {
     'every environ string (keys too) holds only code units up to 0xFF; header bytes arrive as latin-1',
   async run(context) {
     // The raw bytes C3 A9 ('é' in UTF-8) in a header value must arrive as two code units.
-    const dump = await environOf(context, '/environ/caf%C3%A9?q=%E2%82%AC', [
+    const dump = await environOf(context, '/environ/caf%C3%A9%E2%82%AC?q=%E2%82%AC', [
       ['X-Probe-Bytes', 'caf\u00c3\u00a9'],
     ])
     ensureEqual(stringValue(dump, 'HTTP_X_PROBE_BYTES'), 'caf\u00c3\u00a9', 'HTTP_X_PROBE_BYTES')

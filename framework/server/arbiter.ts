@@ -14,7 +14,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import type { Socket } from 'node:net'
+import { Socket } from 'node:net'
 import { formatBind, openListener, parseBind, systemdBinds, type Listener } from './binds.ts'
 import type { LoadedConfig, ServeHooks } from './config.ts'
 import type { ErrorLog } from './error-log.ts'
@@ -108,6 +108,35 @@ interface WorkerRecord {
   inFlight: number
   killTimer?: NodeJS.Timeout
   exited: Promise<void>
+}
+
+/**
+ * The accepted connections still queued in a child's IPC channel (sent, never received), as
+ * sockets again. Why reach into child_process internals: Node queues handles while it waits for
+ * the child's acknowledgement and silently leaks the queue when the child dies, leaving those
+ * clients hanging forever. `withPending` also takes the one awaiting acknowledgement (safe only
+ * when we are about to kill the child ourselves, so it cannot have read it).
+ */
+function takeUndelivered(child: ChildProcess, withPending: boolean): Socket[] {
+  type Queued = { handle?: unknown } | null | undefined
+  const internals = child as unknown as { _pendingMessage?: Queued; _handleQueue?: Queued[] | null }
+  const handles: unknown[] = []
+  if (withPending && internals._pendingMessage?.handle) {
+    handles.push(internals._pendingMessage.handle)
+    internals._pendingMessage = null
+  }
+  if (Array.isArray(internals._handleQueue)) {
+    for (const queued of internals._handleQueue) if (queued?.handle) handles.push(queued.handle)
+    internals._handleQueue = []
+  }
+  return handles.flatMap((handle) => {
+    try {
+      // pauseOnCreate: not one byte may be read here, or the next worker would miss it.
+      return [new Socket({ handle, readable: true, writable: true, pauseOnCreate: true } as ConstructorParameters<typeof Socket>[0])]
+    } catch {
+      return []
+    }
+  })
 }
 
 const defaultWorkerEntry = fileURLToPath(new URL('./worker-main.ts', import.meta.url))
@@ -450,9 +479,14 @@ export class Arbiter {
     child.on('error', (error) => this.#log.error(`Worker ${id}: ${error.message}`))
     child.on('exit', (code, signal) => {
       clearTimeout(record.killTimer)
+      const undelivered = takeUndelivered(child, false)
       this.#workers.delete(id)
       markExited()
       this.#onExit(record, code, signal)
+      for (const socket of undelivered) {
+        if (this.#state === 'stopping') socket.destroy()
+        else this.#dispatch(socket)
+      }
     })
   }
 
@@ -554,7 +588,11 @@ export class Arbiter {
       if (now - w.lastBeat > limit) {
         this.#log.critical(`WORKER TIMEOUT (pid:${w.child.pid}): no heartbeat for ${now - w.lastBeat} ms, killing it`)
         w.state = 'stopping'
+        // Connections handed to it while it was already stuck never reached its event loop:
+        // take them back from the IPC queue and give them to a live worker.
+        const undelivered = takeUndelivered(w.child, true)
         w.child.kill('SIGKILL')
+        for (const socket of undelivered) this.#dispatch(socket)
         // It counts as a restart: it did not leave on its own terms.
         this.#restarts++
         this.#ensureWorkers()
@@ -598,7 +636,7 @@ export class Arbiter {
       (w) => (w.state === 'ready' || w.state === 'retiring') && w.child.connected,
     )
     if (candidates.length === 0) return undefined
-    const beatMs = this.#settings.timeout > 0 ? (this.#settings.timeout * 1000) / 4 : 1000
+    const beatMs = this.#settings.timeout > 0 ? Math.min(1000, (this.#settings.timeout * 1000) / 4) : 1000
     const fresh = candidates.filter((w) => Date.now() - w.lastBeat < Math.max(2 * beatMs + 250, 500))
     const pool = fresh.length > 0 ? fresh : candidates
     this.#rr = (this.#rr + 1) % pool.length

@@ -127,10 +127,10 @@ export class Worker {
     return this.#requests
   }
 
-  /** Starts the heartbeat: one message every timeout/4 proves the event loop still turns. */
+  /** Starts the heartbeat: one message every timeout/4 (at most 1 s apart) proves the event loop still turns. */
   start(): void {
     const timeout = this.#o.settings.timeout
-    const every = timeout > 0 ? Math.max(50, Math.min(5000, (timeout * 1000) / 4)) : 1000
+    const every = timeout > 0 ? Math.max(50, Math.min(1000, (timeout * 1000) / 4)) : 1000
     this.#sendBeat()
     this.#beat = setInterval(() => this.#sendBeat(), every)
   }

@@ -36,7 +36,7 @@ export function nodeArgs(file: string, args: readonly string[]): string[] {
  */
 export async function startServe(
   args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; app?: string | false; spawn?: SpawnOptions; command?: [string, string[]]; readyTimeoutMs?: number } = {},
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; app?: string | false; spawn?: SpawnOptions; command?: [string, string[]]; readyTimeoutMs?: number; ready?: (run: ServeRun) => Promise<void> } = {},
 ): Promise<ServeRun> {
   const dir = mkdtempSync(join(tmpdir(), 'serve-test-'))
   const app = options.app === false ? [] : [options.app ?? `${testApp}:application`]
@@ -94,7 +94,8 @@ export async function startServe(
     },
   }
   try {
-    await waitForLog(/Server ready/, options.readyTimeoutMs ?? 30_000)
+    if (options.ready) await options.ready(run)
+    else await waitForLog(/Server ready/, options.readyTimeoutMs ?? 30_000)
   } catch (error) {
     await run.stop('SIGKILL')
     throw error

@@ -120,7 +120,7 @@ export class Handler {
       return new HttpResponse(debugPage(error, request, this.settings), { status: 500 })
     }
     const custom = await this.#customHandler(request, 'handler500', 'HANDLER500', error)
-    return custom ?? new HttpResponse(productionPage(500, this.settings), { status: 500 })
+    return custom ?? new HttpResponse(this.#page(500, request), { status: 500 })
   }
 
   /** The response for an HTTP error: a registered handler, the DEBUG 404 page, or the default. */
@@ -137,13 +137,21 @@ export class Handler {
       if (which) response = await this.#customHandler(request, which, which === 'handler404' ? 'HANDLER404' : undefined, error)
       // Reasons of 404/403 may come from user code (names of objects): not shown in production.
       const reason = status === 404 || status === 403 ? undefined : error.message
-      response ??= new HttpResponse(
-        this.settings.DEBUG ? productionPage(status, this.settings, `${error.message} [${error.code}]`) : productionPage(status, this.settings, reason),
-        { status },
-      )
+      response ??= new HttpResponse(this.#page(status, request, this.settings.DEBUG ? `${error.message} [${error.code}]` : reason), { status })
     }
     for (const [k, v] of error.headers) response.headers.set(k, v)
     return response
+  }
+
+  /** A production error page; a template that fails is logged and replaced by a plain page. */
+  #page(status: number, request: HttpRequest, reason?: string): string {
+    let requestPath: string
+    try {
+      requestPath = request.path
+    } catch {
+      requestPath = request.META.PATH_INFO
+    }
+    return productionPage(status, this.settings, { requestPath, reason, request }, (error) => this.#log(request, error))
   }
 
   async #customHandler(

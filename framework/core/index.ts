@@ -19,5 +19,5 @@ export { GZipMiddleware } from './middleware/gzip-middleware.ts'
 
 /** Error pages. */
 export { debugPage, technical404 } from './error-pages/debug-page.ts'
-export { productionPage } from './error-pages/production-page.ts'
+export { productionPage, type ErrorPageContext } from './error-pages/production-page.ts'
 export { maskSettings } from './error-pages/mask-settings.ts'

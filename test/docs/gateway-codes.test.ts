@@ -56,7 +56,13 @@ describe('docs/gateway.md validator codes', () => {
       side: rule.side,
       summary: rule.summary.replaceAll('|', '\\|'),
     }))
-    expect(tableRows()).toEqual(expected)
+    // On failure the message carries the table to paste between the markers.
+    const table = [
+      '| Code | Side | Rule |',
+      '| --- | --- | --- |',
+      ...expected.map((row) => `| \`${row.code}\` | ${row.side} | ${row.summary} |`),
+    ].join('\n')
+    expect(tableRows(), `docs/gateway.md's table should read:\n${table}\n`).toEqual(expected)
   })
 
   it('cites every code in the prose too, at the rule it enforces', () => {

@@ -195,7 +195,8 @@ export abstract class BaseHost {
     } else {
       body = await result
     }
-    this.#body = body
+    // Only an object can carry close(); a null or primitive body is refused just below.
+    if (body !== null && (typeof body === 'object' || typeof body === 'function')) this.#body = body
     const iterator = bodyIterator(body)
     this.#iterator = iterator
     while (!this.#clientGone && !this.#done) {
@@ -385,7 +386,7 @@ export abstract class BaseHost {
   #closeBody(): Promise<void> {
     if (this.#closeStarted) return this.#closeStarted
     const body = this.#body
-    if (body === undefined) return Promise.resolve()
+    if (body === undefined || body === null) return Promise.resolve()
     this.#closeStarted = (async () => {
       const iterator = this.#iterator
       if (iterator && !this.#iteratorDone && typeof iterator.return === 'function') {

@@ -25,7 +25,8 @@ const encoder = new TextEncoder()
  */
 export class StreamingHttpResponse extends HttpResponseBase {
   readonly streaming = true
-  readonly streamingContent: StreamingContent
+  /** The chunk source; middleware may replace it with a wrapper (GZip) that closes the original. */
+  streamingContent: StreamingContent
 
   constructor(content: StreamingContent, init: ResponseInit = {}) {
     super(init)

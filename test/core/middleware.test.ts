@@ -111,7 +111,22 @@ describe('GZipMiddleware', () => {
     const a = app({ MIDDLEWARE: ['GZipMiddleware'] })
     expect((await callApp(a, { pathInfo: '/small/', headers: { 'Accept-Encoding': 'gzip' } })).header('Content-Encoding')).toBeUndefined()
     expect((await callApp(a, { pathInfo: '/' })).text).toBe(big)
-    const stream = await callApp(a, { pathInfo: '/stream/', headers: { 'Accept-Encoding': 'gzip' } })
+    const stream = await callApp(a, { pathInfo: '/stream/' })
     expect([stream.header('Content-Encoding'), stream.text]).toEqual([undefined, big])
+  })
+
+  it('compresses a streaming response chunk by chunk and closes its source', async () => {
+    let closed = 0
+    const source = Object.assign(['one ', 'two ', 'three'], { close: () => void closed++ })
+    const a = getGatewayApplication(
+      defineSettings(
+        { DEBUG: false, SECRET_KEY: 'k', ROOT_URLCONF: urlconf({ '/s/': () => new StreamingHttpResponse(source) }), MIDDLEWARE: ['GZipMiddleware'] },
+        { env: {} },
+      ),
+    )
+    const res = await callApp(a, { pathInfo: '/s/', headers: { 'Accept-Encoding': 'gzip' } })
+    expect(res.header('Content-Encoding')).toBe('gzip')
+    expect(gunzipSync(res.body).toString()).toBe('one two three')
+    expect(closed).toBe(1)
   })
 })

@@ -76,6 +76,12 @@ export interface ConformanceOptions {
   only?: readonly string[]
   /** Deadline of every single socket wait, in ms (default 5000). */
   timeoutMs?: number
+  /**
+   * How far the app may run ahead of a client that stopped reading, in bytes (default 8 MiB).
+   * The kernel's socket buffers count too (about 4 MiB on Linux loopback); raise it for a host
+   * that legitimately buffers a bounded amount more (a proxy in front).
+   */
+  backpressureLimitBytes?: number
 }
 
 /** What a check receives: the host's address and helpers that clean up after it. */
@@ -86,6 +92,8 @@ export interface CheckContext {
   target: Target
   /** Deadline of every single wait, in ms. */
   timeoutMs: number
+  /** See ConformanceOptions.backpressureLimitBytes. */
+  backpressureLimitBytes: number
   /** A fresh side-channel file path for this check (the file does not exist yet). */
   sidePath(name: string): string
   /** Opens a raw connection, closed automatically after the check. */

@@ -63,6 +63,13 @@ export async function runConformance(
       `timeoutMs must be a positive number of milliseconds, got ${String(options.timeoutMs)}`,
     )
   }
+  const backpressureLimitBytes = options.backpressureLimitBytes ?? 8 * 1024 * 1024
+  if (!Number.isFinite(backpressureLimitBytes) || backpressureLimitBytes <= 0) {
+    throw new ConformanceError(
+      'CONFORMANCE_BAD_OPTION',
+      `backpressureLimitBytes must be a positive number of bytes, got ${String(options.backpressureLimitBytes)}`,
+    )
+  }
   const known = new Set(conformanceChecks.map((check) => check.id))
   for (const id of [...(options.only ?? []), ...Object.keys(host.notApplicable ?? {})]) {
     if (!known.has(id)) {
@@ -90,7 +97,8 @@ export async function runConformance(
   try {
     const url = parseUrl(running.url, host.name)
     const rows: ConformanceRow[] = []
-    for (const check of selected) rows.push(await runOne(check, host, url, dir, timeoutMs))
+    for (const check of selected)
+      rows.push(await runOne(check, host, url, dir, { timeoutMs, backpressureLimitBytes }))
     return new ConformanceReport(host.name, rows)
   } finally {
     await running.stop()
@@ -123,8 +131,9 @@ async function runOne(
   host: ConformanceHost,
   url: URL,
   dir: string,
-  timeoutMs: number,
+  limits: { timeoutMs: number; backpressureLimitBytes: number },
 ): Promise<ConformanceRow> {
+  const { timeoutMs } = limits
   const base = { id: check.id, title: check.title }
   const skipped = host.notApplicable?.[check.id]
   if (skipped !== undefined)
@@ -134,7 +143,7 @@ async function runOne(
   const context: CheckContext = {
     url,
     target,
-    timeoutMs,
+    ...limits,
     sidePath: (name) => join(dir, `${check.id}-${name}`),
     async open() {
       const connection = await RawConnection.open(target, timeoutMs)

@@ -65,3 +65,24 @@ export {
   type UrlNames,
   type UrlNamesOf,
 } from './urls/index.ts'
+
+/** Views: class-based views, decorators and shortcuts. */
+export {
+  View,
+  TemplateView,
+  RedirectView,
+  ListView,
+  DetailView,
+  FormView,
+  Paginator,
+  requireHttpMethods,
+  requireGet,
+  requirePost,
+  cacheControl,
+  neverCache,
+  render,
+  redirect,
+} from './views/index.ts'
+
+/** Templates: marking text as HTML. */
+export { safe, SafeString, TemplateDoesNotExist } from './templates/index.ts'

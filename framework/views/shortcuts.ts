@@ -1,0 +1,79 @@
+/**
+ * @module Shortcuts: render() and redirect(), as in django.shortcuts.
+ */
+import type { Settings } from '../conf/index.ts'
+import { HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect, type HttpRequest } from '../http/index.ts'
+import { getRootResolver, NoReverseMatch } from '../urls/index.ts'
+import { requestSettings, templateEngine } from './template-engines.ts'
+
+/** Options of render(). */
+export interface RenderOptions {
+  status?: number
+  contentType?: string
+  /** The settings, when the request does not carry them (a hand-built request in a test). */
+  settings?: Settings
+}
+
+/**
+ * Renders `templateName` with `context` (plus the context processors' values) into an
+ * HttpResponse, and records the template name and context on it for the test client.
+ *
+ * @example
+ * ```ts
+ * export function index(request: HttpRequest) {
+ *   return render(request, 'polls/index.html', { polls: latestPolls() })
+ * }
+ * ```
+ */
+export function render(request: HttpRequest, templateName: string, context: Record<string, unknown> = {}, options: RenderOptions = {}): HttpResponse {
+  const settings = requestSettings(request, options.settings)
+  const html = templateEngine(settings).render(templateName, context, request)
+  const response = new HttpResponse(html, {
+    ...(options.status !== undefined ? { status: options.status } : {}),
+    ...(options.contentType !== undefined ? { contentType: options.contentType } : {}),
+  })
+  response.templateName = templateName
+  response.context = context
+  return response
+}
+
+/** Anything with a canonical URL (models, once the ORM lands). */
+export interface HasAbsoluteUrl {
+  getAbsoluteUrl(): string
+}
+
+/**
+ * A redirect to: an object's getAbsoluteUrl(), a route name (with `params`), or a URL.
+ * A string is reversed first; when no route has that name and it looks like a URL (has '/' or
+ * '.'), it is used as is, as Django does.
+ *
+ * @example
+ * ```ts
+ * return redirect('polls:detail', { id: poll.id })
+ * return redirect('/thanks/')
+ * return redirect(article, {}, { permanent: true })
+ * ```
+ */
+export function redirect(
+  to: string | HasAbsoluteUrl,
+  params: Record<string, unknown> = {},
+  options: { permanent?: boolean } = {},
+): HttpResponseRedirect {
+  const url = typeof to === 'string' ? resolveTarget(to, params) : to.getAbsoluteUrl()
+  return options.permanent ? new HttpResponsePermanentRedirect(url) : new HttpResponseRedirect(url)
+}
+
+function resolveTarget(to: string, params: Record<string, unknown>): string {
+  const resolver = getRootResolver()
+  const looksLikeUrl = to.includes('/') || to.includes('.')
+  if (resolver) {
+    try {
+      return (resolver.reverse as (n: string, p?: Record<string, unknown>) => string)(to, params)
+    } catch (error) {
+      if (!(error instanceof NoReverseMatch) || !looksLikeUrl) throw error
+    }
+  } else if (!looksLikeUrl) {
+    throw new NoReverseMatch(`redirect(${JSON.stringify(to)}): no URLconf is loaded to reverse that name; give a URL ('/path/') or redirect inside a request.`)
+  }
+  return to
+}

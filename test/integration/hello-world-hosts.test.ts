@@ -1,11 +1,14 @@
 /**
  * examples/hello_world.ts under every host: the same application gives the same status, the same
  * Content-Type and byte-identical bodies whether a CGI web server (lighttpd running
- * `framework cgi`) or the node:http host (toNodeListener) serves it.
+ * `framework cgi`), the node:http host (toNodeListener) or the bundled server (`bin/serve.js`,
+ * as `npx serve` runs it, with 2 forked workers) serves it.
  */
+import { spawn } from 'node:child_process'
 import { createServer } from 'node:http'
+import { createServer as createNetServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { attachNodeListener, toNodeListener } from '../../framework/gateway/index.ts'
 import { processHttpRequest } from '../../examples/hello_world.ts'
@@ -38,10 +41,52 @@ const hosts: Host[] = [
     name: 'CGI host (framework cgi under lighttpd)',
     start: () => startLighttpdCgi({ modulePath, exportName: 'processHttpRequest' }),
   },
-  // The bundled server goes here when `serve` can be started from a test: spawn
-  // bin/serve.js with `examples/hello_world.ts:processHttpRequest` on a free port, wait for
-  // readiness, and stop it by PID.
+  {
+    name: 'bundled server (bin/serve.js, 2 workers)',
+    start: startServe,
+  },
 ]
+
+const repo = resolve(import.meta.dirname, '../..')
+
+/**
+ * Starts `node bin/serve.js` exactly as `npx serve` does (no --import flag: the bin registers
+ * tsx for itself and its forked workers) on a free port, waits until it answers (at most 30 s),
+ * and stops it by PID.
+ */
+async function startServe(): Promise<{ url: string; stop(): Promise<void> }> {
+  const probe = createNetServer()
+  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done))
+  const { port } = probe.address() as AddressInfo
+  await new Promise<void>((done) => probe.close(() => done()))
+  const child = spawn(
+    process.execPath,
+    [join(repo, 'bin/serve.js'), `${modulePath}:processHttpRequest`, '--bind', `127.0.0.1:${port}`, '--workers', '2'],
+    { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  let output = ''
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk))
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk))
+  const exited = new Promise<void>((done) => child.once('exit', () => done()))
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+    const timer = setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), 10_000)
+    await exited
+    clearTimeout(timer)
+  }
+  const url = `http://127.0.0.1:${port}`
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+    if (child.exitCode !== null) break
+    const ok = await fetch(url, { signal: AbortSignal.timeout(1000) }).then(
+      async (response) => (await response.arrayBuffer(), true),
+      () => false,
+    )
+    if (ok) return { url, stop }
+    await new Promise((done) => setTimeout(done, 100))
+  }
+  await stop()
+  throw new Error(`serve did not answer within 30 s:\n${output}`)
+}
 
 /** What a host answered, reduced to what must be identical across hosts. */
 interface Answer {

@@ -66,6 +66,26 @@ describe('main (the framework command)', () => {
     expect(b.out.stdout).toBe(a.out.stdout)
   })
 
+  it('suggests the nearest command for `framework help` of an unknown one', async () => {
+    const { ctx, out } = context()
+    expect(await main(['help', 'cgj'], ctx)).toBe(1)
+    expect(out.stderr).toBe(
+      'framework help: error: unknown command "cgj"\n' +
+        "hint: did you mean 'framework cgi'? ('framework help' lists every command)\n",
+    )
+  })
+
+  it('has a well-formed table: unique lowercase names, one-line summaries, usage naming the command', () => {
+    const names = commands.map((command) => command.name)
+    expect(new Set(names).size).toBe(names.length)
+    for (const command of commands) {
+      expect(command.name).toMatch(/^[a-z][a-z0-9-]*$/)
+      expect(command.summary).not.toContain('\n')
+      expect(command.usage.startsWith(`framework ${command.name}`)).toBe(true)
+      expect(command.help.trim()).not.toBe('')
+    }
+  })
+
   it('exits 2 with the command list for a bare `framework`', async () => {
     const { ctx, out } = context()
     expect(await main([], ctx)).toBe(2)

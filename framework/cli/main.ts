@@ -9,16 +9,25 @@ import { CommandError, wantsHelp } from './command.ts'
 import type { Command, CommandContext } from './command.ts'
 import { cgiCommand } from './commands/cgi.ts'
 import { serveCommand } from './commands/serve.ts'
-import { createHelpCommand, formatCommandHelp, formatCommandList, unknownCommandError } from './commands/help.ts'
+import { showurlsCommand } from './commands/showurls.ts'
+import { collectstaticCommand } from './commands/collectstatic.ts'
+import {
+  createHelpCommand,
+  formatCommandHelp,
+  formatCommandList,
+  unknownCommandError,
+} from './commands/help.ts'
 
 /**
- * Every built-in command, in the order `framework help` lists them. Adding a command is one line
- * here plus its file in commands/. The compiler checks each entry is a Command.
+ * Every built-in command, in the order `framework help` lists them. Adding a command is its file
+ * in commands/, its import above and one entry here. The compiler checks each entry is a Command.
  */
 export const commands: readonly Command[] = [
   createHelpCommand(() => commands),
   cgiCommand,
   serveCommand,
+  showurlsCommand,
+  collectstaticCommand,
 ]
 
 /**
@@ -105,7 +114,10 @@ export function processContext(): CommandContext {
  * await runProcess(process.argv.slice(2))
  * ```
  */
-export async function runProcess(argv: readonly string[], table?: readonly Command[]): Promise<never> {
+export async function runProcess(
+  argv: readonly string[],
+  table?: readonly Command[],
+): Promise<never> {
   const code = await main(argv, processContext(), table)
   await Promise.all([drained(process.stdout), drained(process.stderr)])
   process.exit(code)

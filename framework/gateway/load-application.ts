@@ -144,7 +144,9 @@ export async function loadApplication(
     const reason = error instanceof Error ? error.message : String(error)
     // A module using `export` in a folder whose package.json lacks "type": "module" is loaded
     // as CommonJS and fails with one of these; the fix is in package.json, not in the module.
-    const notModule = /require\(\) ES Module|outside a module|Unexpected token 'export'/.test(reason)
+    const notModule = /require\(\) ES Module|outside a module|Unexpected token 'export'/.test(
+      reason,
+    )
     throw new LoadApplicationError(
       'GW-L03',
       `importing ${JSON.stringify(file)} failed: ${reason}; ` +
@@ -155,7 +157,9 @@ export async function loadApplication(
     )
   }
   if (!(attribute in namespace)) {
-    const names = Object.keys(namespace).filter((name) => name !== 'default' || namespace[name] !== undefined)
+    const names = Object.keys(namespace).filter(
+      (name) => name !== 'default' || namespace[name] !== undefined,
+    )
     throw new LoadApplicationError(
       'GW-L04',
       `${JSON.stringify(file)} has no export ${JSON.stringify(attribute)}; it exports ` +
@@ -177,5 +181,7 @@ export async function loadApplication(
 function describe(value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
-  return typeof value === 'object' ? 'an object' : `a ${typeof value} (${String(value).slice(0, 40)})`
+  return typeof value === 'object'
+    ? 'an object'
+    : `a ${typeof value} (${String(value).slice(0, 40)})`
 }

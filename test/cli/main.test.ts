@@ -53,11 +53,13 @@ describe('main (the framework command)', () => {
     const { ctx, out } = context()
     expect(await main(['help'], ctx)).toBe(0)
     for (const command of commands) {
-      expect(out.stdout).toMatch(new RegExp(`^  ${command.name} +${command.summary.replace(/[().]/g, '\\$&')}$`, 'm'))
+      expect(out.stdout).toMatch(
+        new RegExp(`^  ${command.name} +${command.summary.replace(/[().]/g, '\\$&')}$`, 'm'),
+      )
     }
   })
 
-  it('prints one command\'s usage for `framework help cgi` and for `framework cgi --help`', async () => {
+  it("prints one command's usage for `framework help cgi` and for `framework cgi --help`", async () => {
     const a = context()
     const b = context()
     expect(await main(['help', 'cgi'], a.ctx)).toBe(0)
@@ -116,7 +118,9 @@ describe('main (the framework command)', () => {
   it('reports any other error as a bug, with its stack, exit 1', async () => {
     const { ctx, out } = context()
     expect(await main(['fail', 'bug'], ctx, [failing])).toBe(1)
-    expect(out.stderr).toMatch(/^framework fail: error: unexpected failure \(a bug, please report it\)\nTypeError: not a command error\n\s+at /)
+    expect(out.stderr).toMatch(
+      /^framework fail: error: unexpected failure \(a bug, please report it\)\nTypeError: not a command error\n\s+at /,
+    )
   })
 
   it('exits 2 with a hint for an unknown option', async () => {
@@ -133,7 +137,11 @@ describe('main (the framework command)', () => {
   })
 
   it('serves one CGI request in process, from the env and stdin of the context', async () => {
-    const { ctx, out } = context({ REQUEST_METHOD: 'GET', SERVER_PROTOCOL: 'HTTP/1.1', PATH_INFO: '/' })
+    const { ctx, out } = context({
+      REQUEST_METHOD: 'GET',
+      SERVER_PROTOCOL: 'HTTP/1.1',
+      PATH_INFO: '/',
+    })
     expect(await main(['cgi', 'examples/hello_world.ts:processHttpRequest'], ctx)).toBe(0)
     expect(out.stdout).toMatch(/^Status: 200 OK\r\nContent-Type: text\/plain; charset=utf-8\r\n/)
     expect(out.stdout.endsWith('\r\n\r\nHello World')).toBe(true)
@@ -156,7 +164,11 @@ describe('main (the framework command)', () => {
 
 describe('nearestCommand and editDistance', () => {
   it('counts single-letter edits', () => {
-    expect([editDistance('serv', 'serve'), editDistance('cgi', 'cgx'), editDistance('', 'cgi')]).toEqual([1, 1, 3])
+    expect([
+      editDistance('serv', 'serve'),
+      editDistance('cgi', 'cgx'),
+      editDistance('', 'cgi'),
+    ]).toEqual([1, 1, 3])
   })
 
   it('counts a swap of two neighbouring letters as one edit', () => {
@@ -172,7 +184,9 @@ describe('nearestCommand and editDistance', () => {
 
 describe('parseCommandArgs', () => {
   it('returns options and positionals', () => {
-    const { values, positionals } = parseCommandArgs('x', ['a', '--quiet', 'b'], { quiet: { type: 'boolean' } })
+    const { values, positionals } = parseCommandArgs('x', ['a', '--quiet', 'b'], {
+      quiet: { type: 'boolean' },
+    })
     expect([values.quiet, positionals]).toEqual([true, ['a', 'b']])
   })
 
@@ -189,7 +203,12 @@ function runBin(args: string[], env: Record<string, string> = {}, input = '') {
     const child = execFile(
       process.execPath,
       [join(repo, 'bin/framework.js'), ...args],
-      { cwd: repo, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'buffer', timeout: 60_000 },
+      {
+        cwd: repo,
+        env: { PATH: process.env.PATH ?? '', ...env },
+        encoding: 'buffer',
+        timeout: 60_000,
+      },
       (error, stdout, stderr) => {
         const code = error && typeof error.code === 'number' ? error.code : error ? null : 0
         done({ code, stdout, stderr: stderr.toString() })
@@ -214,7 +233,7 @@ describe('bin/framework.js (a real process)', () => {
     writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n')
     writeFileSync(
       join(dir, 'echo.ts'),
-      "export async function application(environ: any, startResponse: any) {\n" +
+      'export async function application(environ: any, startResponse: any) {\n' +
         "  const body = await environ['wsgi.input'].read()\n" +
         "  startResponse('201 Created', [['Content-Type', 'application/octet-stream']])\n" +
         "  return [new TextEncoder().encode(environ.PATH_INFO + '|'), body]\n}\n",
@@ -227,7 +246,9 @@ describe('bin/framework.js (a real process)', () => {
     expect(stderr).toBe('')
     expect(code).toBe(0)
     const text = stdout.toString('latin1')
-    expect(text).toMatch(/^Status: 201 Created\r\nContent-Type: application\/octet-stream\r\nDate: .+\r\n\r\n/)
+    expect(text).toMatch(
+      /^Status: 201 Created\r\nContent-Type: application\/octet-stream\r\nDate: .+\r\n\r\n/,
+    )
     expect(text.endsWith('\r\n\r\n/p|body')).toBe(true)
   }, 60_000)
 

@@ -4,12 +4,7 @@
  */
 import { Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import {
-  CgiError,
-  cgiEnviron,
-  cgiVariables,
-  runCgi,
-} from '../../framework/gateway/index.ts'
+import { CgiError, cgiEnviron, cgiVariables, runCgi } from '../../framework/gateway/index.ts'
 import type { Application, Environ } from '../../framework/gateway/index.ts'
 
 const encoder = new TextEncoder()
@@ -69,12 +64,18 @@ const hello: Application = (_environ, startResponse) => {
 
 describe('cgiVariables', () => {
   it('keeps every byte of the raw environment block as one latin-1 code unit', () => {
-    const raw = Buffer.concat([Buffer.from('PATH_INFO=/a'), Buffer.from([0xff, 0xc3, 0xa9]), Buffer.from('\0X=1\0')])
+    const raw = Buffer.concat([
+      Buffer.from('PATH_INFO=/a'),
+      Buffer.from([0xff, 0xc3, 0xa9]),
+      Buffer.from('\0X=1\0'),
+    ])
     expect(cgiVariables(new Uint8Array(raw))).toEqual({ PATH_INFO: '/a\u00ff\u00c3\u00a9', X: '1' })
   })
 
   it('turns decoded strings back into their UTF-8 bytes, as latin-1', () => {
-    expect(cgiVariables({ PATH_INFO: '/café', GONE: undefined })).toEqual({ PATH_INFO: '/caf\u00c3\u00a9' })
+    expect(cgiVariables({ PATH_INFO: '/café', GONE: undefined })).toEqual({
+      PATH_INFO: '/caf\u00c3\u00a9',
+    })
   })
 })
 
@@ -95,7 +96,11 @@ describe('cgiEnviron', () => {
 
   it('says one request, one process: run_once and multiprocess true, multithread false', () => {
     const environ = cgiEnviron({ REQUEST_METHOD: 'GET' }, streams)
-    expect([environ['wsgi.run_once'], environ['wsgi.multiprocess'], environ['wsgi.multithread']]).toEqual([true, true, false])
+    expect([
+      environ['wsgi.run_once'],
+      environ['wsgi.multiprocess'],
+      environ['wsgi.multithread'],
+    ]).toEqual([true, true, false])
     expect(environ['wsgi.version']).toEqual([1, 0])
     expect(environ['wsgi.input_terminated']).toBe(true)
   })
@@ -103,12 +108,21 @@ describe('cgiEnviron', () => {
   it("maps HTTPS=on to the url scheme 'https' and port 443", () => {
     const environ = cgiEnviron({ REQUEST_METHOD: 'GET', HTTPS: 'on' }, streams)
     expect([environ['wsgi.url_scheme'], environ.SERVER_PORT]).toEqual(['https', '443'])
-    expect(cgiEnviron({ REQUEST_METHOD: 'GET', HTTPS: 'off' }, streams)['wsgi.url_scheme']).toBe('http')
+    expect(cgiEnviron({ REQUEST_METHOD: 'GET', HTTPS: 'off' }, streams)['wsgi.url_scheme']).toBe(
+      'http',
+    )
   })
 
   it('drops HTTP_CONTENT_LENGTH and HTTP_CONTENT_TYPE, keeping CONTENT_* only', () => {
     const environ = cgiEnviron(
-      { REQUEST_METHOD: 'POST', CONTENT_LENGTH: '3', CONTENT_TYPE: 'text/plain', HTTP_CONTENT_LENGTH: '3', HTTP_CONTENT_TYPE: 'text/plain', HTTP_X_A: 'b' },
+      {
+        REQUEST_METHOD: 'POST',
+        CONTENT_LENGTH: '3',
+        CONTENT_TYPE: 'text/plain',
+        HTTP_CONTENT_LENGTH: '3',
+        HTTP_CONTENT_TYPE: 'text/plain',
+        HTTP_X_A: 'b',
+      },
       streams,
     )
     expect(Object.keys(environ).filter((key) => key.startsWith('HTTP_'))).toEqual(['HTTP_X_A'])
@@ -159,7 +173,10 @@ describe('runCgi', () => {
       startResponse('204 No Content', [])
       return []
     }
-    await serve(app, { ...request, REQUEST_METHOD: 'POST', CONTENT_LENGTH: '5' }, [bytes('hel'), bytes('lo, and more')])
+    await serve(app, { ...request, REQUEST_METHOD: 'POST', CONTENT_LENGTH: '5' }, [
+      bytes('hel'),
+      bytes('lo, and more'),
+    ])
     expect(body).toBe('hello')
   })
 
@@ -176,7 +193,9 @@ describe('runCgi', () => {
 
   it('sends no body for HEAD', async () => {
     const { out } = await serve(hello, { ...request, REQUEST_METHOD: 'HEAD' })
-    expect(out).toBe('Status: 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 11\r\n\r\n')
+    expect(out).toBe(
+      'Status: 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 11\r\n\r\n',
+    )
   })
 
   it('pulls the next chunk only after stdout accepted the previous one (backpressure)', async () => {
@@ -267,7 +286,13 @@ describe('runCgi', () => {
       return Object.assign(body, { close: () => void closed++ })
     }
     const stdout = new Collector()
-    const ok = await runCgi(app, { variables: request, stdin: [], stdout, stderr: () => undefined, signal: controller.signal })
+    const ok = await runCgi(app, {
+      variables: request,
+      stdin: [],
+      stdout,
+      stderr: () => undefined,
+      signal: controller.signal,
+    })
     expect(ok).toBe(false)
     expect(seen?.['gateway.signal'].aborted).toBe(true)
     expect(closed).toBe(1)

@@ -18,14 +18,18 @@ let dir = ''
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'load-application-'))
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n')
-  const app = (name: string) => `export function ${name}() { return [] }\nexport const label = '${name}'\n`
+  const app = (name: string) =>
+    `export function ${name}() { return [] }\nexport const label = '${name}'\n`
   writeFileSync(join(dir, 'wsgi.ts'), app('application'))
   writeFileSync(join(dir, 'other.ts'), app('handler'))
   mkdirSync(join(dir, 'project'))
   writeFileSync(join(dir, 'project', 'index.ts'), app('application'))
   writeFileSync(join(dir, 'project', 'wsgi.ts'), app('application'))
   writeFileSync(join(dir, 'broken.ts'), "throw new Error('broken at import')\n")
-  writeFileSync(join(dir, 'values.ts'), 'export const application = { not: "a function" }\nexport const port = 8000\n')
+  writeFileSync(
+    join(dir, 'values.ts'),
+    'export const application = { not: "a function" }\nexport const port = 8000\n',
+  )
 })
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -42,7 +46,10 @@ async function failure(spec: string): Promise<LoadApplicationError> {
 
 describe('parseApplicationSpec', () => {
   it("defaults ATTR to 'application'", () => {
-    expect(parseApplicationSpec('project/wsgi.ts')).toEqual({ module: 'project/wsgi.ts', attribute: 'application' })
+    expect(parseApplicationSpec('project/wsgi.ts')).toEqual({
+      module: 'project/wsgi.ts',
+      attribute: 'application',
+    })
   })
 
   it('splits at the last colon', () => {
@@ -53,12 +60,17 @@ describe('parseApplicationSpec', () => {
   })
 
   it('does not take a Windows drive letter for an attribute', () => {
-    expect(parseApplicationSpec('C:\\srv\\app.ts')).toEqual({ module: 'C:\\srv\\app.ts', attribute: 'application' })
+    expect(parseApplicationSpec('C:\\srv\\app.ts')).toEqual({
+      module: 'C:\\srv\\app.ts',
+      attribute: 'application',
+    })
   })
 
   it('rejects an empty module and a non-identifier attribute with GW-L01', () => {
     expect(() => parseApplicationSpec(':app')).toThrow(expect.objectContaining({ code: 'GW-L01' }))
-    expect(() => parseApplicationSpec('app.ts:not-a-name')).toThrow(expect.objectContaining({ code: 'GW-L01' }))
+    expect(() => parseApplicationSpec('app.ts:not-a-name')).toThrow(
+      expect.objectContaining({ code: 'GW-L01' }),
+    )
   })
 })
 
@@ -101,7 +113,8 @@ describe('loadApplication', () => {
   it('fails with GW-L02 listing every path it tried', async () => {
     const error = await failure('nowhere:app')
     expect(error.code).toBe('GW-L02')
-    for (const path of candidatePaths('nowhere', dir)) expect(error.message).toContain(`  ${path}\n`)
+    for (const path of candidatePaths('nowhere', dir))
+      expect(error.message).toContain(`  ${path}\n`)
   })
 
   it("fails with GW-L03 when importing throws, keeping the module's error as cause", async () => {

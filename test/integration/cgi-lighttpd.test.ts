@@ -40,33 +40,39 @@ const cgiHost: ConformanceHost = {
   name: 'CGI host (framework cgi under lighttpd mod_cgi)',
   notApplicable,
   async start(probe) {
-    const site = await startLighttpdCgi({ modulePath: probe.modulePath, exportName: probe.exportName })
+    const site = await startLighttpdCgi({
+      modulePath: probe.modulePath,
+      exportName: probe.exportName,
+    })
     return { url: site.url, stop: () => site.stop() }
   },
 }
 
-describe.skipIf(!lighttpd.available)(`conformance of the ${cgiHost.name} ${lighttpd.reason}`, () => {
-  let report: ConformanceReport
-  beforeAll(async () => {
-    // Each request starts node with tsx (about a second on a busy machine): generous deadlines.
-    report = await runConformance(cgiHost, { timeoutMs: 15_000 })
-    console.log(report.format())
-  }, 600_000)
+describe.skipIf(!lighttpd.available)(
+  `conformance of the ${cgiHost.name} ${lighttpd.reason}`,
+  () => {
+    let report: ConformanceReport
+    beforeAll(async () => {
+      // Each request starts node with tsx (about a second on a busy machine): generous deadlines.
+      report = await runConformance(cgiHost, { timeoutMs: 15_000 })
+      console.log(report.format())
+    }, 600_000)
 
-  for (const check of conformanceChecks) {
-    const reason = notApplicable[check.id]
-    if (reason !== undefined) {
-      it(`${check.id}: n/a under CGI (${reason})`, () => {
-        expect(report.row(check.id)?.outcome).toBe('n/a')
+    for (const check of conformanceChecks) {
+      const reason = notApplicable[check.id]
+      if (reason !== undefined) {
+        it(`${check.id}: n/a under CGI (${reason})`, () => {
+          expect(report.row(check.id)?.outcome).toBe('n/a')
+        })
+        continue
+      }
+      it(`${check.id}: ${check.title}`, () => {
+        const row = report.row(check.id)
+        expect(row?.outcome, row?.reason).toBe('pass')
       })
-      continue
     }
-    it(`${check.id}: ${check.title}`, () => {
-      const row = report.row(check.id)
-      expect(row?.outcome, row?.reason).toBe('pass')
-    })
-  }
-})
+  },
+)
 
 /** Sends `head` on a new connection and reads until lighttpd closes it (bounded: 30 s). */
 function rawExchange(port: number, head: string): Promise<string> {
@@ -83,43 +89,52 @@ function rawExchange(port: number, head: string): Promise<string> {
 
 // The n/a reasons above are claims about lighttpd; these tests keep them honest, so an upgrade
 // that changes the behaviour shows up here and the check can become a pass.
-describe.skipIf(!lighttpd.available)(`lighttpd in front of framework cgi (why some checks are n/a) ${lighttpd.reason}`, () => {
-  let dir = ''
-  let site: LighttpdCgi
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'cgi-nature-'))
-    writeFileSync(
-      join(dir, 'nature.mjs'),
-      [
-        'const bytes = (text) => new TextEncoder().encode(text)',
-        'export function application(environ, startResponse) {',
-        "  startResponse('200 OK', [['Content-Type', 'text/plain']])",
-        "  if (environ.PATH_INFO === '/header') return [bytes(String(environ.HTTP_FOO_BAR))]",
-        '  return (async function* () {',
-        "    yield bytes('partial ')",
-        '    await new Promise((resolve) => setTimeout(resolve, 200))',
-        "    process.kill(process.pid, 'SIGKILL')",
-        '  })()',
-        '}',
-        '',
-      ].join('\n'),
-    )
-    site = await startLighttpdCgi({ modulePath: join(dir, 'nature.mjs') })
-  }, 60_000)
-  afterAll(async () => {
-    await site?.stop()
-    rmSync(dir, { recursive: true, force: true })
-  })
+describe.skipIf(!lighttpd.available)(
+  `lighttpd in front of framework cgi (why some checks are n/a) ${lighttpd.reason}`,
+  () => {
+    let dir = ''
+    let site: LighttpdCgi
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'cgi-nature-'))
+      writeFileSync(
+        join(dir, 'nature.mjs'),
+        [
+          'const bytes = (text) => new TextEncoder().encode(text)',
+          'export function application(environ, startResponse) {',
+          "  startResponse('200 OK', [['Content-Type', 'text/plain']])",
+          "  if (environ.PATH_INFO === '/header') return [bytes(String(environ.HTTP_FOO_BAR))]",
+          '  return (async function* () {',
+          "    yield bytes('partial ')",
+          '    await new Promise((resolve) => setTimeout(resolve, 200))',
+          "    process.kill(process.pid, 'SIGKILL')",
+          '  })()',
+          '}',
+          '',
+        ].join('\n'),
+      )
+      site = await startLighttpdCgi({ modulePath: join(dir, 'nature.mjs') })
+    }, 60_000)
+    afterAll(async () => {
+      await site?.stop()
+      rmSync(dir, { recursive: true, force: true })
+    })
 
-  it('completes a chunked response normally when the script dies by SIGKILL mid-body', async () => {
-    const response = await rawExchange(site.port, 'GET /app.cgi/die HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
-    expect(response).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
-    expect(response).toMatch(/\r\nTransfer-Encoding: chunked\r\n/i)
-    expect(response.endsWith('partial \r\n0\r\n\r\n')).toBe(true)
-  })
+    it('completes a chunked response normally when the script dies by SIGKILL mid-body', async () => {
+      const response = await rawExchange(
+        site.port,
+        'GET /app.cgi/die HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+      )
+      expect(response).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
+      expect(response).toMatch(/\r\nTransfer-Encoding: chunked\r\n/i)
+      expect(response.endsWith('partial \r\n0\r\n\r\n')).toBe(true)
+    })
 
-  it("hands the script 'Foo_Bar' as HTTP_FOO_BAR, like 'Foo-Bar'", async () => {
-    const response = await rawExchange(site.port, 'GET /app.cgi/header HTTP/1.1\r\nHost: x\r\nFoo_Bar: smuggled\r\nConnection: close\r\n\r\n')
-    expect(response.endsWith('\r\n\r\nsmuggled')).toBe(true)
-  })
-})
+    it("hands the script 'Foo_Bar' as HTTP_FOO_BAR, like 'Foo-Bar'", async () => {
+      const response = await rawExchange(
+        site.port,
+        'GET /app.cgi/header HTTP/1.1\r\nHost: x\r\nFoo_Bar: smuggled\r\nConnection: close\r\n\r\n',
+      )
+      expect(response.endsWith('\r\n\r\nsmuggled')).toBe(true)
+    })
+  },
+)

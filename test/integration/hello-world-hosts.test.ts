@@ -61,7 +61,14 @@ async function startServe(): Promise<{ url: string; stop(): Promise<void> }> {
   await new Promise<void>((done) => probe.close(() => done()))
   const child = spawn(
     process.execPath,
-    [join(repo, 'bin/serve.js'), `${modulePath}:processHttpRequest`, '--bind', `127.0.0.1:${port}`, '--workers', '2'],
+    [
+      join(repo, 'bin/serve.js'),
+      `${modulePath}:processHttpRequest`,
+      '--bind',
+      `127.0.0.1:${port}`,
+      '--workers',
+      '2',
+    ],
     { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] },
   )
   let output = ''
@@ -75,7 +82,7 @@ async function startServe(): Promise<{ url: string; stop(): Promise<void> }> {
     clearTimeout(timer)
   }
   const url = `http://127.0.0.1:${port}`
-  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
     if (child.exitCode !== null) break
     const ok = await fetch(url, { signal: AbortSignal.timeout(1000) }).then(
       async (response) => (await response.arrayBuffer(), true),
@@ -102,47 +109,58 @@ const requests: { label: string; method: string; path: string }[] = [
   { label: 'HEAD /', method: 'HEAD', path: '/' },
 ]
 
-describe.skipIf(!lighttpd.available)(`examples/hello_world.ts under every host ${lighttpd.reason}`, () => {
-  const answers = new Map<string, Answer[]>()
-  const running: { stop(): Promise<void> }[] = []
+describe.skipIf(!lighttpd.available)(
+  `examples/hello_world.ts under every host ${lighttpd.reason}`,
+  () => {
+    const answers = new Map<string, Answer[]>()
+    const running: { stop(): Promise<void> }[] = []
 
-  beforeAll(async () => {
-    for (const host of hosts) {
-      const started = await host.start()
-      running.push(started)
-      const list: Answer[] = []
-      for (const request of requests) {
-        const response = await fetch(started.url + request.path, {
-          method: request.method,
-          ...(request.method === 'POST' ? { body: 'name=value' } : {}),
-          signal: AbortSignal.timeout(30_000),
-        })
-        const body = Buffer.from(await response.arrayBuffer()).toString('latin1')
-        list.push({ status: response.status, contentType: response.headers.get('content-type'), body })
+    beforeAll(async () => {
+      for (const host of hosts) {
+        const started = await host.start()
+        running.push(started)
+        const list: Answer[] = []
+        for (const request of requests) {
+          const response = await fetch(started.url + request.path, {
+            method: request.method,
+            ...(request.method === 'POST' ? { body: 'name=value' } : {}),
+            signal: AbortSignal.timeout(30_000),
+          })
+          const body = Buffer.from(await response.arrayBuffer()).toString('latin1')
+          list.push({
+            status: response.status,
+            contentType: response.headers.get('content-type'),
+            body,
+          })
+        }
+        answers.set(host.name, list)
       }
-      answers.set(host.name, list)
-    }
-  }, 180_000)
+    }, 180_000)
 
-  afterAll(async () => {
-    await Promise.all(running.map((host) => host.stop()))
-  })
+    afterAll(async () => {
+      await Promise.all(running.map((host) => host.stop()))
+    })
 
-  it('answers 200, text/plain; charset=utf-8 and "Hello World" under the node:http host', () => {
-    const reference = answers.get(hosts[0]!.name)!
-    expect(reference[0]).toEqual({ status: 200, contentType: 'text/plain; charset=utf-8', body: 'Hello World' })
-  })
-
-  for (const host of hosts.slice(1)) {
-    requests.forEach((request, index) => {
-      it(`gives the same status, Content-Type and body bytes under the ${host.name}: ${request.label}`, () => {
-        const reference = answers.get(hosts[0]!.name)![index]
-        expect(answers.get(host.name)![index]).toEqual(reference)
+    it('answers 200, text/plain; charset=utf-8 and "Hello World" under the node:http host', () => {
+      const reference = answers.get(hosts[0]!.name)!
+      expect(reference[0]).toEqual({
+        status: 200,
+        contentType: 'text/plain; charset=utf-8',
+        body: 'Hello World',
       })
     })
-  }
 
-  it('sends no body bytes for HEAD under any host', () => {
-    for (const host of hosts) expect(answers.get(host.name)![3]!.body).toBe('')
-  })
-})
+    for (const host of hosts.slice(1)) {
+      requests.forEach((request, index) => {
+        it(`gives the same status, Content-Type and body bytes under the ${host.name}: ${request.label}`, () => {
+          const reference = answers.get(hosts[0]!.name)![index]
+          expect(answers.get(host.name)![index]).toEqual(reference)
+        })
+      })
+    }
+
+    it('sends no body bytes for HEAD under any host', () => {
+      for (const host of hosts) expect(answers.get(host.name)![3]!.body).toBe('')
+    })
+  },
+)

@@ -137,7 +137,10 @@ export async function startLighttpdCgi(options: LighttpdCgiOptions): Promise<Lig
         async stop() {
           if (child.exitCode === null && child.signalCode === null) {
             process.kill(pid, 'SIGTERM')
-            const timer = setTimeout(() => child.exitCode === null && process.kill(pid, 'SIGKILL'), 3000)
+            const timer = setTimeout(
+              () => child.exitCode === null && process.kill(pid, 'SIGKILL'),
+              3000,
+            )
             await exited(child)
             clearTimeout(timer)
           }
@@ -154,5 +157,7 @@ export async function startLighttpdCgi(options: LighttpdCgiOptions): Promise<Lig
     if (!/address already in use/i.test(lastError)) break
   }
   rmSync(dir, { recursive: true, force: true })
-  throw new Error(`lighttpd did not start: ${lastError.trim() || 'no output (timed out after 10 s)'}`)
+  throw new Error(
+    `lighttpd did not start: ${lastError.trim() || 'no output (timed out after 10 s)'}`,
+  )
 }

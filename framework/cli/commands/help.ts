@@ -139,9 +139,13 @@ export function createHelpCommand(table: () => readonly Command[]): Command {
     async run(argv, ctx) {
       const names = argv.filter((arg) => arg !== '--help' && arg !== '-h')
       if (names.length > 1) {
-        throw new CommandError('CLI-E02', `expected at most one command name, got ${names.length}`, {
-          hint: "'framework help' or 'framework help COMMAND'",
-        })
+        throw new CommandError(
+          'CLI-E02',
+          `expected at most one command name, got ${names.length}`,
+          {
+            hint: "'framework help' or 'framework help COMMAND'",
+          },
+        )
       }
       const name = names[0]
       if (name === undefined) {

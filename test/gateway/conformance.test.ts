@@ -56,7 +56,7 @@ function nodeHost(
   }
 }
 
-/** The probe's deliberate errors go here rather than to stderr; a failing row can print them. */
+/** wsgi.errors for the hosts: the probe fails on purpose (500s, overruns); keep stderr clean. */
 const quiet = { write() {}, writelines() {}, flush() {} }
 
 const hosts: ConformanceHost[] = [

@@ -91,6 +91,8 @@ export interface ArbiterOptions {
   env?: NodeJS.ProcessEnv
   /** PID written to the pidfile and reported (default process.pid). */
   pid?: number
+  /** Node options for the workers (default: the primary's own, which carry the tsx loader). */
+  execArgv?: string[]
   /** Called with READY=1 / STOPPING=1 / STATUS=... (sd_notify); default: nothing. */
   notify?: (state: string) => void
 }
@@ -455,6 +457,7 @@ export class Arbiter {
         SERVE_WORKER: JSON.stringify({ id, settings: this.#settings, primaryPid: this.#pid }),
       },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: this.#options.execArgv ?? process.execArgv,
       serialization: 'json',
     })
     let markExited!: () => void

@@ -91,9 +91,13 @@ export class HttpRequest {
 
   /** The path with the query string, as the client sent it (percent-encoded). */
   getFullPath(): string {
-    const path = encodeURI(this.path).replace(/%25([0-9A-Fa-f]{2})/g, '%$1')
     const qs = this.META.QUERY_STRING
-    return qs ? `${path}?${qs}` : path
+    return qs ? `${escapeUriPath(this.path)}?${qs}` : escapeUriPath(this.path)
+  }
+
+  /** `'http'` or `'https'`. */
+  get scheme(): 'http' | 'https' {
+    return this.META['wsgi.url_scheme']
   }
 
   /** The query string's fields. */
@@ -357,6 +361,17 @@ export class HttpRequest {
     }
     this.#post = new QueryDict(fields)
   }
+}
+
+/**
+ * Percent-encodes a decoded path for use in a URL, keeping `/` and the sub-delimiters a path may
+ * hold literally (Django's escape_uri_path), so `%`, `?` and `#` in a segment stay data.
+ */
+function escapeUriPath(path: string): string {
+  return path
+    .split('/')
+    .map((segment) => encodeURIComponent(segment).replace(/%(3A|40|26|2B|24|2C|3D|3B)/gi, (m) => decodeURIComponent(m)))
+    .join('/')
 }
 
 /** Decodes a latin-1 "byte string" from the environ as UTF-8; a 400 when it is not UTF-8. */

@@ -33,6 +33,11 @@ describe('HttpRequest', () => {
     expect(request.getFullPath()).toBe('/caf%C3%A9/%C3%BC')
   })
 
+  it('re-encodes %, ? and # inside path segments in getFullPath()', () => {
+    const request = new HttpRequest(makeEnviron({ pathInfo: '/a%41/b?c#d/e:f@g', query: 'x=1' }))
+    expect(request.getFullPath()).toBe('/a%2541/b%3Fc%23d/e:f@g?x=1')
+  })
+
   it('throws BadRequest for a path that is not UTF-8', () => {
     const request = new HttpRequest(makeEnviron({ pathInfo: '/\xff\xfe' }))
     expect(() => request.path).toThrow(BadRequest)

@@ -149,7 +149,11 @@ export function cgiEnviron(
   environ.QUERY_STRING ??= ''
   environ.SERVER_NAME ??= variables.HTTP_HOST?.replace(/:\d+$/, '') || 'localhost'
   environ.SERVER_PROTOCOL ??= 'HTTP/1.0'
-  const https = ['on', '1', 'yes'].includes((variables.HTTPS ?? '').toLowerCase())
+  // HTTPS is the de-facto variable (Apache, lighttpd, nginx); REQUEST_SCHEME is lighttpd's and
+  // Apache's newer one. Either says the client spoke TLS to the web server.
+  const https =
+    ['on', '1', 'yes'].includes((variables.HTTPS ?? '').toLowerCase()) ||
+    variables.REQUEST_SCHEME?.toLowerCase() === 'https'
   environ.SERVER_PORT ??= https ? '443' : '80'
   const stdin = streams.stdin
   const source: AsyncIterable<Uint8Array | string> =

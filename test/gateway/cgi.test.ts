@@ -113,6 +113,11 @@ describe('cgiEnviron', () => {
     )
   })
 
+  it("also takes REQUEST_SCHEME=https as the url scheme 'https'", () => {
+    const environ = cgiEnviron({ REQUEST_METHOD: 'GET', REQUEST_SCHEME: 'https' }, streams)
+    expect(environ['wsgi.url_scheme']).toBe('https')
+  })
+
   it('drops HTTP_CONTENT_LENGTH and HTTP_CONTENT_TYPE, keeping CONTENT_* only', () => {
     const environ = cgiEnviron(
       {

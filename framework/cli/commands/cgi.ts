@@ -78,12 +78,13 @@ export const cgiCommand: Command = {
         { hint: 'framework cgi project/wsgi.ts:application' },
       )
     }
-    const application = await load(positionals[0]!, ctx)
     if (ctx.env === process.env) {
       // httpoxy (CVE-2016-5385): a client's `Proxy:` header arrives as HTTP_PROXY, which HTTP
       // clients in this process would take as their proxy. The environ keeps it as a header.
       delete process.env.HTTP_PROXY
     }
+    // Loaded after the line above, so a module that reads the proxy at import time is safe too.
+    const application = await load(positionals[0]!, ctx)
     // lighttpd and Apache send SIGTERM when the client leaves; abort gateway.signal so the
     // body's close() still runs, instead of dying mid-response.
     const controller = new AbortController()

@@ -106,7 +106,9 @@ export function toFetchHandler(
       environ = environFromRequest(request, { ...rest, errors, signal })
       hook?.(environ, request)
     } catch (error) {
-      errors.write(`[gateway] building the environ failed: ${error instanceof Error ? error.stack : String(error)}\n`)
+      errors.write(
+        `[gateway] building the environ failed: ${error instanceof Error ? error.stack : String(error)}\n`,
+      )
       return Promise.resolve(
         new Response('400 Bad Request\n', {
           status: 400,
@@ -114,7 +116,9 @@ export function toFetchHandler(
         }),
       )
     }
-    const host = new FetchHost(rest, () => cancelled.abort(new ResponseError('GW-H14', 'The consumer cancelled the body')))
+    const host = new FetchHost(rest, () =>
+      cancelled.abort(new ResponseError('GW-H14', 'The consumer cancelled the body')),
+    )
     void host.run(app, environ).then(() => host.settle())
     return host.response
   }
@@ -269,7 +273,8 @@ export function serveFetchOnNode(
   return (req, res) => {
     const controller = new AbortController()
     res.on('close', () => {
-      if (!res.writableFinished) controller.abort(new ResponseError('GW-H14', 'The client went away'))
+      if (!res.writableFinished)
+        controller.abort(new ResponseError('GW-H14', 'The client went away'))
     })
     req.on('error', () => {
       // Reported through the body stream and the signal.
@@ -307,8 +312,11 @@ function toRequest(
   const socket = req.socket as Partial<TLSSocket> | undefined
   const scheme = options.urlScheme ?? (socket?.encrypted ? 'https' : 'http')
   const target = req.url ?? '/'
-  const authority = req.headers.host ?? `${socket?.localAddress ?? '127.0.0.1'}:${socket?.localPort ?? 80}`
-  const url = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(target) ? target : `${scheme}://${authority}${target}`
+  const authority =
+    req.headers.host ?? `${socket?.localAddress ?? '127.0.0.1'}:${socket?.localPort ?? 80}`
+  const url = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(target)
+    ? target
+    : `${scheme}://${authority}${target}`
   const headers = new Headers()
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
     try {
@@ -354,7 +362,11 @@ function toRequest(
   } as RequestInit)
 }
 
-async function sendResponse(response: Response, res: ServerResponse, signal: AbortSignal): Promise<void> {
+async function sendResponse(
+  response: Response,
+  res: ServerResponse,
+  signal: AbortSignal,
+): Promise<void> {
   if (response.type === 'error' || response.status === 0) {
     res.destroy()
     return

@@ -32,10 +32,16 @@ export class FileBody implements AsyncIterable<Uint8Array> {
 
   constructor(source: FileWrapperSource, blockSize = defaultBlockSize) {
     if (!Number.isInteger(blockSize) || blockSize <= 0) {
-      throw new RangeError(`wsgi.file_wrapper got the block size ${blockSize}; pass a positive integer`)
+      throw new RangeError(
+        `wsgi.file_wrapper got the block size ${blockSize}; pass a positive integer`,
+      )
     }
     const { start = 0, end } = source
-    if (!Number.isInteger(start) || start < 0 || (end !== undefined && (!Number.isInteger(end) || end < start - 1))) {
+    if (
+      !Number.isInteger(start) ||
+      start < 0 ||
+      (end !== undefined && (!Number.isInteger(end) || end < start - 1))
+    ) {
       throw new RangeError(
         `wsgi.file_wrapper got the range start=${start} end=${end}; pass integers with 0 <= start <= end + 1`,
       )

@@ -17,7 +17,14 @@
  * 7. call close() (and an unfinished iterator's return()) exactly once, also on client
  *    disconnect (`gateway.signal`) or error.
  */
-import type { Application, Body, Environ, ResponseHeaders, StartResponse, Write } from './contract.ts'
+import type {
+  Application,
+  Body,
+  Environ,
+  ResponseHeaders,
+  StartResponse,
+  Write,
+} from './contract.ts'
 import { ResponseStart } from './start-response.ts'
 
 /** How the body is delimited on the wire. */
@@ -201,9 +208,10 @@ export abstract class BaseHost {
     this.#iterator = iterator
     while (!this.#clientGone && !this.#done) {
       const next = iterator.next()
-      const step = this.#abortWaiter && isPromise(next)
-        ? await Promise.race([next, this.#abortWaiter])
-        : await next
+      const step =
+        this.#abortWaiter && isPromise(next)
+          ? await Promise.race([next, this.#abortWaiter])
+          : await next
       if (step.done) {
         this.#iteratorDone = true
         break

@@ -107,7 +107,9 @@ export async function callApplication(
 }
 
 function environForRequest(request: InProcessRequest): Environ {
-  const pairs = Array.isArray(request.headers) ? request.headers : Object.entries(request.headers ?? {})
+  const pairs = Array.isArray(request.headers)
+    ? request.headers
+    : Object.entries(request.headers ?? {})
   const rawHeaders = pairs.flat()
   const bodyBytes =
     typeof request.body === 'string' ? new TextEncoder().encode(request.body) : request.body
@@ -180,4 +182,3 @@ class InProcessHost extends BaseHost {
     this.aborted = true
   }
 }
-

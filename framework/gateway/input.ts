@@ -302,7 +302,8 @@ function checkSize(size: number | undefined, what: string, isHint = false): numb
 function toBytes(value: unknown): Uint8Array {
   if (value instanceof Uint8Array) return value
   if (typeof value === 'string') return new Uint8Array(Buffer.from(value, 'latin1'))
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+  if (ArrayBuffer.isView(value))
+    return new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
   if (value instanceof ArrayBuffer) return new Uint8Array(value)
   throw new InputError('GW-H07', `The request body source yielded ${typeof value}, not bytes`)
 }

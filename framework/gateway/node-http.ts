@@ -78,7 +78,8 @@ export function headerEnviron(rawHeaders: readonly string[]): Record<string, str
     else key = `HTTP_${name.toUpperCase().replaceAll('-', '_')}`
     const previous = result[key]
     if (previous === undefined) result[key] = value
-    else if (key === 'CONTENT_LENGTH') continue // node refuses differing repeats; keep the first
+    else if (key === 'CONTENT_LENGTH')
+      continue // node refuses differing repeats; keep the first
     else result[key] = `${previous}${name === 'cookie' ? '; ' : ', '}${value}`
   }
   return result
@@ -138,7 +139,10 @@ export function splitHost(host: string): { name: string; port: string | undefine
  * })
  * ```
  */
-export function environFromNodeRequest(req: IncomingMessage, options: NodeEnvironOptions = {}): Environ {
+export function environFromNodeRequest(
+  req: IncomingMessage,
+  options: NodeEnvironOptions = {},
+): Environ {
   const socket = req.socket as Partial<TLSSocket> | undefined
   const scheme = options.urlScheme ?? (socket?.encrypted ? 'https' : 'http')
   const headers = headerEnviron(req.rawHeaders)
@@ -241,7 +245,8 @@ export function toNodeListener(
       },
     })
     res.on('close', () => {
-      if (!res.writableFinished) controller.abort(new ResponseError('GW-H14', 'The client went away'))
+      if (!res.writableFinished)
+        controller.abort(new ResponseError('GW-H14', 'The client went away'))
     })
     req.on('error', () => {
       // An aborted upload: reported through wsgi.input and the signal, never as a crash.
@@ -250,7 +255,9 @@ export function toNodeListener(
     try {
       hook?.(environ, req)
     } catch (error) {
-      errors.write(`[gateway] the environ hook failed: ${error instanceof Error ? error.stack : String(error)}\n`)
+      errors.write(
+        `[gateway] the environ hook failed: ${error instanceof Error ? error.stack : String(error)}\n`,
+      )
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' })
       res.end('500 Internal Server Error\n')
       return

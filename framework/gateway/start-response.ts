@@ -50,7 +50,14 @@ export interface ParsedStatus {
 const statusPattern = /^([1-9]\d\d) ([\t\x20-\x7e\x80-\xff]+)$/
 const tokenPattern = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const valuePattern = /^[\t\x20-\x7e\x80-\xff]*$/
-const hopByHop = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade'])
+const hopByHop = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+])
 
 /**
  * Checks a status line `"NNN Reason"` and splits it. Throws `StartResponseError` `GW-H01`.
@@ -206,7 +213,8 @@ export class ResponseStart {
 function quote(value: unknown): string {
   let text: string
   try {
-    text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value))
+    text =
+      typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value))
   } catch {
     text = String(value)
   }

@@ -20,7 +20,9 @@ const quiet = { errors: new ErrorsStream() }
 
 async function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | 'pending'> {
   let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<'pending'>((resolve) => (timer = setTimeout(() => resolve('pending'), ms)))
+  const timeout = new Promise<'pending'>(
+    (resolve) => (timer = setTimeout(() => resolve('pending'), ms)),
+  )
   try {
     return await Promise.race([promise, timeout])
   } finally {
@@ -56,7 +58,11 @@ describe('environFromRequest', () => {
 
   it('reads the request body through wsgi.input', async () => {
     const environ = environFromRequest(
-      new Request('http://h/', { method: 'POST', body: 'payload', headers: { 'Content-Type': 'text/plain' } }),
+      new Request('http://h/', {
+        method: 'POST',
+        body: 'payload',
+        headers: { 'Content-Type': 'text/plain' },
+      }),
     )
     expect(dec(await environ['wsgi.input'].read())).toBe('payload')
     expect(environ.CONTENT_TYPE).toBe('text/plain')
@@ -68,7 +74,11 @@ describe('environFromRequest', () => {
 describe('toFetchHandler', () => {
   it('answers a Response with status, headers and a computed Content-Length', async () => {
     const handler = toFetchHandler((_, startResponse) => {
-      startResponse('201 Created', [['Content-Type', 'text/plain'], ['Set-Cookie', 'a=1'], ['Set-Cookie', 'b=2']])
+      startResponse('201 Created', [
+        ['Content-Type', 'text/plain'],
+        ['Set-Cookie', 'a=1'],
+        ['Set-Cookie', 'b=2'],
+      ])
       return [enc('made')]
     })
     const response = await handler(new Request('http://h/'))
@@ -148,9 +158,12 @@ describe('toFetchHandler', () => {
 
   it('answers a plain 500 when the app throws, logging the error', async () => {
     const errors = new ErrorsStream()
-    const handler = toFetchHandler(() => {
-      throw new Error('internal detail')
-    }, { errors })
+    const handler = toFetchHandler(
+      () => {
+        throw new Error('internal detail')
+      },
+      { errors },
+    )
     const response = await handler(new Request('http://h/'))
     expect(response.status).toBe(500)
     expect(await response.text()).not.toContain('internal detail')
@@ -204,9 +217,13 @@ describe('serveFetchOnNode', () => {
     return (server.address() as AddressInfo).port
   }
 
-  async function open(port: number): Promise<{ socket: Socket; text: () => string; closed: Promise<void> }> {
+  async function open(
+    port: number,
+  ): Promise<{ socket: Socket; text: () => string; closed: Promise<void> }> {
     const socket = connect(port, '127.0.0.1')
-    await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject))
+    await new Promise<void>((resolve, reject) =>
+      socket.once('connect', resolve).once('error', reject),
+    )
     let received = ''
     socket.on('data', (data: Buffer) => (received += data.toString('latin1')))
     socket.on('error', () => {})

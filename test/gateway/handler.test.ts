@@ -240,17 +240,20 @@ describe('BaseHost', () => {
 
   it("runs a sync generator's finally (iterator.return) when iteration stops early", async () => {
     let finalized = false
-    await run((_, start) => {
-      ok(start)
-      return (function* () {
-        try {
-          yield enc('a')
-          yield enc('b')
-        } finally {
-          finalized = true
-        }
-      })()
-    }, environ({ REQUEST_METHOD: 'HEAD' }))
+    await run(
+      (_, start) => {
+        ok(start)
+        return (function* () {
+          try {
+            yield enc('a')
+            yield enc('b')
+          } finally {
+            finalized = true
+          }
+        })()
+      },
+      environ({ REQUEST_METHOD: 'HEAD' }),
+    )
     expect(finalized).toBe(true)
   })
 

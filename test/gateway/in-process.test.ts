@@ -8,7 +8,9 @@ const enc = (text: string) => new TextEncoder().encode(text)
 const echo: Application = async (environ, startResponse) => {
   const body = new TextDecoder().decode(await environ['wsgi.input'].read())
   const keys = Object.fromEntries(
-    Object.entries(environ).filter(([key, value]) => typeof value === 'string' || key.startsWith('wsgi.url')),
+    Object.entries(environ).filter(
+      ([key, value]) => typeof value === 'string' || key.startsWith('wsgi.url'),
+    ),
   )
   startResponse('200 OK', [['Content-Type', 'application/json']])
   return [enc(JSON.stringify({ ...keys, body }))]
@@ -17,7 +19,10 @@ const echo: Application = async (environ, startResponse) => {
 describe('callApplication', () => {
   it('returns status, reason, headers and body, with text() and json()', async () => {
     const response = await callApplication((_, startResponse) => {
-      startResponse('201 Created', [['Content-Type', 'text/plain'], ['X-A', '1']])
+      startResponse('201 Created', [
+        ['Content-Type', 'text/plain'],
+        ['X-A', '1'],
+      ])
       return [enc('made')]
     })
     expect(response.status).toBe(201)
@@ -131,7 +136,9 @@ describe('callApplication', () => {
         startResponse('200 OK', [])
         return (async function* () {
           yield enc('a')
-          await new Promise((resolve) => environ['gateway.signal'].addEventListener('abort', resolve))
+          await new Promise((resolve) =>
+            environ['gateway.signal'].addEventListener('abort', resolve),
+          )
         })()
       },
       { signal: controller.signal },

@@ -123,7 +123,9 @@ describe('RequestInput', () => {
   it('throws GW-H13 for a size that is not an integer', async () => {
     const input = new RequestInput(chunks('abc'), { length: 3 })
     await expect(input.read(1.5)).rejects.toMatchObject({ code: 'GW-H13' })
-    await expect(input.readlines('x' as unknown as number)).rejects.toMatchObject({ code: 'GW-H13' })
+    await expect(input.readlines('x' as unknown as number)).rejects.toMatchObject({
+      code: 'GW-H13',
+    })
   })
 
   it('serves overlapping reads one after the other without mixing bytes', async () => {
@@ -147,7 +149,9 @@ describe('RequestInput', () => {
 
   it('discard() drops the rest and reports whether it ended within the limit', async () => {
     expect(await new RequestInput(chunks('abcdef'), { length: 6 }).discard(100)).toBe(true)
-    const big = new RequestInput(chunks('x'.repeat(70_000), 'y'.repeat(70_000)), { length: 140_000 })
+    const big = new RequestInput(chunks('x'.repeat(70_000), 'y'.repeat(70_000)), {
+      length: 140_000,
+    })
     expect(await big.discard(1000)).toBe(false)
   })
 })

@@ -38,9 +38,13 @@ async function serve(app: Application, options: NodeListenerOptions = {}): Promi
 }
 
 /** Opens a raw socket; `text()` is everything received so far (latin-1). */
-async function open(port: number): Promise<{ socket: Socket; text: () => string; closed: Promise<void> }> {
+async function open(
+  port: number,
+): Promise<{ socket: Socket; text: () => string; closed: Promise<void> }> {
   const socket = connect(port, '127.0.0.1')
-  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject))
+  await new Promise<void>((resolve, reject) =>
+    socket.once('connect', resolve).once('error', reject),
+  )
   let received = ''
   socket.on('data', (data: Buffer) => (received += data.toString('latin1')))
   socket.on('error', () => {})
@@ -59,7 +63,10 @@ async function exchange(port: number, request: string | Buffer, ms = 5000): Prom
 async function within<T>(promise: Promise<T>, ms: number, state: () => string): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms; so far: ${JSON.stringify(state())}`)), ms)
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${ms} ms; so far: ${JSON.stringify(state())}`)),
+      ms,
+    )
   })
   try {
     return await Promise.race([promise, timeout])
@@ -83,7 +90,9 @@ function bodyOf(response: string): string {
 /** Answers the environ's string keys as JSON (Connection: close via HTTP/1.0-style framing). */
 const echoEnviron: Application = async (environ, startResponse) => {
   const body = await environ['wsgi.input'].read()
-  const strings = Object.fromEntries(Object.entries(environ).filter(([, v]) => typeof v === 'string'))
+  const strings = Object.fromEntries(
+    Object.entries(environ).filter(([, v]) => typeof v === 'string'),
+  )
   startResponse('200 OK', [['Content-Type', 'application/json']])
   // Environ strings are latin-1, so JSON of them is too: send it as latin-1 bytes, read it back so.
   const json = JSON.stringify({ ...strings, body: Buffer.from(body).toString('latin1') })
@@ -99,13 +108,20 @@ describe('headerEnviron', () => {
   it('maps headers to HTTP_* keys, CONTENT_* without twins, joins repeats, drops "_" names', () => {
     expect(
       headerEnviron([
-        'Content-Type', 'text/plain',
-        'Content-Length', '3',
-        'X-Id', '1',
-        'x-id', '2',
-        'Cookie', 'a=1',
-        'cookie', 'b=2',
-        'Foo_Bar', 'x',
+        'Content-Type',
+        'text/plain',
+        'Content-Length',
+        '3',
+        'X-Id',
+        '1',
+        'x-id',
+        '2',
+        'Cookie',
+        'a=1',
+        'cookie',
+        'b=2',
+        'Foo_Bar',
+        'x',
       ]),
     ).toEqual({
       CONTENT_TYPE: 'text/plain',
@@ -126,7 +142,10 @@ describe('splitTarget', () => {
   })
 
   it('keeps a raw non-ASCII byte (a latin-1 code unit) as it is', () => {
-    expect(splitTarget('/caf\u00e9?q=\u00e9')).toMatchObject({ PATH_INFO: '/caf\u00e9', QUERY_STRING: 'q=\u00e9' })
+    expect(splitTarget('/caf\u00e9?q=\u00e9')).toMatchObject({
+      PATH_INFO: '/caf\u00e9',
+      QUERY_STRING: 'q=\u00e9',
+    })
   })
 
   it('handles absolute-form targets, fragments and a mount point', () => {
@@ -150,7 +169,10 @@ describe('splitHost', () => {
 describe('toNodeListener: the environ', () => {
   it('builds CGI keys from the request line, Host header and peer', async () => {
     const port = await serve(echoEnviron)
-    const seen = await environOver(port, 'GET /caf%C3%A9/x?a=%20b&c HTTP/1.1\r\nHost: example.com:8080\r\n')
+    const seen = await environOver(
+      port,
+      'GET /caf%C3%A9/x?a=%20b&c HTTP/1.1\r\nHost: example.com:8080\r\n',
+    )
     expect(seen).toMatchObject({
       REQUEST_METHOD: 'GET',
       SCRIPT_NAME: '',
@@ -333,12 +355,15 @@ describe('toNodeListener: the response', () => {
   })
 
   it('cuts the connection when fewer bytes than Content-Length were sent', async () => {
-    const port = await serve((_, startResponse) => {
-      startResponse('200 OK', [['Content-Length', '20']])
-      return (function* () {
-        yield enc('only ten!!')
-      })()
-    }, { errors: new ErrorsStream() })
+    const port = await serve(
+      (_, startResponse) => {
+        startResponse('200 OK', [['Content-Length', '20']])
+        return (function* () {
+          yield enc('only ten!!')
+        })()
+      },
+      { errors: new ErrorsStream() },
+    )
     // Keep-alive request: only a cut (not a normal end) closes the socket.
     const answer = await exchange(port, 'GET / HTTP/1.1\r\nHost: h\r\n\r\n')
     expect(bodyOf(answer)).toBe('only ten!!')
@@ -346,9 +371,12 @@ describe('toNodeListener: the response', () => {
 
   it('answers 500 with the error in wsgi.errors when the app throws before the head', async () => {
     const errors = new ErrorsStream()
-    const port = await serve(() => {
-      throw new Error('hidden detail')
-    }, { errors })
+    const port = await serve(
+      () => {
+        throw new Error('hidden detail')
+      },
+      { errors },
+    )
     const answer = await exchange(port, 'GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n')
     expect(answer).toMatch(/^HTTP\/1\.1 500 Internal Server Error/)
     expect(answer).not.toContain('hidden detail')
@@ -357,7 +385,10 @@ describe('toNodeListener: the response', () => {
 
   it('keeps repeated Set-Cookie headers separate and adds one Date header', async () => {
     const port = await serve((_, startResponse) => {
-      startResponse('200 OK', [['Set-Cookie', 'a=1'], ['Set-Cookie', 'b=2']])
+      startResponse('200 OK', [
+        ['Set-Cookie', 'a=1'],
+        ['Set-Cookie', 'b=2'],
+      ])
       return []
     })
     const answer = await exchange(port, 'GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n')

@@ -10,12 +10,20 @@ import {
 
 describe('applicationUri', () => {
   it('uses HTTP_HOST and SCRIPT_NAME', () => {
-    const environ = setupTestingDefaults({ HTTP_HOST: 'example.com:8080', SCRIPT_NAME: '/app', PATH_INFO: '/x' })
+    const environ = setupTestingDefaults({
+      HTTP_HOST: 'example.com:8080',
+      SCRIPT_NAME: '/app',
+      PATH_INFO: '/x',
+    })
     expect(applicationUri(environ)).toBe('http://example.com:8080/app')
   })
 
   it("falls back to SERVER_NAME, omitting the scheme's default port", () => {
-    const environ = setupTestingDefaults({ SERVER_NAME: 'example.com', SERVER_PORT: '443', 'wsgi.url_scheme': 'https' })
+    const environ = setupTestingDefaults({
+      SERVER_NAME: 'example.com',
+      SERVER_PORT: '443',
+      'wsgi.url_scheme': 'https',
+    })
     delete environ.HTTP_HOST
     expect(applicationUri(environ)).toBe('https://example.com/')
   })
@@ -43,7 +51,11 @@ describe('requestUri', () => {
   })
 
   it('keeps /;=, unquoted and joins SCRIPT_NAME and PATH_INFO', () => {
-    const environ = setupTestingDefaults({ HTTP_HOST: 'h', SCRIPT_NAME: '/app', PATH_INFO: '/a;b=c,d' })
+    const environ = setupTestingDefaults({
+      HTTP_HOST: 'h',
+      SCRIPT_NAME: '/app',
+      PATH_INFO: '/a;b=c,d',
+    })
     expect(requestUri(environ)).toBe('http://h/app/a;b=c,d')
   })
 })

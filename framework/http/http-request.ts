@@ -289,11 +289,16 @@ export class HttpRequest {
     const fields: [string, string][] = []
     let fieldBytes = 0
     let current:
+      | { kind: 'skip'; name: string }
       | { kind: 'field'; name: string; chunks: Uint8Array[] }
       | { kind: 'file'; name: string; filename: string; contentType: string; chunks: Uint8Array[]; size: number; handle?: FileHandle; path?: string }
       | undefined
     const finishPart = async (): Promise<void> => {
       if (!current) return
+      if (current.kind === 'skip') {
+        current = undefined
+        return
+      }
       if (current.kind === 'field') {
         try {
           fields.push([current.name, utf8.decode(Buffer.concat(current.chunks))])
@@ -318,11 +323,14 @@ export class HttpRequest {
       for (const event of events) {
         if (event.type === 'part') {
           if (maxFields !== null && fields.length + this.#files.size >= maxFields) throw new TooManyFieldsSent(maxFields)
+          // An empty file input arrives as filename="" with no content: no file (as in Django).
           current =
-            event.filename === undefined
-              ? { kind: 'field', name: event.name, chunks: [] }
-              : { kind: 'file', name: event.name, filename: event.filename, contentType: event.contentType, chunks: [], size: 0 }
-        } else if (event.type === 'data' && current) {
+            event.filename === ''
+              ? { kind: 'skip', name: event.name }
+              : event.filename === undefined
+                ? { kind: 'field', name: event.name, chunks: [] }
+                : { kind: 'file', name: event.name, filename: event.filename, contentType: event.contentType, chunks: [], size: 0 }
+        } else if (event.type === 'data' && current && current.kind !== 'skip') {
           if (current.kind === 'field') {
             fieldBytes += event.chunk.byteLength
             if (maxData !== null && fieldBytes > maxData) throw new RequestDataTooBig(maxData)

@@ -18,7 +18,7 @@ const latin1 = (text: string): string => Buffer.from(text, 'utf8').toString('lat
 function multipart(parts: { name: string; filename?: string; content: string | Uint8Array }[], boundary = 'BoUnDaRy'): Uint8Array {
   const chunks: Buffer[] = []
   for (const p of parts) {
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename ? `; filename="${p.filename}"` : ''}\r\n\r\n`))
+    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename !== undefined ? `; filename="${p.filename}"` : ''}\r\n\r\n`))
     chunks.push(Buffer.from(p.content))
     chunks.push(Buffer.from('\r\n'))
   }
@@ -112,6 +112,13 @@ describe('HttpRequest', () => {
     expect(file?.filename).toBe('passwd')
     expect(file?.inMemory).toBe(true)
     expect(await file?.text()).toBe('abc')
+  })
+
+  it('ignores an empty file input (filename="")', async () => {
+    const body = multipart([{ name: 'f', filename: '', content: '' }, { name: 'a', content: '1' }])
+    const request = new HttpRequest(makeEnviron({ method: 'POST', body, headers: { 'Content-Type': 'multipart/form-data; boundary=BoUnDaRy' } }))
+    await request.parseBody()
+    expect([request.FILES.size, request.POST.get('a')]).toEqual([0, '1'])
   })
 
   it('streams large files to a temporary file that cleanup() removes', async () => {

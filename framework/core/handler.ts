@@ -105,6 +105,8 @@ export class Handler {
 
   /** The outermost layer: always a response. */
   async handle(request: HttpRequest): Promise<HttpResponseBase> {
+    // views/' render() and the context processors read the settings from here (no global).
+    request.state.settings ??= this.settings
     try {
       return await this.#chain(request)
     } catch (error) {

@@ -31,6 +31,7 @@ const views = {
   '/nothing/': (() => undefined) as never,
   '/form/': async (r: HttpRequest) => new HttpResponse(`name=${r.POST.get('name')}`),
   '/stream/': () => new StreamingHttpResponse(['a', 'b']),
+  '/settings/': (r: HttpRequest) => new HttpResponse(String((r.state.settings as { SECRET_KEY?: string } | undefined)?.SECRET_KEY)),
 }
 
 function app(settings: SettingsInput = {}, extra: Record<string, unknown> = {}) {
@@ -109,6 +110,10 @@ describe('getGatewayApplication', () => {
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     })
     expect(res.text).toBe('name=Ada')
+  })
+
+  it('puts the settings on request.state.settings for render() and context processors', async () => {
+    expect((await callApp(app(), { pathInfo: '/settings/' })).text).toBe('test-secret')
   })
 
   it('passes a streaming body through and closes it', async () => {

@@ -4,7 +4,7 @@
  * bin/framework.js in a child process (tsx registration, CGI output, load errors).
  */
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -198,17 +198,18 @@ describe('parseCommandArgs', () => {
 })
 
 /** Runs bin/framework.js for real; resolves with its exit code and output (bounded: 60 s). */
-function runBin(args: string[], env: Record<string, string> = {}, input = '') {
+function runBin(
+  args: string[],
+  env: Record<string, string> = {},
+  input = '',
+  cwd = repo,
+  bin = join(repo, 'bin/framework.js'),
+) {
   return new Promise<{ code: number | null; stdout: Buffer; stderr: string }>((done) => {
     const child = execFile(
       process.execPath,
-      [join(repo, 'bin/framework.js'), ...args],
-      {
-        cwd: repo,
-        env: { PATH: process.env.PATH ?? '', ...env },
-        encoding: 'buffer',
-        timeout: 60_000,
-      },
+      [bin, ...args],
+      { cwd, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'buffer', timeout: 60_000 },
       (error, stdout, stderr) => {
         const code = error && typeof error.code === 'number' ? error.code : error ? null : 0
         done({ code, stdout, stderr: stderr.toString() })
@@ -250,6 +251,32 @@ describe('bin/framework.js (a real process)', () => {
       /^Status: 201 Created\r\nContent-Type: application\/octet-stream\r\nDate: .+\r\n\r\n/,
     )
     expect(text.endsWith('\r\n\r\n/p|body')).toBe(true)
+  }, 60_000)
+
+  it("runs from a project that depends on the framework, whose app imports 'framework/gateway'", async () => {
+    const project = join(dir, 'project')
+    mkdirSync(join(project, 'node_modules'), { recursive: true })
+    writeFileSync(join(project, 'package.json'), '{ "type": "module" }\n')
+    symlinkSync(repo, join(project, 'node_modules', 'framework'))
+    writeFileSync(
+      join(project, 'app.ts'),
+      "import { validator } from 'framework/gateway'\n" +
+        "import type { Application } from 'framework/gateway'\n" +
+        'const inner: Application = (_environ, startResponse) => {\n' +
+        "  startResponse('200 OK', [['Content-Type', 'text/plain']])\n" +
+        "  return [new TextEncoder().encode('from a dependent project')]\n}\n" +
+        'export const application = validator(inner)\n',
+    )
+    const { code, stdout, stderr } = await runBin(
+      ['cgi', 'app'],
+      { REQUEST_METHOD: 'GET', SERVER_PROTOCOL: 'HTTP/1.1', PATH_INFO: '/' },
+      '',
+      project,
+      join(project, 'node_modules/framework/bin/framework.js'),
+    )
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    expect(stdout.toString('latin1').endsWith('\r\n\r\nfrom a dependent project')).toBe(true)
   }, 60_000)
 
   it('exits 1 with the paths it tried when the module does not exist', async () => {

@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest'
-import { callApplication } from '../../framework/gateway/index.ts'
+import { mkdtemp, open as openFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { callApplication, fileWrapper } from '../../framework/gateway/index.ts'
 import type { Application, Environ } from '../../framework/gateway/index.ts'
 
 const enc = (text: string) => new TextEncoder().encode(text)
@@ -147,5 +150,56 @@ describe('callApplication', () => {
     controller.abort()
     await pending
     expect(seen?.['gateway.signal'].aborted).toBe(true)
+  })
+})
+
+describe('wsgi.file_wrapper (FileBody) through callApplication', () => {
+  const dirs: string[] = []
+  afterAll(async () => {
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })))
+  })
+
+  async function tempFile(content: string): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'gateway-file-'))
+    dirs.push(dir)
+    const path = join(dir, 'data.txt')
+    await writeFile(path, content)
+    return path
+  }
+
+  it('sends a whole file in blocks, with the Content-Length the app declares', async () => {
+    const path = await tempFile('0123456789'.repeat(10))
+    const response = await callApplication((environ, startResponse) => {
+      startResponse('200 OK', [['Content-Length', '100']])
+      return environ['wsgi.file_wrapper']!({ file: path }, 7)
+    })
+    expect(response.text()).toBe('0123456789'.repeat(10))
+    expect(response.aborted).toBe(false)
+  })
+
+  it('sends an inclusive byte range', async () => {
+    const path = await tempFile('abcdefghij')
+    const response = await callApplication((environ, startResponse) => {
+      startResponse('206 Partial Content', [])
+      return environ['wsgi.file_wrapper']!({ file: path, start: 2, end: 5 })
+    })
+    expect(response.text()).toBe('cdef')
+  })
+
+  it('closes a handle it was given once the response is done', async () => {
+    const path = await tempFile('hello')
+    const handle = await openFile(path, 'r')
+    const response = await callApplication((environ, startResponse) => {
+      startResponse('200 OK', [])
+      return environ['wsgi.file_wrapper']!({ file: handle })
+    })
+    expect(response.text()).toBe('hello')
+    await expect(handle.stat()).rejects.toThrow()
+  })
+
+  it('refuses a bad range or block size with a RangeError naming it', () => {
+    const wrapper = fileWrapper
+    expect(() => wrapper({ file: '/x', start: 5, end: 1 })).toThrow(/start=5 end=1/)
+    expect(() => wrapper({ file: '/x' }, 0)).toThrow(/block size 0/)
   })
 })

@@ -2,6 +2,8 @@
  * @module HTTP errors: exceptions a view (or the framework) throws that render themselves as a
  * response. Django's Http404, PermissionDenied, SuspiciousOperation and friends.
  */
+import { STATUS_CODES } from 'node:http'
+import { HttpResponse } from './http-response.ts'
 
 /**
  * The base of every HTTP error: a status, a stable `code` and a reason safe to show a client.
@@ -23,6 +25,24 @@ export class HttpError extends Error {
     this.status = status
     this.code = code
     this.headers = options?.headers ?? []
+  }
+
+  /**
+   * The error as a bare plain-text response (status, reason, extra headers). The handler renders
+   * the project's error templates instead; this is for code running outside it.
+   *
+   * @example
+   * ```ts
+   * new Http404('No such poll').toResponse().status // 404
+   * ```
+   */
+  toResponse(): HttpResponse {
+    const response = new HttpResponse(`${this.status} ${STATUS_CODES[this.status] ?? 'Error'}: ${this.message}\n`, {
+      status: this.status,
+      contentType: 'text/plain; charset=utf-8',
+    })
+    for (const [k, v] of this.headers) response.headers.set(k, v)
+    return response
   }
 }
 

@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest'
 import type { Body, FileWrapperSource } from '../../framework/gateway/index.ts'
 import {
   FileResponse,
+  Http404,
   HttpResponse,
+  MethodNotAllowed,
   HttpResponseNotAllowed,
   HttpResponseRedirect,
   JsonResponse,
@@ -65,6 +67,14 @@ describe('JsonResponse', () => {
     expect(new JsonResponse({ a: 1 }).headers.get('content-type')).toBe('application/json')
     expect(() => new JsonResponse([1])).toThrow(/safe/)
     expect(new JsonResponse([1], { safe: false }).text).toBe('[1]')
+  })
+})
+
+describe('HTTP errors', () => {
+  it('render themselves with their status, reason and extra headers', () => {
+    const r = new MethodNotAllowed('PUT', ['GET', 'HEAD']).toResponse()
+    expect([r.status, r.headers.get('Allow'), r.text]).toEqual([405, 'GET, HEAD', '405 Method Not Allowed: Method "PUT" not allowed; use GET, HEAD.\n'])
+    expect(new Http404('No such poll').toResponse().text).toBe('404 Not Found: No such poll\n')
   })
 })
 

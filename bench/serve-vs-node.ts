@@ -8,7 +8,7 @@
  *
  * Options (env): BENCH_DURATION seconds per round (5), BENCH_ROUNDS per server (3),
  * BENCH_CONNECTIONS (50), BENCH_WORKERS ("1,2"), BENCH_PROFILE=1 to run serve's processes with
- * --cpu-prof into bench/results/prof/.
+ * --cpu-prof into bench/results/prof/ (written when serve exits after the run).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -163,9 +163,10 @@ async function main(): Promise<void> {
   for (const workers of workerCounts) {
     const servePort = await freePort()
     const nodePort = await freePort()
-    const profEnv = profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(root, 'bench/results/prof')}` } : {}
+    // --cpu-prof is refused in NODE_OPTIONS; as an execArgv of the primary, forked workers inherit it.
+    const profArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(root, 'bench/results/prof')}`] : []
     if (profile) mkdirSync(resolve(root, 'bench/results/prof'), { recursive: true })
-    const serve = await start(`serve --workers ${workers}`, ['--import', 'tsx', resolve(root, 'bin/serve.js'), `${hello}:processHttpRequest`, '--bind', `127.0.0.1:${servePort}`, '--workers', String(workers)], servePort, profEnv)
+    const serve = await start(`serve --workers ${workers}`, [...profArgs, '--import', 'tsx', resolve(root, 'bin/serve.js'), `${hello}:processHttpRequest`, '--bind', `127.0.0.1:${servePort}`, '--workers', String(workers)], servePort)
     const node = await start(`node:http x${workers}`, [resolve(root, 'node_modules/tsx/dist/cli.mjs'), resolve(root, 'bench/raw-node-server.ts'), String(nodePort), String(workers)], nodePort)
     try {
       // Warm-up: JIT, connection pools.

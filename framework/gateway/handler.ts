@@ -85,6 +85,34 @@ export class ResponseError extends Error {
   }
 }
 
+/**
+ * Every code the hosts of this folder put on the errors they throw, as data (for docs/gateway.md
+ * and for code that branches on `error.code`). `GW-S..`/`GW-A..` are the validator's, not these.
+ *
+ * @example
+ * ```ts
+ * import { hostErrorCodes } from 'framework/gateway'
+ *
+ * console.log(hostErrorCodes['GW-H07']) // 'wsgi.input: the body ended early (client went away)'
+ * ```
+ */
+export const hostErrorCodes = {
+  'GW-H01': 'startResponse: the status is not "NNN Reason" (StartResponseError)',
+  'GW-H02': 'startResponse: headers are not a real array of [name, value] string pairs',
+  'GW-H03': 'startResponse: a header name is not an RFC 9110 token',
+  'GW-H04': 'startResponse: a header value is not latin-1 or holds a control character',
+  'GW-H05': 'startResponse: a hop-by-hop header (Connection, Transfer-Encoding, Proxy-*, ...)',
+  'GW-H06': 'startResponse: called a second time without excInfo',
+  'GW-H07': 'wsgi.input: the body ended early (client went away) (InputError)',
+  'GW-H08': 'utf8PathInfo: PATH_INFO is not valid UTF-8 (PathInfoError)',
+  'GW-H09': 'the body, or one of its chunks, is not what the contract allows (ResponseError)',
+  'GW-H10': 'Content-Length invalid, exceeded or not reached (ResponseError)',
+  'GW-H11': 'output before startResponse() (ResponseError)',
+  'GW-H12': 'latin1ToBytes: a code unit above 0xFF (Latin1Error)',
+  'GW-H13': 'wsgi.input: a size or hint that is not an integer (InputError)',
+  'GW-H14': 'write(): not a Uint8Array, after the end, or after the client left (ResponseError)',
+} as const
+
 const errorBody = new TextEncoder().encode('500 Internal Server Error\n')
 
 /**

@@ -39,7 +39,7 @@ export { ErrorsStream } from './errors-stream.ts'
 export type { ErrorsTarget } from './errors-stream.ts'
 export { ResponseStart, StartResponseError, checkHeaders, parseStatus } from './start-response.ts'
 export type { ParsedStatus, StartResponseErrorCode } from './start-response.ts'
-export { BaseHost, ResponseError } from './handler.ts'
+export { BaseHost, ResponseError, hostErrorCodes } from './handler.ts'
 export type { BaseHostOptions, Framing, ResponseErrorCode, ResponseHead } from './handler.ts'
 export { FileBody, defaultBlockSize, fileWrapper, isFileBody } from './file-wrapper.ts'
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { BaseHost, ErrorsStream, setupTestingDefaults } from '../../framework/gateway/index.ts'
+import {
+  BaseHost,
+  ErrorsStream,
+  hostErrorCodes,
+  setupTestingDefaults,
+} from '../../framework/gateway/index.ts'
 import type {
   Application,
   Body,
@@ -376,5 +381,22 @@ describe('BaseHost', () => {
     const own = new RecordingHost({ date: true, server: 'test/1' })
     await run((_, start) => (ok(start, [['Server', 'mine']]), []), environ(), own)
     expect(own.head?.headers.filter(([name]) => name === 'Server')).toEqual([['Server', 'mine']])
+  })
+})
+
+describe('hostErrorCodes', () => {
+  it('lists every GW-H code the host sources throw, and no other', async () => {
+    const { readFile } = await import('node:fs/promises')
+    const files = ['latin1', 'uri', 'input', 'start-response', 'handler', 'node-http', 'fetch']
+    const used = new Set<string>()
+    for (const file of files) {
+      const source = await readFile(
+        new URL(`../../framework/gateway/${file}.ts`, import.meta.url),
+        'utf8',
+      )
+      const code = source.replace(/export const hostErrorCodes = \{[\s\S]*?\} as const/, '')
+      for (const match of code.matchAll(/'(GW-H\d\d)'/g)) used.add(match[1]!)
+    }
+    expect([...used].sort()).toEqual(Object.keys(hostErrorCodes).sort())
   })
 })

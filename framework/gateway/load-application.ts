@@ -46,7 +46,8 @@ export interface ApplicationSpec {
 }
 
 /** Extensions tried, in order, when the module is written without one. */
-const extensions = ['.ts', '.mts', '.js', '.mjs'] as const
+// The order docs/gateway.md ("Loading an application") gives, so every server resolves alike.
+const extensions = ['.ts', '.mts', '.js', '.mjs', '.tsx', '.cts', '.cjs'] as const
 
 /**
  * Splits `MODULE[:ATTR]`. ATTR defaults to `application`, as in PEP 3333 servers.

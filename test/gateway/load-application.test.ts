@@ -75,13 +75,16 @@ describe('parseApplicationSpec', () => {
 })
 
 describe('candidatePaths', () => {
-  it('tries the path, then each extension, then a folder index, in that order', () => {
-    expect(candidatePaths('app', '/srv').slice(0, 6)).toEqual([
+  it('tries the path, then each extension, then a folder index, in the order docs/gateway.md gives', () => {
+    expect(candidatePaths('app', '/srv').slice(0, 9)).toEqual([
       '/srv/app',
       '/srv/app.ts',
       '/srv/app.mts',
       '/srv/app.js',
       '/srv/app.mjs',
+      '/srv/app.tsx',
+      '/srv/app.cts',
+      '/srv/app.cjs',
       '/srv/app/index.ts',
     ])
   })

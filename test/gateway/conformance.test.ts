@@ -11,6 +11,7 @@ import type { AddressInfo, Socket } from 'node:net'
 import { beforeAll, describe, expect, it } from 'vitest'
 import {
   ConformanceError,
+  ErrorsStream,
   conformanceChecks,
   runConformance,
   serveFetchOnNode,
@@ -57,7 +58,7 @@ function nodeHost(
 }
 
 /** wsgi.errors for the hosts: the probe fails on purpose (500s, overruns); keep stderr clean. */
-const quiet = { write() {}, writelines() {}, flush() {} }
+const quiet = new ErrorsStream(() => {})
 
 const hosts: ConformanceHost[] = [
   nodeHost('node:http host (toNodeListener)', (app) => toNodeListener(app, { errors: quiet })),

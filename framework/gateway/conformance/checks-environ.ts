@@ -186,6 +186,15 @@ const latin1: ConformanceCheck = {
   },
 }
 
+const errorsText: ConformanceCheck = {
+  id: 'env.errors_any_text',
+  title: 'wsgi.errors accepts any text (write, writelines, flush) without throwing',
+  async run(context) {
+    const response = await context.request('GET', '/errors')
+    ensureStatus(response, 200, 'writing non-latin-1 text and a lone surrogate to wsgi.errors')
+  },
+}
+
 /** The environ checks, in the order of docs/gateway.md. */
 export const environChecks: readonly ConformanceCheck[] = [
   required,
@@ -195,4 +204,5 @@ export const environChecks: readonly ConformanceCheck[] = [
   repeated,
   underscores,
   latin1,
+  errorsText,
 ]

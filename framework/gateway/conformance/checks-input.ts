@@ -55,7 +55,8 @@ const eofAtLength: ConformanceCheck = {
       body,
     )
     const second = rawRequest(context.target, 'GET', '/ok', [['Connection', 'close']])
-    // One write: the next request's bytes sit right behind the body, where an over-reading input would eat them.
+    // One write: the next request's bytes sit right behind the body, where an over-reading
+    // input would eat them.
     connection.write(first + second)
     const response = await connection.readResponse()
     ensureStatus(response, 200, '/input/read')
@@ -68,6 +69,22 @@ const eofAtLength: ConformanceCheck = {
     const next = await connection.readResponse()
     ensureStatus(next, 200, 'the pipelined GET /ok after the body')
     ensureEqual(text(next), 'ok', 'the pipelined response body')
+  },
+}
+
+const iteration: ConformanceCheck = {
+  id: 'input.async_iteration',
+  title: 'async iteration over wsgi.input yields the whole body, ending at CONTENT_LENGTH',
+  async run(context) {
+    const connection = await context.open()
+    const headers: [string, string][] = [['Content-Length', '11']]
+    const first = rawRequest(context.target, 'POST', '/input/iterate', headers, 'hello world')
+    connection.write(first + rawRequest(context.target, 'GET', '/ok', [['Connection', 'close']]))
+    const response = await connection.readResponse()
+    ensureStatus(response, 200, '/input/iterate')
+    ensureEqual(text(response), 'hello world', 'the bytes the iteration yielded')
+    const next = await connection.readResponse()
+    ensureEqual(text(next), 'ok', 'the pipelined response after the iterated body')
   },
 }
 
@@ -147,6 +164,7 @@ const expectOther: ConformanceCheck = {
 export const inputChecks: readonly ConformanceCheck[] = [
   readMethods,
   eofAtLength,
+  iteration,
   chunkedBody,
   expectContinue,
   expectOther,

@@ -42,6 +42,19 @@ async function expectCut(
   return { response }
 }
 
+const appError: ConformanceCheck = {
+  id: 'resp.app_error_500',
+  title: 'an app that throws before startResponse gets a 500 that does not reveal the error',
+  async run(context) {
+    const response = await context.request('GET', '/throw')
+    ensureStatus(response, 500, 'the app threw before the head')
+    ensure(
+      !text(response).includes('secret-detail-4711'),
+      `the 500 body shows the error's message to the client: ${JSON.stringify(text(response).slice(0, 200))}; write it to wsgi.errors only`,
+    )
+  },
+}
+
 const deferred: ConformanceCheck = {
   id: 'resp.deferred_headers',
   title:
@@ -236,6 +249,7 @@ const writeFirst: ConformanceCheck = {
 
 /** The response checks, in the order of docs/gateway.md. */
 export const responseChecks: readonly ConformanceCheck[] = [
+  appError,
   deferred,
   excInfoBefore,
   excInfoAfter,

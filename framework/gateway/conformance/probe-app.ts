@@ -91,6 +91,19 @@ const routes: Record<string, Route> = {
       Object.fromEntries(Object.entries(environ).map(([key, value]) => [key, describe(value)])),
     ),
 
+  '/throw': () => {
+    throw new Error('probe: secret-detail-4711 thrown before startResponse')
+  },
+
+  '/errors': (environ, startResponse) => {
+    // Any text, including code points above 0xFF and lone surrogates, is accepted (never throws).
+    const errors = environ['wsgi.errors']
+    errors.write('probe: caf\u00e9 \u20ac \ud83d\ude00 \ud800\n')
+    errors.writelines(['probe: one\n', 'probe: two\n'])
+    errors.flush()
+    return plain(startResponse, '200 OK', 'written')
+  },
+
   '/deferred-error': (_environ, startResponse) => {
     startResponse('200 OK', [['Content-Type', 'text/plain']])
     return (function* () {
@@ -290,6 +303,13 @@ const routes: Record<string, Route> = {
     )
     const afterLines = (await input.readlines()).length
     return json(startResponse, { read2, readline, readlines, after, afterLines })
+  },
+
+  '/input/iterate': async (environ, startResponse) => {
+    const chunks: Uint8Array[] = []
+    for await (const chunk of environ['wsgi.input']) chunks.push(chunk)
+    startResponse('200 OK', [['Content-Type', 'application/octet-stream']])
+    return [Buffer.concat(chunks)]
   },
 
   '/input/echo': async (environ, startResponse) => {

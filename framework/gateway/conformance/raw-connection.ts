@@ -154,7 +154,7 @@ export class RawConnection {
     })
   }
 
-  /** Waits until the host closes the connection; resolves false if it is still open at the deadline. */
+  /** Waits until the host closes the connection; false if it is still open at the deadline. */
   async waitForClose(timeoutMs = this.#timeoutMs): Promise<boolean> {
     try {
       await this.waitUntil(() => this.#closed, 'the connection to close', timeoutMs)

@@ -130,7 +130,7 @@ export function parseResponse(bytes: Buffer, offset: number, options: ParseOptio
     }
     return { state: 'incomplete' }
   }
-  // No framing: the body runs until the server closes the connection (RFC 9112 section 6.3, rule 8).
+  // No framing: the body runs until the server closes the connection (RFC 9112 6.3, rule 8).
   if (!options.closed) return { state: 'incomplete' }
   return {
     state: 'done',

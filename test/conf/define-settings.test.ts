@@ -77,4 +77,11 @@ describe('builtinChecks', () => {
     const findings = builtinChecks().run(defineSettings({ DEBUG: false, SECRET_KEY: 'short' }, { env: {} }))
     expect(findings.map((f) => f.id)).toEqual(['security.W001', 'security.W003', 'security.W004', 'urls.E001'])
   })
+
+  it('reports an installed app that is not a folder (apps.E001), naming it', () => {
+    const findings = builtinChecks().run(defineSettings({ DEBUG: true, INSTALLED_APPS: ['framework', 'no/such/app'] }, { env: {} }), ['apps'])
+    expect(findings).toHaveLength(1)
+    expect(findings[0]?.id).toBe('apps.E001')
+    expect(findings[0]?.message).toContain('"no/such/app"')
+  })
 })

@@ -1,6 +1,8 @@
 /**
  * @module The framework's own deployment checks (Django's `check --deploy` family).
  */
+import { statSync } from 'node:fs'
+import { isAbsolute, resolve } from 'node:path'
 import type { Settings } from '../settings-schema.ts'
 import { CheckRegistry, type CheckMessage } from './registry.ts'
 
@@ -11,6 +13,7 @@ export const BUILTIN_CHECK_IDS = {
   'security.W003': 'ALLOWED_HOSTS is empty while DEBUG is off',
   'security.W004': 'SECURE_HSTS_SECONDS is 0',
   'urls.E001': 'ROOT_URLCONF is not set',
+  'apps.E001': 'an INSTALLED_APPS entry is not a folder',
 } as const
 
 function securityChecks(settings: Settings): CheckMessage[] {
@@ -33,6 +36,21 @@ function urlChecks(settings: Settings): CheckMessage[] {
     : []
 }
 
+function appChecks(settings: Settings): CheckMessage[] {
+  return settings.INSTALLED_APPS.flatMap((app): CheckMessage[] => {
+    const dir = isAbsolute(app) ? app : resolve(process.cwd(), app)
+    let ok = false
+    try {
+      ok = statSync(dir).isDirectory()
+    } catch {
+      ok = false
+    }
+    return ok
+      ? []
+      : [{ id: 'apps.E001', level: 'error', message: `${BUILTIN_CHECK_IDS['apps.E001']}: ${JSON.stringify(app)} (${dir})`, hint: 'An app is a folder (models, urls, views, templates, migrations); fix the path or remove the entry.' }]
+  })
+}
+
 /**
  * A registry holding the built-in checks; add your own with `register()`.
  *
@@ -45,5 +63,6 @@ export function builtinChecks(): CheckRegistry {
   const registry = new CheckRegistry()
   registry.register('security', securityChecks)
   registry.register('urls', urlChecks)
+  registry.register('apps', appChecks)
   return registry
 }

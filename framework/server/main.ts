@@ -137,5 +137,8 @@ export async function runServe(io: ServeProcess): Promise<number> {
 
 // Run directly (`tsx framework/server/main.ts ...`): the process's own argv, env and signals.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await runServe({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd(), signals: process })
+  // No top-level await: a config file compiled as CommonJS may import this module.
+  void runServe({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd(), signals: process }).then((code) => {
+    process.exitCode = code
+  })
 }

@@ -28,7 +28,8 @@ export interface ServeRun {
 
 /** The node arguments that run a .ts file (the tsx loader, inherited by forked workers). */
 export function nodeArgs(file: string, args: readonly string[]): string[] {
-  return ['--import', 'tsx', file, ...args]
+  // An absolute loader URL, so a test may run serve from a temp directory with no node_modules.
+  return ['--import', import.meta.resolve('tsx'), file, ...args]
 }
 
 /**

@@ -8,7 +8,7 @@ import { get } from '../integration/serve-harness.ts'
 function memoryLog(): ErrorLog & { lines: string[] } {
   const lines: string[] = []
   const write = (level: string) => (message: string) => void lines.push(`[${level}] ${message}`)
-  return { lines, debug: write('DEBUG'), info: write('INFO'), warning: write('WARNING'), error: write('ERROR'), critical: write('CRITICAL'), reopen: write('REOPEN'), close() {} }
+  return { lines, debug: write('DEBUG'), info: write('INFO'), warning: write('WARNING'), error: write('ERROR'), critical: write('CRITICAL'), reopen: () => void lines.push('[REOPEN]'), close() {} }
 }
 
 function signals(): SignalSource & { emit(signal: ServeSignal): void } {

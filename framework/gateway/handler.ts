@@ -10,7 +10,8 @@
  *    so an application can still replace its status with excInfo after an error;
  * 4. pull the next chunk only after the last one was accepted (bounded memory);
  * 5. frame: a declared Content-Length is a hard limit (more: cut; fewer: cut); without one,
- *    compute it for a body array of at most one element or an empty body, else chunked on
+ *    compute it for a body array of at most one element, a wsgi.file_wrapper body or an empty
+ *    body, else chunked on
  *    HTTP/1.1 (when the host can) and close-delimited otherwise; HEAD, 1xx, 204, 304: no body;
  * 6. on an error before the head: 500 (plain text, no internals) and the stack in wsgi.errors;
  *    after the head: cut the connection;
@@ -26,6 +27,7 @@ import type {
   Write,
 } from './contract.ts'
 import { ResponseStart } from './start-response.ts'
+import { isFileBody } from './file-wrapper.ts'
 
 /** How the body is delimited on the wire. */
 export type Framing = 'length' | 'chunked' | 'close' | 'none'
@@ -360,6 +362,11 @@ export abstract class BaseHost {
       const body = this.#body
       if (Array.isArray(body) && body.length <= 1 && body.every((c) => c instanceof Uint8Array)) {
         declared = body.length === 0 ? 0 : (body[0] as Uint8Array).length
+      } else if (isFileBody(body)) {
+        // A file's length is known from its range or its size: no chunked encoding needed.
+        const { start = 0, end } = body.source
+        const size = end !== undefined ? end + 1 : (await (await body.handle()).stat()).size
+        declared = Math.max(0, size - start)
       } else if (ended && method !== 'HEAD' && code !== 304) {
         declared = 0
       }

@@ -177,6 +177,30 @@ describe('wsgi.file_wrapper (FileBody) through callApplication', () => {
     expect(response.aborted).toBe(false)
   })
 
+  it('gets a computed Content-Length from the file size or the range', async () => {
+    const path = await tempFile('abcdefghij')
+    const whole = await callApplication((environ, startResponse) => {
+      startResponse('200 OK', [])
+      return environ['wsgi.file_wrapper']!({ file: path, start: 3 })
+    })
+    expect(whole.header('Content-Length')).toBe('7')
+    expect(whole.text()).toBe('defghij')
+    const range = await callApplication((environ, startResponse) => {
+      startResponse('206 Partial Content', [])
+      return environ['wsgi.file_wrapper']!({ file: path, start: 0, end: 1 })
+    })
+    expect(range.header('Content-Length')).toBe('2')
+  })
+
+  it('answers 500, not a cut, for a file that does not exist', async () => {
+    const response = await callApplication((environ, startResponse) => {
+      startResponse('200 OK', [])
+      return environ['wsgi.file_wrapper']!({ file: join(tmpdir(), 'gateway-no-such-file') })
+    })
+    expect(response.status).toBe(500)
+    expect(response.errors).toMatch(/ENOENT/)
+  })
+
   it('sends an inclusive byte range', async () => {
     const path = await tempFile('abcdefghij')
     const response = await callApplication((environ, startResponse) => {

@@ -3,7 +3,7 @@
  * a page, a form POST (urlencoded and multipart with a file streamed to a temporary file),
  * a streaming response arriving chunk by chunk, and bad input followed by a normal request.
  */
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -12,10 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { attachNodeListener, ErrorsStream, toNodeListener } from '../../framework/gateway/index.ts'
 import { getGatewayApplication } from '../../framework/core/index.ts'
 import { defineSettings } from '../../framework/conf/index.ts'
-import { HttpResponse, JsonResponse, StreamingHttpResponse, type HttpRequest } from '../../framework/http/index.ts'
+import { FileResponse, HttpResponse, JsonResponse, StreamingHttpResponse, type HttpRequest } from '../../framework/http/index.ts'
 import { path } from '../../framework/urls/index.ts'
 
 const uploadDir = mkdtempSync(join(tmpdir(), 'core-node-http-'))
+const filesDir = mkdtempSync(join(tmpdir(), 'core-node-http-files-'))
+writeFileSync(join(filesDir, 'alphabet.txt'), 'abcdefghijklmnopqrstuvwxyz')
 let tempSeen: string | undefined
 let release: () => void = () => {}
 
@@ -27,6 +29,7 @@ const urlpatterns = [
     tempSeen = file?.temporaryPath
     return new JsonResponse({ name: file?.filename, size: file?.size, inMemory: file?.inMemory, title: r.POST.get('title') })
   }),
+  path('file/', () => new FileResponse(join(filesDir, 'alphabet.txt'))),
   path('stream/', () => {
     async function* gen() {
       yield 'first;'
@@ -94,6 +97,15 @@ describe('getGatewayApplication under the node:http host', () => {
     while (existsSync(tempSeen ?? '') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
     expect(existsSync(tempSeen ?? '')).toBe(false)
     expect(readdirSync(uploadDir)).toEqual([])
+  })
+
+  it('sends a file, and a byte range of it with 206', async () => {
+    const whole = await fetch(`${base}/file/`, { signal: AbortSignal.timeout(5000) })
+    expect([whole.status, await whole.text(), whole.headers.get('accept-ranges')]).toEqual([200, 'abcdefghijklmnopqrstuvwxyz', 'bytes'])
+    const part = await fetch(`${base}/file/`, { headers: { Range: 'bytes=3-5' }, signal: AbortSignal.timeout(5000) })
+    expect([part.status, await part.text(), part.headers.get('content-range')]).toEqual([206, 'def', 'bytes 3-5/26'])
+    const bad = await fetch(`${base}/file/`, { headers: { Range: 'bytes=100-' }, signal: AbortSignal.timeout(5000) })
+    expect([bad.status, bad.headers.get('content-range')]).toEqual([416, 'bytes */26'])
   })
 
   it('delivers a streaming response chunk by chunk', async () => {

@@ -2,10 +2,16 @@
  * @module The example project's URLconf (ROOT_URLCONF). The example app's pages are added here
  * as they land; `handler404`/`handler500` exports would replace the default error pages.
  */
-import { HttpResponse } from '../framework/index.ts'
-import { path } from '../framework/urls/index.ts'
+import { include, path, TemplateView } from '../framework/index.ts'
+import { staticfilesUrlpatterns } from '../framework/contrib/staticfiles/index.ts'
+import { urlpatterns as blogPatterns } from './blog/urls.ts'
+import { settings } from './settings.ts'
+import { home } from './views.ts'
 
 export const urlpatterns = [
-  // A placeholder home page until the example app's views replace it.
-  path('', () => new HttpResponse('<h1>It works</h1>'), { name: 'home' }),
+  path('', home, { name: 'home' }),
+  path('about/', TemplateView.asView({ templateName: 'about.html' }), { name: 'about' }),
+  path('blog/', include(blogPatterns, { namespace: 'blog' })),
+  // Serves static/ and the apps' static/ folders when DEBUG (an empty list otherwise).
+  ...staticfilesUrlpatterns(settings),
 ]

@@ -10,12 +10,24 @@ import type { RouteParams, Simplify } from './route-params.ts'
 export type NameMap = object
 
 /**
+ * The phantom that carries an entry's names. A function type, so it is invariant: an array
+ * literal of entries is then never "simplified" by dropping an entry whose names look like a
+ * subtype of another's (TypeScript's subtype reduction), which would lose names.
+ */
+type Phantom<Names> = (names: Names) => Names
+
+/** Any entry of a `urlpatterns` list, whatever names it defines (the constraint of lists). */
+export interface AnyURLEntry {
+  readonly kind: 'pattern' | 'include'
+}
+
+/**
  * A route to a view (Django's URLPattern). Build it with path().
  * `Names` is a phantom type: the URL names this entry defines, for typed reverse().
  */
 export class URLPattern<Names extends NameMap = {}> {
   readonly kind = 'pattern'
-  declare readonly __names?: Names
+  declare readonly __names?: Phantom<Names>
   readonly pattern: RoutePattern
   readonly view: ViewFunction
   readonly name: string | undefined
@@ -30,7 +42,7 @@ export class URLPattern<Names extends NameMap = {}> {
 /** A prefix in front of an include()d list (Django's URLResolver entry). Build it with path(). */
 export class URLIncludeEntry<Names extends NameMap = {}> {
   readonly kind = 'include'
-  declare readonly __names?: Names
+  declare readonly __names?: Phantom<Names>
   readonly pattern: RoutePattern
   readonly include: URLInclude<NameMap>
 
@@ -45,7 +57,8 @@ export type URLEntry<Names extends NameMap = NameMap> = URLPattern<Names> | URLI
 
 /** What include() returns: a list of entries with an optional namespace, mounted by path(). */
 export class URLInclude<Names extends NameMap = {}> {
-  declare readonly __names?: Names
+  readonly kind = 'urlinclude'
+  declare readonly __names?: Phantom<Names>
   readonly patterns: readonly URLEntry[]
   readonly namespace: string | undefined
   readonly appName: string | undefined
@@ -57,7 +70,7 @@ export class URLInclude<Names extends NameMap = {}> {
   }
 }
 
-type NamesOf<E> = E extends { readonly __names?: infer N } ? N : never
+type NamesOf<E> = E extends { readonly __names?: Phantom<infer N> } ? N : never
 
 /** Merges a union of flat name maps into one flat map (no recursion). */
 type MergeNames<U> = Simplify<{
@@ -113,7 +126,7 @@ export function path<const R extends string, const N extends string = never>(
   options?: PathOptions<N>,
 ): URLPattern<[N] extends [never] ? {} : { [K in N]: RouteParams<R> }>
 export function path<const R extends string, Names extends NameMap>(route: R, target: URLInclude<Names>): URLIncludeEntry<Prefixed<R, Names>>
-export function path(route: string, target: unknown, options?: PathOptions<string>): URLEntry {
+export function path(route: string, target: unknown, options?: PathOptions<string>): AnyURLEntry {
   if (target instanceof URLInclude) return new URLIncludeEntry(route, target)
   if (typeof target !== 'function') throw badTarget(route, target)
   const name = options?.name
@@ -141,7 +154,7 @@ export interface IncludeOptions<NS extends string> {
  * path('polls/', include(pollsPatterns, { namespace: 'polls' }))
  * ```
  */
-export function include<const P extends readonly URLEntry[], const NS extends string = never>(
+export function include<const P extends readonly AnyURLEntry[], const NS extends string = never>(
   patterns: P,
   options: IncludeOptions<NS> = {},
 ): URLInclude<Namespaced<UrlNamesOf<P>, NS>> {
@@ -152,5 +165,5 @@ export function include<const P extends readonly URLEntry[], const NS extends st
   if (ns !== undefined && (typeof ns !== 'string' || ns === '' || ns.includes(':'))) {
     throw Object.assign(new TypeError(`Invalid namespace ${JSON.stringify(ns)}: use a non-empty string without ':'.`), { code: 'urls.bad_namespace' })
   }
-  return new URLInclude(patterns, ns, options.appName ?? ns)
+  return new URLInclude(patterns as readonly unknown[] as readonly URLEntry[], ns, options.appName ?? ns)
 }

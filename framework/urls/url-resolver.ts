@@ -6,7 +6,7 @@ import type { ViewFunction } from '../http/index.ts'
 import { NoReverseMatch, Resolver404, type TriedPattern } from './resolver404.ts'
 import type { ResolverMatch } from './resolver-match.ts'
 import type { RoutePattern } from './route-pattern.ts'
-import { URLIncludeEntry, URLPattern, type NameMap, type URLEntry, type UrlNamesOf } from './url-pattern.ts'
+import { URLIncludeEntry, URLPattern, type AnyURLEntry, type NameMap, type URLEntry, type UrlNamesOf } from './url-pattern.ts'
 import type { ReverseArgs, ReverseName } from './url-names.ts'
 
 /** One route of the flattened table (showurls prints these). */
@@ -54,7 +54,7 @@ export class URLResolver<Names extends NameMap = Record<string, Record<string, u
   readonly prefix: string
 
   /** A resolver typed by the names its patterns define. */
-  static from<const P extends readonly URLEntry[]>(patterns: P, options: { prefix?: string } = {}): URLResolver<UrlNamesOf<P>> {
+  static from<const P extends readonly AnyURLEntry[]>(patterns: P, options: { prefix?: string } = {}): URLResolver<UrlNamesOf<P>> {
     return new URLResolver<UrlNamesOf<P>>(patterns, options)
   }
 

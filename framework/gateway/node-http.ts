@@ -117,7 +117,17 @@ export function splitTarget(
   return { SCRIPT_NAME: '', PATH_INFO: path, QUERY_STRING: query }
 }
 
-/** Splits a Host header value into name and port (IPv6 literals keep their brackets). */
+/**
+ * Splits a Host header value into a lower-cased name and the port, if any (IPv6 literals keep
+ * their brackets).
+ *
+ * @example
+ * ```ts
+ * import { splitHost } from 'framework/gateway'
+ *
+ * splitHost('[::1]:8080') // { name: '[::1]', port: '8080' }
+ * ```
+ */
 export function splitHost(host: string): { name: string; port: string | undefined } {
   const match = /^(\[[^\]]*\]|[^:]*)(?::(\d*))?$/.exec(host.trim())
   if (!match) return { name: host.trim(), port: undefined }

@@ -4,10 +4,10 @@
  * `wsgi.multiprocess`, and the worker's own hook (request timeout signal, pre_request).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { toNodeListener } from '../gateway/index.ts'
+import { ErrorsStream, toNodeListener } from '../gateway/index.ts'
 import type { Application } from '../gateway/index.ts'
 import type { ErrorLog } from './error-log.ts'
-import { forwardedEnviron, isForwardedRejection, resolveForwarded, type TrustedProxies } from './proxy.ts'
+import { forwardedEnviron, isForwardedRejection, resolveForwarded, type ForwardedInfo, type TrustedProxies } from './proxy.ts'
 import { REQUEST_ID_ENVIRON_KEY, requestIdFor } from './request-id.ts'
 import type { ServeSettings } from './settings.ts'
 import type { EnvironHook, HostFactory, RequestListener } from './worker.ts'
@@ -23,13 +23,21 @@ import type { EnvironHook, HostFactory, RequestListener } from './worker.ts'
  */
 export function createGatewayHost(app: Application, settings: ServeSettings, trust: TrustedProxies, log: ErrorLog): HostFactory {
   const requestIdHeader = settings.requestIdHeader.toLowerCase()
+  // wsgi.errors goes to the error log (--error-logfile), not to whatever stderr happens to be.
+  const errors = new ErrorsStream((text: string) => {
+    const trimmed = text.trimEnd()
+    if (trimmed) log.error(trimmed)
+  })
+  const resolved = new WeakMap<IncomingMessage, ForwardedInfo>()
   return (workerHook: EnvironHook) => {
     const listener = toNodeListener(app, {
-      multiprocess: settings.workers > 1,
+      // Always true: even with one worker, a reload or a recycle runs two processes at once.
+      multiprocess: true,
       urlScheme: settings.certfile ? 'https' : 'http',
+      errors,
       environ(environ, req) {
-        const forwarded = resolveForwarded({ peer: req.socket.remoteAddress, rawHeaders: req.rawHeaders }, trust)
-        if (!isForwardedRejection(forwarded)) Object.assign(environ, forwardedEnviron(forwarded, environ))
+        const forwarded = resolved.get(req)
+        if (forwarded) Object.assign(environ, forwardedEnviron(forwarded, environ))
         environ[REQUEST_ID_ENVIRON_KEY] = requestIdFor(req.headers[requestIdHeader])
         workerHook(environ, req)
       },
@@ -43,6 +51,7 @@ export function createGatewayHost(app: Application, settings: ServeSettings, tru
         res.end(`${forwarded.reason}\n`)
         return
       }
+      resolved.set(req, forwarded)
       listener(req, res)
     }
   }

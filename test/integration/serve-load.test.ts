@@ -49,6 +49,21 @@ describe('serve under load', { timeout: 90_000 }, () => {
     expect(result['2xx']).toBeGreaterThan(1000)
   })
 
+  it('fails at most the requests in flight on a SIGKILLed worker, and keeps answering', async () => {
+    const run = await startServe(['--bind', '127.0.0.1:0', '-w', '2'])
+    runs.push(run)
+    const pending = load(run.url)
+    await new Promise((r) => setTimeout(r, 3000))
+    const [victim] = workerPids(run.log())
+    process.kill(victim!, 'SIGKILL')
+    const result = await pending
+    // Round-robin put 25 of the 50 connections on the victim; with one request in flight per
+    // connection (no pipelining), at most 25 requests can have been lost.
+    expect(result.errors + result.timeouts, summary(result, run)).toBeLessThanOrEqual(25)
+    expect(result.non2xx, summary(result, run)).toBe(0)
+    expect(run.log()).toMatch(/Worker 3 \(pid \d+\) ready/)
+  })
+
   it('recycles workers on --max-requests under load with zero failed requests', async () => {
     const run = await startServe(['--bind', '127.0.0.1:0', '-w', '2', '--max-requests', '1000', '--max-requests-jitter', '200'])
     runs.push(run)

@@ -31,7 +31,8 @@ export class QueryDict implements Iterable<[string, string]> {
   static parse(text: string, options: { maxFields?: number | null } = {}): QueryDict {
     const pairs: [string, string][] = []
     if (text === '') return new QueryDict()
-    const parts = text.split(/[&;]/)
+    // '&' only: ';' as a separator enables cache-poisoning tricks (CPython bpo-42967, Django).
+    const parts = text.split('&')
     const max = options.maxFields
     let count = 0
     for (const part of parts) {

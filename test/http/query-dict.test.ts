@@ -22,6 +22,10 @@ describe('QueryDict', () => {
     expect(() => QueryDict.parse('q=%FF%FE')).toThrow(/Invalid UTF-8/)
   })
 
+  it('splits on & only, keeping ; inside values', () => {
+    expect(QueryDict.parse('a=1;b=2&c=3').toObject()).toEqual({ a: '1;b=2', c: '3' })
+  })
+
   it('enforces the field limit', () => {
     expect(() => QueryDict.parse('a=1&b=2&c=3', { maxFields: 2 })).toThrow(TooManyFieldsSent)
     expect(QueryDict.parse('a=1&b=2', { maxFields: 2 }).size).toBe(2)

@@ -228,7 +228,15 @@ export class Arbiter {
       throw error
     }
     for (const [signal, action] of Object.entries(SIGNAL_ACTIONS) as [ServeSignal, (a: Arbiter) => Promise<void>][]) {
-      const listener = (): void => void this.enqueue(signal, () => action(this))
+      const listener = (): void => {
+        // INT/QUIT during a graceful stop escalate at once (the queue is busy with the stop).
+        if (this.#state === 'stopping' && (signal === 'SIGINT' || signal === 'SIGQUIT')) {
+          this.#log.info(`${signal} during shutdown: stopping the workers now`)
+          for (const w of this.#workers.values()) this.#stopWorker(w, false)
+          return
+        }
+        void this.enqueue(signal, () => action(this))
+      }
       this.#options.signals?.on(signal, listener)
       this.#signalListeners.push([signal, listener])
     }
@@ -427,6 +435,10 @@ export class Arbiter {
     await Promise.all(listeners.map((l) => l.close()))
   }
 
+  #ready(): WorkerRecord[] {
+    return [...this.#workers.values()].filter((w) => w.state === 'ready')
+  }
+
   #active(): WorkerRecord[] {
     return [...this.#workers.values()].filter((w) => w.state === 'booting' || w.state === 'ready')
   }
@@ -508,7 +520,9 @@ export class Arbiter {
         this.#log.info(`Worker ${w.id} (pid ${w.child.pid}) ready`)
         this.#bootFailures = 0
         this.#flushPending()
-        this.#afterReady()
+        // A worker of a generation already replaced (a second HUP while it booted) only leaves.
+        if (w.state === 'ready') this.#afterReady()
+        else if (this.#ready().length >= this.#target) this.#stopWorker(w, true)
         return
       case 'retire':
         if (w.state === 'ready') {

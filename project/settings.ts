@@ -20,7 +20,11 @@ export const settings = defineSettings({
     'XFrameOptionsMiddleware',
   ],
   ROOT_URLCONF: 'project/urls.ts',
-  TEMPLATES: { DIRS: ['templates'], APP_DIRS: true, CONTEXT_PROCESSORS: ['request', 'debug', 'static'] },
+  TEMPLATES: {
+    DIRS: ['templates'],
+    APP_DIRS: true,
+    CONTEXT_PROCESSORS: ['request', 'debug', 'static'],
+  },
   STATIC_URL: '/static/',
   STATIC_ROOT: 'staticfiles',
   STATICFILES_DIRS: ['static'],

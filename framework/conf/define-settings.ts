@@ -25,7 +25,10 @@ export interface DefineSettingsOptions {
  * })
  * ```
  */
-export function defineSettings(input: SettingsInput, options: DefineSettingsOptions = {}): Settings {
+export function defineSettings(
+  input: SettingsInput,
+  options: DefineSettingsOptions = {},
+): Settings {
   const withEnv = applyEnvOverrides(input as Record<string, unknown>, options.env ?? process.env)
   const parsed = settingsSchema.safeParse(withEnv)
   if (!parsed.success) {
@@ -39,7 +42,13 @@ export function defineSettings(input: SettingsInput, options: DefineSettingsOpti
       }
       const path = issue.path.join('.')
       const got = describe(valueAt(withEnv, issue.path))
-      return [{ code: 'conf.E002', path, message: `${path} ${issue.message.replace(/^Invalid input: /, '')}, got ${got}` }]
+      return [
+        {
+          code: 'conf.E002',
+          path,
+          message: `${path} ${issue.message.replace(/^Invalid input: /, '')}, got ${got}`,
+        },
+      ]
     })
     throw new ImproperlyConfigured(
       issues[0]?.code ?? 'conf.E002',
@@ -53,7 +62,13 @@ export function defineSettings(input: SettingsInput, options: DefineSettingsOpti
     throw new ImproperlyConfigured(
       'conf.E003',
       'The SECRET_KEY setting must not be empty when DEBUG is false: set SECRET_KEY in settings or the SECRET_KEY environment variable to a long random string.',
-      [{ code: 'conf.E003', path: 'SECRET_KEY', message: 'expected a non-empty string when DEBUG is false' }],
+      [
+        {
+          code: 'conf.E003',
+          path: 'SECRET_KEY',
+          message: 'expected a non-empty string when DEBUG is false',
+        },
+      ],
     )
   }
   return deepFreeze(settings)
@@ -83,7 +98,11 @@ function deepFreeze<T>(value: T): T {
     value.forEach(deepFreeze)
     return Object.freeze(value)
   }
-  if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    Object.getPrototypeOf(value) === Object.prototype
+  ) {
     for (const v of Object.values(value)) deepFreeze(v)
     return Object.freeze(value)
   }

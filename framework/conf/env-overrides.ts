@@ -43,7 +43,9 @@ export function applyEnvOverrides(
   }
   if (env.ALLOWED_HOSTS !== undefined) {
     // Comma-separated, as most platforms only offer one string per variable.
-    out.ALLOWED_HOSTS = env.ALLOWED_HOSTS.split(',').map((h) => h.trim()).filter(Boolean)
+    out.ALLOWED_HOSTS = env.ALLOWED_HOSTS.split(',')
+      .map((h) => h.trim())
+      .filter(Boolean)
   }
   return out
 }

@@ -22,7 +22,12 @@ export class ImproperlyConfigured extends Error {
   readonly code: string
   readonly issues: readonly SettingsIssue[]
 
-  constructor(code: string, message: string, issues: readonly SettingsIssue[] = [], options?: ErrorOptions) {
+  constructor(
+    code: string,
+    message: string,
+    issues: readonly SettingsIssue[] = [],
+    options?: ErrorOptions,
+  ) {
     super(message, options)
     this.code = code
     this.issues = issues

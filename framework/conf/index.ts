@@ -5,7 +5,12 @@
 
 /** Settings. */
 export { defineSettings, type DefineSettingsOptions } from './define-settings.ts'
-export { settingsSchema, type AnyFunction, type Settings, type SettingsInput } from './settings-schema.ts'
+export {
+  settingsSchema,
+  type AnyFunction,
+  type Settings,
+  type SettingsInput,
+} from './settings-schema.ts'
 export { applyEnvOverrides, ENV_OVERRIDES } from './env-overrides.ts'
 export { ImproperlyConfigured, type SettingsIssue } from './improperly-configured.ts'
 

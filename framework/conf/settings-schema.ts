@@ -51,12 +51,25 @@ export const settingsSchema = z
     /** Middleware, outermost first: a built-in's name or a factory `(getResponse) => handler`. */
     MIDDLEWARE: z.array(z.union([z.string(), fn])).default([]),
     /** The URLconf: a module path to import, or the module (an object with `urlpatterns`). */
-    ROOT_URLCONF: z.union([z.string().min(1), z.custom<object>((v) => typeof v === 'object' && v !== null, { message: 'expected a module path or a URLconf object' })]).optional(),
-    TEMPLATES: templatesSchema.default({ DIRS: ['templates'], APP_DIRS: true, CONTEXT_PROCESSORS: ['request', 'debug', 'static'] }),
+    ROOT_URLCONF: z
+      .union([
+        z.string().min(1),
+        z.custom<object>((v) => typeof v === 'object' && v !== null, {
+          message: 'expected a module path or a URLconf object',
+        }),
+      ])
+      .optional(),
+    TEMPLATES: templatesSchema.default({
+      DIRS: ['templates'],
+      APP_DIRS: true,
+      CONTEXT_PROCESSORS: ['request', 'debug', 'static'],
+    }),
     STATIC_URL: z.string().default('/static/'),
     STATIC_ROOT: z.string().optional(),
     STATICFILES_DIRS: z.array(z.string()).default([]),
-    DATABASES: z.record(z.string(), databaseSchema).default({ default: { URL: 'sqlite:db.sqlite3' } }),
+    DATABASES: z
+      .record(z.string(), databaseSchema)
+      .default({ default: { URL: 'sqlite:db.sqlite3' } }),
     /** Largest request body (bytes, files excluded) read into memory; `null` disables. 413 past it. */
     DATA_UPLOAD_MAX_MEMORY_SIZE: z.number().int().nonnegative().nullable().default(2_621_440),
     /** Most GET/POST fields accepted; `null` disables. 400 past it. */

@@ -3,7 +3,12 @@
  */
 import type { Application, Environ, StartResponse } from '../gateway/index.ts'
 import type { Settings } from '../conf/index.ts'
-import { HttpRequest, type GatewayResponse, type HttpResponseBase, type RequestOptions } from '../http/index.ts'
+import {
+  HttpRequest,
+  type GatewayResponse,
+  type HttpResponseBase,
+  type RequestOptions,
+} from '../http/index.ts'
 import { Handler } from './handler.ts'
 import type { ResolverFactory } from './url-resolution.ts'
 
@@ -39,12 +44,22 @@ function requestOptions(settings: Settings): RequestOptions {
  * export const application = getGatewayApplication(settings)
  * ```
  */
-export function getGatewayApplication(settings: Settings, options: GatewayApplicationOptions = {}): Application {
-  const handler = new Handler(settings, options.makeResolver ? { makeResolver: options.makeResolver } : {})
+export function getGatewayApplication(
+  settings: Settings,
+  options: GatewayApplicationOptions = {},
+): Application {
+  const handler = new Handler(
+    settings,
+    options.makeResolver ? { makeResolver: options.makeResolver } : {},
+  )
   const opts = requestOptions(settings)
   const finalize = { secretKey: settings.SECRET_KEY }
 
-  async function prepare(request: HttpRequest, response: HttpResponseBase, environ: Environ): Promise<GatewayResponse> {
+  async function prepare(
+    request: HttpRequest,
+    response: HttpResponseBase,
+    environ: Environ,
+  ): Promise<GatewayResponse> {
     response.onClose(() => request.cleanup())
     return response.toGateway(environ, finalize)
   }

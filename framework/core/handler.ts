@@ -21,7 +21,12 @@ import {
 import { debugPage, technical404 } from './error-pages/debug-page.ts'
 import { productionPage } from './error-pages/production-page.ts'
 import { BUILTIN_MIDDLEWARE } from './middleware/builtin-middleware.ts'
-import type { GetResponse, Middleware, MiddlewareContext, MiddlewareHandler } from './middleware-types.ts'
+import type {
+  GetResponse,
+  Middleware,
+  MiddlewareContext,
+  MiddlewareHandler,
+} from './middleware-types.ts'
 import {
   defaultResolverFactory,
   isResolver404,
@@ -84,13 +89,20 @@ export class Handler {
     for (const factory of [...factories].reverse()) {
       const handler = factory(next, context)
       if (typeof handler !== 'function') {
-        throw Object.assign(new TypeError(`Middleware factory ${factory.name || '(anonymous)'} returned ${typeof handler}, not a handler function.`), {
-          code: 'core.bad_middleware',
-        })
+        throw Object.assign(
+          new TypeError(
+            `Middleware factory ${factory.name || '(anonymous)'} returned ${typeof handler}, not a handler function.`,
+          ),
+          {
+            code: 'core.bad_middleware',
+          },
+        )
       }
       if (handler.processView) this.#viewHooks.unshift(handler.processView.bind(handler))
-      if (handler.processException) this.#exceptionHooks.push(handler.processException.bind(handler))
-      next = async (request) => checkResponse(await handler(request), `middleware ${factory.name || '(anonymous)'}`)
+      if (handler.processException)
+        this.#exceptionHooks.push(handler.processException.bind(handler))
+      next = async (request) =>
+        checkResponse(await handler(request), `middleware ${factory.name || '(anonymous)'}`)
     }
     this.#chain = next
   }
@@ -129,17 +141,34 @@ export class Handler {
   async errorResponse(request: HttpRequest, error: HttpError): Promise<HttpResponseBase> {
     const status = error.status
     if (status === 400 || status === 413) {
-      request.META['wsgi.errors'].write(`Bad request (${status}) ${request.META.REQUEST_METHOD} ${request.META.PATH_INFO}: [${error.code}] ${error.message}\n`)
+      request.META['wsgi.errors'].write(
+        `Bad request (${status}) ${request.META.REQUEST_METHOD} ${request.META.PATH_INFO}: [${error.code}] ${error.message}\n`,
+      )
     }
     let response: HttpResponseBase | undefined
     if (status === 404 && this.settings.DEBUG) {
       response = new HttpResponse(technical404(request, error.cause ?? error), { status: 404 })
     } else {
-      const which = ({ 400: 'handler400', 403: 'handler403', 404: 'handler404' } as const)[status as 400 | 403 | 404]
-      if (which) response = await this.#customHandler(request, which, which === 'handler404' ? 'HANDLER404' : undefined, error)
+      const which = ({ 400: 'handler400', 403: 'handler403', 404: 'handler404' } as const)[
+        status as 400 | 403 | 404
+      ]
+      if (which)
+        response = await this.#customHandler(
+          request,
+          which,
+          which === 'handler404' ? 'HANDLER404' : undefined,
+          error,
+        )
       // Reasons of 404/403 may come from user code (names of objects): not shown in production.
       const reason = status === 404 || status === 403 ? undefined : error.message
-      response ??= new HttpResponse(this.#page(status, request, this.settings.DEBUG ? `${error.message} [${error.code}]` : reason), { status })
+      response ??= new HttpResponse(
+        this.#page(
+          status,
+          request,
+          this.settings.DEBUG ? `${error.message} [${error.code}]` : reason,
+        ),
+        { status },
+      )
     }
     for (const [k, v] of error.headers) response.headers.set(k, v)
     return response
@@ -153,7 +182,9 @@ export class Handler {
     } catch {
       requestPath = request.META.PATH_INFO
     }
-    return productionPage(status, this.settings, { requestPath, reason, request }, (error) => this.#log(request, error))
+    return productionPage(status, this.settings, { requestPath, reason, request }, (error) =>
+      this.#log(request, error),
+    )
   }
 
   async #customHandler(
@@ -190,7 +221,8 @@ export class Handler {
         const response = await hook(request, error)
         if (response) return checkResponse(response, 'processException')
       }
-      if (isResolver404(error)) return this.errorResponse(request, new Http404((error as Error).message, { cause: error }))
+      if (isResolver404(error))
+        return this.errorResponse(request, new Http404((error as Error).message, { cause: error }))
       if (error instanceof HttpError) return this.errorResponse(request, error)
       throw error
     }
@@ -206,7 +238,10 @@ export class Handler {
       const response = await hook(request, match.view, params)
       if (response) return checkResponse(response, 'processView')
     }
-    if (request.contentType === 'application/x-www-form-urlencoded' || request.contentType === 'multipart/form-data') {
+    if (
+      request.contentType === 'application/x-www-form-urlencoded' ||
+      request.contentType === 'multipart/form-data'
+    ) {
       await request.parseBody()
     }
     const response = await match.view(request, params)
@@ -223,9 +258,12 @@ export class Handler {
   }
 
   #log(request: HttpRequest, error: unknown): void {
-    const text = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error)
+    const text =
+      error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error)
     try {
-      request.META['wsgi.errors'].write(`Internal Server Error: ${request.META.REQUEST_METHOD} ${request.META.PATH_INFO}\n${text}\n`)
+      request.META['wsgi.errors'].write(
+        `Internal Server Error: ${request.META.REQUEST_METHOD} ${request.META.PATH_INFO}\n${text}\n`,
+      )
       request.META['wsgi.errors'].flush()
     } catch {
       // Logging must never turn a handled error into a crash.
@@ -240,9 +278,16 @@ function viewName(view: ViewFunction, route: string | undefined): string {
 /** Django's check_response: a clear error when something returns a non-response. */
 function checkResponse(value: unknown, who: string): HttpResponseBase {
   if (value instanceof HttpResponseBase) return value
-  const got = value === undefined ? 'undefined' : value === null ? 'null' : (value as object).constructor?.name ?? typeof value
+  const got =
+    value === undefined
+      ? 'undefined'
+      : value === null
+        ? 'null'
+        : ((value as object).constructor?.name ?? typeof value)
   throw Object.assign(
-    new TypeError(`${who} didn't return an HttpResponse object. It returned ${got} instead; return new HttpResponse(...) or render(...).`),
+    new TypeError(
+      `${who} didn't return an HttpResponse object. It returned ${got} instead; return new HttpResponse(...) or render(...).`,
+    ),
     { code: 'core.not_a_response' },
   )
 }

@@ -6,10 +6,22 @@
 /** The application. */
 export { getGatewayApplication, type GatewayApplicationOptions } from './get-gateway-application.ts'
 export { Handler, middlewareFactory, type HandlerOptions } from './handler.ts'
-export { defaultResolverFactory, type ErrorView, type ResolvedRoute, type ResolverFactory, type UrlConf, type UrlResolver } from './url-resolution.ts'
+export {
+  defaultResolverFactory,
+  type ErrorView,
+  type ResolvedRoute,
+  type ResolverFactory,
+  type UrlConf,
+  type UrlResolver,
+} from './url-resolution.ts'
 
 /** Middleware. */
-export type { GetResponse, Middleware, MiddlewareContext, MiddlewareHandler } from './middleware-types.ts'
+export type {
+  GetResponse,
+  Middleware,
+  MiddlewareContext,
+  MiddlewareHandler,
+} from './middleware-types.ts'
 export { BUILTIN_MIDDLEWARE } from './middleware/builtin-middleware.ts'
 export { SecurityMiddleware } from './middleware/security-middleware.ts'
 export { CommonMiddleware } from './middleware/common-middleware.ts'

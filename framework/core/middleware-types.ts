@@ -25,7 +25,10 @@ export interface MiddlewareHandler {
     params: Record<string, unknown>,
   ): HttpResponseBase | undefined | Promise<HttpResponseBase | undefined>
   /** Called when the view throws; a returned response replaces the error. */
-  processException?(request: HttpRequest, error: unknown): HttpResponseBase | undefined | Promise<HttpResponseBase | undefined>
+  processException?(
+    request: HttpRequest,
+    error: unknown,
+  ): HttpResponseBase | undefined | Promise<HttpResponseBase | undefined>
 }
 
 /**

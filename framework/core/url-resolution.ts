@@ -42,12 +42,20 @@ export const defaultResolverFactory: ResolverFactory = (urlpatterns) => new URLR
  * Loads ROOT_URLCONF: a module path (relative to the working directory) or an object with
  * `urlpatterns` (or already a resolver).
  */
-export async function loadUrlConf(settings: Settings, makeResolver: ResolverFactory): Promise<UrlConf> {
+export async function loadUrlConf(
+  settings: Settings,
+  makeResolver: ResolverFactory,
+): Promise<UrlConf> {
   const root = settings.ROOT_URLCONF
   if (root === undefined) {
-    throw Object.assign(new Error("ROOT_URLCONF is not set: add ROOT_URLCONF: 'project/urls.ts' (or the URLconf object) to your settings."), {
-      code: 'core.no_urlconf',
-    })
+    throw Object.assign(
+      new Error(
+        "ROOT_URLCONF is not set: add ROOT_URLCONF: 'project/urls.ts' (or the URLconf object) to your settings.",
+      ),
+      {
+        code: 'core.no_urlconf',
+      },
+    )
   }
   let mod: Record<string, unknown>
   if (typeof root === 'string') {
@@ -55,21 +63,34 @@ export async function loadUrlConf(settings: Settings, makeResolver: ResolverFact
     try {
       mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>
     } catch (error) {
-      throw Object.assign(new Error(`Cannot import ROOT_URLCONF ${JSON.stringify(root)} (${file}): ${(error as Error).message}`, { cause: error }), {
-        code: 'core.urlconf_import',
-      })
+      throw Object.assign(
+        new Error(
+          `Cannot import ROOT_URLCONF ${JSON.stringify(root)} (${file}): ${(error as Error).message}`,
+          { cause: error },
+        ),
+        {
+          code: 'core.urlconf_import',
+        },
+      )
     }
   } else {
     mod = root as Record<string, unknown>
   }
-  const fn = (name: string): ErrorView | undefined => (typeof mod[name] === 'function' ? (mod[name] as ErrorView) : undefined)
+  const fn = (name: string): ErrorView | undefined =>
+    typeof mod[name] === 'function' ? (mod[name] as ErrorView) : undefined
   let resolver: UrlResolver
-  if (typeof (mod as { resolve?: unknown }).resolve === 'function') resolver = mod as unknown as UrlResolver
+  if (typeof (mod as { resolve?: unknown }).resolve === 'function')
+    resolver = mod as unknown as UrlResolver
   else if ('urlpatterns' in mod) resolver = makeResolver(mod.urlpatterns)
   else {
-    throw Object.assign(new Error(`ROOT_URLCONF ${JSON.stringify(typeof root === 'string' ? root : '(object)')} has no urlpatterns export; export const urlpatterns = [path(...), ...].`), {
-      code: 'core.urlconf_no_patterns',
-    })
+    throw Object.assign(
+      new Error(
+        `ROOT_URLCONF ${JSON.stringify(typeof root === 'string' ? root : '(object)')} has no urlpatterns export; export const urlpatterns = [path(...), ...].`,
+      ),
+      {
+        code: 'core.urlconf_no_patterns',
+      },
+    )
   }
   // reverse() and the template url() helper need the root resolver; it is configuration, the
   // same for every request (see urls/reverse.ts).
@@ -84,5 +105,8 @@ export async function loadUrlConf(settings: Settings, makeResolver: ResolverFact
 
 /** True when `error` is the URL layer's "no route matched". */
 export function isResolver404(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'Resolver404' || (error as { code?: unknown }).code === 'urls.resolver404')
+  return (
+    error instanceof Error &&
+    (error.name === 'Resolver404' || (error as { code?: unknown }).code === 'urls.resolver404')
+  )
 }

@@ -31,7 +31,8 @@ export function parseCookies(header: string | undefined): Record<string, string>
     const name = (eq === -1 ? '' : part.slice(0, eq)).trim()
     if (!name || name in out) continue
     let value = part.slice(eq + 1).trim()
-    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1)
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"'))
+      value = value.slice(1, -1)
     try {
       value = decodeURIComponent(value)
     } catch {
@@ -54,15 +55,21 @@ const cookieName = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
  */
 export function serializeCookie(name: string, value: string, options: CookieOptions = {}): string {
   if (!cookieName.test(name)) {
-    throw Object.assign(new TypeError(`Invalid cookie name ${JSON.stringify(name)}: use letters, digits and !#$%&'*+-.^_\`|~.`), {
-      code: 'http.invalid_cookie',
-    })
+    throw Object.assign(
+      new TypeError(
+        `Invalid cookie name ${JSON.stringify(name)}: use letters, digits and !#$%&'*+-.^_\`|~.`,
+      ),
+      {
+        code: 'http.invalid_cookie',
+      },
+    )
   }
   const parts = [`${name}=${encodeURIComponent(value)}`]
   if (options.maxAge !== undefined) {
     parts.push(`Max-Age=${Math.floor(options.maxAge)}`)
     // Why Expires too: old clients ignore Max-Age.
-    if (!options.expires) parts.push(`Expires=${new Date(Date.now() + options.maxAge * 1000).toUTCString()}`)
+    if (!options.expires)
+      parts.push(`Expires=${new Date(Date.now() + options.maxAge * 1000).toUTCString()}`)
   }
   if (options.expires) parts.push(`Expires=${options.expires.toUTCString()}`)
   if (options.domain) parts.push(`Domain=${options.domain}`)

@@ -66,7 +66,10 @@ export class FileResponse extends HttpResponseBase {
     if (init.asAttachment || init.filename) {
       const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_')
       const disposition = init.asAttachment ? 'attachment' : 'inline'
-      this.headers.set('Content-Disposition', `${disposition}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`)
+      this.headers.set(
+        'Content-Disposition',
+        `${disposition}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+      )
     }
   }
 
@@ -74,10 +77,12 @@ export class FileResponse extends HttpResponseBase {
     const info = await stat(this.path)
     const size = info.size
     this.headers.set('Accept-Ranges', 'bytes')
-    if (!this.headers.has('Last-Modified')) this.headers.set('Last-Modified', info.mtime.toUTCString())
+    if (!this.headers.has('Last-Modified'))
+      this.headers.set('Last-Modified', info.mtime.toUTCString())
     let start = 0
     let end = size - 1
-    const range = environ.REQUEST_METHOD === 'GET' && this.status === 200 ? environ.HTTP_RANGE : undefined
+    const range =
+      environ.REQUEST_METHOD === 'GET' && this.status === 200 ? environ.HTTP_RANGE : undefined
     if (range !== undefined) {
       const parsed = parseRange(range, size)
       if (parsed === 'unsatisfiable') {
@@ -97,7 +102,9 @@ export class FileResponse extends HttpResponseBase {
     const wrapper = environ['wsgi.file_wrapper']
     if (wrapper) return wrapper({ file: this.path, start, end })
     const stream = createReadStream(this.path, { start, end, highWaterMark: 64 * 1024 })
-    return Object.assign(stream as AsyncIterable<Uint8Array>, { close: () => void stream.destroy() })
+    return Object.assign(stream as AsyncIterable<Uint8Array>, {
+      close: () => void stream.destroy(),
+    })
   }
 }
 
@@ -105,7 +112,10 @@ export class FileResponse extends HttpResponseBase {
  * Parses one `bytes=` range against a file of `size` bytes: `[start, end]`, `'unsatisfiable'`,
  * or `undefined` to ignore it (malformed, several ranges, or another unit).
  */
-export function parseRange(header: string, size: number): [number, number] | 'unsatisfiable' | undefined {
+export function parseRange(
+  header: string,
+  size: number,
+): [number, number] | 'unsatisfiable' | undefined {
   const m = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/.exec(header)
   if (!m) return undefined
   const [, a = '', b = ''] = m

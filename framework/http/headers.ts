@@ -19,7 +19,8 @@ export class RequestHeaders implements Iterable<[string, string]> {
   constructor(environ: Environ) {
     for (const [key, value] of Object.entries(environ)) {
       if (typeof value !== 'string') continue
-      if (key.startsWith('HTTP_')) this.#map.set(key.slice(5).replace(/_/g, '-').toLowerCase(), value)
+      if (key.startsWith('HTTP_'))
+        this.#map.set(key.slice(5).replace(/_/g, '-').toLowerCase(), value)
       else if (key === 'CONTENT_TYPE' || key === 'CONTENT_LENGTH') {
         if (value !== '') this.#map.set(key.replace('_', '-').toLowerCase(), value)
       }
@@ -112,13 +113,18 @@ const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 function checkHeader(name: string, value: string): void {
   // Why here and not only in startResponse: the error then points at the line that set it.
   if (!token.test(name)) {
-    throw Object.assign(new TypeError(`Invalid header name ${JSON.stringify(name)}: use an RFC 9110 token.`), {
-      code: 'http.invalid_header',
-    })
+    throw Object.assign(
+      new TypeError(`Invalid header name ${JSON.stringify(name)}: use an RFC 9110 token.`),
+      {
+        code: 'http.invalid_header',
+      },
+    )
   }
   if (/[\0-\x08\x0a-\x1f\x7f]/.test(value) || /[^\0-\xff]/.test(value)) {
     throw Object.assign(
-      new TypeError(`Invalid value for header ${name}: ${JSON.stringify(value)} holds a control or non-latin-1 character; encode it first.`),
+      new TypeError(
+        `Invalid value for header ${name}: ${JSON.stringify(value)} holds a control or non-latin-1 character; encode it first.`,
+      ),
       { code: 'http.invalid_header' },
     )
   }

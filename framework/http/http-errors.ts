@@ -20,7 +20,12 @@ export class HttpError extends Error {
   /** Extra response headers, e.g. `Allow` for 405. */
   readonly headers: readonly [string, string][]
 
-  constructor(status: number, code: string, message: string, options?: ErrorOptions & { headers?: [string, string][] }) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    options?: ErrorOptions & { headers?: [string, string][] },
+  ) {
     super(message, options)
     this.status = status
     this.code = code
@@ -37,10 +42,13 @@ export class HttpError extends Error {
    * ```
    */
   toResponse(): HttpResponse {
-    const response = new HttpResponse(`${this.status} ${STATUS_CODES[this.status] ?? 'Error'}: ${this.message}\n`, {
-      status: this.status,
-      contentType: 'text/plain; charset=utf-8',
-    })
+    const response = new HttpResponse(
+      `${this.status} ${STATUS_CODES[this.status] ?? 'Error'}: ${this.message}\n`,
+      {
+        status: this.status,
+        contentType: 'text/plain; charset=utf-8',
+      },
+    )
     for (const [k, v] of this.headers) response.headers.set(k, v)
     return response
   }
@@ -173,9 +181,14 @@ export class MethodNotAllowed extends HttpError {
   override name = 'MethodNotAllowed'
   readonly allowed: readonly string[]
   constructor(method: string, allowed: readonly string[]) {
-    super(405, 'http.method_not_allowed', `Method ${JSON.stringify(method)} not allowed; use ${allowed.join(', ')}.`, {
-      headers: [['Allow', allowed.join(', ')]],
-    })
+    super(
+      405,
+      'http.method_not_allowed',
+      `Method ${JSON.stringify(method)} not allowed; use ${allowed.join(', ')}.`,
+      {
+        headers: [['Allow', allowed.join(', ')]],
+      },
+    )
     this.allowed = allowed
   }
 }

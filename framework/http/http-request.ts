@@ -102,7 +102,9 @@ export class HttpRequest {
 
   /** The query string's fields. */
   get GET(): QueryDict {
-    this.#get ??= QueryDict.parse(this.META.QUERY_STRING ?? '', { maxFields: this.#options.dataUploadMaxNumberFields })
+    this.#get ??= QueryDict.parse(this.META.QUERY_STRING ?? '', {
+      maxFields: this.#options.dataUploadMaxNumberFields,
+    })
     return this.#get
   }
 
@@ -145,7 +147,8 @@ export class HttpRequest {
   getHost(): string {
     const host = this.rawHost()
     const allowed = this.#options.allowedHosts ?? []
-    const effective = allowed.length === 0 && this.#options.debug ? ['.localhost', '127.0.0.1', '[::1]'] : allowed
+    const effective =
+      allowed.length === 0 && this.#options.debug ? ['.localhost', '127.0.0.1', '[::1]'] : allowed
     if (!validateHost(host, effective)) throw new DisallowedHost(host)
     return host
   }
@@ -180,7 +183,10 @@ export class HttpRequest {
    * const uid = request.getSignedCookie('uid', { salt: 'uid' })
    * ```
    */
-  getSignedCookie(name: string, options: { salt?: string; fallback?: string } = {}): string | undefined {
+  getSignedCookie(
+    name: string,
+    options: { salt?: string; fallback?: string } = {},
+  ): string | undefined {
     const raw = this.COOKIES[name]
     if (raw === undefined || !this.#options.secretKey) return options.fallback
     try {
@@ -206,18 +212,24 @@ export class HttpRequest {
 
   /** The body decoded with its charset (UTF-8 by default); undecodable text is a 400. */
   async text(): Promise<string> {
-    const charset = parseHeaderParams(this.META.CONTENT_TYPE ?? '').charset?.toLowerCase() ?? 'utf-8'
+    const charset =
+      parseHeaderParams(this.META.CONTENT_TYPE ?? '').charset?.toLowerCase() ?? 'utf-8'
     let decoder: InstanceType<typeof TextDecoder>
     try {
       decoder = new TextDecoder(charset, { fatal: true })
     } catch {
-      throw new BadRequest(`Unknown charset ${JSON.stringify(charset)} in Content-Type; send UTF-8.`, 'http.bad_charset')
+      throw new BadRequest(
+        `Unknown charset ${JSON.stringify(charset)} in Content-Type; send UTF-8.`,
+        'http.bad_charset',
+      )
     }
     const bytes = await this.body()
     try {
       return decoder.decode(bytes)
     } catch (error) {
-      throw new BadRequest(`The request body is not valid ${charset}.`, 'http.invalid_utf8', { cause: error })
+      throw new BadRequest(`The request body is not valid ${charset}.`, 'http.invalid_utf8', {
+        cause: error,
+      })
     }
   }
 
@@ -227,7 +239,11 @@ export class HttpRequest {
     try {
       return JSON.parse(text)
     } catch (error) {
-      throw new BadRequest(`The request body is not valid JSON: ${(error as Error).message}`, 'http.invalid_json', { cause: error })
+      throw new BadRequest(
+        `The request body is not valid JSON: ${(error as Error).message}`,
+        'http.invalid_json',
+        { cause: error },
+      )
     }
   }
 
@@ -254,7 +270,8 @@ export class HttpRequest {
   async #readBody(): Promise<Uint8Array> {
     const limit = this.#options.dataUploadMaxMemorySize ?? null
     const declared = Number(this.META.CONTENT_LENGTH || '0')
-    if (limit !== null && Number.isFinite(declared) && declared > limit) throw new RequestDataTooBig(limit)
+    if (limit !== null && Number.isFinite(declared) && declared > limit)
+      throw new RequestDataTooBig(limit)
     const chunks: Uint8Array[] = []
     let total = 0
     for (;;) {
@@ -271,7 +288,9 @@ export class HttpRequest {
   async #parseBody(): Promise<void> {
     if (this.contentType === 'application/x-www-form-urlencoded') {
       const bytes = await this.body()
-      this.#post = QueryDict.parse(Buffer.from(bytes).toString('latin1'), { maxFields: this.#options.dataUploadMaxNumberFields })
+      this.#post = QueryDict.parse(Buffer.from(bytes).toString('latin1'), {
+        maxFields: this.#options.dataUploadMaxNumberFields,
+      })
     } else if (this.contentType === 'multipart/form-data') {
       await this.#parseMultipart()
     }
@@ -280,7 +299,10 @@ export class HttpRequest {
   async #parseMultipart(): Promise<void> {
     const boundary = parseHeaderParams(this.META.CONTENT_TYPE ?? '').boundary
     if (!boundary) {
-      throw new BadRequest('multipart/form-data without a boundary parameter in Content-Type.', 'http.multipart_invalid')
+      throw new BadRequest(
+        'multipart/form-data without a boundary parameter in Content-Type.',
+        'http.multipart_invalid',
+      )
     }
     const parser = new MultipartParser(boundary)
     const maxFields = this.#options.dataUploadMaxNumberFields ?? null
@@ -291,7 +313,16 @@ export class HttpRequest {
     let current:
       | { kind: 'skip'; name: string }
       | { kind: 'field'; name: string; chunks: Uint8Array[] }
-      | { kind: 'file'; name: string; filename: string; contentType: string; chunks: Uint8Array[]; size: number; handle?: FileHandle; path?: string }
+      | {
+          kind: 'file'
+          name: string
+          filename: string
+          contentType: string
+          chunks: Uint8Array[]
+          size: number
+          handle?: FileHandle
+          path?: string
+        }
       | undefined
     const finishPart = async (): Promise<void> => {
       if (!current) return
@@ -303,7 +334,11 @@ export class HttpRequest {
         try {
           fields.push([current.name, utf8.decode(Buffer.concat(current.chunks))])
         } catch (error) {
-          throw new BadRequest(`Field ${JSON.stringify(current.name)} is not valid UTF-8.`, 'http.invalid_utf8', { cause: error })
+          throw new BadRequest(
+            `Field ${JSON.stringify(current.name)} is not valid UTF-8.`,
+            'http.invalid_utf8',
+            { cause: error },
+          )
         }
       } else {
         await current.handle?.close()
@@ -313,7 +348,9 @@ export class HttpRequest {
             filename: current.filename,
             contentType: current.contentType,
             size: current.size,
-            ...(current.path ? { temporaryPath: current.path } : { memory: new Uint8Array(Buffer.concat(current.chunks)) }),
+            ...(current.path
+              ? { temporaryPath: current.path }
+              : { memory: new Uint8Array(Buffer.concat(current.chunks)) }),
           }),
         )
       }
@@ -322,14 +359,22 @@ export class HttpRequest {
     const handle = async (events: ReturnType<MultipartParser['write']>): Promise<void> => {
       for (const event of events) {
         if (event.type === 'part') {
-          if (maxFields !== null && fields.length + this.#files.size >= maxFields) throw new TooManyFieldsSent(maxFields)
+          if (maxFields !== null && fields.length + this.#files.size >= maxFields)
+            throw new TooManyFieldsSent(maxFields)
           // An empty file input arrives as filename="" with no content: no file (as in Django).
           current =
             event.filename === ''
               ? { kind: 'skip', name: event.name }
               : event.filename === undefined
                 ? { kind: 'field', name: event.name, chunks: [] }
-                : { kind: 'file', name: event.name, filename: event.filename, contentType: event.contentType, chunks: [], size: 0 }
+                : {
+                    kind: 'file',
+                    name: event.name,
+                    filename: event.filename,
+                    contentType: event.contentType,
+                    chunks: [],
+                    size: 0,
+                  }
         } else if (event.type === 'data' && current && current.kind !== 'skip') {
           if (current.kind === 'field') {
             fieldBytes += event.chunk.byteLength
@@ -343,8 +388,13 @@ export class HttpRequest {
               current.chunks.push(event.chunk)
               if (current.size > fileMemory) {
                 // Past the threshold: move what we have to a temp file and keep streaming there.
-                this.#tempDir ??= await mkdtemp(join(this.#options.fileUploadTempDir ?? tmpdir(), 'upload-'))
-                current.path = join(this.#tempDir, `${this.#files.size}-${Date.now()}-${Math.random().toString(36).slice(2)}`)
+                this.#tempDir ??= await mkdtemp(
+                  join(this.#options.fileUploadTempDir ?? tmpdir(), 'upload-'),
+                )
+                current.path = join(
+                  this.#tempDir,
+                  `${this.#files.size}-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+                )
                 current.handle = await open(current.path, 'w')
                 for (const c of current.chunks) await current.handle.write(c)
                 current.chunks = []
@@ -378,7 +428,11 @@ export class HttpRequest {
 function escapeUriPath(path: string): string {
   return path
     .split('/')
-    .map((segment) => encodeURIComponent(segment).replace(/%(3A|40|26|2B|24|2C|3D|3B)/gi, (m) => decodeURIComponent(m)))
+    .map((segment) =>
+      encodeURIComponent(segment).replace(/%(3A|40|26|2B|24|2C|3D|3B)/gi, (m) =>
+        decodeURIComponent(m),
+      ),
+    )
     .join('/')
 }
 

@@ -44,7 +44,10 @@ export abstract class HttpResponseBase {
   status: number
   readonly headers: ResponseHeaderMap
   #reason: string | undefined
-  readonly #cookies = new Map<string, string | { value: string; salt: string; options: CookieOptions }>()
+  readonly #cookies = new Map<
+    string,
+    string | { value: string; salt: string; options: CookieOptions }
+  >()
   readonly #closers: (() => void | Promise<void>)[] = []
   /** True when the body is produced lazily and must not be buffered (streaming, files). */
   abstract readonly streaming: boolean
@@ -55,14 +58,25 @@ export abstract class HttpResponseBase {
   constructor(init: ResponseInit = {}) {
     this.status = init.status ?? 200
     if (!Number.isInteger(this.status) || this.status < 100 || this.status > 599) {
-      throw Object.assign(new RangeError(`Invalid HTTP status ${JSON.stringify(init.status)}: use an integer from 100 to 599.`), {
-        code: 'http.invalid_status',
-      })
+      throw Object.assign(
+        new RangeError(
+          `Invalid HTTP status ${JSON.stringify(init.status)}: use an integer from 100 to 599.`,
+        ),
+        {
+          code: 'http.invalid_status',
+        },
+      )
     }
     this.#reason = init.reason
-    const entries = init.headers === undefined ? [] : Symbol.iterator in init.headers ? init.headers : Object.entries(init.headers)
+    const entries =
+      init.headers === undefined
+        ? []
+        : Symbol.iterator in init.headers
+          ? init.headers
+          : Object.entries(init.headers)
     this.headers = new ResponseHeaderMap(entries as Iterable<[string, string]>)
-    if (!this.headers.has('Content-Type')) this.headers.set('Content-Type', init.contentType ?? 'text/html; charset=utf-8')
+    if (!this.headers.has('Content-Type'))
+      this.headers.set('Content-Type', init.contentType ?? 'text/html; charset=utf-8')
     else if (init.contentType) this.headers.set('Content-Type', init.contentType)
   }
 
@@ -99,7 +113,11 @@ export abstract class HttpResponseBase {
    * response.setSignedCookie('uid', '42', { salt: 'uid', httpOnly: true })
    * ```
    */
-  setSignedCookie(name: string, value: string, options: CookieOptions & { salt?: string } = {}): this {
+  setSignedCookie(
+    name: string,
+    value: string,
+    options: CookieOptions & { salt?: string } = {},
+  ): this {
     const { salt = '', ...cookie } = options
     serializeCookie(name, value, cookie)
     this.#cookies.set(name, { value, salt, options: cookie })
@@ -114,9 +132,15 @@ export abstract class HttpResponseBase {
    * response.deleteCookie('lang')
    * ```
    */
-  deleteCookie(name: string, options: Pick<CookieOptions, 'path' | 'domain' | 'sameSite' | 'secure'> = {}): this {
+  deleteCookie(
+    name: string,
+    options: Pick<CookieOptions, 'path' | 'domain' | 'sameSite' | 'secure'> = {},
+  ): this {
     const secure = options.secure ?? (name.startsWith('__Secure-') || name.startsWith('__Host-'))
-    this.#cookies.set(name, serializeCookie(name, '', { ...options, secure, maxAge: 0, expires: new Date(0) }))
+    this.#cookies.set(
+      name,
+      serializeCookie(name, '', { ...options, secure, maxAge: 0, expires: new Date(0) }),
+    )
     return this
   }
 
@@ -125,11 +149,20 @@ export abstract class HttpResponseBase {
     return [...this.#cookies].map(([name, c]) => {
       if (typeof c === 'string') return c
       if (!options.secretKey) {
-        throw Object.assign(new Error(`Cannot sign cookie ${JSON.stringify(name)}: SECRET_KEY is empty; set it in settings.`), {
-          code: 'http.no_secret_key',
-        })
+        throw Object.assign(
+          new Error(
+            `Cannot sign cookie ${JSON.stringify(name)}: SECRET_KEY is empty; set it in settings.`,
+          ),
+          {
+            code: 'http.no_secret_key',
+          },
+        )
       }
-      return serializeCookie(name, sign(c.value, options.secretKey, `cookie:${name}${c.salt}`), c.options)
+      return serializeCookie(
+        name,
+        sign(c.value, options.secretKey, `cookie:${name}${c.salt}`),
+        c.options,
+      )
     })
   }
 
@@ -165,7 +198,8 @@ export abstract class HttpResponseBase {
     const body = await this.makeBody(environ)
     const headers = this.headers.toList()
     for (const cookie of this.cookieHeaders(options)) headers.push(['Set-Cookie', cookie])
-    const report = (error: unknown): void => environ['wsgi.errors'].write(`Error closing response: ${String(error)}\n`)
+    const report = (error: unknown): void =>
+      environ['wsgi.errors'].write(`Error closing response: ${String(error)}\n`)
     const innerClose = body.close?.bind(body)
     const wrapped = Object.assign(body, {
       close: async () => {

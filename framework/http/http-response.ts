@@ -40,7 +40,11 @@ export class HttpResponse extends HttpResponseBase {
   }
 
   protected makeBody(environ: Environ): Body {
-    const noBody = environ.REQUEST_METHOD === 'HEAD' || this.status === 204 || this.status === 304 || this.status < 200
+    const noBody =
+      environ.REQUEST_METHOD === 'HEAD' ||
+      this.status === 204 ||
+      this.status === 304 ||
+      this.status < 200
     if (this.status !== 204 && this.status !== 304 && this.status >= 200) {
       this.headers.set('Content-Length', String(this.#content.byteLength))
     } else {

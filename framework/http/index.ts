@@ -32,7 +32,12 @@ export {
   HttpResponseServerError,
 } from './more-responses.ts'
 export { StreamingHttpResponse, type StreamingContent } from './streaming-http-response.ts'
-export { FileResponse, guessContentType, parseRange, type FileResponseInit } from './file-response.ts'
+export {
+  FileResponse,
+  guessContentType,
+  parseRange,
+  type FileResponseInit,
+} from './file-response.ts'
 
 /** Cookies and signing. */
 export { parseCookies, serializeCookie, type CookieOptions } from './cookies.ts'

@@ -19,7 +19,9 @@ export class JsonResponse extends HttpResponse {
     const { safe = true, space, ...rest } = init
     if (safe && (typeof data !== 'object' || data === null || Array.isArray(data))) {
       throw Object.assign(
-        new TypeError('JsonResponse only serializes plain objects when safe is true; pass { safe: false } to send arrays or scalars.'),
+        new TypeError(
+          'JsonResponse only serializes plain objects when safe is true; pass { safe: false } to send arrays or scalars.',
+        ),
         { code: 'http.json_unsafe' },
       )
     }
@@ -32,10 +34,16 @@ const allowedSchemes = new Set(['http', 'https', 'ftp'])
 function checkRedirect(url: string): string {
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(url)?.[1]?.toLowerCase()
   if (scheme !== undefined && !allowedSchemes.has(scheme)) {
-    throw new SuspiciousOperation(`Unsafe redirect to URL with protocol ${JSON.stringify(scheme)}; use http(s) or a path.`, 'http.disallowed_redirect')
+    throw new SuspiciousOperation(
+      `Unsafe redirect to URL with protocol ${JSON.stringify(scheme)}; use http(s) or a path.`,
+      'http.disallowed_redirect',
+    )
   }
   if (/[\r\n]/.test(url)) {
-    throw new SuspiciousOperation(`Redirect URL ${JSON.stringify(url)} contains a line break.`, 'http.disallowed_redirect')
+    throw new SuspiciousOperation(
+      `Redirect URL ${JSON.stringify(url)} contains a line break.`,
+      'http.disallowed_redirect',
+    )
   }
   // Non-latin-1 characters cannot go in a header: percent-encode them.
   return url.replace(/[^\x21-\x7e]+/g, (s) => encodeURIComponent(s))
@@ -120,7 +128,11 @@ export class HttpResponseNotFound extends HttpResponse {
  * ```
  */
 export class HttpResponseNotAllowed extends HttpResponse {
-  constructor(permitted: readonly string[], content: string | Uint8Array = '', init: ResponseInit = {}) {
+  constructor(
+    permitted: readonly string[],
+    content: string | Uint8Array = '',
+    init: ResponseInit = {},
+  ) {
     super(content, { ...init, status: 405 })
     this.headers.set('Allow', permitted.join(', '))
   }

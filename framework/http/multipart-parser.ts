@@ -8,7 +8,13 @@ import { BadRequest } from './http-errors.ts'
 
 /** What the parser reports. */
 export type MultipartEvent =
-  | { type: 'part'; headers: Record<string, string>; name: string; filename: string | undefined; contentType: string }
+  | {
+      type: 'part'
+      headers: Record<string, string>
+      name: string
+      filename: string | undefined
+      contentType: string
+    }
   | { type: 'data'; chunk: Uint8Array }
   | { type: 'partEnd' }
 
@@ -52,7 +58,9 @@ export class MultipartParser {
       if (this.#state === 'preamble') {
         const at = this.#buffer.indexOf(this.#delimiter)
         if (at === -1) {
-          this.#buffer = this.#buffer.subarray(Math.max(0, this.#buffer.length - this.#delimiter.length + 1))
+          this.#buffer = this.#buffer.subarray(
+            Math.max(0, this.#buffer.length - this.#delimiter.length + 1),
+          )
           return events
         }
         this.#buffer = this.#buffer.subarray(at + this.#delimiter.length)
@@ -70,7 +78,8 @@ export class MultipartParser {
           if (this.#buffer.length > 256) throw invalid('garbage after a boundary')
           return events
         }
-        if (this.#buffer.subarray(0, eol).toString('latin1').trim() !== '') throw invalid('garbage after a boundary')
+        if (this.#buffer.subarray(0, eol).toString('latin1').trim() !== '')
+          throw invalid('garbage after a boundary')
         this.#buffer = this.#buffer.subarray(eol + 2)
         this.#state = 'headers'
       }
@@ -78,7 +87,8 @@ export class MultipartParser {
         const end = this.#buffer.indexOf(CRLFCRLF)
         const blank = this.#buffer.subarray(0, 2).toString('latin1') === '\r\n'
         if (end === -1 && !blank) {
-          if (this.#buffer.length > MAX_HEADER_BYTES) throw invalid('part headers larger than 16 KiB')
+          if (this.#buffer.length > MAX_HEADER_BYTES)
+            throw invalid('part headers larger than 16 KiB')
           return events
         }
         const headerEnd = blank ? 0 : end
@@ -92,12 +102,16 @@ export class MultipartParser {
           // Keep a tail that could be the start of a delimiter split across chunks.
           const keep = this.#delimiter.length - 1
           if (this.#buffer.length > keep) {
-            events.push({ type: 'data', chunk: Uint8Array.prototype.slice.call(this.#buffer, 0, this.#buffer.length - keep) })
+            events.push({
+              type: 'data',
+              chunk: Uint8Array.prototype.slice.call(this.#buffer, 0, this.#buffer.length - keep),
+            })
             this.#buffer = this.#buffer.subarray(this.#buffer.length - keep)
           }
           return events
         }
-        if (at > 0) events.push({ type: 'data', chunk: Uint8Array.prototype.slice.call(this.#buffer, 0, at) })
+        if (at > 0)
+          events.push({ type: 'data', chunk: Uint8Array.prototype.slice.call(this.#buffer, 0, at) })
         events.push({ type: 'partEnd' })
         this.#buffer = this.#buffer.subarray(at + this.#delimiter.length)
         this.#state = 'afterDelimiter'
@@ -107,7 +121,8 @@ export class MultipartParser {
 
   /** Declares the end of input; throws when the closing delimiter was never seen. */
   end(): MultipartEvent[] {
-    if (this.#state !== 'done') throw invalid('the body ended before the closing boundary (truncated upload?)')
+    if (this.#state !== 'done')
+      throw invalid('the body ended before the closing boundary (truncated upload?)')
     return []
   }
 }

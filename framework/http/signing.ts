@@ -36,7 +36,10 @@ export function sign(value: string, key: string, salt = 'framework.signing'): st
  */
 export function unsign(signed: string, key: string, salt = 'framework.signing'): string {
   const at = signed.lastIndexOf(':')
-  if (at === -1) throw new BadSignature(`No ":" separator in signed value ${JSON.stringify(signed.slice(0, 40))}`)
+  if (at === -1)
+    throw new BadSignature(
+      `No ":" separator in signed value ${JSON.stringify(signed.slice(0, 40))}`,
+    )
   const value = signed.slice(0, at)
   const given = Buffer.from(signed.slice(at + 1))
   const expected = Buffer.from(mac(key, salt, value))

@@ -5,7 +5,9 @@ import type { Body, Environ } from '../gateway/index.ts'
 import { HttpResponseBase, type ResponseInit } from './http-response-base.ts'
 
 /** A chunk source: bytes or text, sync or async, optionally with `close()`. */
-export type StreamingContent = (Iterable<Uint8Array | string> | AsyncIterable<Uint8Array | string>) & {
+export type StreamingContent = (
+  Iterable<Uint8Array | string> | AsyncIterable<Uint8Array | string>
+) & {
   close?(): void | Promise<void>
 }
 
@@ -46,10 +48,16 @@ export class StreamingHttpResponse extends HttpResponseBase {
       [Symbol.asyncIterator]() {
         return {
           async next(): Promise<IteratorResult<Uint8Array>> {
-            iterator ??= Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]()
+            iterator ??=
+              Symbol.asyncIterator in source
+                ? source[Symbol.asyncIterator]()
+                : source[Symbol.iterator]()
             const step = await iterator.next()
             if (step.done) return { done: true, value: undefined }
-            return { done: false, value: typeof step.value === 'string' ? encoder.encode(step.value) : step.value }
+            return {
+              done: false,
+              value: typeof step.value === 'string' ? encoder.encode(step.value) : step.value,
+            }
           },
           async return(): Promise<IteratorResult<Uint8Array>> {
             await close()

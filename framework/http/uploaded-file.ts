@@ -22,7 +22,14 @@ export class UploadedFile {
   readonly #memory: Uint8Array | undefined
   readonly temporaryPath: string | undefined
 
-  constructor(init: { fieldName: string; filename: string; contentType: string; size: number; memory?: Uint8Array; temporaryPath?: string }) {
+  constructor(init: {
+    fieldName: string
+    filename: string
+    contentType: string
+    size: number
+    memory?: Uint8Array
+    temporaryPath?: string
+  }) {
     this.fieldName = init.fieldName
     // Why basename only: a client can send "../../etc/passwd" as a filename.
     this.filename = init.filename.split(/[\\/]/).pop() ?? ''
@@ -54,7 +61,8 @@ export class UploadedFile {
       yield this.#memory
       return
     }
-    for await (const chunk of createReadStream(this.temporaryPath as string)) yield chunk as Uint8Array
+    for await (const chunk of createReadStream(this.temporaryPath as string))
+      yield chunk as Uint8Array
   }
 }
 

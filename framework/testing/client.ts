@@ -16,7 +16,10 @@ export interface ClientFile {
 }
 
 /** Form data: strings, numbers, files, or lists of them. */
-export type ClientData = Record<string, string | number | boolean | ClientFile | (string | number | ClientFile)[]>
+export type ClientData = Record<
+  string,
+  string | number | boolean | ClientFile | (string | number | ClientFile)[]
+>
 
 /** Options of one request. */
 export interface RequestOptions {
@@ -34,7 +37,11 @@ export interface RequestOptions {
 export interface ClientResponse {
   status: number
   statusText: string
-  headers: { get(name: string): string | undefined; getAll(name: string): string[]; list: [string, string][] }
+  headers: {
+    get(name: string): string | undefined
+    getAll(name: string): string[]
+    list: [string, string][]
+  }
   content: Uint8Array
   text: string
   json(): unknown
@@ -88,7 +95,11 @@ export class Client {
     this.#headers = options.headers ?? {}
   }
 
-  get(path: string, query?: Record<string, string | number>, options?: RequestOptions): Promise<ClientResponse> {
+  get(
+    path: string,
+    query?: Record<string, string | number>,
+    options?: RequestOptions,
+  ): Promise<ClientResponse> {
     return this.request('GET', withQuery(path, query), undefined, options)
   }
 
@@ -96,15 +107,27 @@ export class Client {
     return this.request('HEAD', path, undefined, options)
   }
 
-  post(path: string, data?: ClientData | string | Uint8Array, options?: RequestOptions): Promise<ClientResponse> {
+  post(
+    path: string,
+    data?: ClientData | string | Uint8Array,
+    options?: RequestOptions,
+  ): Promise<ClientResponse> {
     return this.request('POST', path, data, options)
   }
 
-  put(path: string, data?: ClientData | string | Uint8Array, options?: RequestOptions): Promise<ClientResponse> {
+  put(
+    path: string,
+    data?: ClientData | string | Uint8Array,
+    options?: RequestOptions,
+  ): Promise<ClientResponse> {
     return this.request('PUT', path, data, options)
   }
 
-  patch(path: string, data?: ClientData | string | Uint8Array, options?: RequestOptions): Promise<ClientResponse> {
+  patch(
+    path: string,
+    data?: ClientData | string | Uint8Array,
+    options?: RequestOptions,
+  ): Promise<ClientResponse> {
     return this.request('PATCH', path, data, options)
   }
 
@@ -117,38 +140,65 @@ export class Client {
   }
 
   /** Any method. With `follow`, 301/302/303 become GET; 307/308 repeat the method and body. */
-  async request(method: string, path: string, data?: ClientData | string | Uint8Array, options: RequestOptions = {}): Promise<ClientResponse> {
+  async request(
+    method: string,
+    path: string,
+    data?: ClientData | string | Uint8Array,
+    options: RequestOptions = {},
+  ): Promise<ClientResponse> {
     const chain: [string, number][] = []
     let response = await this.#once(method, path, data, options)
-    while (options.follow && response.status >= 300 && response.status < 400 && response.headers.get('Location')) {
-      if (chain.length >= 20) throw new Error(`Too many redirects (20) starting at ${JSON.stringify(path)}: ${chain.map(([u]) => u).join(' → ')}`)
+    while (
+      options.follow &&
+      response.status >= 300 &&
+      response.status < 400 &&
+      response.headers.get('Location')
+    ) {
+      if (chain.length >= 20)
+        throw new Error(
+          `Too many redirects (20) starting at ${JSON.stringify(path)}: ${chain.map(([u]) => u).join(' → ')}`,
+        )
       const location = response.headers.get('Location') as string
       chain.push([location, response.status])
       const target = new URL(location, `http://${this.#host}${response.url}`)
       const keep = response.status === 307 || response.status === 308
       const secure = target.protocol === 'https:'
-      response = await this.#once(keep ? method : method === 'HEAD' ? 'HEAD' : 'GET', `${target.pathname}${target.search}`, keep ? data : undefined, {
-        ...options,
-        secure,
-      })
+      response = await this.#once(
+        keep ? method : method === 'HEAD' ? 'HEAD' : 'GET',
+        `${target.pathname}${target.search}`,
+        keep ? data : undefined,
+        {
+          ...options,
+          secure,
+        },
+      )
     }
     response.redirectChain = chain
     return response
   }
 
-  async #once(method: string, path: string, data: ClientData | string | Uint8Array | undefined, options: RequestOptions): Promise<ClientResponse> {
+  async #once(
+    method: string,
+    path: string,
+    data: ClientData | string | Uint8Array | undefined,
+    options: RequestOptions,
+  ): Promise<ClientResponse> {
     const { body, contentType } = encodeBody(data, options.contentType)
     const headers: [string, string][] = [['Host', this.#host]]
     if (contentType) headers.push(['Content-Type', contentType])
-    if (this.cookies.size) headers.push(['Cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')])
-    for (const [name, value] of Object.entries({ ...this.#headers, ...options.headers })) headers.push([name, value])
+    if (this.cookies.size)
+      headers.push(['Cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')])
+    for (const [name, value] of Object.entries({ ...this.#headers, ...options.headers }))
+      headers.push([name, value])
     let captured: HttpResponseBase | undefined
     const result = await callApplication(this.#app, {
       method,
       // Non-ASCII text is sent percent-encoded, as a browser does.
       path: path.replace(/[^\x21-\x7e]+/g, (s) => encodeURIComponent(s)),
       headers,
-      ...(body.byteLength || method === 'POST' || method === 'PUT' || method === 'PATCH' ? { body } : {}),
+      ...(body.byteLength || method === 'POST' || method === 'PUT' || method === 'PATCH'
+        ? { body }
+        : {}),
       scheme: options.secure ? 'https' : 'http',
       environ: { 'framework.test_capture': (r: HttpResponseBase) => (captured = r) },
     })
@@ -156,7 +206,12 @@ export class Client {
     return {
       status: result.status,
       statusText: result.statusText,
-      headers: { get: (n) => result.header(n), getAll: (n) => result.headers.filter(([k]) => k.toLowerCase() === n.toLowerCase()).map(([, v]) => v), list: result.headers },
+      headers: {
+        get: (n) => result.header(n),
+        getAll: (n) =>
+          result.headers.filter(([k]) => k.toLowerCase() === n.toLowerCase()).map(([, v]) => v),
+        list: result.headers,
+      },
       content: result.body,
       text: result.text(),
       json: () => result.json(),
@@ -184,7 +239,9 @@ export class Client {
 
 function withQuery(path: string, query?: Record<string, string | number>): string {
   if (!query || !Object.keys(query).length) return path
-  const qs = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString()
+  const qs = new URLSearchParams(
+    Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]),
+  ).toString()
   return `${path}${path.includes('?') ? '&' : '?'}${qs}`
 }
 
@@ -192,13 +249,20 @@ function isFile(value: unknown): value is ClientFile {
   return typeof value === 'object' && value !== null && 'filename' in value && 'content' in value
 }
 
-function encodeBody(data: ClientData | string | Uint8Array | undefined, contentType?: string): { body: Uint8Array; contentType?: string } {
+function encodeBody(
+  data: ClientData | string | Uint8Array | undefined,
+  contentType?: string,
+): { body: Uint8Array; contentType?: string } {
   if (data === undefined) return { body: new Uint8Array() }
-  if (typeof data === 'string') return { body: encoder.encode(data), contentType: contentType ?? 'text/plain; charset=utf-8' }
-  if (data instanceof Uint8Array) return { body: data, contentType: contentType ?? 'application/octet-stream' }
+  if (typeof data === 'string')
+    return { body: encoder.encode(data), contentType: contentType ?? 'text/plain; charset=utf-8' }
+  if (data instanceof Uint8Array)
+    return { body: data, contentType: contentType ?? 'application/octet-stream' }
   if (contentType === 'application/x-www-form-urlencoded') {
     const params = new URLSearchParams()
-    for (const [k, v] of Object.entries(data)) for (const item of Array.isArray(v) ? v : [v]) params.append(k, isFile(item) ? item.filename : String(item))
+    for (const [k, v] of Object.entries(data))
+      for (const item of Array.isArray(v) ? v : [v])
+        params.append(k, isFile(item) ? item.filename : String(item))
     return { body: encoder.encode(params.toString()), contentType }
   }
   const boundary = `BoUnDaRy${Math.random().toString(36).slice(2)}`
@@ -207,14 +271,25 @@ function encodeBody(data: ClientData | string | Uint8Array | undefined, contentT
     for (const item of Array.isArray(v) ? v : [v]) {
       const name = k.replace(/"/g, '%22')
       if (isFile(item)) {
-        parts.push(encoder.encode(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${item.filename.replace(/"/g, '%22')}"\r\nContent-Type: ${item.contentType ?? 'application/octet-stream'}\r\n\r\n`))
+        parts.push(
+          encoder.encode(
+            `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${item.filename.replace(/"/g, '%22')}"\r\nContent-Type: ${item.contentType ?? 'application/octet-stream'}\r\n\r\n`,
+          ),
+        )
         parts.push(typeof item.content === 'string' ? encoder.encode(item.content) : item.content)
       } else {
-        parts.push(encoder.encode(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${String(item)}`))
+        parts.push(
+          encoder.encode(
+            `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${String(item)}`,
+          ),
+        )
       }
       parts.push(encoder.encode('\r\n'))
     }
   }
   parts.push(encoder.encode(`--${boundary}--\r\n`))
-  return { body: new Uint8Array(Buffer.concat(parts)), contentType: `multipart/form-data; boundary=${boundary}` }
+  return {
+    body: new Uint8Array(Buffer.concat(parts)),
+    contentType: `multipart/form-data; boundary=${boundary}`,
+  }
 }

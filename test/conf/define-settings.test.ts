@@ -21,7 +21,9 @@ describe('defineSettings', () => {
   })
 
   it('rejects an unknown key with conf.E001 naming it', () => {
-    const error = thrown(() => defineSettings({ DEBUG: true, ALLOWED_HOST: ['x'] } as never, { env: {} }))
+    const error = thrown(() =>
+      defineSettings({ DEBUG: true, ALLOWED_HOST: ['x'] } as never, { env: {} }),
+    )
     expect(error.code).toBe('conf.E001')
     expect(error.message).toContain('"ALLOWED_HOST"')
     expect(error.issues[0]?.path).toBe('ALLOWED_HOST')
@@ -34,7 +36,9 @@ describe('defineSettings', () => {
   })
 
   it('reports every problem at once', () => {
-    const error = thrown(() => defineSettings({ DEBUG: 1, APPEND_SLASH: 'no', TYPO: 1 } as never, { env: {} }))
+    const error = thrown(() =>
+      defineSettings({ DEBUG: 1, APPEND_SLASH: 'no', TYPO: 1 } as never, { env: {} }),
+    )
     expect(error.issues.map((i) => i.path).sort()).toEqual(['APPEND_SLASH', 'DEBUG', 'TYPO'])
   })
 
@@ -48,7 +52,14 @@ describe('defineSettings', () => {
   it('applies DATABASE_URL, SECRET_KEY, DEBUG and ALLOWED_HOSTS from the environment', () => {
     const s = defineSettings(
       { DEBUG: true },
-      { env: { DATABASE_URL: 'postgres://u@h/db', SECRET_KEY: 's3', DEBUG: 'off', ALLOWED_HOSTS: 'a.com, .b.com' } },
+      {
+        env: {
+          DATABASE_URL: 'postgres://u@h/db',
+          SECRET_KEY: 's3',
+          DEBUG: 'off',
+          ALLOWED_HOSTS: 'a.com, .b.com',
+        },
+      },
     )
     expect(s.DATABASES.default?.URL).toBe('postgres://u@h/db')
     expect(s.SECRET_KEY).toBe('s3')
@@ -57,7 +68,9 @@ describe('defineSettings', () => {
   })
 
   it('rejects a DEBUG environment value that is not a boolean word (conf.E004)', () => {
-    expect(thrown(() => defineSettings({}, { env: { DEBUG: 'maybe', SECRET_KEY: 'x' } })).code).toBe('conf.E004')
+    expect(
+      thrown(() => defineSettings({}, { env: { DEBUG: 'maybe', SECRET_KEY: 'x' } })).code,
+    ).toBe('conf.E004')
   })
 
   it('freezes the result', () => {
@@ -67,19 +80,37 @@ describe('defineSettings', () => {
   })
 
   it('accepts middleware as names or factories and rejects other values', () => {
-    expect(() => defineSettings({ DEBUG: true, MIDDLEWARE: ['CommonMiddleware', () => () => null] }, { env: {} })).not.toThrow()
-    expect(thrown(() => defineSettings({ DEBUG: true, MIDDLEWARE: [42] } as never, { env: {} })).issues[0]?.path).toBe('MIDDLEWARE.0')
+    expect(() =>
+      defineSettings(
+        { DEBUG: true, MIDDLEWARE: ['CommonMiddleware', () => () => null] },
+        { env: {} },
+      ),
+    ).not.toThrow()
+    expect(
+      thrown(() => defineSettings({ DEBUG: true, MIDDLEWARE: [42] } as never, { env: {} }))
+        .issues[0]?.path,
+    ).toBe('MIDDLEWARE.0')
   })
 })
 
 describe('builtinChecks', () => {
   it('returns findings with stable ids instead of throwing', () => {
-    const findings = builtinChecks().run(defineSettings({ DEBUG: false, SECRET_KEY: 'short' }, { env: {} }))
-    expect(findings.map((f) => f.id)).toEqual(['security.W001', 'security.W003', 'security.W004', 'urls.E001'])
+    const findings = builtinChecks().run(
+      defineSettings({ DEBUG: false, SECRET_KEY: 'short' }, { env: {} }),
+    )
+    expect(findings.map((f) => f.id)).toEqual([
+      'security.W001',
+      'security.W003',
+      'security.W004',
+      'urls.E001',
+    ])
   })
 
   it('reports an installed app that is not a folder (apps.E001), naming it', () => {
-    const findings = builtinChecks().run(defineSettings({ DEBUG: true, INSTALLED_APPS: ['framework', 'no/such/app'] }, { env: {} }), ['apps'])
+    const findings = builtinChecks().run(
+      defineSettings({ DEBUG: true, INSTALLED_APPS: ['framework', 'no/such/app'] }, { env: {} }),
+      ['apps'],
+    )
     expect(findings).toHaveLength(1)
     expect(findings[0]?.id).toBe('apps.E001')
     expect(findings[0]?.message).toContain('"no/such/app"')

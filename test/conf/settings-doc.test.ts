@@ -15,14 +15,24 @@ function sources(dir: string): string[] {
     const full = join(dir, name)
     if (statSync(full).isDirectory()) return sources(full)
     // Comments hold examples (`'http.conflict'`), not codes the framework throws.
-    return full.endsWith('.ts') ? [readFileSync(full, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '')] : []
+    return full.endsWith('.ts')
+      ? [
+          readFileSync(full, 'utf8')
+            .replace(/\/\*[\s\S]*?\*\//g, '')
+            .replace(/^\s*\/\/.*$/gm, ''),
+        ]
+      : []
   })
 }
 
 /** Codes thrown in conf/, http/, core/: quoted strings like 'http.data_too_big' or 'conf.E001'. */
 function thrownCodes(): Set<string> {
-  const text = ['conf', 'http', 'core'].flatMap((layer) => sources(join(root, 'framework', layer))).join('\n')
-  return new Set([...text.matchAll(/'((?:conf|http|core)\.[A-Za-z0-9_]+)'/g)].map((m) => m[1] ?? ''))
+  const text = ['conf', 'http', 'core']
+    .flatMap((layer) => sources(join(root, 'framework', layer)))
+    .join('\n')
+  return new Set(
+    [...text.matchAll(/'((?:conf|http|core)\.[A-Za-z0-9_]+)'/g)].map((m) => m[1] ?? ''),
+  )
 }
 
 describe('docs/settings.md', () => {
@@ -45,7 +55,9 @@ describe('docs/settings.md', () => {
 
   it('lists no code that the code no longer throws', () => {
     const codes = thrownCodes()
-    const listed = [...doc.matchAll(/`((?:conf|http|core)\.[A-Za-z0-9_]+)`/g)].map((m) => m[1] ?? '')
+    const listed = [...doc.matchAll(/`((?:conf|http|core)\.[A-Za-z0-9_]+)`/g)].map(
+      (m) => m[1] ?? '',
+    )
     expect(listed.filter((code) => !codes.has(code))).toEqual([])
   })
 })

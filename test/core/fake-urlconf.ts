@@ -7,12 +7,18 @@ import type { ResolvedRoute, UrlResolver } from '../../framework/core/index.ts'
 
 export class Resolver404 extends Error {
   override name = 'Resolver404'
-  constructor(readonly path: string, readonly tried: { route: string; name?: string }[]) {
+  constructor(
+    readonly path: string,
+    readonly tried: { route: string; name?: string }[],
+  ) {
     super(`No route matches ${JSON.stringify(path)}`)
   }
 }
 
-export function urlconf(routes: Record<string, ViewFunction>, extra: Record<string, unknown> = {}): UrlResolver & Record<string, unknown> {
+export function urlconf(
+  routes: Record<string, ViewFunction>,
+  extra: Record<string, unknown> = {},
+): UrlResolver & Record<string, unknown> {
   return {
     ...extra,
     resolve(path: string): ResolvedRoute {
@@ -20,11 +26,16 @@ export function urlconf(routes: Record<string, ViewFunction>, extra: Record<stri
         const pattern = new RegExp(`^${route.replace(/<int:(\w+)>/g, '(?<$1>\\d+)')}$`)
         const m = pattern.exec(path)
         if (m) {
-          const params = Object.fromEntries(Object.entries(m.groups ?? {}).map(([k, v]) => [k, Number(v)]))
+          const params = Object.fromEntries(
+            Object.entries(m.groups ?? {}).map(([k, v]) => [k, Number(v)]),
+          )
           return { view, params, route }
         }
       }
-      throw new Resolver404(path, Object.keys(routes).map((route) => ({ route })))
+      throw new Resolver404(
+        path,
+        Object.keys(routes).map((route) => ({ route })),
+      )
     },
   }
 }

@@ -9,16 +9,35 @@ import { HttpResponse, type HttpRequest } from '../../framework/http/index.ts'
 import { include, path, reverse } from '../../framework/urls/index.ts'
 import { Client } from '../../framework/testing/index.ts'
 
-const article = (_r: HttpRequest, p: Record<string, unknown>) => new HttpResponse(`article ${String(p.year)}/${String(p.slug)}`)
+const article = (_r: HttpRequest, p: Record<string, unknown>) =>
+  new HttpResponse(`article ${String(p.year)}/${String(p.slug)}`)
 const urlpatterns = [
   path('', () => new HttpResponse('home'), { name: 'home' }),
-  path('blog/', include([path('<int:year>/<slug:slug>/', article, { name: 'article' })], { namespace: 'blog' })),
-  path('where/', () => new HttpResponse((reverse as (name: string, params: object) => string)('blog:article', { year: 2024, slug: 'x' }))),
+  path(
+    'blog/',
+    include([path('<int:year>/<slug:slug>/', article, { name: 'article' })], { namespace: 'blog' }),
+  ),
+  path(
+    'where/',
+    () =>
+      new HttpResponse(
+        (reverse as (name: string, params: object) => string)('blog:article', {
+          year: 2024,
+          slug: 'x',
+        }),
+      ),
+  ),
 ]
 
 function client(debug: boolean) {
   const settings = defineSettings(
-    { DEBUG: debug, SECRET_KEY: 'k', ALLOWED_HOSTS: ['testserver'], ROOT_URLCONF: { urlpatterns }, MIDDLEWARE: ['CommonMiddleware'] },
+    {
+      DEBUG: debug,
+      SECRET_KEY: 'k',
+      ALLOWED_HOSTS: ['testserver'],
+      ROOT_URLCONF: { urlpatterns },
+      MIDDLEWARE: ['CommonMiddleware'],
+    },
     { env: {} },
   )
   return new Client(getGatewayApplication(settings))
@@ -26,7 +45,9 @@ function client(debug: boolean) {
 
 describe('getGatewayApplication with urls/', () => {
   it('resolves included, namespaced routes with converters', async () => {
-    expect((await client(false).get('/blog/2024/hello-world/')).text).toBe('article 2024/hello-world')
+    expect((await client(false).get('/blog/2024/hello-world/')).text).toBe(
+      'article 2024/hello-world',
+    )
   })
 
   it('makes reverse() work inside views once the URLconf is loaded', async () => {

@@ -14,7 +14,8 @@ import { urlconf } from './fake-urlconf.ts'
 
 const views = {
   '/': () => new HttpResponse('home'),
-  '/articles/<int:id>/': (_r: HttpRequest, p: Record<string, unknown>) => new HttpResponse(`article ${String(p.id)} ${typeof p.id}`),
+  '/articles/<int:id>/': (_r: HttpRequest, p: Record<string, unknown>) =>
+    new HttpResponse(`article ${String(p.id)} ${typeof p.id}`),
   '/boom/': () => {
     const secret = 'do not show'
     throw new Error(`kaboom ${secret.length}`)
@@ -31,12 +32,22 @@ const views = {
   '/nothing/': (() => undefined) as never,
   '/form/': async (r: HttpRequest) => new HttpResponse(`name=${r.POST.get('name')}`),
   '/stream/': () => new StreamingHttpResponse(['a', 'b']),
-  '/settings/': (r: HttpRequest) => new HttpResponse(String((r.state.settings as { SECRET_KEY?: string } | undefined)?.SECRET_KEY)),
+  '/settings/': (r: HttpRequest) =>
+    new HttpResponse(String((r.state.settings as { SECRET_KEY?: string } | undefined)?.SECRET_KEY)),
 }
 
 function app(settings: SettingsInput = {}, extra: Record<string, unknown> = {}) {
   return getGatewayApplication(
-    defineSettings({ DEBUG: false, SECRET_KEY: 'test-secret', ALLOWED_HOSTS: ['testserver'], ROOT_URLCONF: urlconf(views, extra), ...settings }, { env: {} }),
+    defineSettings(
+      {
+        DEBUG: false,
+        SECRET_KEY: 'test-secret',
+        ALLOWED_HOSTS: ['testserver'],
+        ROOT_URLCONF: urlconf(views, extra),
+        ...settings,
+      },
+      { env: {} },
+    ),
   )
 }
 
@@ -81,7 +92,7 @@ describe('getGatewayApplication', () => {
     const res = await callApp(app({ DEBUG: true }), { pathInfo: '/boom/' })
     expect(res.status).toBe(500)
     expect(res.text).toContain('kaboom 11')
-    expect(res.text).toContain("const secret = &#39;do not show&#39;")
+    expect(res.text).toContain('const secret = &#39;do not show&#39;')
     expect(res.text).toContain('handler.test.ts')
     expect(res.text).toContain('SECRET_KEY')
     expect(res.text).not.toContain('test-secret')
@@ -90,14 +101,19 @@ describe('getGatewayApplication', () => {
   it('explains a view that returns no response', async () => {
     const res = await callApp(app({ DEBUG: true }), { pathInfo: '/nothing/' })
     expect(res.status).toBe(500)
-    expect(res.text).toContain('didn&#39;t return an HttpResponse object. It returned undefined instead')
+    expect(res.text).toContain(
+      'didn&#39;t return an HttpResponse object. It returned undefined instead',
+    )
   })
 
   it('uses the URLconf handler404 and handler500', async () => {
-    const a = app({}, {
-      handler404: () => new HttpResponse('custom 404', { status: 404 }),
-      handler500: () => new HttpResponse('custom 500', { status: 500 }),
-    })
+    const a = app(
+      {},
+      {
+        handler404: () => new HttpResponse('custom 404', { status: 404 }),
+        handler500: () => new HttpResponse('custom 500', { status: 500 }),
+      },
+    )
     expect((await callApp(a, { pathInfo: '/nope/' })).text).toBe('custom 404')
     expect((await callApp(a, { pathInfo: '/boom/' })).text).toBe('custom 500')
   })
@@ -138,7 +154,9 @@ describe('middleware chain', () => {
           processView: () => void order.push(`${name} view`),
           processException: (_r: HttpRequest, error: unknown) => {
             order.push(`${name} exception`)
-            return name === 'b' && String(error).includes('kaboom') ? new HttpResponse('rescued', { status: 503 }) : undefined
+            return name === 'b' && String(error).includes('kaboom')
+              ? new HttpResponse('rescued', { status: 503 })
+              : undefined
           },
         },
       )
@@ -164,6 +182,8 @@ describe('middleware chain', () => {
   })
 
   it('rejects an unknown middleware name at start-up with core.unknown_middleware', () => {
-    expect(() => app({ MIDDLEWARE: ['NoSuchMiddleware'] })).toThrow(/Unknown middleware "NoSuchMiddleware"/)
+    expect(() => app({ MIDDLEWARE: ['NoSuchMiddleware'] })).toThrow(
+      /Unknown middleware "NoSuchMiddleware"/,
+    )
   })
 })

@@ -25,7 +25,15 @@ const views = {
 
 for (const debug of [false, true]) {
   const app = getGatewayApplication(
-    defineSettings({ DEBUG: debug, SECRET_KEY: debug ? '' : 'k', ALLOWED_HOSTS: ['testserver'], ROOT_URLCONF: urlconf(views) }, { env: {} }),
+    defineSettings(
+      {
+        DEBUG: debug,
+        SECRET_KEY: debug ? '' : 'k',
+        ALLOWED_HOSTS: ['testserver'],
+        ROOT_URLCONF: urlconf(views),
+      },
+      { env: {} },
+    ),
   )
 
   describe(`the handler with DEBUG ${debug ? 'on' : 'off'}`, () => {

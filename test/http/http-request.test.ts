@@ -15,10 +15,17 @@ import { makeEnviron } from './make-environ.ts'
 
 const latin1 = (text: string): string => Buffer.from(text, 'utf8').toString('latin1')
 
-function multipart(parts: { name: string; filename?: string; content: string | Uint8Array }[], boundary = 'BoUnDaRy'): Uint8Array {
+function multipart(
+  parts: { name: string; filename?: string; content: string | Uint8Array }[],
+  boundary = 'BoUnDaRy',
+): Uint8Array {
   const chunks: Buffer[] = []
   for (const p of parts) {
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename !== undefined ? `; filename="${p.filename}"` : ''}\r\n\r\n`))
+    chunks.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename !== undefined ? `; filename="${p.filename}"` : ''}\r\n\r\n`,
+      ),
+    )
     chunks.push(Buffer.from(p.content))
     chunks.push(Buffer.from('\r\n'))
   }
@@ -44,7 +51,9 @@ describe('HttpRequest', () => {
   })
 
   it('reads GET, COOKIES and case-insensitive headers lazily', () => {
-    const request = new HttpRequest(makeEnviron({ query: 'a=1&a=2', headers: { Cookie: 'x=1; y="two"', 'X-Thing': 'v' } }))
+    const request = new HttpRequest(
+      makeEnviron({ query: 'a=1&a=2', headers: { Cookie: 'x=1; y="two"', 'X-Thing': 'v' } }),
+    )
     expect(request.GET.getAll('a')).toEqual(['1', '2'])
     expect(request.COOKIES).toEqual({ x: '1', y: 'two' })
     expect(request.headers.get('x-THING')).toBe('v')
@@ -52,7 +61,10 @@ describe('HttpRequest', () => {
   })
 
   it('checks the host against ALLOWED_HOSTS, with subdomain patterns', () => {
-    const make = (host: string) => new HttpRequest(makeEnviron({ extra: { HTTP_HOST: host } }), { allowedHosts: ['.example.com'] })
+    const make = (host: string) =>
+      new HttpRequest(makeEnviron({ extra: { HTTP_HOST: host } }), {
+        allowedHosts: ['.example.com'],
+      })
     expect(make('www.example.com').getHost()).toBe('www.example.com')
     expect(make('example.com:8000').getHost()).toBe('example.com:8000')
     expect(() => make('evil.com').getHost()).toThrow(DisallowedHost)
@@ -60,19 +72,30 @@ describe('HttpRequest', () => {
   })
 
   it('allows localhost names in DEBUG when ALLOWED_HOSTS is empty', () => {
-    const request = new HttpRequest(makeEnviron({ extra: { HTTP_HOST: 'localhost:8000' } }), { debug: true })
+    const request = new HttpRequest(makeEnviron({ extra: { HTTP_HOST: 'localhost:8000' } }), {
+      debug: true,
+    })
     expect(request.getHost()).toBe('localhost:8000')
   })
 
   it('builds absolute URIs and knows when it is secure', () => {
-    const request = new HttpRequest(makeEnviron({ pathInfo: '/a/', query: 'q=1', scheme: 'https' }), { allowedHosts: ['testserver'] })
+    const request = new HttpRequest(
+      makeEnviron({ pathInfo: '/a/', query: 'q=1', scheme: 'https' }),
+      { allowedHosts: ['testserver'] },
+    )
     expect(request.isSecure()).toBe(true)
     expect(request.buildAbsoluteUri()).toBe('https://testserver/a/?q=1')
     expect(request.buildAbsoluteUri('../b')).toBe('https://testserver/b')
   })
 
   it('reads the body once and parses JSON, with a 400 for invalid JSON', async () => {
-    const ok = new HttpRequest(makeEnviron({ method: 'POST', body: '{"a":1}', headers: { 'Content-Type': 'application/json' } }))
+    const ok = new HttpRequest(
+      makeEnviron({
+        method: 'POST',
+        body: '{"a":1}',
+        headers: { 'Content-Type': 'application/json' },
+      }),
+    )
     expect(await ok.json()).toEqual({ a: 1 })
     expect(await ok.text()).toBe('{"a":1}')
     const bad = new HttpRequest(makeEnviron({ method: 'POST', body: '{nope' }))
@@ -80,7 +103,9 @@ describe('HttpRequest', () => {
   })
 
   it('refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE with 413', async () => {
-    const request = new HttpRequest(makeEnviron({ method: 'POST', body: 'x'.repeat(20) }), { dataUploadMaxMemorySize: 10 })
+    const request = new HttpRequest(makeEnviron({ method: 'POST', body: 'x'.repeat(20) }), {
+      dataUploadMaxMemorySize: 10,
+    })
     const error = await request.body().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(RequestDataTooBig)
     expect((error as RequestDataTooBig).status).toBe(413)
@@ -88,7 +113,11 @@ describe('HttpRequest', () => {
 
   it('parses a urlencoded body into POST', async () => {
     const request = new HttpRequest(
-      makeEnviron({ method: 'POST', body: 'name=J%C3%BCrgen&tag=a&tag=b', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }),
+      makeEnviron({
+        method: 'POST',
+        body: 'name=J%C3%BCrgen&tag=a&tag=b',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      }),
     )
     await request.parseBody()
     expect(request.POST.get('name')).toBe('Jürgen')
@@ -97,15 +126,28 @@ describe('HttpRequest', () => {
 
   it('limits the number of fields with a 400', async () => {
     const request = new HttpRequest(
-      makeEnviron({ method: 'POST', body: 'a=1&b=2&c=3', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }),
+      makeEnviron({
+        method: 'POST',
+        body: 'a=1&b=2&c=3',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      }),
       { dataUploadMaxNumberFields: 2 },
     )
     await expect(request.parseBody()).rejects.toBeInstanceOf(TooManyFieldsSent)
   })
 
   it('parses multipart fields and small files in memory', async () => {
-    const body = multipart([{ name: 'title', content: 'Héllo' }, { name: 'f', filename: '../../etc/passwd', content: 'abc' }])
-    const request = new HttpRequest(makeEnviron({ method: 'POST', body, headers: { 'Content-Type': 'multipart/form-data; boundary=BoUnDaRy' } }))
+    const body = multipart([
+      { name: 'title', content: 'Héllo' },
+      { name: 'f', filename: '../../etc/passwd', content: 'abc' },
+    ])
+    const request = new HttpRequest(
+      makeEnviron({
+        method: 'POST',
+        body,
+        headers: { 'Content-Type': 'multipart/form-data; boundary=BoUnDaRy' },
+      }),
+    )
     await request.parseBody()
     expect(request.POST.get('title')).toBe('Héllo')
     const file = request.FILES.get('f')
@@ -115,8 +157,17 @@ describe('HttpRequest', () => {
   })
 
   it('ignores an empty file input (filename="")', async () => {
-    const body = multipart([{ name: 'f', filename: '', content: '' }, { name: 'a', content: '1' }])
-    const request = new HttpRequest(makeEnviron({ method: 'POST', body, headers: { 'Content-Type': 'multipart/form-data; boundary=BoUnDaRy' } }))
+    const body = multipart([
+      { name: 'f', filename: '', content: '' },
+      { name: 'a', content: '1' },
+    ])
+    const request = new HttpRequest(
+      makeEnviron({
+        method: 'POST',
+        body,
+        headers: { 'Content-Type': 'multipart/form-data; boundary=BoUnDaRy' },
+      }),
+    )
     await request.parseBody()
     expect([request.FILES.size, request.POST.get('a')]).toEqual([0, '1'])
   })
@@ -125,10 +176,17 @@ describe('HttpRequest', () => {
     const dir = mkdtempSync(join(tmpdir(), 'req-test-'))
     const big = new Uint8Array(300_000).fill(65)
     const body = multipart([{ name: 'f', filename: 'big.bin', content: big }])
-    const request = new HttpRequest(makeEnviron({ method: 'POST', body, headers: { 'Content-Type': 'multipart/form-data; boundary=BoUnDaRy' } }), {
-      fileUploadMaxMemorySize: 1000,
-      fileUploadTempDir: dir,
-    })
+    const request = new HttpRequest(
+      makeEnviron({
+        method: 'POST',
+        body,
+        headers: { 'Content-Type': 'multipart/form-data; boundary=BoUnDaRy' },
+      }),
+      {
+        fileUploadMaxMemorySize: 1000,
+        fileUploadTempDir: dir,
+      },
+    )
     await request.parseBody()
     const file = request.FILES.get('f')
     expect(file?.inMemory).toBe(false)
@@ -141,9 +199,13 @@ describe('HttpRequest', () => {
 
   it('reads a signed cookie and ignores a tampered one', () => {
     const value = sign('42', 'key', 'cookie:uid')
-    const good = new HttpRequest(makeEnviron({ headers: { Cookie: `uid=${value}` } }), { secretKey: 'key' })
+    const good = new HttpRequest(makeEnviron({ headers: { Cookie: `uid=${value}` } }), {
+      secretKey: 'key',
+    })
     expect(good.getSignedCookie('uid')).toBe('42')
-    const bad = new HttpRequest(makeEnviron({ headers: { Cookie: `uid=43${value.slice(2)}` } }), { secretKey: 'key' })
+    const bad = new HttpRequest(makeEnviron({ headers: { Cookie: `uid=43${value.slice(2)}` } }), {
+      secretKey: 'key',
+    })
     expect(bad.getSignedCookie('uid', { fallback: 'none' })).toBe('none')
   })
 
@@ -151,7 +213,10 @@ describe('HttpRequest', () => {
     const response = new HttpResponse('x').setSignedCookie('uid', '7', { salt: 's' })
     const header = response.cookieHeaders({ secretKey: 'k' })[0] ?? ''
     const cookie = header.split(';')[0] ?? ''
-    const request = new HttpRequest(makeEnviron({ headers: { Cookie: decodeURIComponent(cookie) } }), { secretKey: 'k' })
+    const request = new HttpRequest(
+      makeEnviron({ headers: { Cookie: decodeURIComponent(cookie) } }),
+      { secretKey: 'k' },
+    )
     expect(request.getSignedCookie('uid', { salt: 's' })).toBe('7')
     expect(request.getSignedCookie('uid', { salt: 'other' })).toBeUndefined()
   })

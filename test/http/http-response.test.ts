@@ -27,7 +27,10 @@ describe('HttpResponse', () => {
   it('sends its content with Content-Type and Content-Length', async () => {
     const out = await new HttpResponse('héllo').toGateway(makeEnviron())
     expect(out.status).toBe('200 OK')
-    expect(out.headers).toEqual([['Content-Type', 'text/html; charset=utf-8'], ['Content-Length', '6']])
+    expect(out.headers).toEqual([
+      ['Content-Type', 'text/html; charset=utf-8'],
+      ['Content-Length', '6'],
+    ])
     expect(await drain(out.body)).toBe('héllo')
   })
 
@@ -47,10 +50,22 @@ describe('HttpResponse', () => {
 
   it('serializes cookies with every flag, and deletes cookies', async () => {
     const r = new HttpResponse('')
-    r.setCookie('a', 'b c', { maxAge: 60, domain: 'example.com', path: '/x', secure: true, httpOnly: true, sameSite: 'Strict', partitioned: true })
+    r.setCookie('a', 'b c', {
+      maxAge: 60,
+      domain: 'example.com',
+      path: '/x',
+      secure: true,
+      httpOnly: true,
+      sameSite: 'Strict',
+      partitioned: true,
+    })
     r.deleteCookie('old')
-    const cookies = (await r.toGateway(makeEnviron())).headers.filter(([k]) => k === 'Set-Cookie').map(([, v]) => v)
-    expect(cookies[0]).toMatch(/^a=b%20c; Max-Age=60; Expires=.* GMT; Domain=example.com; Path=\/x; Secure; HttpOnly; SameSite=Strict; Partitioned$/)
+    const cookies = (await r.toGateway(makeEnviron())).headers
+      .filter(([k]) => k === 'Set-Cookie')
+      .map(([, v]) => v)
+    expect(cookies[0]).toMatch(
+      /^a=b%20c; Max-Age=60; Expires=.* GMT; Domain=example.com; Path=\/x; Secure; HttpOnly; SameSite=Strict; Partitioned$/,
+    )
     expect(cookies[1]).toMatch(/^old=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=\/$/)
   })
 
@@ -73,7 +88,11 @@ describe('JsonResponse', () => {
 describe('HTTP errors', () => {
   it('render themselves with their status, reason and extra headers', () => {
     const r = new MethodNotAllowed('PUT', ['GET', 'HEAD']).toResponse()
-    expect([r.status, r.headers.get('Allow'), r.text]).toEqual([405, 'GET, HEAD', '405 Method Not Allowed: Method "PUT" not allowed; use GET, HEAD.\n'])
+    expect([r.status, r.headers.get('Allow'), r.text]).toEqual([
+      405,
+      'GET, HEAD',
+      '405 Method Not Allowed: Method "PUT" not allowed; use GET, HEAD.\n',
+    ])
     expect(new Http404('No such poll').toResponse().text).toBe('404 Not Found: No such poll\n')
   })
 })
@@ -127,15 +146,24 @@ describe('FileResponse', () => {
   })
 
   it('answers a Range request with 206 and Content-Range', async () => {
-    const out = await new FileResponse(file).toGateway(makeEnviron({ headers: { Range: 'bytes=2-4' } }))
+    const out = await new FileResponse(file).toGateway(
+      makeEnviron({ headers: { Range: 'bytes=2-4' } }),
+    )
     expect(out.status).toBe('206 Partial Content')
     expect(out.headers).toContainEqual(['Content-Range', 'bytes 2-4/10'])
     expect(await drain(out.body)).toBe('234')
   })
 
   it('answers a suffix range and an unsatisfiable one (416)', async () => {
-    expect(await drain((await new FileResponse(file).toGateway(makeEnviron({ headers: { Range: 'bytes=-3' } }))).body)).toBe('789')
-    const out = await new FileResponse(file).toGateway(makeEnviron({ headers: { Range: 'bytes=50-' } }))
+    expect(
+      await drain(
+        (await new FileResponse(file).toGateway(makeEnviron({ headers: { Range: 'bytes=-3' } })))
+          .body,
+      ),
+    ).toBe('789')
+    const out = await new FileResponse(file).toGateway(
+      makeEnviron({ headers: { Range: 'bytes=50-' } }),
+    )
     expect(out.status).toBe('416 Range Not Satisfiable')
     expect(out.headers).toContainEqual(['Content-Range', 'bytes */10'])
   })
@@ -146,13 +174,17 @@ describe('FileResponse', () => {
       calls.push(source)
       return [new TextEncoder().encode('wrapped')]
     }
-    const out = await new FileResponse(file).toGateway(makeEnviron({ headers: { Range: 'bytes=1-' }, extra: { 'wsgi.file_wrapper': wrapper } }))
+    const out = await new FileResponse(file).toGateway(
+      makeEnviron({ headers: { Range: 'bytes=1-' }, extra: { 'wsgi.file_wrapper': wrapper } }),
+    )
     expect(calls).toEqual([{ file, start: 1, end: 9 }])
     expect(await drain(out.body)).toBe('wrapped')
   })
 
   it('sets Content-Disposition for attachments, with a UTF-8 name', () => {
     const r = new FileResponse(file, { asAttachment: true, filename: 'résumé.txt' })
-    expect(r.headers.get('Content-Disposition')).toBe(`attachment; filename="r_sum_.txt"; filename*=UTF-8''r%C3%A9sum%C3%A9.txt`)
+    expect(r.headers.get('Content-Disposition')).toBe(
+      `attachment; filename="r_sum_.txt"; filename*=UTF-8''r%C3%A9sum%C3%A9.txt`,
+    )
   })
 })

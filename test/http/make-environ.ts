@@ -53,7 +53,10 @@ export function bytesInput(data: Uint8Array, chunkSize = 1 << 16): GatewayInput 
 }
 
 export function makeEnviron(init: EnvironInit = {}): Environ {
-  const body = typeof init.body === 'string' ? new TextEncoder().encode(init.body) : (init.body ?? new Uint8Array())
+  const body =
+    typeof init.body === 'string'
+      ? new TextEncoder().encode(init.body)
+      : (init.body ?? new Uint8Array())
   const errors = init.errors ?? []
   const environ: Environ = {
     REQUEST_METHOD: init.method ?? 'GET',
@@ -67,7 +70,11 @@ export function makeEnviron(init: EnvironInit = {}): Environ {
     'wsgi.version': [1, 0],
     'wsgi.url_scheme': init.scheme ?? 'http',
     'wsgi.input': bytesInput(body),
-    'wsgi.errors': { write: (t) => void errors.push(t), writelines: (ts) => void errors.push(...ts), flush: () => {} },
+    'wsgi.errors': {
+      write: (t) => void errors.push(t),
+      writelines: (ts) => void errors.push(...ts),
+      flush: () => {},
+    },
     'wsgi.multithread': false,
     'wsgi.multiprocess': false,
     'wsgi.run_once': false,

@@ -10,11 +10,15 @@ const body = [
   '--XyZ--\r\nepilogue',
 ].join('')
 
-function parse(text: string, chunkSize: number): { events: MultipartEvent[]; data: Record<string, string> } {
+function parse(
+  text: string,
+  chunkSize: number,
+): { events: MultipartEvent[]; data: Record<string, string> } {
   const parser = new MultipartParser('XyZ')
   const bytes = new TextEncoder().encode(text)
   const events: MultipartEvent[] = []
-  for (let i = 0; i < bytes.length; i += chunkSize) events.push(...parser.write(bytes.subarray(i, i + chunkSize)))
+  for (let i = 0; i < bytes.length; i += chunkSize)
+    events.push(...parser.write(bytes.subarray(i, i + chunkSize)))
   events.push(...parser.end())
   const data: Record<string, string> = {}
   let name = ''
@@ -46,7 +50,9 @@ describe('MultipartParser', () => {
   })
 
   it('throws a BadRequest for a part without Content-Disposition', () => {
-    expect(() => parse('--XyZ\r\nContent-Type: text/plain\r\n\r\nx\r\n--XyZ--', 8)).toThrow(BadRequest)
+    expect(() => parse('--XyZ\r\nContent-Type: text/plain\r\n\r\nx\r\n--XyZ--', 8)).toThrow(
+      BadRequest,
+    )
   })
 
   it('rejects an invalid boundary', () => {

@@ -6,7 +6,11 @@ describe('QueryDict', () => {
     const q = QueryDict.parse('a=1&a=2&b=x')
     expect(q.get('a')).toBe('2')
     expect(q.getAll('a')).toEqual(['1', '2'])
-    expect([...q]).toEqual([['a', '1'], ['a', '2'], ['b', 'x']])
+    expect([...q]).toEqual([
+      ['a', '1'],
+      ['a', '2'],
+      ['b', 'x'],
+    ])
   })
 
   it('decodes + as space and percent-escapes as UTF-8', () => {

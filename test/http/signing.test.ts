@@ -17,6 +17,10 @@ describe('signing', () => {
 
 describe('parseCookies', () => {
   it('keeps the first of duplicate names and survives malformed escapes', () => {
-    expect(parseCookies('a=1; a=2; b=%zz; c=%41; novalue; =x')).toEqual({ a: '1', b: '%zz', c: 'A' })
+    expect(parseCookies('a=1; a=2; b=%zz; c=%41; novalue; =x')).toEqual({
+      a: '1',
+      b: '%zz',
+      c: 'A',
+    })
   })
 })

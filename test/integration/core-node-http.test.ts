@@ -12,7 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { attachNodeListener, ErrorsStream, toNodeListener } from '../../framework/gateway/index.ts'
 import { getGatewayApplication } from '../../framework/core/index.ts'
 import { defineSettings } from '../../framework/conf/index.ts'
-import { FileResponse, HttpResponse, JsonResponse, StreamingHttpResponse, type HttpRequest } from '../../framework/http/index.ts'
+import {
+  FileResponse,
+  HttpResponse,
+  JsonResponse,
+  StreamingHttpResponse,
+  type HttpRequest,
+} from '../../framework/http/index.ts'
 import { path } from '../../framework/urls/index.ts'
 
 const uploadDir = mkdtempSync(join(tmpdir(), 'core-node-http-'))
@@ -22,12 +28,21 @@ let tempSeen: string | undefined
 let release: () => void = () => {}
 
 const urlpatterns = [
-  path('', () => new HttpResponse('<form method="post" action="/greet/"><input name="name"></form>'), { name: 'home' }),
+  path(
+    '',
+    () => new HttpResponse('<form method="post" action="/greet/"><input name="name"></form>'),
+    { name: 'home' },
+  ),
   path('greet/', (r: HttpRequest) => new HttpResponse(`Hello, ${r.POST.get('name', 'stranger')}!`)),
   path('upload/', async (r: HttpRequest) => {
     const file = r.FILES.get('f')
     tempSeen = file?.temporaryPath
-    return new JsonResponse({ name: file?.filename, size: file?.size, inMemory: file?.inMemory, title: r.POST.get('title') })
+    return new JsonResponse({
+      name: file?.filename,
+      size: file?.size,
+      inMemory: file?.inMemory,
+      title: r.POST.get('title'),
+    })
   }),
   path('file/', () => new FileResponse(join(filesDir, 'alphabet.txt'))),
   path('stream/', () => {
@@ -89,22 +104,46 @@ describe('getGatewayApplication under the node:http host', () => {
     const form = new FormData()
     form.append('title', 'report')
     form.append('f', new Blob([new Uint8Array(100_000).fill(7)]), 'big.bin')
-    const res = await fetch(`${base}/upload/`, { method: 'POST', body: form, signal: AbortSignal.timeout(5000) })
-    expect(await res.json()).toEqual({ name: 'big.bin', size: 100_000, inMemory: false, title: 'report' })
+    const res = await fetch(`${base}/upload/`, {
+      method: 'POST',
+      body: form,
+      signal: AbortSignal.timeout(5000),
+    })
+    expect(await res.json()).toEqual({
+      name: 'big.bin',
+      size: 100_000,
+      inMemory: false,
+      title: 'report',
+    })
     expect(tempSeen?.startsWith(uploadDir)).toBe(true)
     // The host closes the body right after the last byte; give the cleanup a bounded moment.
     const deadline = Date.now() + 2000
-    while (existsSync(tempSeen ?? '') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    while (existsSync(tempSeen ?? '') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20))
     expect(existsSync(tempSeen ?? '')).toBe(false)
     expect(readdirSync(uploadDir)).toEqual([])
   })
 
   it('sends a file, and a byte range of it with 206', async () => {
     const whole = await fetch(`${base}/file/`, { signal: AbortSignal.timeout(5000) })
-    expect([whole.status, await whole.text(), whole.headers.get('accept-ranges')]).toEqual([200, 'abcdefghijklmnopqrstuvwxyz', 'bytes'])
-    const part = await fetch(`${base}/file/`, { headers: { Range: 'bytes=3-5' }, signal: AbortSignal.timeout(5000) })
-    expect([part.status, await part.text(), part.headers.get('content-range')]).toEqual([206, 'def', 'bytes 3-5/26'])
-    const bad = await fetch(`${base}/file/`, { headers: { Range: 'bytes=100-' }, signal: AbortSignal.timeout(5000) })
+    expect([whole.status, await whole.text(), whole.headers.get('accept-ranges')]).toEqual([
+      200,
+      'abcdefghijklmnopqrstuvwxyz',
+      'bytes',
+    ])
+    const part = await fetch(`${base}/file/`, {
+      headers: { Range: 'bytes=3-5' },
+      signal: AbortSignal.timeout(5000),
+    })
+    expect([part.status, await part.text(), part.headers.get('content-range')]).toEqual([
+      206,
+      'def',
+      'bytes 3-5/26',
+    ])
+    const bad = await fetch(`${base}/file/`, {
+      headers: { Range: 'bytes=100-' },
+      signal: AbortSignal.timeout(5000),
+    })
     expect([bad.status, bad.headers.get('content-range')]).toEqual([416, 'bytes */26'])
   })
 

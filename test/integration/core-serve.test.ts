@@ -9,7 +9,9 @@ import { repoRoot, startServe, type ServeRun } from './serve-harness.ts'
 let run: ServeRun
 
 beforeAll(async () => {
-  run = await startServe(['-b', '127.0.0.1:0', '-w', '1'], { app: `${join(repoRoot, 'test/core/fixtures/form-app.ts')}:application` })
+  run = await startServe(['-b', '127.0.0.1:0', '-w', '1'], {
+    app: `${join(repoRoot, 'test/core/fixtures/form-app.ts')}:application`,
+  })
 }, 60_000)
 
 afterAll(async () => {
@@ -35,11 +37,23 @@ describe('getGatewayApplication under serve', () => {
   })
 
   it('answers a failing view with the 500 page and keeps the same worker serving', async () => {
-    const before = await (await fetch(`${run.url}/greet/`, { method: 'POST', body: new URLSearchParams({ name: 'a' }), signal: AbortSignal.timeout(10_000) })).text()
+    const before = await (
+      await fetch(`${run.url}/greet/`, {
+        method: 'POST',
+        body: new URLSearchParams({ name: 'a' }),
+        signal: AbortSignal.timeout(10_000),
+      })
+    ).text()
     const res = await fetch(`${run.url}/boom/`, { signal: AbortSignal.timeout(10_000) })
     expect(res.status).toBe(500)
     expect(await res.text()).not.toContain('view failure')
-    const after = await (await fetch(`${run.url}/greet/`, { method: 'POST', body: new URLSearchParams({ name: 'a' }), signal: AbortSignal.timeout(10_000) })).text()
+    const after = await (
+      await fetch(`${run.url}/greet/`, {
+        method: 'POST',
+        body: new URLSearchParams({ name: 'a' }),
+        signal: AbortSignal.timeout(10_000),
+      })
+    ).text()
     expect(after).toBe(before)
   })
 

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { getGatewayApplication } from '../../framework/core/index.ts'
 import { defineSettings } from '../../framework/conf/index.ts'
-import { HttpResponse, HttpResponseRedirect, JsonResponse, type HttpRequest } from '../../framework/http/index.ts'
+import {
+  HttpResponse,
+  HttpResponseRedirect,
+  JsonResponse,
+  type HttpRequest,
+} from '../../framework/http/index.ts'
 import { Client } from '../../framework/testing/index.ts'
 import { urlconf } from '../core/fake-urlconf.ts'
 
@@ -13,7 +18,8 @@ const views = {
     response.setSignedCookie('uid', '7')
     return response
   },
-  '/me/': (r: HttpRequest) => new HttpResponse(`me=${r.COOKIES.user ?? 'anonymous'} uid=${r.getSignedCookie('uid') ?? '-'}`),
+  '/me/': (r: HttpRequest) =>
+    new HttpResponse(`me=${r.COOKIES.user ?? 'anonymous'} uid=${r.getSignedCookie('uid') ?? '-'}`),
   '/logout/': () => new HttpResponseRedirect('/me/').deleteCookie('user'),
   '/page/': () => {
     const r = new HttpResponse('<p>page</p>')
@@ -22,13 +28,29 @@ const views = {
     return r
   },
   '/upload/': async (r: HttpRequest) =>
-    new JsonResponse({ a: r.POST.getAll('a'), file: r.FILES.get('f')?.filename, text: await r.FILES.get('f')?.text() }),
-  '/keep/': (r: HttpRequest) => (r.method === 'PUT' ? new HttpResponse(`kept ${r.method}`) : new HttpResponseRedirect('/keep/', { status: 307 })),
+    new JsonResponse({
+      a: r.POST.getAll('a'),
+      file: r.FILES.get('f')?.filename,
+      text: await r.FILES.get('f')?.text(),
+    }),
+  '/keep/': (r: HttpRequest) =>
+    r.method === 'PUT'
+      ? new HttpResponse(`kept ${r.method}`)
+      : new HttpResponseRedirect('/keep/', { status: 307 }),
   '/café/': (r: HttpRequest) => new HttpResponse(`path=${r.path} q=${r.GET.get('q')}`),
 }
 
 const app = getGatewayApplication(
-  defineSettings({ DEBUG: false, SECRET_KEY: 'k', ALLOWED_HOSTS: ['testserver'], ROOT_URLCONF: urlconf(views), MIDDLEWARE: ['CommonMiddleware'] }, { env: {} }),
+  defineSettings(
+    {
+      DEBUG: false,
+      SECRET_KEY: 'k',
+      ALLOWED_HOSTS: ['testserver'],
+      ROOT_URLCONF: urlconf(views),
+      MIDDLEWARE: ['CommonMiddleware'],
+    },
+    { env: {} },
+  ),
 )
 
 describe('Client', () => {
@@ -64,7 +86,10 @@ describe('Client', () => {
   })
 
   it('uploads fields and files as multipart', async () => {
-    const res = await new Client(app).post('/upload/', { a: ['1', '2'], f: { filename: 'n.txt', content: 'hello' } })
+    const res = await new Client(app).post('/upload/', {
+      a: ['1', '2'],
+      f: { filename: 'n.txt', content: 'hello' },
+    })
     expect(res.json()).toEqual({ a: ['1', '2'], file: 'n.txt', text: 'hello' })
   })
 

@@ -21,18 +21,27 @@ function securityChecks(settings: Settings): CheckMessage[] {
   const warn = (id: keyof typeof BUILTIN_CHECK_IDS, hint: string): void => {
     out.push({ id, level: 'warning', message: BUILTIN_CHECK_IDS[id], hint })
   }
-  if (settings.SECRET_KEY.length < 50) warn('security.W001', 'Generate a random key of 50+ characters.')
+  if (settings.SECRET_KEY.length < 50)
+    warn('security.W001', 'Generate a random key of 50+ characters.')
   if (settings.DEBUG) warn('security.W002', 'Set DEBUG=0 in production.')
   if (!settings.DEBUG && settings.ALLOWED_HOSTS.length === 0) {
     warn('security.W003', 'List the host names the site answers to in ALLOWED_HOSTS.')
   }
-  if (settings.SECURE_HSTS_SECONDS === 0) warn('security.W004', 'Set SECURE_HSTS_SECONDS once HTTPS works.')
+  if (settings.SECURE_HSTS_SECONDS === 0)
+    warn('security.W004', 'Set SECURE_HSTS_SECONDS once HTTPS works.')
   return out
 }
 
 function urlChecks(settings: Settings): CheckMessage[] {
   return settings.ROOT_URLCONF === undefined
-    ? [{ id: 'urls.E001', level: 'error', message: BUILTIN_CHECK_IDS['urls.E001'], hint: "Set ROOT_URLCONF to 'project/urls.ts' or a URLconf object." }]
+    ? [
+        {
+          id: 'urls.E001',
+          level: 'error',
+          message: BUILTIN_CHECK_IDS['urls.E001'],
+          hint: "Set ROOT_URLCONF to 'project/urls.ts' or a URLconf object.",
+        },
+      ]
     : []
 }
 
@@ -47,7 +56,14 @@ function appChecks(settings: Settings): CheckMessage[] {
     }
     return ok
       ? []
-      : [{ id: 'apps.E001', level: 'error', message: `${BUILTIN_CHECK_IDS['apps.E001']}: ${JSON.stringify(app)} (${dir})`, hint: 'An app is a folder (models, urls, views, templates, migrations); fix the path or remove the entry.' }]
+      : [
+          {
+            id: 'apps.E001',
+            level: 'error',
+            message: `${BUILTIN_CHECK_IDS['apps.E001']}: ${JSON.stringify(app)} (${dir})`,
+            hint: 'An app is a folder (models, urls, views, templates, migrations); fix the path or remove the entry.',
+          },
+        ]
   })
 }
 

@@ -10,7 +10,10 @@ import { stackFrames } from './stack-frames.ts'
 
 function table(rows: [string, unknown][]): string {
   return `<table>${rows
-    .map(([k, v]) => `<tr><th>${e(k)}</th><td><pre>${e(typeof v === 'string' ? v : JSON.stringify(v, null, 2))}</pre></td></tr>`)
+    .map(
+      ([k, v]) =>
+        `<tr><th>${e(k)}</th><td><pre>${e(typeof v === 'string' ? v : JSON.stringify(v, null, 2))}</pre></td></tr>`,
+    )
     .join('')}</table>`
 }
 
@@ -35,7 +38,10 @@ function requestRows(request: HttpRequest): [string, unknown][] {
 function metaRows(request: HttpRequest): [string, unknown][] {
   return Object.entries(request.META)
     .filter(([, v]) => typeof v === 'string')
-    .map(([k, v]): [string, unknown] => [k, /COOKIE|AUTHORIZATION/i.test(k) ? '********************' : v])
+    .map(([k, v]): [string, unknown] => [
+      k,
+      /COOKIE|AUTHORIZATION/i.test(k) ? '********************' : v,
+    ])
     .sort(([a], [b]) => a.localeCompare(b))
 }
 
@@ -47,16 +53,22 @@ function metaRows(request: HttpRequest): [string, unknown][] {
  * const html = debugPage(error, request, settings)
  * ```
  */
-export function debugPage(error: unknown, request: HttpRequest, settings: Settings, title?: string): string {
+export function debugPage(
+  error: unknown,
+  request: HttpRequest,
+  settings: Settings,
+  title?: string,
+): string {
   const err = error instanceof Error ? error : new Error(String(error))
   const code = (err as { code?: unknown }).code
   const frames = stackFrames(err)
     .map(
-      (f) => `<li class="${f.library ? 'lib' : 'user'}"><code>${e(f.file)}:${f.line}</code> in <b>${e(f.functionName)}</b>${
-        f.context.length
-          ? `<pre>${f.context.map((l) => `<span${l.number === f.line ? ' class="hit"' : ''}>${String(l.number).padStart(5)}  ${e(l.text)}</span>`).join('\n')}</pre>`
-          : ''
-      }</li>`,
+      (f) =>
+        `<li class="${f.library ? 'lib' : 'user'}"><code>${e(f.file)}:${f.line}</code> in <b>${e(f.functionName)}</b>${
+          f.context.length
+            ? `<pre>${f.context.map((l) => `<span${l.number === f.line ? ' class="hit"' : ''}>${String(l.number).padStart(5)}  ${e(l.text)}</span>`).join('\n')}</pre>`
+            : ''
+        }</li>`,
     )
     .join('')
   const causes: string[] = []
@@ -121,7 +133,8 @@ function describePattern(pattern: unknown): string {
     const p = pattern as { route?: unknown; pattern?: unknown; name?: unknown; urlName?: unknown }
     const route = p.route ?? p.pattern
     const name = p.urlName ?? p.name
-    if (route !== undefined) return `${String(route)}${typeof name === 'string' && name ? ` [name='${name}']` : ''}`
+    if (route !== undefined)
+      return `${String(route)}${typeof name === 'string' && name ? ` [name='${name}']` : ''}`
   }
   return String(pattern)
 }

@@ -32,7 +32,10 @@ function engine(settings: Settings): TemplateEngine {
       dirs: [...templateDirs(settings), shipped],
       url: (name, params) => {
         const root = getRootResolver()
-        if (!root) throw new Error(`url(${JSON.stringify(name)}) in an error page: the URLconf is not loaded.`)
+        if (!root)
+          throw new Error(
+            `url(${JSON.stringify(name)}) in an error page: the URLconf is not loaded.`,
+          )
         return (root.reverse as (n: string, p?: Record<string, unknown>) => string)(name, params)
       },
     })
@@ -57,7 +60,12 @@ export function productionPage(
   onTemplateError?: (error: unknown) => void,
 ): string {
   const statusText = STATUS_CODES[status] ?? 'Error'
-  const data = { status, statusText, requestPath: context.requestPath ?? '', reason: context.reason ?? '' }
+  const data = {
+    status,
+    statusText,
+    requestPath: context.requestPath ?? '',
+    reason: context.reason ?? '',
+  }
   const templates = engine(settings)
   for (const name of [`${status}.html`, 'error.html']) {
     try {

@@ -49,6 +49,8 @@ export function stackFrames(error: unknown, around = 3): StackFrame[] {
           .slice(Math.max(0, line - 1 - around), line + around)
           .map((text, i) => ({ number: Math.max(1, line - around) + i, text }))
       : []
-    return [{ functionName: m[1] ?? '<anonymous>', file, line, column: Number(m[4]), library, context }]
+    return [
+      { functionName: m[1] ?? '<anonymous>', file, line, column: Number(m[4]), library, context },
+    ]
   })
 }

@@ -27,7 +27,9 @@ export const CommonMiddleware: Middleware = (getResponse, { settings, isValidPat
     ) {
       const qs = request.META.QUERY_STRING
       // Why encodeURI: the decoded path may hold non-ASCII text, a header needs ASCII.
-      return new HttpResponsePermanentRedirect(`${encodeURI(`${request.path}/`)}${qs ? `?${qs}` : ''}`)
+      return new HttpResponsePermanentRedirect(
+        `${encodeURI(`${request.path}/`)}${qs ? `?${qs}` : ''}`,
+      )
     }
     return response
   }

@@ -17,22 +17,34 @@ import type { Middleware } from '../middleware-types.ts'
  */
 export const ConditionalGetMiddleware: Middleware = (getResponse) => async (request) => {
   const response = await getResponse(request)
-  if ((request.method !== 'GET' && request.method !== 'HEAD') || response.status !== 200) return response
-  if (!response.headers.has('ETag') && response instanceof HttpResponse && !response.headers.get('Cache-Control')?.includes('no-store')) {
-    response.headers.set('ETag', `"${createHash('sha1').update(response.content).digest('base64url')}"`)
+  if ((request.method !== 'GET' && request.method !== 'HEAD') || response.status !== 200)
+    return response
+  if (
+    !response.headers.has('ETag') &&
+    response instanceof HttpResponse &&
+    !response.headers.get('Cache-Control')?.includes('no-store')
+  ) {
+    response.headers.set(
+      'ETag',
+      `"${createHash('sha1').update(response.content).digest('base64url')}"`,
+    )
   }
   const etag = response.headers.get('ETag')
   // Weak comparison (RFC 9110 §13.1.2): W/ prefixes are ignored.
   const strip = (t: string): string => t.trim().replace(/^W\//, '')
   const matches = (header: string): boolean =>
-    etag !== undefined && (header.trim() === '*' || header.split(',').some((t) => strip(t) === strip(etag)))
+    etag !== undefined &&
+    (header.trim() === '*' || header.split(',').some((t) => strip(t) === strip(etag)))
   const ifMatch = request.headers.get('if-match')
   const ifUnmodifiedSince = Date.parse(request.headers.get('if-unmodified-since') ?? '')
   const lastModifiedAt = Date.parse(response.headers.get('Last-Modified') ?? '')
   // Preconditions first (RFC 9110 §13.2.2): a failed If-Match / If-Unmodified-Since is a 412.
   if (
     (ifMatch !== undefined && !matches(ifMatch)) ||
-    (ifMatch === undefined && Number.isFinite(ifUnmodifiedSince) && Number.isFinite(lastModifiedAt) && lastModifiedAt > ifUnmodifiedSince)
+    (ifMatch === undefined &&
+      Number.isFinite(ifUnmodifiedSince) &&
+      Number.isFinite(lastModifiedAt) &&
+      lastModifiedAt > ifUnmodifiedSince)
   ) {
     return new HttpResponse('', { status: 412 })
   }
@@ -42,7 +54,8 @@ export const ConditionalGetMiddleware: Middleware = (getResponse) => async (requ
     notModified = matches(ifNoneMatch)
   } else {
     const since = Date.parse(request.headers.get('if-modified-since') ?? '')
-    notModified = Number.isFinite(since) && Number.isFinite(lastModifiedAt) && lastModifiedAt <= since
+    notModified =
+      Number.isFinite(since) && Number.isFinite(lastModifiedAt) && lastModifiedAt <= since
   }
   if (notModified && response instanceof HttpResponse) {
     // Mutate rather than replace, so cookies and cache headers set by the view survive.

@@ -19,13 +19,18 @@ import { gzipStream } from './gzip-stream.ts'
  */
 export const GZipMiddleware: Middleware = (getResponse) => async (request) => {
   const response = await getResponse(request)
-  if (!(response instanceof HttpResponse) && !(response instanceof StreamingHttpResponse)) return response
+  if (!(response instanceof HttpResponse) && !(response instanceof StreamingHttpResponse))
+    return response
   const vary = response.headers.get('Vary')
   if (!vary?.toLowerCase().includes('accept-encoding')) {
     response.headers.set('Vary', vary ? `${vary}, Accept-Encoding` : 'Accept-Encoding')
   }
   if (response instanceof StreamingHttpResponse) {
-    if (response.headers.has('Content-Encoding') || !/\bgzip\b/i.test(request.headers.get('accept-encoding') ?? '')) return response
+    if (
+      response.headers.has('Content-Encoding') ||
+      !/\bgzip\b/i.test(request.headers.get('accept-encoding') ?? '')
+    )
+      return response
     response.streamingContent = gzipStream(response.streamingContent)
     response.headers.set('Content-Encoding', 'gzip')
     response.headers.delete('Content-Length')

@@ -54,7 +54,10 @@ export function gzipStream(source: StreamingContent): StreamingContent {
         async next(): Promise<IteratorResult<Uint8Array>> {
           for (;;) {
             if (finished || closed) return { done: true, value: undefined }
-            iterator ??= Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]()
+            iterator ??=
+              Symbol.asyncIterator in source
+                ? source[Symbol.asyncIterator]()
+                : source[Symbol.iterator]()
             const step = await iterator.next()
             if (step.done) {
               finished = true

@@ -17,20 +17,30 @@ export const SecurityMiddleware: Middleware = (getResponse, { settings }) => {
   const exempt = settings.SECURE_REDIRECT_EXEMPT.map((p) => new RegExp(p))
   return async (request) => {
     const path = request.pathInfo.replace(/^\//, '')
-    if (settings.SECURE_SSL_REDIRECT && !request.isSecure() && !exempt.some((re) => re.test(path))) {
+    if (
+      settings.SECURE_SSL_REDIRECT &&
+      !request.isSecure() &&
+      !exempt.some((re) => re.test(path))
+    ) {
       const host = settings.SECURE_SSL_HOST ?? request.getHost()
       return new HttpResponsePermanentRedirect(`https://${host}${request.getFullPath()}`)
     }
     const response = await getResponse(request)
     const h = response.headers
-    if (settings.SECURE_HSTS_SECONDS > 0 && request.isSecure() && !h.has('Strict-Transport-Security')) {
+    if (
+      settings.SECURE_HSTS_SECONDS > 0 &&
+      request.isSecure() &&
+      !h.has('Strict-Transport-Security')
+    ) {
       let value = `max-age=${settings.SECURE_HSTS_SECONDS}`
       if (settings.SECURE_HSTS_INCLUDE_SUBDOMAINS) value += '; includeSubDomains'
       if (settings.SECURE_HSTS_PRELOAD) value += '; preload'
       h.set('Strict-Transport-Security', value)
     }
-    if (settings.SECURE_CONTENT_TYPE_NOSNIFF && !h.has('X-Content-Type-Options')) h.set('X-Content-Type-Options', 'nosniff')
-    if (settings.SECURE_REFERRER_POLICY && !h.has('Referrer-Policy')) h.set('Referrer-Policy', settings.SECURE_REFERRER_POLICY)
+    if (settings.SECURE_CONTENT_TYPE_NOSNIFF && !h.has('X-Content-Type-Options'))
+      h.set('X-Content-Type-Options', 'nosniff')
+    if (settings.SECURE_REFERRER_POLICY && !h.has('Referrer-Policy'))
+      h.set('Referrer-Policy', settings.SECURE_REFERRER_POLICY)
     if (settings.SECURE_CROSS_ORIGIN_OPENER_POLICY && !h.has('Cross-Origin-Opener-Policy')) {
       h.set('Cross-Origin-Opener-Policy', settings.SECURE_CROSS_ORIGIN_OPENER_POLICY)
     }

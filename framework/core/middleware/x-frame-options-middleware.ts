@@ -11,8 +11,11 @@ import type { Middleware } from '../middleware-types.ts'
  * defineSettings({ MIDDLEWARE: ['XFrameOptionsMiddleware'], X_FRAME_OPTIONS: 'SAMEORIGIN' })
  * ```
  */
-export const XFrameOptionsMiddleware: Middleware = (getResponse, { settings }) => async (request) => {
-  const response = await getResponse(request)
-  if (!response.headers.has('X-Frame-Options')) response.headers.set('X-Frame-Options', settings.X_FRAME_OPTIONS)
-  return response
-}
+export const XFrameOptionsMiddleware: Middleware =
+  (getResponse, { settings }) =>
+  async (request) => {
+    const response = await getResponse(request)
+    if (!response.headers.has('X-Frame-Options'))
+      response.headers.set('X-Frame-Options', settings.X_FRAME_OPTIONS)
+    return response
+  }

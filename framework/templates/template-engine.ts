@@ -17,7 +17,8 @@
  *
  * `layout(name, data?)` renders the child first, then the layout with the child's output as
  * `it.body`; `block(name, fn)` in a child defines a block, in a layout it outputs the child's
- * block or its own default; blocks chain through several layouts. Layouts and includes see the
+ * block or its own default. Blocks pass through several layouts, the deepest child's winning
+ * (as in Django); there is no `block.super`. Layouts and includes see the
  * child's `it` (plus their own data). Names are searched like any template (`'./x.html'` is
  * relative to the current file). `<%= x %>` escapes, `<%~ x %>` outputs raw (use it for
  * include(), block() and it.body, which are already HTML); safe() marks text as HTML.
@@ -55,6 +56,15 @@ interface Helpers {
 }
 
 const HELPERS = '__helpers'
+
+/**
+ * eta hands a layout only the blocks of the template directly below it. Django lets the
+ * deepest child's block win through every level; this rewrite of eta's compiled function keeps
+ * the blocks that came from below (`it.__blocks`) over the ones this template defines.
+ */
+function passBlocksThrough(fnString: string): string {
+  return fnString.replace('__blocks: __eta.blocks', '__blocks: { ...__eta.blocks, ...(it.__blocks || {}) }')
+}
 
 function isFile(path: string): boolean {
   try {
@@ -109,6 +119,7 @@ export class TemplateEngine {
       debug: settings.DEBUG,
       // `static` is reserved only in strict code; eta's compiled functions are sloppy-mode.
       functionHeader: `const url = it.${HELPERS}.url, static = it.${HELPERS}.static, safe = it.${HELPERS}.safe;`,
+      plugins: [{ processFnString: passBlocksThrough }],
     })
     this.#eta.resolvePath = (name: string, opts?: { filepath?: string }) => this.findTemplate(name, opts?.filepath)
     this.#eta.readFile = (path: string) => {
@@ -186,6 +197,12 @@ export class TemplateEngine {
       // still the thing to report, with eta's location as the cause.
       const missing = this.#missing
       if (missing && error !== missing && error instanceof EtaError) throw Object.assign(missing, { cause: error })
+      // Likewise for any coded framework error (url() failing, NoReverseMatch...): the coded
+      // error is what callers test for; eta's "file:line" text stays on it as templateLocation.
+      const cause = error instanceof EtaError ? (error as { cause?: unknown }).cause : undefined
+      if (cause instanceof Error && typeof (cause as { code?: unknown }).code === 'string') {
+        throw Object.assign(cause, { templateLocation: error instanceof Error ? error.message : '' })
+      }
       throw error
     } finally {
       this.#missing = undefined

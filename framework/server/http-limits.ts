@@ -374,7 +374,8 @@ export function nodeServerOptions(limits: HttpLimits): ServerOptions {
 
 /**
  * Sets what node:http only takes as properties: no silent cap on the header count (node drops
- * fields past maxHeadersCount without a word; we count them and answer 431 instead).
+ * fields past maxHeadersCount without a word; we count them and answer 431 instead), answers to
+ * half-closed connections, and the timeouts.
  *
  * @example
  * ```ts
@@ -383,6 +384,11 @@ export function nodeServerOptions(limits: HttpLimits): ServerOptions {
  */
 export function applyServerLimits(server: Server, limits: HttpLimits): void {
   server.maxHeadersCount = 0
+  // A client that half-closes after its request (`shutdown(SHUT_WR)`, `nc -N`) still gets its
+  // answer, as from Gunicorn: by default node:http ends the socket on the client's FIN at once,
+  // losing any response not written yet. With this (node's own, long-standing property) the last
+  // pending response is marked final and the connection closes after it.
+  Object.assign(server, { httpAllowHalfOpen: true })
   server.headersTimeout = limits.headersTimeoutMs
   server.requestTimeout = limits.requestTimeoutMs
   server.keepAliveTimeout = limits.keepAliveTimeoutMs

@@ -11,6 +11,7 @@ import {
   checkTrailers,
   defaultHttpLimits,
   guardRequest,
+  handleClientError,
   nodeServerOptions,
   rejectionBytes,
   type HttpLimits,
@@ -208,5 +209,44 @@ describe('guardBody on a real node:http server', () => {
     server.close()
     expect(reply).toMatch(/^HTTP\/1\.1 400 /)
     expect(reply).not.toContain('complete')
+  })
+})
+
+describe('handleClientError on a real node:http server', () => {
+  async function reply(bytes: string, options = {}): Promise<string> {
+    const server = createServer(options, (req, res) => {
+      req.resume()
+      // Answer a little later, so the parser meets the bytes after a close request first.
+      setTimeout(() => res.end('first'), 50)
+    })
+    server.on('clientError', handleClientError)
+    applyServerLimits(server, defaultHttpLimits)
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const port = (server.address() as { port: number }).port
+    const out = await new Promise<string>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => socket.end(bytes))
+      let text = ''
+      socket.on('data', (d) => (text += d.toString('latin1')))
+      socket.on('error', () => {})
+      socket.on('close', () => resolve(text))
+      setTimeout(() => socket.destroy(), 5000)
+    })
+    server.close()
+    return out
+  }
+
+  it('answers a client that half-closed after its request, and lets the response in flight finish when bytes follow a Connection: close request', async () => {
+    const out = await reply('GET /first HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\nGET /second HTTP/1.1\r\nHost: a\r\n\r\n')
+    expect(out).toMatch(/^HTTP\/1\.1 200 OK[\s\S]*first$/)
+    expect(out).not.toContain('400')
+  })
+  it('answers 431 with a reason when the head is over maxHeaderSize', async () => {
+    const out = await reply(`GET / HTTP/1.1\r\nHost: a\r\nX-Big: ${'x'.repeat(20_000)}\r\n\r\n`, { maxHeaderSize: 16_384 })
+    expect(out).toMatch(/^HTTP\/1\.1 431 /)
+    expect(out).toContain('Connection: close')
+  })
+  it('answers 400 naming the parser error for a malformed request', async () => {
+    const out = await reply('GET / HTTP/1.1\r\nHost: a\r\nBad Header: x\r\n\r\n')
+    expect(out).toMatch(/^HTTP\/1\.1 400 [\s\S]*HPE_INVALID_HEADER_TOKEN/)
   })
 })

@@ -25,7 +25,9 @@ const uploadDir = mkdtempSync(join(tmpdir(), 'core-node-http-'))
 const filesDir = mkdtempSync(join(tmpdir(), 'core-node-http-files-'))
 writeFileSync(join(filesDir, 'alphabet.txt'), 'abcdefghijklmnopqrstuvwxyz')
 let tempSeen: string | undefined
+// A gate opened by the test; created up front so opening it before the generator waits is kept.
 let release: () => void = () => {}
+const gate = new Promise<void>((resolve) => (release = resolve))
 
 const urlpatterns = [
   path(
@@ -49,7 +51,7 @@ const urlpatterns = [
     async function* gen() {
       yield 'first;'
       // Held until the test has seen the first chunk: proves nothing is buffered.
-      await new Promise<void>((resolve) => (release = resolve))
+      await gate
       yield 'second;'
     }
     return new StreamingHttpResponse(gen(), { contentType: 'text/plain; charset=utf-8' })

@@ -230,7 +230,17 @@ export class Client {
       const [pair = '', ...attrs] = value.split(';')
       const eq = pair.indexOf('=')
       const key = pair.slice(0, eq).trim()
-      const expired = attrs.some((a) => /^\s*max-age=0\s*$/i.test(a))
+      // Max-Age wins over Expires (RFC 6265 §5.3); either in the past deletes the cookie.
+      const maxAge = attrs
+        .map((a) => /^\s*max-age=(-?\d+)\s*$/i.exec(a)?.[1])
+        .find((v) => v !== undefined)
+      const expires = attrs
+        .map((a) => /^\s*expires=(.*)$/i.exec(a)?.[1])
+        .find((v) => v !== undefined)
+      const expired =
+        maxAge !== undefined
+          ? Number(maxAge) <= 0
+          : expires !== undefined && Date.parse(expires) <= Date.now()
       if (expired) this.cookies.delete(key)
       else this.cookies.set(key, pair.slice(eq + 1).trim())
     }

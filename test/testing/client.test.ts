@@ -69,6 +69,27 @@ describe('Client', () => {
     expect(client.cookies.has('user')).toBe(false)
   })
 
+  it('forgets a cookie whose Expires is in the past, and keeps one with a future Max-Age', async () => {
+    const jar = getGatewayApplication(
+      defineSettings(
+        {
+          DEBUG: true,
+          ROOT_URLCONF: urlconf({
+            '/set/': () =>
+              new HttpResponse('')
+                .setCookie('keep', '1', { maxAge: 60 })
+                .setCookie('old', '1', { expires: new Date(0) }),
+          }),
+        },
+        { env: {} },
+      ),
+    )
+    const client = new Client(jar, { host: 'localhost' })
+    client.cookies.set('old', 'x')
+    await client.get('/set/')
+    expect([...client.cookies.keys()]).toEqual(['keep'])
+  })
+
   it('does not follow redirects unless asked', async () => {
     const res = await new Client(app).post('/login/', { name: 'x' })
     expect([res.status, res.headers.get('Location')]).toEqual([302, '/me/'])

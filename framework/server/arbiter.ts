@@ -14,7 +14,8 @@
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { Socket } from 'node:net'
+import type { Socket } from 'node:net'
+import { InTransit } from './handoff.ts'
 import { formatBind, openListener, parseBind, systemdBinds, type Listener } from './binds.ts'
 import type { LoadedConfig, ServeHooks } from './config.ts'
 import type { ErrorLog } from './error-log.ts'
@@ -109,36 +110,8 @@ interface WorkerRecord {
   requests: number
   inFlight: number
   killTimer?: NodeJS.Timeout
+  transit: InTransit
   exited: Promise<void>
-}
-
-/**
- * The accepted connections still queued in a child's IPC channel (sent, never received), as
- * sockets again. Why reach into child_process internals: Node queues handles while it waits for
- * the child's acknowledgement and silently leaks the queue when the child dies, leaving those
- * clients hanging forever. `withPending` also takes the one awaiting acknowledgement (safe only
- * when we are about to kill the child ourselves, so it cannot have read it).
- */
-function takeUndelivered(child: ChildProcess, withPending: boolean): Socket[] {
-  type Queued = { handle?: unknown } | null | undefined
-  const internals = child as unknown as { _pendingMessage?: Queued; _handleQueue?: Queued[] | null }
-  const handles: unknown[] = []
-  if (withPending && internals._pendingMessage?.handle) {
-    handles.push(internals._pendingMessage.handle)
-    internals._pendingMessage = null
-  }
-  if (Array.isArray(internals._handleQueue)) {
-    for (const queued of internals._handleQueue) if (queued?.handle) handles.push(queued.handle)
-    internals._handleQueue = []
-  }
-  return handles.flatMap((handle) => {
-    try {
-      // pauseOnCreate: not one byte may be read here, or the next worker would miss it.
-      return [new Socket({ handle, readable: true, writable: true, pauseOnCreate: true } as ConstructorParameters<typeof Socket>[0])]
-    } catch {
-      return []
-    }
-  })
 }
 
 const defaultWorkerEntry = fileURLToPath(new URL('./worker-main.ts', import.meta.url))
@@ -484,6 +457,7 @@ export class Arbiter {
       overMemory: 0,
       requests: 0,
       inFlight: 0,
+      transit: new InTransit(),
       exited: new Promise((resolve) => (markExited = resolve)),
     }
     this.#workers.set(id, record)
@@ -494,11 +468,11 @@ export class Arbiter {
     child.on('error', (error) => this.#log.error(`Worker ${id}: ${error.message}`))
     child.on('exit', (code, signal) => {
       clearTimeout(record.killTimer)
-      const undelivered = takeUndelivered(child, false)
       this.#workers.delete(id)
       markExited()
       this.#onExit(record, code, signal)
-      for (const socket of undelivered) {
+      // Sent but never confirmed: the worker died before reading them; another one will.
+      for (const socket of record.transit.takeAll()) {
         if (this.#state === 'stopping') socket.destroy()
         else this.#dispatch(socket)
       }
@@ -513,6 +487,9 @@ export class Arbiter {
         w.requests = message.requests
         w.inFlight = message.inFlight
         this.#checkMemory(w)
+        return
+      case 'took':
+        w.transit.took(message.seq)
         return
       case 'ready':
         w.lastBeat = Date.now()
@@ -605,11 +582,9 @@ export class Arbiter {
       if (now - w.lastBeat > limit) {
         this.#log.critical(`WORKER TIMEOUT (pid:${w.child.pid}): no heartbeat for ${now - w.lastBeat} ms, killing it`)
         w.state = 'stopping'
-        // Connections handed to it while it was already stuck never reached its event loop:
-        // take them back from the IPC queue and give them to a live worker.
-        const undelivered = takeUndelivered(w.child, true)
+        // Connections handed to it while it was already stuck never reached its event loop;
+        // they go to a live worker when it has exited (see #spawn's exit handler).
         w.child.kill('SIGKILL')
-        for (const socket of undelivered) this.#dispatch(socket)
         // It counts as a restart: it did not leave on its own terms.
         this.#restarts++
         this.#ensureWorkers()
@@ -670,15 +645,10 @@ export class Arbiter {
       return
     }
     socket.on('error', () => socket.destroy())
-    try {
-      w.child.send({ t: 'conn' } satisfies PrimaryMessage, socket, { keepOpen: false }, (error) => {
-        if (error && !socket.destroyed && attempt < 2) this.#dispatch(socket, attempt + 1)
-        else if (error) socket.destroy()
-      })
-    } catch {
-      if (attempt < 2) this.#dispatch(socket, attempt + 1)
-      else socket.destroy()
-    }
+    w.transit.send(w.child, socket, (again) => {
+      if (this.#state === 'stopping' || attempt >= 3) again.destroy()
+      else this.#dispatch(again, attempt + 1)
+    })
   }
 
   #flushPending(): void {

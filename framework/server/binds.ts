@@ -145,7 +145,7 @@ async function removeStaleSocket(path: string): Promise<void> {
  * @example
  * ```ts
  * const listener = await openListener(parseBind('127.0.0.1:0'), { mode: 0o660 })
- * listener.server.on('connection', (socket) => handOff(socket))
+ * listener.server.on('connection', (socket) => dispatch(socket))
  * ```
  */
 export async function openListener(spec: BindSpec, options: { mode: number; backlog?: number }): Promise<Listener> {

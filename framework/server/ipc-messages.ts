@@ -5,7 +5,7 @@
 
 /** Primary to worker. `conn` carries the accepted socket as the IPC handle. */
 export type PrimaryMessage =
-  | { t: 'conn' }
+  | { t: 'conn'; seq: number }
   | { t: 'stop'; graceful: boolean }
   | { t: 'reopen-logs' }
   | { t: 'stats'; id: number }
@@ -13,6 +13,7 @@ export type PrimaryMessage =
 /** Worker to primary. */
 export type WorkerMessage =
   | { t: 'ready' }
+  | { t: 'took'; seq: number }
   | { t: 'beat'; rss: number; requests: number; inFlight: number }
   | { t: 'retire'; reason: string }
   | { t: 'stats'; id: number; stats: unknown }

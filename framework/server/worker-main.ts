@@ -58,6 +58,8 @@ async function main(): Promise<void> {
   process.on('message', (message: unknown, handle: unknown) => {
     if (!isPrimaryMessage(message)) return
     if (message.t === 'conn' && handle) {
+      // First thing: the primary holds its copy of the socket until we say we have ours.
+      send({ t: 'took', seq: message.seq })
       if (worker) worker.handleConnection(handle as Socket)
       else pendingSockets.push(handle as Socket)
     } else if (message.t === 'stop') {

@@ -167,7 +167,8 @@ async function main(): Promise<void> {
     const profArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(root, 'bench/results/prof')}`] : []
     if (profile) mkdirSync(resolve(root, 'bench/results/prof'), { recursive: true })
     const serve = await start(`serve --workers ${workers}`, [...profArgs, '--import', 'tsx', resolve(root, 'bin/serve.js'), `${hello}:processHttpRequest`, '--bind', `127.0.0.1:${servePort}`, '--workers', String(workers)], servePort)
-    const node = await start(`node:http x${workers}`, [resolve(root, 'node_modules/tsx/dist/cli.mjs'), resolve(root, 'bench/raw-node-server.ts'), String(nodePort), String(workers)], nodePort)
+    // Same loader as serve (--import tsx, no wrapper process), so the process trees compare.
+    const node = await start(`node:http x${workers}`, ['--import', 'tsx', resolve(root, 'bench/raw-node-server.ts'), String(nodePort), String(workers)], nodePort)
     try {
       // Warm-up: JIT, connection pools.
       await autocannon({ url: `http://127.0.0.1:${servePort}/`, connections, duration: 1 })
@@ -195,6 +196,7 @@ async function main(): Promise<void> {
     }
   }
   lines.push('', ...ratios, '')
+  lines.push('Why the gap, and the leak visible in serve\'s worker RSS: see bench/results/serve-vs-node-profile.md.', '')
   lines.push('serve\'s process tree includes the primary, which accepts every connection and hands it to a worker over IPC; raw node:cluster with one worker is a single process, with two it has a primary doing the same round-robin hand-off.')
   const text = `${lines.join('\n')}\n`
   mkdirSync(resolve(root, 'bench/results'), { recursive: true })

@@ -1,0 +1,43 @@
+/**
+ * The example project on a real socket through the node:http host: a page and the comment form
+ * POST (redirect, then the comment on the page).
+ */
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { toNodeListener } from '../../framework/gateway/index.ts'
+import { application } from '../../project/wsgi.ts'
+
+let server: Server
+let base: string
+
+beforeAll(async () => {
+  const listener = toNodeListener(application)
+  server = createServer(listener)
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+})
+afterAll(async () => {
+  server.closeAllConnections()
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+})
+
+describe('example project under the node:http host', () => {
+  it('serves the paginated blog list', async () => {
+    const response = await fetch(`${base}/blog/?page=2`, { headers: { Host: 'localhost' }, signal: AbortSignal.timeout(10_000) })
+    expect(response.status).toBe(200)
+    expect(await response.text()).toContain('<title>Blog, page 2</title>')
+  })
+
+  it('accepts the comment form POST and shows the comment after the redirect', async () => {
+    const post = await fetch(`${base}/blog/class-based-views/comment/`, {
+      method: 'POST',
+      body: new URLSearchParams({ author: 'Bob', text: 'Over a socket' }),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(10_000),
+    })
+    expect([post.status, post.headers.get('location')]).toEqual([302, '/blog/class-based-views/'])
+    const page = await fetch(`${base}/blog/class-based-views/`, { signal: AbortSignal.timeout(10_000) })
+    expect(await page.text()).toContain('<strong>Bob</strong>: Over a socket')
+  })
+})

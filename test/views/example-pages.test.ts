@@ -1,0 +1,87 @@
+/**
+ * The example project's pages through the test Client (in process, wrapped in the gateway
+ * validator): routing with converters, the paginated list, the template hierarchy, the comment
+ * form POST, static files, and the debug 404/500 pages.
+ */
+import { describe, expect, it } from 'vitest'
+import { Client } from '../../framework/testing/index.ts'
+import { application } from '../../project/wsgi.ts'
+
+const client = new Client(application)
+
+describe('example project pages', () => {
+  it('renders the home page through the base layout, its blocks and the nav include', async () => {
+    const response = await client.get('/')
+    expect(response.status).toBe(200)
+    expect(response.templateName).toBe('home.html')
+    expect(response.text).toContain('<title>Home · Example project</title>')
+    expect(response.text).toContain('<a href="/blog/">Blog</a>')
+    expect(response.text).toContain('<link rel="stylesheet" href="/static/css/site.css">')
+  })
+
+  it('paginates the class-based blog list, three posts a page, with page links', async () => {
+    const page2 = await client.get('/blog/', { page: 2 })
+    expect(page2.status).toBe(200)
+    expect(page2.templateName).toBe('blog/post_list.html')
+    expect((page2.context?.['posts'] as unknown[]).length).toBe(3)
+    expect(page2.text).toContain('<a rel="prev" href="?page=1">previous</a>')
+    expect(page2.text).toContain('<strong>2</strong>')
+  })
+
+  it('answers 404 for a page number that is out of range or not a number', async () => {
+    expect((await client.get('/blog/', { page: 99 })).status).toBe(404)
+    expect((await client.get('/blog/', { page: 'abc' })).status).toBe(404)
+  })
+
+  it('routes a slug to the detail view and an int year to the archive', async () => {
+    const detail = await client.get('/blog/hello-gateway/')
+    expect([detail.status, detail.templateName]).toEqual([200, 'blog/post_detail.html'])
+    expect(detail.text).toContain('<h1>Hello, gateway</h1>')
+    const archive = await client.get('/blog/archive/2025/')
+    expect(archive.context?.['year']).toBe(2025)
+    expect((await client.get('/blog/archive/twenty/')).status).toBe(404)
+  })
+
+  it('accepts a comment by form POST, redirects to the post and shows it escaped', async () => {
+    const response = await client.post('/blog/templates-on-eta/comment/', { author: 'Ann', text: '<script>hi</script>' }, { follow: true })
+    expect(response.redirectChain).toEqual([['/blog/templates-on-eta/', 302]])
+    expect(response.status).toBe(200)
+    expect(response.text).toContain('<strong>Ann</strong>: &lt;script&gt;hi&lt;/script&gt;')
+  })
+
+  it('re-renders the form with errors (400) for an empty comment, and refuses GET on the form URL', async () => {
+    const invalid = await client.post('/blog/templates-on-eta/comment/', { author: '', text: '' })
+    expect(invalid.status).toBe(400)
+    expect(invalid.text).toContain('Please give your name.')
+    const get = await client.get('/blog/templates-on-eta/comment/')
+    expect([get.status, get.headers.get('Allow')]).toEqual([405, 'POST'])
+  })
+
+  it('serves the CSS file in DEBUG and nothing outside the static roots', async () => {
+    const css = await client.get('/static/css/site.css')
+    expect([css.status, css.headers.get('Content-Type')]).toEqual([200, 'text/css; charset=utf-8'])
+    for (const attack of ['/static/../project/settings.ts', '/static/%2e%2e/project/settings.ts', '/static/%252e%252e/project/settings.ts', '/static/css/%00.css', '/static//etc/passwd']) {
+      const response = await client.get(attack)
+      expect([400, 404], attack).toContain(response.status)
+      expect(response.text, attack).not.toContain('defineSettings')
+    }
+  })
+
+  it('shows the DEBUG 404 page listing the patterns tried', async () => {
+    const response = await client.get('/this/page/does/not/exist/')
+    expect(response.status).toBe(404)
+    expect(response.text).toContain('blog/&#60;slug:slug&#62;/comment/ [name=&#39;blog:comment&#39;]')
+  })
+
+  it('shows the debug page for a view that throws, and serves the next request normally', async () => {
+    const boom = await client.get('/blog/boom/')
+    expect(boom.status).toBe(500)
+    expect(boom.text).toContain('This view fails on purpose')
+    expect((await client.get('/about/')).status).toBe(200)
+  })
+
+  it('redirects a path without its slash when the slashed one exists (APPEND_SLASH)', async () => {
+    const response = await client.get('/about')
+    expect([response.status, response.headers.get('Location')]).toEqual([301, '/about/'])
+  })
+})

@@ -82,8 +82,9 @@ describe('serve supervision', () => {
     const tally = await loop.stop()
     expect(await blocked).toBe('cut')
     expect(tally.ok).toBeGreaterThan(5)
-    // Only connections handed to the blocked worker before its heartbeat went late can fail.
-    expect(tally.failed).toBeLessThanOrEqual(2)
+    // Connections handed to the blocked worker never reached its event loop: after the kill the
+    // primary gives them to a live worker, so none fails (they are only late).
+    expect(tally.failed).toBe(0)
   })
 
   it('ends one slow request with 503 after --request-timeout and keeps the worker', async () => {
@@ -114,6 +115,19 @@ describe('serve supervision', () => {
     await run.waitForLog(/Worker 1 \(pid \d+\) exited \(code 0\)/)
     const log = run.log()
     expect(log.indexOf('Worker 2 (pid')).toBeLessThan(log.indexOf(`Worker 1 (pid ${workerPidOf(log, 1)}) exited`))
+  })
+
+  it('escalates to a fast stop when INT follows TERM', async () => {
+    const run = await serve(['--bind', '127.0.0.1:0', '-w', '1', '--graceful-timeout', '30'])
+    const slow = get(`${run.url}/slow?ms=20000`).catch(() => 'cut')
+    await new Promise((r) => setTimeout(r, 500))
+    process.kill(run.pid, 'SIGTERM')
+    await run.waitForLog(/Shutting down: graceful/)
+    const started = Date.now()
+    process.kill(run.pid, 'SIGINT')
+    expect((await run.exited).code).toBe(0)
+    expect(Date.now() - started).toBeLessThan(5000)
+    expect(await slow).toBe('cut')
   })
 
   it('adds a worker on TTIN and removes one on TTOU', async () => {

@@ -85,3 +85,27 @@ describe('example project pages', () => {
     expect([response.status, response.headers.get('Location')]).toEqual([301, '/about/'])
   })
 })
+
+describe('example project pages with DEBUG off', async () => {
+  const { settings } = await import('../../project/settings.ts')
+  const { defineSettings, getGatewayApplication } = await import('../../framework/index.ts')
+  const production = new Client(getGatewayApplication(defineSettings({ ...settings, DEBUG: false, SECRET_KEY: 'p'.repeat(60) })))
+
+  it("renders the project's 404.html inside the base layout", async () => {
+    const response = await production.get('/missing/')
+    expect(response.status).toBe(404)
+    expect(response.text).toContain('<title>Page not found · Example project</title>')
+    expect(response.text).toContain('<code>/missing/</code>')
+  })
+
+  it("renders the project's 500.html and shows nothing internal", async () => {
+    const response = await production.get('/blog/boom/')
+    expect(response.status).toBe(500)
+    expect(response.text).toContain('Something went wrong')
+    expect(response.text).not.toContain('fails on purpose')
+  })
+
+  it('does not serve static files from the application', async () => {
+    expect((await production.get('/static/css/site.css')).status).toBe(404)
+  })
+})

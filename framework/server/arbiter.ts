@@ -17,86 +17,17 @@ import { fileURLToPath } from 'node:url'
 import type { Socket } from 'node:net'
 import { InTransit } from './handoff.ts'
 import { formatBind, openListener, parseBind, systemdBinds, type Listener } from './binds.ts'
-import type { LoadedConfig, ServeHooks } from './config.ts'
+import type { ArbiterOptions, ArbiterStatus, WorkerState } from './arbiter-types.ts'
+import type { ServeHooks } from './config.ts'
 import type { ErrorLog } from './error-log.ts'
 import { isWorkerMessage, type PrimaryMessage, type WorkerMessage } from './ipc-messages.ts'
 import { Pidfile } from './pidfile.ts'
+import { SIGNAL_ACTIONS, type ServeSignal } from './signals.ts'
 import type { ServeSettings } from './settings.ts'
 
-/** The signals the primary handles. USR2 reopens the logs (USR1 belongs to Node's inspector). */
-export type ServeSignal = 'SIGTERM' | 'SIGINT' | 'SIGQUIT' | 'SIGHUP' | 'SIGTTIN' | 'SIGTTOU' | 'SIGUSR2'
-
-/**
- * What each signal does: an explicit table the compiler checks, not a `handle_<name>` lookup.
- *
- * @example
- * ```ts
- * await SIGNAL_ACTIONS.SIGHUP(arbiter) // a rolling reload
- * ```
- */
-export const SIGNAL_ACTIONS: Readonly<Record<ServeSignal, (arbiter: Arbiter) => Promise<void>>> = {
-  SIGTERM: (a) => a.stop(true),
-  SIGINT: (a) => a.stop(false),
-  SIGQUIT: (a) => a.stop(false),
-  SIGHUP: (a) => a.reload(),
-  SIGTTIN: (a) => a.addWorker(),
-  SIGTTOU: (a) => a.removeWorker(),
-  SIGUSR2: async (a) => a.reopenLogs(),
-}
-
-/** Where signals come from (process by default; a test passes an EventEmitter). */
-export interface SignalSource {
-  on(signal: ServeSignal, listener: () => void): unknown
-  off(signal: ServeSignal, listener: () => void): unknown
-}
-
-/** A worker's lifecycle in the primary's books. */
-export type WorkerState = 'booting' | 'ready' | 'retiring' | 'stopping'
-
-/** One worker as status() reports it. */
-export interface WorkerStatus {
-  id: number
-  pid: number | undefined
-  state: WorkerState
-  generation: number
-  requests: number
-  inFlight: number
-  rssBytes: number
-  ageSeconds: number
-}
-
-/** What status() (and the control socket's `status`) returns. */
-export interface ArbiterStatus {
-  pid: number
-  name: string
-  state: 'starting' | 'running' | 'stopping'
-  workersTarget: number
-  binds: string[]
-  generation: number
-  workerRestarts: number
-  workers: WorkerStatus[]
-}
-
-/** Options of an Arbiter; everything with a process-wide effect is injected. */
-export interface ArbiterOptions {
-  settings: ServeSettings
-  hooks?: ServeHooks
-  log: ErrorLog
-  /** Re-reads the configuration on HUP (the same sources as at start). */
-  reloadConfig?: () => Promise<LoadedConfig>
-  /** Signals to listen to (default: none; main.ts passes `process`). */
-  signals?: SignalSource
-  /** The worker entry file (default: worker-main.ts beside this file). */
-  workerEntry?: string
-  /** Environment given to workers (default process.env). */
-  env?: NodeJS.ProcessEnv
-  /** PID written to the pidfile and reported (default process.pid). */
-  pid?: number
-  /** Node options for the workers (default: the primary's own, which carry the tsx loader). */
-  execArgv?: string[]
-  /** Called with READY=1 / STOPPING=1 / STATUS=... (sd_notify); default: nothing. */
-  notify?: (state: string) => void
-}
+export { SIGNAL_ACTIONS } from './signals.ts'
+export type { ServeSignal, SignalSource } from './signals.ts'
+export type { ArbiterOptions, ArbiterStatus, WorkerState, WorkerStatus } from './arbiter-types.ts'
 
 interface WorkerRecord {
   id: number

@@ -18,14 +18,20 @@ export type TemplateRequest = object
  * defineSettings({ TEMPLATES: { CONTEXT_PROCESSORS: ['request', siteName] } })
  * ```
  */
-export type ContextProcessor = (request: TemplateRequest, settings: Settings) => Record<string, unknown>
+export type ContextProcessor = (
+  request: TemplateRequest,
+  settings: Settings,
+) => Record<string, unknown>
 
 type Slot = { csrfToken?: unknown; user?: unknown; messages?: unknown }
 
 /** Where middleware leaves per-request values: `request.state` (http/), else the request itself. */
 function slot(request: TemplateRequest): Slot {
   const state = (request as { state?: unknown }).state
-  return { ...(request as Slot), ...(typeof state === 'object' && state !== null ? (state as Slot) : {}) }
+  return {
+    ...(request as Slot),
+    ...(typeof state === 'object' && state !== null ? (state as Slot) : {}),
+  }
 }
 
 /** The built-in processors, by the name TEMPLATES.CONTEXT_PROCESSORS uses. */
@@ -36,7 +42,10 @@ export const builtinContextProcessors: Readonly<Record<string, ContextProcessor>
   // Seam for the CSRF issue: its middleware sets request.csrfToken (a function or a string).
   csrf: (request) => {
     const token = slot(request).csrfToken
-    return { csrfToken: typeof token === 'function' ? (token as () => unknown).call(request) : (token ?? '') }
+    return {
+      csrfToken:
+        typeof token === 'function' ? (token as () => unknown).call(request) : (token ?? ''),
+    }
   },
   // Seam for the auth issue: request.user once its middleware runs; anonymous until then.
   user: (request) => ({ user: slot(request).user ?? { isAuthenticated: false, username: '' } }),
@@ -51,7 +60,9 @@ export function contextProcessors(settings: Settings): ContextProcessor[] {
     const found = builtinContextProcessors[entry.split('.').pop() ?? '']
     if (!found) {
       throw Object.assign(
-        new Error(`Unknown context processor ${JSON.stringify(entry)} in TEMPLATES.CONTEXT_PROCESSORS: use one of ${Object.keys(builtinContextProcessors).join(', ')} or a function (request, settings) => ({ ... }).`),
+        new Error(
+          `Unknown context processor ${JSON.stringify(entry)} in TEMPLATES.CONTEXT_PROCESSORS: use one of ${Object.keys(builtinContextProcessors).join(', ')} or a function (request, settings) => ({ ... }).`,
+        ),
         { code: 'templates.unknown_context_processor' },
       )
     }

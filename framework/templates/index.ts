@@ -6,5 +6,10 @@ export { TemplateEngine, type TemplateEngineOptions, type UrlHelper } from './te
 export { TemplateDoesNotExist } from './template-does-not-exist.ts'
 export { SafeString, safe, escapeHtml } from './safe-string.ts'
 export { templateDirs } from './template-dirs.ts'
-export { builtinContextProcessors, contextProcessors, type ContextProcessor, type TemplateRequest } from './context-processors.ts'
+export {
+  builtinContextProcessors,
+  contextProcessors,
+  type ContextProcessor,
+  type TemplateRequest,
+} from './context-processors.ts'
 export { staticUrl, loadManifest, MANIFEST_NAME, type StaticManifest } from './static-url.ts'

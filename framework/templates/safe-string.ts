@@ -37,7 +37,13 @@ export function safe(html: string | SafeString): SafeString {
   return html instanceof SafeString ? html : new SafeString(String(html))
 }
 
-const replacements: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+const replacements: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+}
 
 /**
  * HTML-escapes any value (`null`/`undefined` → ''), except a SafeString, which passes through.

@@ -29,7 +29,11 @@ import { readFileSync, statSync } from 'node:fs'
 import { dirname, isAbsolute, resolve, sep } from 'node:path'
 import { Eta, EtaError } from 'eta'
 import type { Settings } from '../conf/index.ts'
-import { contextProcessors, type ContextProcessor, type TemplateRequest } from './context-processors.ts'
+import {
+  contextProcessors,
+  type ContextProcessor,
+  type TemplateRequest,
+} from './context-processors.ts'
 import { escapeHtml, safe } from './safe-string.ts'
 import { staticUrl } from './static-url.ts'
 import { TemplateDoesNotExist } from './template-does-not-exist.ts'
@@ -63,7 +67,10 @@ const HELPERS = '__helpers'
  * the blocks that came from below (`it.__blocks`) over the ones this template defines.
  */
 function passBlocksThrough(fnString: string): string {
-  return fnString.replace('__blocks: __eta.blocks', '__blocks: { ...__eta.blocks, ...(it.__blocks || {}) }')
+  return fnString.replace(
+    '__blocks: __eta.blocks',
+    '__blocks: { ...__eta.blocks, ...(it.__blocks || {}) }',
+  )
 }
 
 function isFile(path: string): boolean {
@@ -103,9 +110,14 @@ export class TemplateEngine {
       url:
         urlHelper ??
         ((name) => {
-          throw Object.assign(new Error(`url(${JSON.stringify(name)}) is not available: create the TemplateEngine with { url } (views' render() does).`), {
-            code: 'templates.no_url_helper',
-          })
+          throw Object.assign(
+            new Error(
+              `url(${JSON.stringify(name)}) is not available: create the TemplateEngine with { url } (views' render() does).`,
+            ),
+            {
+              code: 'templates.no_url_helper',
+            },
+          )
         }),
       static: (path) => staticUrl(settings, path, cwd),
       safe,
@@ -121,13 +133,18 @@ export class TemplateEngine {
       functionHeader: `const url = it.${HELPERS}.url, static = it.${HELPERS}.static, safe = it.${HELPERS}.safe;`,
       plugins: [{ processFnString: passBlocksThrough }],
     })
-    this.#eta.resolvePath = (name: string, opts?: { filepath?: string }) => this.findTemplate(name, opts?.filepath)
+    this.#eta.resolvePath = (name: string, opts?: { filepath?: string }) =>
+      this.findTemplate(name, opts?.filepath)
     this.#eta.readFile = (path: string) => {
       // Why a re-check: a template deleted between lookup and read is still "does not exist".
       try {
         return readFileSync(path, 'utf8')
       } catch (error) {
-        throw new TemplateDoesNotExist(path, [path], `Template file ${JSON.stringify(path)} could not be read: ${(error as Error).message}`)
+        throw new TemplateDoesNotExist(
+          path,
+          [path],
+          `Template file ${JSON.stringify(path)} could not be read: ${(error as Error).message}`,
+        )
       }
     }
   }
@@ -139,16 +156,29 @@ export class TemplateEngine {
    */
   findTemplate(name: string, from?: string): string {
     if (typeof name !== 'string' || name === '' || name.includes('\0')) {
-      throw this.#miss(new TemplateDoesNotExist(String(name), [], `Invalid template name ${JSON.stringify(name)}: use a relative path such as 'polls/index.html'.`))
+      throw this.#miss(
+        new TemplateDoesNotExist(
+          String(name),
+          [],
+          `Invalid template name ${JSON.stringify(name)}: use a relative path such as 'polls/index.html'.`,
+        ),
+      )
     }
     const relative = name.startsWith('./') || name.startsWith('../')
     const key = relative ? `${from ?? ''}\0${name}` : name
     const cached = this.settings.DEBUG ? undefined : this.#found.get(key)
     if (cached) return cached
     if (isAbsolute(name)) {
-      throw this.#miss(new TemplateDoesNotExist(name, [], `Template name ${JSON.stringify(name)} is absolute: name templates relative to a templates/ folder, e.g. 'polls/index.html'.`))
+      throw this.#miss(
+        new TemplateDoesNotExist(
+          name,
+          [],
+          `Template name ${JSON.stringify(name)} is absolute: name templates relative to a templates/ folder, e.g. 'polls/index.html'.`,
+        ),
+      )
     }
-    const candidates = relative && from ? [resolve(dirname(from), name)] : this.dirs.map((dir) => resolve(dir, name))
+    const candidates =
+      relative && from ? [resolve(dirname(from), name)] : this.dirs.map((dir) => resolve(dir, name))
     const tried: string[] = []
     for (const candidate of candidates) {
       tried.push(candidate)
@@ -167,9 +197,14 @@ export class TemplateEngine {
   }
 
   /** The context a template sees: processors' output (when a request is given), then `context`. */
-  context(context: Record<string, unknown> = {}, request?: TemplateRequest): Record<string, unknown> {
+  context(
+    context: Record<string, unknown> = {},
+    request?: TemplateRequest,
+  ): Record<string, unknown> {
     const data: Record<string, unknown> = {}
-    if (request) for (const processor of this.#processors) Object.assign(data, processor(request, this.settings))
+    if (request)
+      for (const processor of this.#processors)
+        Object.assign(data, processor(request, this.settings))
     Object.assign(data, context)
     data[HELPERS] = this.#helpers
     return data
@@ -184,7 +219,11 @@ export class TemplateEngine {
   }
 
   /** Renders template source text (not a file) the same way. */
-  renderString(source: string, context: Record<string, unknown> = {}, request?: TemplateRequest): string {
+  renderString(
+    source: string,
+    context: Record<string, unknown> = {},
+    request?: TemplateRequest,
+  ): string {
     return this.#run(() => this.#eta.renderString(source, this.context(context, request)))
   }
 
@@ -196,12 +235,15 @@ export class TemplateEngine {
       // eta (in DEBUG) wraps errors of includes to add line numbers; the missing template is
       // still the thing to report, with eta's location as the cause.
       const missing = this.#missing
-      if (missing && error !== missing && error instanceof EtaError) throw Object.assign(missing, { cause: error })
+      if (missing && error !== missing && error instanceof EtaError)
+        throw Object.assign(missing, { cause: error })
       // Likewise for any coded framework error (url() failing, NoReverseMatch...): the coded
       // error is what callers test for; eta's "file:line" text stays on it as templateLocation.
       const cause = error instanceof EtaError ? (error as { cause?: unknown }).cause : undefined
       if (cause instanceof Error && typeof (cause as { code?: unknown }).code === 'string') {
-        throw Object.assign(cause, { templateLocation: error instanceof Error ? error.message : '' })
+        throw Object.assign(cause, {
+          templateLocation: error instanceof Error ? error.message : '',
+        })
       }
       throw error
     } finally {

@@ -37,7 +37,10 @@ export interface Converter<T = unknown> {
  * }
  * ```
  */
-export interface ConverterTypes {
+export interface ConverterTypes extends BuiltinConverterTypes {}
+
+/** The value types of the built-in converters (what builtinConverters is typed over). */
+export interface BuiltinConverterTypes {
   int: number
   str: string
   slug: string
@@ -51,13 +54,16 @@ const identity = {
 }
 
 /** The built-in converters, as in Django. */
-export const builtinConverters: { readonly [K in keyof ConverterTypes]: Converter<ConverterTypes[K]> } = {
+export const builtinConverters: {
+  readonly [K in keyof BuiltinConverterTypes]: Converter<BuiltinConverterTypes[K]>
+} = {
   int: {
     regex: '[0-9]+',
     toValue: (text: string) => Number.parseInt(text, 10),
     toUrl: (value: number) => {
       // Why the check: reverse('detail', { id: 1.5 }) must not produce a URL that cannot resolve.
-      if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`expected a non-negative integer, got ${String(value)}`)
+      if (!Number.isSafeInteger(value) || value < 0)
+        throw new TypeError(`expected a non-negative integer, got ${String(value)}`)
       return String(value)
     },
   },
@@ -84,21 +90,37 @@ const custom = new Map<string, Converter>()
  */
 export function registerConverter<T>(name: string, converter: Converter<T>): void {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-    throw Object.assign(new TypeError(`Invalid converter name ${JSON.stringify(name)}: use letters, digits and _ (e.g. 'year').`), {
-      code: 'urls.bad_converter_name',
-    })
+    throw Object.assign(
+      new TypeError(
+        `Invalid converter name ${JSON.stringify(name)}: use letters, digits and _ (e.g. 'year').`,
+      ),
+      {
+        code: 'urls.bad_converter_name',
+      },
+    )
   }
   if (name in builtinConverters) {
-    throw Object.assign(new TypeError(`Converter ${JSON.stringify(name)} is built in and cannot be replaced; register it under another name.`), {
-      code: 'urls.converter_exists',
-    })
+    throw Object.assign(
+      new TypeError(
+        `Converter ${JSON.stringify(name)} is built in and cannot be replaced; register it under another name.`,
+      ),
+      {
+        code: 'urls.converter_exists',
+      },
+    )
   }
   try {
     new RegExp(`^(?:${converter.regex})$`)
   } catch (error) {
-    throw Object.assign(new TypeError(`Converter ${JSON.stringify(name)} has an invalid regex ${JSON.stringify(converter.regex)}: ${(error as Error).message}`, { cause: error }), {
-      code: 'urls.bad_converter_regex',
-    })
+    throw Object.assign(
+      new TypeError(
+        `Converter ${JSON.stringify(name)} has an invalid regex ${JSON.stringify(converter.regex)}: ${(error as Error).message}`,
+        { cause: error },
+      ),
+      {
+        code: 'urls.bad_converter_regex',
+      },
+    )
   }
   custom.set(name, converter as Converter)
 }
@@ -106,7 +128,7 @@ export function registerConverter<T>(name: string, converter: Converter<T>): voi
 /** The converter registered under `name`, or undefined. */
 export function getConverter(name: string): Converter | undefined {
   // Why the cast: a converter is called only with values of its own type, which the table hides.
-  return ((builtinConverters as unknown as Record<string, Converter>)[name] ?? custom.get(name))
+  return (builtinConverters as unknown as Record<string, Converter>)[name] ?? custom.get(name)
 }
 
 /** Every converter name known now (for error messages). */

@@ -4,8 +4,26 @@
  */
 
 /** Declaring routes. */
-export { path, include, URLPattern, URLIncludeEntry, URLInclude, type URLEntry, type AnyURLEntry, type NameMap, type UrlNamesOf, type PathOptions, type IncludeOptions } from './url-pattern.ts'
-export { registerConverter, getConverter, builtinConverters, type Converter, type ConverterTypes } from './converters.ts'
+export {
+  path,
+  include,
+  URLPattern,
+  URLIncludeEntry,
+  URLInclude,
+  type URLEntry,
+  type AnyURLEntry,
+  type NameMap,
+  type UrlNamesOf,
+  type PathOptions,
+  type IncludeOptions,
+} from './url-pattern.ts'
+export {
+  registerConverter,
+  getConverter,
+  builtinConverters,
+  type Converter,
+  type ConverterTypes,
+} from './converters.ts'
 export { RoutePattern, type RouteMatch } from './route-pattern.ts'
 export type { RouteParams } from './route-params.ts'
 

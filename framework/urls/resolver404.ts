@@ -25,7 +25,11 @@ export class Resolver404 extends HttpError {
   readonly tried: readonly TriedPattern[]
 
   constructor(path: string, tried: readonly TriedPattern[]) {
-    super(404, 'urls.resolver404', `No URL pattern matches ${JSON.stringify(path)} (${tried.length} patterns tried); add a path() for it or fix the link.`)
+    super(
+      404,
+      'urls.resolver404',
+      `No URL pattern matches ${JSON.stringify(path)} (${tried.length} patterns tried); add a path() for it or fix the link.`,
+    )
     this.path = path
     this.tried = tried
   }

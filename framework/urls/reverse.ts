@@ -44,5 +44,8 @@ export function reverse<N extends ReverseName>(name: N, ...args: ReverseArgs<N>)
       `reverse(${JSON.stringify(name)}) was called before the URLconf was loaded: call it inside a view, or setRootResolver(URLResolver.from(urlpatterns)) first.`,
     )
   }
-  return (root.reverse as (name: string, params?: Record<string, unknown>) => string)(name, args[0] as Record<string, unknown> | undefined)
+  return (root.reverse as (name: string, params?: Record<string, unknown>) => string)(
+    name,
+    args[0] as Record<string, unknown> | undefined,
+  )
 }

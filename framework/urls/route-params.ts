@@ -27,4 +27,6 @@ type Collect<R extends string, Acc> = R extends `${string}<${infer Spec}>${infer
  * type P = RouteParams<'blog/<slug:slug>/<int:page>/'> // { slug: string; page: number }
  * ```
  */
-export type RouteParams<R extends string> = string extends R ? Record<string, unknown> : Simplify<Collect<R, {}>>
+export type RouteParams<R extends string> = string extends R
+  ? Record<string, unknown>
+  : Simplify<Collect<R, {}>>

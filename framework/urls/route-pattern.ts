@@ -45,7 +45,11 @@ export class RoutePattern {
   constructor(route: string, end: boolean) {
     if (typeof route !== 'string') throw badRoute(String(route), 'a route must be a string')
     if (route.startsWith('/')) {
-      throw badRoute(route, `routes do not start with '/' (Django's convention); write ${JSON.stringify(route.replace(/^\/+/, ''))}.`, 'urls.leading_slash')
+      throw badRoute(
+        route,
+        `routes do not start with '/' (Django's convention); write ${JSON.stringify(route.replace(/^\/+/, ''))}.`,
+        'urls.leading_slash',
+      )
     }
     this.route = route
     this.#segments = []
@@ -58,9 +62,16 @@ export class RoutePattern {
       const spec = m[1] ?? ''
       const [converterName, name] = spec.includes(':') ? spec.split(':', 2) : ['str', spec]
       if (!name || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-        throw badRoute(route, `parameter ${JSON.stringify(`<${spec}>`)} needs a name that is a valid identifier, e.g. <int:id>.`)
+        throw badRoute(
+          route,
+          `parameter ${JSON.stringify(`<${spec}>`)} needs a name that is a valid identifier, e.g. <int:id>.`,
+        )
       }
-      if (names.includes(name)) throw badRoute(route, `parameter ${JSON.stringify(name)} appears twice; give each one its own name.`)
+      if (names.includes(name))
+        throw badRoute(
+          route,
+          `parameter ${JSON.stringify(name)} appears twice; give each one its own name.`,
+        )
       const converter = getConverter(converterName ?? 'str')
       if (!converter) {
         throw badRoute(
@@ -70,14 +81,26 @@ export class RoutePattern {
         )
       }
       names.push(name)
-      this.#segments.push({ param: { name, converterName: converterName ?? 'str', converter, check: new RegExp(`^(?:${converter.regex})$`) } })
+      this.#segments.push({
+        param: {
+          name,
+          converterName: converterName ?? 'str',
+          converter,
+          check: new RegExp(`^(?:${converter.regex})$`),
+        },
+      })
       tokens.push(converter.spansSegments ? { type: 'wildcard', name } : { type: 'param', name })
       last = m.index + m[0].length
     }
     if (last < route.length) this.#text(route.slice(last), tokens)
-    if (/[<>]/.test(route.replace(groupRe, ''))) throw badRoute(route, "unbalanced '<' or '>'; parameters look like <int:id>.")
+    if (/[<>]/.test(route.replace(groupRe, '')))
+      throw badRoute(route, "unbalanced '<' or '>'; parameters look like <int:id>.")
     this.paramNames = names
-    const { regexp } = pathToRegexp(new TokenData(tokens, route), { end: true, trailing: false, sensitive: true })
+    const { regexp } = pathToRegexp(new TokenData(tokens, route), {
+      end: true,
+      trailing: false,
+      sensitive: true,
+    })
     // A prefix must leave the rest of the path to the included patterns: drop the end anchor
     // rather than use `end: false`, whose lookahead wants a '/' right after the prefix.
     this.#regexp = end ? regexp : new RegExp(regexp.source.replace(/\$$/, ''), regexp.flags)
@@ -117,18 +140,25 @@ export class RoutePattern {
         continue
       }
       const { name, converterName, converter, check } = segment.param!
-      if (!(name in params) || params[name] === undefined) throw new TypeError(`missing parameter ${JSON.stringify(name)}`)
+      if (!(name in params) || params[name] === undefined)
+        throw new TypeError(`missing parameter ${JSON.stringify(name)}`)
       let text: string
       try {
         text = converter.toUrl(params[name] as never)
       } catch (error) {
-        throw new TypeError(`parameter ${JSON.stringify(name)} (${converterName}): ${(error as Error).message}`)
+        throw new TypeError(
+          `parameter ${JSON.stringify(name)} (${converterName}): ${(error as Error).message}`,
+        )
       }
       if (!check.test(text)) {
-        throw new TypeError(`parameter ${JSON.stringify(name)} = ${JSON.stringify(text)} does not match the ${converterName} converter (${converter.regex})`)
+        throw new TypeError(
+          `parameter ${JSON.stringify(name)} = ${JSON.stringify(text)} does not match the ${converterName} converter (${converter.regex})`,
+        )
       }
       // Why per segment: a `path` value keeps its '/' separators; anything else is one segment.
-      out += converter.spansSegments ? text.split('/').map(encodeURIComponent).join('/') : encodeURIComponent(text)
+      out += converter.spansSegments
+        ? text.split('/').map(encodeURIComponent).join('/')
+        : encodeURIComponent(text)
     }
     return out
   }

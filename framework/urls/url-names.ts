@@ -23,7 +23,9 @@ import type { NameMap } from './url-pattern.ts'
 export interface UrlNames {}
 
 /** The names reverse() accepts: the registry's, or any string while the registry is empty. */
-export type ReverseName<Names extends NameMap = UrlNames> = [keyof Names & string] extends [never] ? string : keyof Names & string
+export type ReverseName<Names extends NameMap = UrlNames> = [keyof Names & string] extends [never]
+  ? string
+  : keyof Names & string
 
 /** reverse()'s parameter tuple for `N`: required when the route has parameters. */
 export type ReverseArgs<N extends string, Names extends NameMap = UrlNames> = N extends keyof Names

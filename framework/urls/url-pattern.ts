@@ -63,7 +63,11 @@ export class URLInclude<Names extends NameMap = {}> {
   readonly namespace: string | undefined
   readonly appName: string | undefined
 
-  constructor(patterns: readonly URLEntry[], namespace: string | undefined, appName: string | undefined) {
+  constructor(
+    patterns: readonly URLEntry[],
+    namespace: string | undefined,
+    appName: string | undefined,
+  ) {
     this.patterns = patterns
     this.namespace = namespace
     this.appName = appName
@@ -74,7 +78,11 @@ type NamesOf<E> = E extends { readonly __names?: Phantom<infer N> } ? N : never
 
 /** Merges a union of flat name maps into one flat map (no recursion). */
 type MergeNames<U> = Simplify<{
-  [K in U extends unknown ? keyof U : never]: U extends unknown ? (K extends keyof U ? U[K] : never) : never
+  [K in U extends unknown ? keyof U : never]: U extends unknown
+    ? K extends keyof U
+      ? U[K]
+      : never
+    : never
 }>
 
 /**
@@ -102,7 +110,9 @@ export interface PathOptions<N extends string> {
 function badTarget(route: string, target: unknown): Error {
   const got = target === null ? 'null' : typeof target
   return Object.assign(
-    new TypeError(`path(${JSON.stringify(route)}, ...) got ${got} as its target: pass a view function, SomeView.asView(), or include([...]).`),
+    new TypeError(
+      `path(${JSON.stringify(route)}, ...) got ${got} as its target: pass a view function, SomeView.asView(), or include([...]).`,
+    ),
     { code: 'urls.bad_view' },
   )
 }
@@ -125,15 +135,23 @@ export function path<const R extends string, const N extends string = never>(
   view: ViewFunction<RouteParams<R>>,
   options?: PathOptions<N>,
 ): URLPattern<[N] extends [never] ? {} : { [K in N]: RouteParams<R> }>
-export function path<const R extends string, Names extends NameMap>(route: R, target: URLInclude<Names>): URLIncludeEntry<Prefixed<R, Names>>
+export function path<const R extends string, Names extends NameMap>(
+  route: R,
+  target: URLInclude<Names>,
+): URLIncludeEntry<Prefixed<R, Names>>
 export function path(route: string, target: unknown, options?: PathOptions<string>): AnyURLEntry {
   if (target instanceof URLInclude) return new URLIncludeEntry(route, target)
   if (typeof target !== 'function') throw badTarget(route, target)
   const name = options?.name
   if (name !== undefined && (typeof name !== 'string' || name === '' || name.includes(':'))) {
-    throw Object.assign(new TypeError(`Invalid URL name ${JSON.stringify(name)} for route ${JSON.stringify(route)}: a name is a non-empty string without ':' (namespaces come from include()).`), {
-      code: 'urls.bad_name',
-    })
+    throw Object.assign(
+      new TypeError(
+        `Invalid URL name ${JSON.stringify(name)} for route ${JSON.stringify(route)}: a name is a non-empty string without ':' (namespaces come from include()).`,
+      ),
+      {
+        code: 'urls.bad_name',
+      },
+    )
   }
   return new URLPattern(route, target as ViewFunction, name)
 }
@@ -159,11 +177,21 @@ export function include<const P extends readonly AnyURLEntry[], const NS extends
   options: IncludeOptions<NS> = {},
 ): URLInclude<Namespaced<UrlNamesOf<P>, NS>> {
   if (!Array.isArray(patterns)) {
-    throw Object.assign(new TypeError(`include() expects an array of path(...) entries, got ${typeof patterns}.`), { code: 'urls.bad_include' })
+    throw Object.assign(
+      new TypeError(`include() expects an array of path(...) entries, got ${typeof patterns}.`),
+      { code: 'urls.bad_include' },
+    )
   }
   const ns = options.namespace
   if (ns !== undefined && (typeof ns !== 'string' || ns === '' || ns.includes(':'))) {
-    throw Object.assign(new TypeError(`Invalid namespace ${JSON.stringify(ns)}: use a non-empty string without ':'.`), { code: 'urls.bad_namespace' })
+    throw Object.assign(
+      new TypeError(`Invalid namespace ${JSON.stringify(ns)}: use a non-empty string without ':'.`),
+      { code: 'urls.bad_namespace' },
+    )
   }
-  return new URLInclude(patterns as readonly unknown[] as readonly URLEntry[], ns, options.appName ?? ns)
+  return new URLInclude(
+    patterns as readonly unknown[] as readonly URLEntry[],
+    ns,
+    options.appName ?? ns,
+  )
 }

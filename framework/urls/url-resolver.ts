@@ -6,7 +6,14 @@ import type { ViewFunction } from '../http/index.ts'
 import { NoReverseMatch, Resolver404, type TriedPattern } from './resolver404.ts'
 import type { ResolverMatch } from './resolver-match.ts'
 import type { RoutePattern } from './route-pattern.ts'
-import { URLIncludeEntry, URLPattern, type AnyURLEntry, type NameMap, type URLEntry, type UrlNamesOf } from './url-pattern.ts'
+import {
+  URLIncludeEntry,
+  URLPattern,
+  type AnyURLEntry,
+  type NameMap,
+  type URLEntry,
+  type UrlNamesOf,
+} from './url-pattern.ts'
 import type { ReverseArgs, ReverseName } from './url-names.ts'
 
 /** One route of the flattened table (showurls prints these). */
@@ -28,9 +35,16 @@ interface Leaf extends RouteInfo {
 }
 
 function badEntry(where: string, entry: unknown): Error {
-  const got = entry === null ? 'null' : typeof entry === 'object' ? ((entry as object).constructor?.name ?? 'object') : typeof entry
+  const got =
+    entry === null
+      ? 'null'
+      : typeof entry === 'object'
+        ? ((entry as object).constructor?.name ?? 'object')
+        : typeof entry
   return Object.assign(
-    new TypeError(`urlpatterns${where} is ${got}, not a path(...) entry: build each entry with path(route, view, { name }) or path(prefix, include([...])).`),
+    new TypeError(
+      `urlpatterns${where} is ${got}, not a path(...) entry: build each entry with path(route, view, { name }) or path(prefix, include([...])).`,
+    ),
     { code: 'urls.bad_pattern' },
   )
 }
@@ -54,22 +68,37 @@ export class URLResolver<Names extends NameMap = Record<string, Record<string, u
   readonly prefix: string
 
   /** A resolver typed by the names its patterns define. */
-  static from<const P extends readonly AnyURLEntry[]>(patterns: P, options: { prefix?: string } = {}): URLResolver<UrlNamesOf<P>> {
+  static from<const P extends readonly AnyURLEntry[]>(
+    patterns: P,
+    options: { prefix?: string } = {},
+  ): URLResolver<UrlNamesOf<P>> {
     return new URLResolver<UrlNamesOf<P>>(patterns, options)
   }
 
   constructor(patterns: unknown, options: { prefix?: string } = {}) {
     if (!Array.isArray(patterns)) {
-      throw Object.assign(new TypeError(`urlpatterns must be an array of path(...) entries, got ${patterns === null ? 'null' : typeof patterns}.`), {
-        code: 'urls.bad_urlpatterns',
-      })
+      throw Object.assign(
+        new TypeError(
+          `urlpatterns must be an array of path(...) entries, got ${patterns === null ? 'null' : typeof patterns}.`,
+        ),
+        {
+          code: 'urls.bad_urlpatterns',
+        },
+      )
     }
     this.#patterns = patterns as URLEntry[]
     this.prefix = options.prefix ?? '/'
     this.#flatten(this.#patterns, [], '', [], undefined, '')
   }
 
-  #flatten(entries: readonly unknown[], chain: RoutePattern[], route: string, namespaces: string[], appName: string | undefined, where: string): void {
+  #flatten(
+    entries: readonly unknown[],
+    chain: RoutePattern[],
+    route: string,
+    namespaces: string[],
+    appName: string | undefined,
+    where: string,
+  ): void {
     entries.forEach((entry, index) => {
       const here = `${where}[${index}]`
       if (entry instanceof URLPattern) {
@@ -108,9 +137,21 @@ export class URLResolver<Names extends NameMap = Record<string, Record<string, u
    * tried.
    */
   resolve(path: string): ResolverMatch {
-    const found = this.#match(path.startsWith('/') ? path.slice(1) : path, this.#patterns, '', [], undefined, {})
+    const found = this.#match(
+      path.startsWith('/') ? path.slice(1) : path,
+      this.#patterns,
+      '',
+      [],
+      undefined,
+      {},
+    )
     if (found) return found
-    throw new Resolver404(path, this.#leaves.map((leaf): TriedPattern => (leaf.name ? { route: leaf.route, name: leaf.name } : { route: leaf.route })))
+    throw new Resolver404(
+      path,
+      this.#leaves.map((leaf): TriedPattern =>
+        leaf.name ? { route: leaf.route, name: leaf.name } : { route: leaf.route },
+      ),
+    )
   }
 
   #match(
@@ -135,7 +176,12 @@ export class URLResolver<Names extends NameMap = Record<string, Record<string, u
           namespaces,
           namespace,
           appName,
-          viewName: entry.name === undefined ? undefined : namespace ? `${namespace}:${entry.name}` : entry.name,
+          viewName:
+            entry.name === undefined
+              ? undefined
+              : namespace
+                ? `${namespace}:${entry.name}`
+                : entry.name,
         }
       }
       const inc = entry.include
@@ -176,10 +222,15 @@ export class URLResolver<Names extends NameMap = Record<string, Record<string, u
    */
   reverse<N extends ReverseName<Names>>(name: N, ...args: ReverseArgs<N, Names>): string {
     const params = (args[0] ?? {}) as Record<string, unknown>
-    if (typeof params !== 'object' || params === null) throw new NoReverseMatch(`Reverse for ${JSON.stringify(name)}: params must be an object, got ${typeof params}.`)
+    if (typeof params !== 'object' || params === null)
+      throw new NoReverseMatch(
+        `Reverse for ${JSON.stringify(name)}: params must be an object, got ${typeof params}.`,
+      )
     const candidates = this.#byName.get(name)
     if (!candidates) {
-      const near = [...this.#byName.keys()].filter((known) => known.split(':').pop() === String(name).split(':').pop())
+      const near = [...this.#byName.keys()].filter(
+        (known) => known.split(':').pop() === String(name).split(':').pop(),
+      )
       throw new NoReverseMatch(
         `Reverse for ${JSON.stringify(name)} not found: no path() has that name${near.length ? `; did you mean ${near.map((n) => JSON.stringify(n)).join(' or ')}?` : '. Add { name } to the path() or check the namespace.'}`,
       )
@@ -189,7 +240,9 @@ export class URLResolver<Names extends NameMap = Record<string, Record<string, u
       const expected = leaf.chain.flatMap((p) => p.paramNames)
       const extra = Object.keys(params).filter((key) => !expected.includes(key))
       if (extra.length) {
-        reasons.push(`${JSON.stringify(leaf.route)} has no parameter ${extra.map((k) => JSON.stringify(k)).join(', ')}`)
+        reasons.push(
+          `${JSON.stringify(leaf.route)} has no parameter ${extra.map((k) => JSON.stringify(k)).join(', ')}`,
+        )
         continue
       }
       try {
@@ -198,11 +251,18 @@ export class URLResolver<Names extends NameMap = Record<string, Record<string, u
         reasons.push(`${JSON.stringify(leaf.route)}: ${(error as Error).message}`)
       }
     }
-    throw new NoReverseMatch(`Reverse for ${JSON.stringify(name)} with params ${JSON.stringify(params)} not found: ${reasons.join('; ')}.`)
+    throw new NoReverseMatch(
+      `Reverse for ${JSON.stringify(name)} with params ${JSON.stringify(params)} not found: ${reasons.join('; ')}.`,
+    )
   }
 
   /** Every route, flattened, in resolution order. */
   routes(): RouteInfo[] {
-    return this.#leaves.map(({ route, name, viewName, namespaces }) => ({ route, name, viewName, namespaces }))
+    return this.#leaves.map(({ route, name, viewName, namespaces }) => ({
+      route,
+      name,
+      viewName,
+      namespaces,
+    }))
   }
 }

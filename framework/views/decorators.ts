@@ -18,7 +18,11 @@ export function requireHttpMethods(methods: readonly string[]) {
   return <P>(view: AnyView<P>): AnyView<P> => {
     const wrapped = async (request: HttpRequest, params: P) => {
       if (!allowed.includes(request.method)) {
-        return new HttpResponseNotAllowed(allowed, `Method not allowed; use ${allowed.join(', ')}.`, { contentType: 'text/plain; charset=utf-8' })
+        return new HttpResponseNotAllowed(
+          allowed,
+          `Method not allowed; use ${allowed.join(', ')}.`,
+          { contentType: 'text/plain; charset=utf-8' },
+        )
       }
       return view(request, params)
     }
@@ -28,7 +32,8 @@ export function requireHttpMethods(methods: readonly string[]) {
 }
 
 /** Only GET (and HEAD, which the server answers without a body). @example `requireGet(view)` */
-export const requireGet = <P>(view: AnyView<P>): AnyView<P> => requireHttpMethods(['GET', 'HEAD'])(view)
+export const requireGet = <P>(view: AnyView<P>): AnyView<P> =>
+  requireHttpMethods(['GET', 'HEAD'])(view)
 /** Only POST. @example `requirePost(vote)` */
 export const requirePost = <P>(view: AnyView<P>): AnyView<P> => requireHttpMethods(['POST'])(view)
 /** Only GET and HEAD (Django's require_safe). @example `requireSafe(view)` */
@@ -66,15 +71,26 @@ const directiveNames: Record<keyof CacheControlOptions, string> = {
 /** The Cache-Control header value for `options`. */
 export function cacheControlHeader(options: CacheControlOptions): string {
   if (options.public && options.private) {
-    throw Object.assign(new TypeError('cacheControl(): public and private exclude each other; choose one.'), { code: 'views.cache_public_private' })
+    throw Object.assign(
+      new TypeError('cacheControl(): public and private exclude each other; choose one.'),
+      { code: 'views.cache_public_private' },
+    )
   }
   const parts: string[] = []
   for (const [key, value] of Object.entries(options) as [keyof CacheControlOptions, unknown][]) {
     const name = directiveNames[key]
-    if (!name) throw Object.assign(new TypeError(`cacheControl(): unknown directive ${JSON.stringify(key)}.`), { code: 'views.cache_unknown' })
+    if (!name)
+      throw Object.assign(
+        new TypeError(`cacheControl(): unknown directive ${JSON.stringify(key)}.`),
+        { code: 'views.cache_unknown' },
+      )
     if (value === true) parts.push(name)
     else if (typeof value === 'number') {
-      if (!Number.isInteger(value) || value < 0) throw Object.assign(new TypeError(`cacheControl(): ${key} must be a non-negative integer.`), { code: 'views.cache_bad_value' })
+      if (!Number.isInteger(value) || value < 0)
+        throw Object.assign(
+          new TypeError(`cacheControl(): ${key} must be a non-negative integer.`),
+          { code: 'views.cache_bad_value' },
+        )
       parts.push(`${name}=${value}`)
     }
   }

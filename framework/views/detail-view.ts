@@ -27,7 +27,12 @@ export class DetailView<T = unknown> extends TemplateView {
 
   getQueryset(): readonly T[] | Promise<readonly T[]> {
     if (!this.queryset) {
-      throw Object.assign(new Error(`${this.constructor.name} has no queryset: set queryset or override getObject().`), { code: 'views.no_queryset' })
+      throw Object.assign(
+        new Error(
+          `${this.constructor.name} has no queryset: set queryset or override getObject().`,
+        ),
+        { code: 'views.no_queryset' },
+      )
     }
     return this.queryset
   }
@@ -38,19 +43,29 @@ export class DetailView<T = unknown> extends TemplateView {
     const pk = this.params[this.pkUrlKwarg] ?? this.params['id']
     const slug = this.params[this.slugUrlKwarg]
     if (pk === undefined && slug === undefined) {
-      throw Object.assign(new Error(`${this.constructor.name} needs a <int:pk> (or id) or <slug:slug> URL parameter, or an overridden getObject().`), {
-        code: 'views.no_lookup',
-      })
+      throw Object.assign(
+        new Error(
+          `${this.constructor.name} needs a <int:pk> (or id) or <slug:slug> URL parameter, or an overridden getObject().`,
+        ),
+        {
+          code: 'views.no_lookup',
+        },
+      )
     }
     return items.find((item) => {
       const record = item as Record<string, unknown>
-      return pk !== undefined ? record['pk'] === pk || record['id'] === pk : record[this.slugField] === slug
+      return pk !== undefined
+        ? record['pk'] === pk || record['id'] === pk
+        : record[this.slugField] === slug
     })
   }
 
-  override async getContextData(extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  override async getContextData(
+    extra: Record<string, unknown> = {},
+  ): Promise<Record<string, unknown>> {
     const object = await this.getObject()
-    if (object === undefined || object === null) throw new Http404(`No ${this.contextObjectName ?? 'object'} found matching the query.`)
+    if (object === undefined || object === null)
+      throw new Http404(`No ${this.contextObjectName ?? 'object'} found matching the query.`)
     const context: Record<string, unknown> = { object }
     if (this.contextObjectName) context[this.contextObjectName] = object
     return super.getContextData({ ...context, ...extra })

@@ -7,7 +7,8 @@ import { redirect } from './shortcuts.ts'
 import { TemplateView } from './template-view.ts'
 
 /** What validate() returns: the cleaned data, or errors by field. */
-export type FormResult = { ok: true; data: Record<string, unknown> } | { ok: false; errors: Record<string, string[]> }
+export type FormResult =
+  { ok: true; data: Record<string, unknown> } | { ok: false; errors: Record<string, string[]> }
 
 /**
  * A form page. Override validate() (the forms issue replaces it with a Form class) and
@@ -30,13 +31,19 @@ export class FormView extends TemplateView {
 
   /** Checks the submitted data (placeholder for the forms issue). */
   validate(data: QueryDict): FormResult | Promise<FormResult> {
-    return { ok: true, data: Object.fromEntries([...data.keys()].map((key) => [key, data.get(key)])) }
+    return {
+      ok: true,
+      data: Object.fromEntries([...data.keys()].map((key) => [key, data.get(key)])),
+    }
   }
 
   /** Called with valid data; redirects to successUrl by default. */
   formValid(_data: Record<string, unknown>): HttpResponseBase | Promise<HttpResponseBase> {
     if (!this.successUrl) {
-      throw Object.assign(new Error(`${this.constructor.name} has no successUrl: set it or override formValid().`), { code: 'views.no_success_url' })
+      throw Object.assign(
+        new Error(`${this.constructor.name} has no successUrl: set it or override formValid().`),
+        { code: 'views.no_success_url' },
+      )
     }
     return redirect(this.successUrl)
   }
@@ -46,7 +53,10 @@ export class FormView extends TemplateView {
     return this.renderToResponse(await this.getContextData({ errors, data }))
   }
 
-  override async get(_request: HttpRequest, _params: Record<string, unknown>): Promise<HttpResponseBase> {
+  override async get(
+    _request: HttpRequest,
+    _params: Record<string, unknown>,
+  ): Promise<HttpResponseBase> {
     return this.renderToResponse(await this.getContextData({ errors: {}, data: undefined }))
   }
 

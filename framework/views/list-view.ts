@@ -30,31 +30,48 @@ export class ListView<T = unknown> extends TemplateView {
 
   getQueryset(): readonly T[] | Promise<readonly T[]> {
     if (!this.queryset) {
-      throw Object.assign(new Error(`${this.constructor.name} has no queryset: set queryset or override getQueryset().`), { code: 'views.no_queryset' })
+      throw Object.assign(
+        new Error(
+          `${this.constructor.name} has no queryset: set queryset or override getQueryset().`,
+        ),
+        { code: 'views.no_queryset' },
+      )
     }
     return this.queryset
   }
 
   /** The page for this request; Http404 for an invalid one. */
-  paginateQueryset(items: readonly T[], perPage: number): { paginator: Paginator<T>; page: Page<T> } {
+  paginateQueryset(
+    items: readonly T[],
+    perPage: number,
+  ): { paginator: Paginator<T>; page: Page<T> } {
     const paginator = new Paginator(items, perPage, { allowEmptyFirstPage: this.allowEmpty })
     const raw = this.params[this.pageKwarg] ?? this.request.GET.get(this.pageKwarg) ?? '1'
     const number = raw === 'last' ? paginator.numPages : raw
     try {
       return { paginator, page: paginator.page(number) }
     } catch (error) {
-      if (error instanceof InvalidPage) throw new Http404(`Invalid page: ${error.message}`, { cause: error })
+      if (error instanceof InvalidPage)
+        throw new Http404(`Invalid page: ${error.message}`, { cause: error })
       throw error
     }
   }
 
-  override async getContextData(extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  override async getContextData(
+    extra: Record<string, unknown> = {},
+  ): Promise<Record<string, unknown>> {
     const items = await this.getQueryset()
-    if (!this.allowEmpty && items.length === 0) throw new Http404(`Empty list and ${this.constructor.name}.allowEmpty is false.`)
+    if (!this.allowEmpty && items.length === 0)
+      throw new Http404(`Empty list and ${this.constructor.name}.allowEmpty is false.`)
     let context: Record<string, unknown>
     if (this.paginateBy) {
       const { paginator, page } = this.paginateQueryset(items, this.paginateBy)
-      context = { paginator, pageObj: page, isPaginated: page.hasOtherPages(), objectList: page.objectList }
+      context = {
+        paginator,
+        pageObj: page,
+        isPaginated: page.hasOtherPages(),
+        objectList: page.objectList,
+      }
     } else {
       context = { paginator: undefined, pageObj: undefined, isPaginated: false, objectList: items }
     }

@@ -35,9 +35,16 @@ export class Paginator<T> {
   /** Whether page 1 of an empty list is valid (an empty first page), as Django's default. */
   readonly allowEmptyFirstPage: boolean
 
-  constructor(items: readonly T[], perPage: number, options: { allowEmptyFirstPage?: boolean } = {}) {
+  constructor(
+    items: readonly T[],
+    perPage: number,
+    options: { allowEmptyFirstPage?: boolean } = {},
+  ) {
     if (!Number.isInteger(perPage) || perPage < 1) {
-      throw Object.assign(new RangeError(`Paginator perPage must be a positive integer, got ${String(perPage)}.`), { code: 'paginator.bad_per_page' })
+      throw Object.assign(
+        new RangeError(`Paginator perPage must be a positive integer, got ${String(perPage)}.`),
+        { code: 'paginator.bad_per_page' },
+      )
     }
     this.items = items
     this.perPage = perPage
@@ -61,10 +68,18 @@ export class Paginator<T> {
   /** Checks a page number (text or number); InvalidPage when it is not a page. */
   validateNumber(number: unknown): number {
     const text = String(number).trim()
-    if (!/^[0-9]+$/.test(text)) throw new InvalidPage(`Page ${JSON.stringify(String(number))} is not a whole number.`, 'paginator.not_an_integer')
+    if (!/^[0-9]+$/.test(text))
+      throw new InvalidPage(
+        `Page ${JSON.stringify(String(number))} is not a whole number.`,
+        'paginator.not_an_integer',
+      )
     const n = Number(text)
     if (n < 1) throw new InvalidPage(`Page ${n} is less than 1.`, 'paginator.empty_page')
-    if (n > this.numPages) throw new InvalidPage(`Page ${n} is past the last page (${this.numPages}).`, 'paginator.empty_page')
+    if (n > this.numPages)
+      throw new InvalidPage(
+        `Page ${n} is past the last page (${this.numPages}).`,
+        'paginator.empty_page',
+      )
     return n
   }
 

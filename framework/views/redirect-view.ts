@@ -1,7 +1,13 @@
 /**
  * @module RedirectView: redirects to a URL or a named route, for every method.
  */
-import { HttpResponseGone, HttpResponsePermanentRedirect, HttpResponseRedirect, type HttpRequest, type HttpResponseBase } from '../http/index.ts'
+import {
+  HttpResponseGone,
+  HttpResponsePermanentRedirect,
+  HttpResponseRedirect,
+  type HttpRequest,
+  type HttpResponseBase,
+} from '../http/index.ts'
 import { getRootResolver } from '../urls/index.ts'
 import { View } from './view.ts'
 
@@ -25,10 +31,17 @@ export class RedirectView extends View {
   getRedirectUrl(params: Record<string, unknown>): string | undefined {
     let url: string | undefined
     if (this.url !== undefined) {
-      url = this.url.replace(/\{(\w+)\}/g, (whole, key: string) => (key in params ? encodeURIComponent(String(params[key])) : whole))
+      url = this.url.replace(/\{(\w+)\}/g, (whole, key: string) =>
+        key in params ? encodeURIComponent(String(params[key])) : whole,
+      )
     } else if (this.patternName !== undefined) {
       const resolver = getRootResolver()
-      url = resolver ? (resolver.reverse as (n: string, p?: Record<string, unknown>) => string)(this.patternName, params) : undefined
+      url = resolver
+        ? (resolver.reverse as (n: string, p?: Record<string, unknown>) => string)(
+            this.patternName,
+            params,
+          )
+        : undefined
     }
     if (url === undefined) return undefined
     const qs = this.request.META.QUERY_STRING

@@ -2,7 +2,12 @@
  * @module Shortcuts: render() and redirect(), as in django.shortcuts.
  */
 import type { Settings } from '../conf/index.ts'
-import { HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect, type HttpRequest } from '../http/index.ts'
+import {
+  HttpResponse,
+  HttpResponsePermanentRedirect,
+  HttpResponseRedirect,
+  type HttpRequest,
+} from '../http/index.ts'
 import { getRootResolver, NoReverseMatch } from '../urls/index.ts'
 import { requestSettings, templateEngine } from './template-engines.ts'
 
@@ -25,7 +30,12 @@ export interface RenderOptions {
  * }
  * ```
  */
-export function render(request: HttpRequest, templateName: string, context: Record<string, unknown> = {}, options: RenderOptions = {}): HttpResponse {
+export function render(
+  request: HttpRequest,
+  templateName: string,
+  context: Record<string, unknown> = {},
+  options: RenderOptions = {},
+): HttpResponse {
   const settings = requestSettings(request, options.settings)
   const html = templateEngine(settings).render(templateName, context, request)
   const response = new HttpResponse(html, {
@@ -73,7 +83,9 @@ function resolveTarget(to: string, params: Record<string, unknown>): string {
       if (!(error instanceof NoReverseMatch) || !looksLikeUrl) throw error
     }
   } else if (!looksLikeUrl) {
-    throw new NoReverseMatch(`redirect(${JSON.stringify(to)}): no URLconf is loaded to reverse that name; give a URL ('/path/') or redirect inside a request.`)
+    throw new NoReverseMatch(
+      `redirect(${JSON.stringify(to)}): no URLconf is loaded to reverse that name; give a URL ('/path/') or redirect inside a request.`,
+    )
   }
   return to
 }

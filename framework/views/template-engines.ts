@@ -25,8 +25,14 @@ export function templateEngine(settings: Settings): TemplateEngine {
     engine = new TemplateEngine(settings, {
       url: (name, params) => {
         const resolver = getRootResolver()
-        if (!resolver) throw new NoReverseMatch(`url(${JSON.stringify(name)}): the URLconf is not loaded yet (render inside a request).`)
-        return (resolver.reverse as (n: string, p?: Record<string, unknown>) => string)(name, params)
+        if (!resolver)
+          throw new NoReverseMatch(
+            `url(${JSON.stringify(name)}): the URLconf is not loaded yet (render inside a request).`,
+          )
+        return (resolver.reverse as (n: string, p?: Record<string, unknown>) => string)(
+          name,
+          params,
+        )
       },
     })
     engines.set(settings, engine)
@@ -42,7 +48,9 @@ export function requestSettings(request: HttpRequest, given?: Settings): Setting
   const settings = given ?? (request.state['settings'] as Settings | undefined)
   if (!settings) {
     throw Object.assign(
-      new Error('render() needs the settings: the handler puts them on request.state.settings; for a request built by hand pass render(request, name, context, { settings }).'),
+      new Error(
+        'render() needs the settings: the handler puts them on request.state.settings; for a request built by hand pass render(request, name, context, { settings }).',
+      ),
       { code: 'views.no_settings' },
     )
   }

@@ -21,15 +21,22 @@ export class TemplateView extends View {
   /** The template to render; a coded error when none was set. */
   getTemplateName(): string {
     if (!this.templateName) {
-      throw Object.assign(new Error(`${this.constructor.name} has no templateName: set it on the class or pass asView({ templateName: '...' }).`), {
-        code: 'views.no_template_name',
-      })
+      throw Object.assign(
+        new Error(
+          `${this.constructor.name} has no templateName: set it on the class or pass asView({ templateName: '...' }).`,
+        ),
+        {
+          code: 'views.no_template_name',
+        },
+      )
     }
     return this.templateName
   }
 
   /** The context: the URL params, extraContext, then `extra`. Override to add more. */
-  getContextData(extra: Record<string, unknown> = {}): Record<string, unknown> | Promise<Record<string, unknown>> {
+  getContextData(
+    extra: Record<string, unknown> = {},
+  ): Record<string, unknown> | Promise<Record<string, unknown>> {
     return { params: this.params, view: this, ...this.extraContext, ...extra }
   }
 

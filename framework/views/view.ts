@@ -2,13 +2,31 @@
  * @module View: the base class of class-based views. One instance per request; `dispatch()`
  * calls the method named after the HTTP method, or answers 405 with Allow.
  */
-import { HttpResponse, HttpResponseNotAllowed, type HttpRequest, type HttpResponseBase, type ViewFunction } from '../http/index.ts'
+import {
+  HttpResponse,
+  HttpResponseNotAllowed,
+  type HttpRequest,
+  type HttpResponseBase,
+  type ViewFunction,
+} from '../http/index.ts'
 
 /** The HTTP methods a View may handle, lower-case, as its method names. */
-export const HTTP_METHOD_NAMES = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'trace'] as const
+export const HTTP_METHOD_NAMES = [
+  'get',
+  'post',
+  'put',
+  'patch',
+  'delete',
+  'head',
+  'options',
+  'trace',
+] as const
 
 type MethodName = (typeof HTTP_METHOD_NAMES)[number]
-type Handler = (request: HttpRequest, params: Record<string, unknown>) => HttpResponseBase | Promise<HttpResponseBase>
+type Handler = (
+  request: HttpRequest,
+  params: Record<string, unknown>,
+) => HttpResponseBase | Promise<HttpResponseBase>
 
 /**
  * The base class-based view. Subclass it, define `get`, `post`, ...; mount with `asView()`.
@@ -36,9 +54,14 @@ export class View {
   static asView<T extends View>(this: new () => T, initial: Partial<T> = {}): ViewFunction {
     for (const key of Object.keys(initial)) {
       if ((HTTP_METHOD_NAMES as readonly string[]).includes(key)) {
-        throw Object.assign(new TypeError(`asView() got ${JSON.stringify(key)}, an HTTP method name; define it as a method of ${this.name} instead.`), {
-          code: 'views.bad_initial',
-        })
+        throw Object.assign(
+          new TypeError(
+            `asView() got ${JSON.stringify(key)}, an HTTP method name; define it as a method of ${this.name} instead.`,
+          ),
+          {
+            code: 'views.bad_initial',
+          },
+        )
       }
     }
     const ViewClass = this
@@ -60,7 +83,9 @@ export class View {
 
   /** The methods this view answers, upper-case (HEAD when it has get, OPTIONS always). */
   allowedMethods(): string[] {
-    return HTTP_METHOD_NAMES.filter((m) => this.#handler(m) !== undefined).map((m) => m.toUpperCase())
+    return HTTP_METHOD_NAMES.filter((m) => this.#handler(m) !== undefined).map((m) =>
+      m.toUpperCase(),
+    )
   }
 
   #handler(method: MethodName): Handler | undefined {
@@ -74,7 +99,9 @@ export class View {
   /** Calls the handler for the request's method, or answers 405 with Allow. */
   async dispatch(request: HttpRequest, params: Record<string, unknown>): Promise<HttpResponseBase> {
     const method = request.method.toLowerCase()
-    const handler = (HTTP_METHOD_NAMES as readonly string[]).includes(method) ? this.#handler(method as MethodName) : undefined
+    const handler = (HTTP_METHOD_NAMES as readonly string[]).includes(method)
+      ? this.#handler(method as MethodName)
+      : undefined
     if (!handler) return this.httpMethodNotAllowed(request)
     return handler.call(this, request, params)
   }
@@ -83,7 +110,11 @@ export class View {
   httpMethodNotAllowed(request: HttpRequest): HttpResponseBase {
     const allowed = this.allowedMethods()
     const escaped = request.method.replace(/[&<>"']/g, '')
-    return new HttpResponseNotAllowed(allowed, `Method ${escaped} not allowed; use ${allowed.join(', ')}.`, { contentType: 'text/plain; charset=utf-8' })
+    return new HttpResponseNotAllowed(
+      allowed,
+      `Method ${escaped} not allowed; use ${allowed.join(', ')}.`,
+      { contentType: 'text/plain; charset=utf-8' },
+    )
   }
 
   /** OPTIONS: 200 with Allow. */

@@ -31,13 +31,18 @@ const titles = [
 ]
 
 /** The posts, newest first (in memory; replaced by a QuerySet when the ORM lands). */
-export const posts: readonly Post[] = titles.map((title, index) => ({
-  id: index + 1,
-  slug: title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''),
-  title,
-  body: `${title}: a short post of the example project, number ${index + 1}.`,
-  published: `${2024 + (index % 3)}-0${1 + (index % 9)}-1${index % 10}`,
-})).reverse()
+export const posts: readonly Post[] = titles
+  .map((title, index) => ({
+    id: index + 1,
+    slug: title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, ''),
+    title,
+    body: `${title}: a short post of the example project, number ${index + 1}.`,
+    published: `${2024 + (index % 3)}-0${1 + (index % 9)}-1${index % 10}`,
+  }))
+  .reverse()
 
 const comments: Comment[] = []
 

@@ -29,7 +29,9 @@ export class PostDetailView extends DetailView<Post> {
   override templateName = 'blog/post_detail.html'
   override contextObjectName = 'post'
   override queryset = posts
-  override async getContextData(extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  override async getContextData(
+    extra: Record<string, unknown> = {},
+  ): Promise<Record<string, unknown>> {
     const context = await super.getContextData(extra)
     return { comments: commentsOf((context['post'] as Post).id), errors: {}, form: {}, ...context }
   }
@@ -41,7 +43,10 @@ export function archive(request: HttpRequest, { year }: { year: number }) {
 }
 
 /** POST `/blog/<slug:slug>/comment/`: adds a comment, then redirects to the post (PRG). */
-export const comment = requireHttpMethods(['POST'])(async (request: HttpRequest, { slug }: { slug: string }) => {
+export const comment = requireHttpMethods(['POST'])(async (
+  request: HttpRequest,
+  { slug }: { slug: string },
+) => {
   const post = postBySlug(slug)
   if (!post) throw new Http404(`No post with slug ${JSON.stringify(slug)}`)
   await request.parseBody()

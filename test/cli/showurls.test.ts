@@ -44,7 +44,9 @@ describe('framework showurls', () => {
   it('fails with a reason and a hint when the settings module cannot be imported', async () => {
     const { ctx, err } = context(repo)
     expect(await main(['showurls', '--settings', 'nope/settings.ts'], ctx)).toBe(1)
-    expect(err()).toMatch(/framework showurls: error: cannot import the settings module "nope\/settings.ts"/)
+    expect(err()).toMatch(
+      /framework showurls: error: cannot import the settings module "nope\/settings.ts"/,
+    )
     expect(err()).toMatch(/hint: pass --settings/)
   })
 })

@@ -24,7 +24,10 @@ afterAll(async () => {
 
 describe('example project under the node:http host', () => {
   it('serves the paginated blog list', async () => {
-    const response = await fetch(`${base}/blog/?page=2`, { headers: { Host: 'localhost' }, signal: AbortSignal.timeout(10_000) })
+    const response = await fetch(`${base}/blog/?page=2`, {
+      headers: { Host: 'localhost' },
+      signal: AbortSignal.timeout(10_000),
+    })
     expect(response.status).toBe(200)
     expect(await response.text()).toContain('<title>Blog, page 2</title>')
   })
@@ -37,7 +40,9 @@ describe('example project under the node:http host', () => {
       signal: AbortSignal.timeout(10_000),
     })
     expect([post.status, post.headers.get('location')]).toEqual([302, '/blog/class-based-views/'])
-    const page = await fetch(`${base}/blog/class-based-views/`, { signal: AbortSignal.timeout(10_000) })
+    const page = await fetch(`${base}/blog/class-based-views/`, {
+      signal: AbortSignal.timeout(10_000),
+    })
     expect(await page.text()).toContain('<strong>Bob</strong>: Over a socket')
   })
 })

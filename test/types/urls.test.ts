@@ -4,7 +4,14 @@
  */
 import { describe, expectTypeOf, it, expect } from 'vitest'
 import { HttpResponse, type HttpRequest } from '../../framework/http/index.ts'
-import { include, path, reverse, URLResolver, type RouteParams, type UrlNamesOf } from '../../framework/urls/index.ts'
+import {
+  include,
+  path,
+  reverse,
+  URLResolver,
+  type RouteParams,
+  type UrlNamesOf,
+} from '../../framework/urls/index.ts'
 import type { urlpatterns as projectPatterns } from '../../project/urls.ts'
 
 declare module '../../framework/urls/converters.ts' {
@@ -97,8 +104,12 @@ describe('URLResolver.reverse', () => {
 
 describe('reverse() over the project registry (project/url-names.ts)', () => {
   it("takes the project's names and params", () => {
-    expectTypeOf<Parameters<typeof reverse<'blog:detail'>>>().toEqualTypeOf<[name: 'blog:detail', params: { slug: string }]>()
-    expectTypeOf<Parameters<typeof reverse<'blog:archive'>>>().toEqualTypeOf<[name: 'blog:archive', params: { year: number }]>()
+    expectTypeOf<Parameters<typeof reverse<'blog:detail'>>>().toEqualTypeOf<
+      [name: 'blog:detail', params: { slug: string }]
+    >()
+    expectTypeOf<Parameters<typeof reverse<'blog:archive'>>>().toEqualTypeOf<
+      [name: 'blog:archive', params: { year: number }]
+    >()
     expectTypeOf<UrlNamesOf<typeof projectPatterns>>().toHaveProperty('home')
   })
 

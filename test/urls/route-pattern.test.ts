@@ -3,7 +3,10 @@ import { RoutePattern, registerConverter } from '../../framework/urls/index.ts'
 
 describe('RoutePattern', () => {
   it('converts an int parameter to a number', () => {
-    expect(new RoutePattern('questions/<int:id>/', true).match('questions/42/')).toEqual({ params: { id: 42 }, rest: '' })
+    expect(new RoutePattern('questions/<int:id>/', true).match('questions/42/')).toEqual({
+      params: { id: 42 },
+      rest: '',
+    })
   })
 
   it('does not match an int parameter that has letters', () => {
@@ -19,13 +22,18 @@ describe('RoutePattern', () => {
   })
 
   it('lets a path parameter span slashes, while str stops at one', () => {
-    expect(new RoutePattern('files/<path:rest>', true).match('files/a/b/c.txt')?.params).toEqual({ rest: 'a/b/c.txt' })
+    expect(new RoutePattern('files/<path:rest>', true).match('files/a/b/c.txt')?.params).toEqual({
+      rest: 'a/b/c.txt',
+    })
     expect(new RoutePattern('files/<rest>', true).match('files/a/b')).toBeNull()
   })
 
   it('requires the whole path unless it is a prefix, and then returns the rest', () => {
     expect(new RoutePattern('blog/', true).match('blog/extra/')).toBeNull()
-    expect(new RoutePattern('blog/', false).match('blog/extra/')).toEqual({ params: {}, rest: 'extra/' })
+    expect(new RoutePattern('blog/', false).match('blog/extra/')).toEqual({
+      params: {},
+      rest: 'extra/',
+    })
   })
 
   it('does not treat a trailing slash as optional', () => {
@@ -42,7 +50,9 @@ describe('RoutePattern', () => {
   it('reverses parameters into an encoded path', () => {
     const route = new RoutePattern('t/<str:tag>/<path:p>/<int:n>/', true)
     expect(route.reverse({ tag: 'a b?c#', p: 'x y/z', n: 3 })).toBe('t/a%20b%3Fc%23/x%20y/z/3/')
-    expect(() => route.reverse({ tag: 'a/b', p: 'x', n: 3 })).toThrow(/does not match the str converter/)
+    expect(() => route.reverse({ tag: 'a/b', p: 'x', n: 3 })).toThrow(
+      /does not match the str converter/,
+    )
   })
 
   it('refuses to reverse a value its converter does not accept', () => {
@@ -53,7 +63,11 @@ describe('RoutePattern', () => {
   })
 
   it('uses a registered custom converter for matching, conversion and reversing', () => {
-    registerConverter('year4', { regex: '[0-9]{4}', toValue: (t: string) => Number(t), toUrl: (v: number) => String(v) })
+    registerConverter('year4', {
+      regex: '[0-9]{4}',
+      toValue: (t: string) => Number(t),
+      toUrl: (v: number) => String(v),
+    })
     const route = new RoutePattern('archive/<year4:y>/', true)
     expect(route.match('archive/2024/')?.params).toEqual({ y: 2024 })
     expect(route.match('archive/24/')).toBeNull()
@@ -75,18 +89,31 @@ describe('RoutePattern', () => {
   })
 
   it('rejects an unknown converter with a coded error naming it and the known ones', () => {
-    expect(() => new RoutePattern('x/<intt:id>/', true)).toThrow(expect.objectContaining({ code: 'urls.unknown_converter', message: expect.stringMatching(/"intt".*int, str, slug, uuid, path/) }))
+    expect(() => new RoutePattern('x/<intt:id>/', true)).toThrow(
+      expect.objectContaining({
+        code: 'urls.unknown_converter',
+        message: expect.stringMatching(/"intt".*int, str, slug, uuid, path/),
+      }),
+    )
   })
 
   it('rejects a leading slash, a bad name, a duplicate and an unbalanced bracket', () => {
-    expect(() => new RoutePattern('/x/', true)).toThrow(expect.objectContaining({ code: 'urls.leading_slash' }))
-    expect(() => new RoutePattern('<int:1x>/', true)).toThrow(expect.objectContaining({ code: 'urls.bad_route' }))
+    expect(() => new RoutePattern('/x/', true)).toThrow(
+      expect.objectContaining({ code: 'urls.leading_slash' }),
+    )
+    expect(() => new RoutePattern('<int:1x>/', true)).toThrow(
+      expect.objectContaining({ code: 'urls.bad_route' }),
+    )
     expect(() => new RoutePattern('<a>/<a>/', true)).toThrow(/appears twice/)
     expect(() => new RoutePattern('<int:id/', true)).toThrow(/unbalanced/)
   })
 
   it('refuses to register a converter over a built-in or with a broken regex', () => {
-    expect(() => registerConverter('int', { regex: '.', toValue: String, toUrl: String })).toThrow(expect.objectContaining({ code: 'urls.converter_exists' }))
-    expect(() => registerConverter('broken', { regex: '(', toValue: String, toUrl: String })).toThrow(expect.objectContaining({ code: 'urls.bad_converter_regex' }))
+    expect(() => registerConverter('int', { regex: '.', toValue: String, toUrl: String })).toThrow(
+      expect.objectContaining({ code: 'urls.converter_exists' }),
+    )
+    expect(() =>
+      registerConverter('broken', { regex: '(', toValue: String, toUrl: String }),
+    ).toThrow(expect.objectContaining({ code: 'urls.bad_converter_regex' }))
   })
 })

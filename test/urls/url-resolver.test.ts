@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { HttpResponse, type HttpRequest } from '../../framework/http/index.ts'
-import { include, NoReverseMatch, path, Resolver404, URLResolver, reverse, setRootResolver } from '../../framework/urls/index.ts'
+import {
+  include,
+  NoReverseMatch,
+  path,
+  Resolver404,
+  URLResolver,
+  reverse,
+  setRootResolver,
+} from '../../framework/urls/index.ts'
 
 const index = () => new HttpResponse('index')
 const detail = (_r: HttpRequest, p: { id: number }) => new HttpResponse(`detail ${p.id}`)
@@ -17,7 +25,10 @@ const urlpatterns = [
   path('', page, { name: 'home' }),
   path('about/', page, { name: 'about' }),
   path('polls/', include(polls, { namespace: 'polls' })),
-  path('u/<slug:user>/', include([path('polls/', include(polls, { namespace: 'inner' }))], { namespace: 'users' })),
+  path(
+    'u/<slug:user>/',
+    include([path('polls/', include(polls, { namespace: 'inner' }))], { namespace: 'users' }),
+  ),
   path('files/<path:rest>', page, { name: 'files' }),
 ] as const
 
@@ -27,7 +38,15 @@ describe('URLResolver', () => {
   it('resolves a path to its view with converted params, route and names', () => {
     const match = resolver.resolve('/polls/7/results/')
     expect(match.view).toBe(results)
-    expect(match).toMatchObject({ params: { id: 7 }, route: 'polls/<int:id>/results/', urlName: 'results', namespaces: ['polls'], namespace: 'polls', appName: 'polls', viewName: 'polls:results' })
+    expect(match).toMatchObject({
+      params: { id: 7 },
+      route: 'polls/<int:id>/results/',
+      urlName: 'results',
+      namespaces: ['polls'],
+      namespace: 'polls',
+      appName: 'polls',
+      viewName: 'polls:results',
+    })
   })
 
   it('merges the params of nested include prefixes and namespaces', () => {
@@ -55,13 +74,18 @@ describe('URLResolver', () => {
     expect(r404.status).toBe(404)
     expect(r404.code).toBe('urls.resolver404')
     expect(r404.tried).toContainEqual({ route: 'polls/<int:id>/results/', name: 'polls:results' })
-    expect(r404.tried).toContainEqual({ route: 'u/<slug:user>/polls/<int:id>/', name: 'users:inner:detail' })
+    expect(r404.tried).toContainEqual({
+      route: 'u/<slug:user>/polls/<int:id>/',
+      name: 'users:inner:detail',
+    })
     expect(r404.tried).toHaveLength(9)
   })
 
   it('reverses namespaced names with params, encoding values', () => {
     expect(resolver.reverse('polls:detail', { id: 5 })).toBe('/polls/5/')
-    expect(resolver.reverse('users:inner:results', { user: 'bob', id: 1 })).toBe('/u/bob/polls/1/results/')
+    expect(resolver.reverse('users:inner:results', { user: 'bob', id: 1 })).toBe(
+      '/u/bob/polls/1/results/',
+    )
     expect(resolver.reverse('files', { rest: 'a b/c.txt' })).toBe('/files/a%20b/c.txt')
     expect(resolver.reverse('home')).toBe('/')
   })
@@ -82,7 +106,9 @@ describe('URLResolver', () => {
     const loose = resolver.reverse.bind(resolver) as (name: string, params?: object) => string
     expect(() => loose('polls:detail', {})).toThrow(/missing parameter "id"/)
     expect(() => loose('polls:detail', { id: 1, page: 2 })).toThrow(/no parameter "page"/)
-    expect(() => loose('polls:detail', { id: 'x' })).toThrow(expect.objectContaining({ code: 'urls.no_reverse_match' }))
+    expect(() => loose('polls:detail', { id: 'x' })).toThrow(
+      expect.objectContaining({ code: 'urls.no_reverse_match' }),
+    )
   })
 
   it('answers the APPEND_SLASH question', () => {
@@ -107,19 +133,32 @@ describe('URLResolver', () => {
   })
 
   it('rejects an entry that is not a path() with a coded error naming its position', () => {
-    expect(() => new URLResolver([path('', page), 'oops'])).toThrow(expect.objectContaining({ code: 'urls.bad_pattern', message: expect.stringContaining('urlpatterns[1]') }))
-    expect(() => new URLResolver({})).toThrow(expect.objectContaining({ code: 'urls.bad_urlpatterns' }))
+    expect(() => new URLResolver([path('', page), 'oops'])).toThrow(
+      expect.objectContaining({
+        code: 'urls.bad_pattern',
+        message: expect.stringContaining('urlpatterns[1]'),
+      }),
+    )
+    expect(() => new URLResolver({})).toThrow(
+      expect.objectContaining({ code: 'urls.bad_urlpatterns' }),
+    )
   })
 
   it('rejects a path() target that is not a view or include()', () => {
-    expect(() => path('x/', 'views.index' as never)).toThrow(expect.objectContaining({ code: 'urls.bad_view' }))
+    expect(() => path('x/', 'views.index' as never)).toThrow(
+      expect.objectContaining({ code: 'urls.bad_view' }),
+    )
   })
 
   it('gives the module-level reverse() the root resolver once set, and a clear error before', () => {
     setRootResolver(undefined)
-    expect(() => (reverse as (n: string) => string)('home')).toThrow(/before the URLconf was loaded/)
+    expect(() => (reverse as (n: string) => string)('home')).toThrow(
+      /before the URLconf was loaded/,
+    )
     setRootResolver(resolver as unknown as URLResolver)
-    expect((reverse as (n: string, p?: object) => string)('polls:detail', { id: 9 })).toBe('/polls/9/')
+    expect((reverse as (n: string, p?: object) => string)('polls:detail', { id: 9 })).toBe(
+      '/polls/9/',
+    )
     setRootResolver(undefined)
   })
 })

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { HttpResponse } from '../../framework/http/index.ts'
-import { cacheControl, cacheControlHeader, neverCache, requireGet, requireHttpMethods, requirePost } from '../../framework/views/index.ts'
+import {
+  cacheControl,
+  cacheControlHeader,
+  neverCache,
+  requireGet,
+  requireHttpMethods,
+  requirePost,
+} from '../../framework/views/index.ts'
 import { makeRequest } from './support.ts'
 
 const ok = () => new HttpResponse('ok')
@@ -21,19 +28,30 @@ describe('view decorators', () => {
   })
 
   it('cacheControl sets the directives it is given', async () => {
-    const response = await cacheControl({ public: true, maxAge: 300, immutable: true })(ok)(makeRequest(undefined), {})
+    const response = await cacheControl({ public: true, maxAge: 300, immutable: true })(ok)(
+      makeRequest(undefined),
+      {},
+    )
     expect(response.headers.get('Cache-Control')).toBe('public, max-age=300, immutable')
   })
 
   it('cacheControl refuses public with private, unknown directives and bad numbers when decorating', () => {
-    expect(() => cacheControlHeader({ public: true, private: true })).toThrow(expect.objectContaining({ code: 'views.cache_public_private' }))
-    expect(() => cacheControlHeader({ maxAge: -1 })).toThrow(expect.objectContaining({ code: 'views.cache_bad_value' }))
-    expect(() => cacheControlHeader({ maxAeg: 1 } as never)).toThrow(expect.objectContaining({ code: 'views.cache_unknown' }))
+    expect(() => cacheControlHeader({ public: true, private: true })).toThrow(
+      expect.objectContaining({ code: 'views.cache_public_private' }),
+    )
+    expect(() => cacheControlHeader({ maxAge: -1 })).toThrow(
+      expect.objectContaining({ code: 'views.cache_bad_value' }),
+    )
+    expect(() => cacheControlHeader({ maxAeg: 1 } as never)).toThrow(
+      expect.objectContaining({ code: 'views.cache_unknown' }),
+    )
   })
 
   it('neverCache makes the response uncacheable', async () => {
     const response = await neverCache(ok)(makeRequest(undefined), {})
-    expect(response.headers.get('Cache-Control')).toBe('max-age=0, no-cache, no-store, must-revalidate, private')
+    expect(response.headers.get('Cache-Control')).toBe(
+      'max-age=0, no-cache, no-store, must-revalidate, private',
+    )
     expect(response.headers.get('Expires')).toBe('Thu, 01 Jan 1970 00:00:00 GMT')
   })
 

@@ -43,7 +43,11 @@ describe('example project pages', () => {
   })
 
   it('accepts a comment by form POST, redirects to the post and shows it escaped', async () => {
-    const response = await client.post('/blog/templates-on-eta/comment/', { author: 'Ann', text: '<script>hi</script>' }, { follow: true })
+    const response = await client.post(
+      '/blog/templates-on-eta/comment/',
+      { author: 'Ann', text: '<script>hi</script>' },
+      { follow: true },
+    )
     expect(response.redirectChain).toEqual([['/blog/templates-on-eta/', 302]])
     expect(response.status).toBe(200)
     expect(response.text).toContain('<strong>Ann</strong>: &lt;script&gt;hi&lt;/script&gt;')
@@ -60,7 +64,13 @@ describe('example project pages', () => {
   it('serves the CSS file in DEBUG and nothing outside the static roots', async () => {
     const css = await client.get('/static/css/site.css')
     expect([css.status, css.headers.get('Content-Type')]).toEqual([200, 'text/css; charset=utf-8'])
-    for (const attack of ['/static/../project/settings.ts', '/static/%2e%2e/project/settings.ts', '/static/%252e%252e/project/settings.ts', '/static/css/%00.css', '/static//etc/passwd']) {
+    for (const attack of [
+      '/static/../project/settings.ts',
+      '/static/%2e%2e/project/settings.ts',
+      '/static/%252e%252e/project/settings.ts',
+      '/static/css/%00.css',
+      '/static//etc/passwd',
+    ]) {
       const response = await client.get(attack)
       expect([400, 404], attack).toContain(response.status)
       expect(response.text, attack).not.toContain('defineSettings')
@@ -70,7 +80,9 @@ describe('example project pages', () => {
   it('shows the DEBUG 404 page listing the patterns tried', async () => {
     const response = await client.get('/this/page/does/not/exist/')
     expect(response.status).toBe(404)
-    expect(response.text).toContain('blog/&#60;slug:slug&#62;/comment/ [name=&#39;blog:comment&#39;]')
+    expect(response.text).toContain(
+      'blog/&#60;slug:slug&#62;/comment/ [name=&#39;blog:comment&#39;]',
+    )
   })
 
   it('shows the debug page for a view that throws, and serves the next request normally', async () => {
@@ -89,7 +101,11 @@ describe('example project pages', () => {
 describe('example project pages with DEBUG off', async () => {
   const { settings } = await import('../../project/settings.ts')
   const { defineSettings, getGatewayApplication } = await import('../../framework/index.ts')
-  const production = new Client(getGatewayApplication(defineSettings({ ...settings, DEBUG: false, SECRET_KEY: 'p'.repeat(60) })))
+  const production = new Client(
+    getGatewayApplication(
+      defineSettings({ ...settings, DEBUG: false, SECRET_KEY: 'p'.repeat(60) }),
+    ),
+  )
 
   it("renders the project's 404.html inside the base layout", async () => {
     const response = await production.get('/missing/')

@@ -1,14 +1,23 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { Http404, HttpResponse, QueryDict } from '../../framework/http/index.ts'
 import { path, setRootResolver, URLResolver } from '../../framework/urls/index.ts'
-import { DetailView, FormView, ListView, RedirectView, TemplateView, type FormResult } from '../../framework/views/index.ts'
+import {
+  DetailView,
+  FormView,
+  ListView,
+  RedirectView,
+  TemplateView,
+  type FormResult,
+} from '../../framework/views/index.ts'
 import { bodyText, makeRequest, templateSite } from './support.ts'
 
 const site = templateSite({
   'about.html': 'About <%= it.who %> <%= it.params.x %>',
-  'list.html': '<% for (const n of it.objectList) { %><%= n %>,<% } %>|<%= it.isPaginated %>|<%= it.pageObj ? it.pageObj.number : "-" %>',
+  'list.html':
+    '<% for (const n of it.objectList) { %><%= n %>,<% } %>|<%= it.isPaginated %>|<%= it.pageObj ? it.pageObj.number : "-" %>',
   'detail.html': '<%= it.object.title %>/<%= it.item.title %>',
-  'form.html': 'errors=<%= JSON.stringify(it.errors) %> email=<%= it.data ? it.data.get("email") : "" %>',
+  'form.html':
+    'errors=<%= JSON.stringify(it.errors) %> email=<%= it.data ? it.data.get("email") : "" %>',
 })
 afterAll(() => site.cleanup())
 afterEach(() => setRootResolver(undefined))
@@ -16,28 +25,43 @@ const { settings } = site
 
 describe('TemplateView', () => {
   it('renders its template with the params and extra context, recording both on the response', async () => {
-    const response = await TemplateView.asView({ templateName: 'about.html', extraContext: { who: 'us' } })(makeRequest(settings), { x: 1 })
+    const response = await TemplateView.asView({
+      templateName: 'about.html',
+      extraContext: { who: 'us' },
+    })(makeRequest(settings), { x: 1 })
     expect(await bodyText(response)).toBe('About us 1')
     expect(response.templateName).toBe('about.html')
     expect(response.context).toMatchObject({ who: 'us', params: { x: 1 } })
   })
 
   it('fails with a coded error when no template name was given', async () => {
-    await expect(TemplateView.asView()(makeRequest(settings), {})).rejects.toMatchObject({ code: 'views.no_template_name' })
+    await expect(TemplateView.asView()(makeRequest(settings), {})).rejects.toMatchObject({
+      code: 'views.no_template_name',
+    })
   })
 })
 
 describe('RedirectView', () => {
   it('redirects to a URL with params filled in, temporary or permanent', async () => {
-    const temporary = await RedirectView.asView({ url: '/new/{id}/' })(makeRequest(settings), { id: 5 })
+    const temporary = await RedirectView.asView({ url: '/new/{id}/' })(makeRequest(settings), {
+      id: 5,
+    })
     expect([temporary.status, temporary.headers.get('Location')]).toEqual([302, '/new/5/'])
-    const permanent = await RedirectView.asView({ url: '/x/', permanent: true })(makeRequest(settings), {})
+    const permanent = await RedirectView.asView({ url: '/x/', permanent: true })(
+      makeRequest(settings),
+      {},
+    )
     expect(permanent.status).toBe(301)
   })
 
   it('redirects to a named route and keeps the query string when asked', async () => {
-    setRootResolver(new URLResolver([path('items/<int:id>/', () => new HttpResponse(''), { name: 'item' })]))
-    const response = await RedirectView.asView({ patternName: 'item', queryString: true })(makeRequest(settings, { query: 'a=1' }), { id: 3 })
+    setRootResolver(
+      new URLResolver([path('items/<int:id>/', () => new HttpResponse(''), { name: 'item' })]),
+    )
+    const response = await RedirectView.asView({ patternName: 'item', queryString: true })(
+      makeRequest(settings, { query: 'a=1' }),
+      { id: 3 },
+    )
     expect(response.headers.get('Location')).toBe('/items/3/?a=1')
   })
 
@@ -55,20 +79,29 @@ class Numbers extends ListView<number> {
 
 describe('ListView', () => {
   it('lists everything without paginateBy', async () => {
-    expect(await bodyText(await Numbers.asView()(makeRequest(settings), {}))).toBe('1,2,3,4,5,6,7,|false|-')
+    expect(await bodyText(await Numbers.asView()(makeRequest(settings), {}))).toBe(
+      '1,2,3,4,5,6,7,|false|-',
+    )
   })
 
   it('paginates by ?page= and by a page URL param, with "last"', async () => {
     const view = Numbers.asView({ paginateBy: 3 })
-    expect(await bodyText(await view(makeRequest(settings, { query: 'page=2' }), {}))).toBe('4,5,6,|true|2')
+    expect(await bodyText(await view(makeRequest(settings, { query: 'page=2' }), {}))).toBe(
+      '4,5,6,|true|2',
+    )
     expect(await bodyText(await view(makeRequest(settings), { page: 3 }))).toBe('7,|true|3')
-    expect(await bodyText(await view(makeRequest(settings, { query: 'page=last' }), {}))).toBe('7,|true|3')
+    expect(await bodyText(await view(makeRequest(settings, { query: 'page=last' }), {}))).toBe(
+      '7,|true|3',
+    )
   })
 
   it('turns an invalid or out-of-range page into Http404', async () => {
     const view = Numbers.asView({ paginateBy: 3 })
     for (const page of ['0', '4', 'abc', '2.5']) {
-      await expect(view(makeRequest(settings, { query: `page=${page}` }), {}), page).rejects.toBeInstanceOf(Http404)
+      await expect(
+        view(makeRequest(settings, { query: `page=${page}` }), {}),
+        page,
+      ).rejects.toBeInstanceOf(Http404)
     }
   })
 
@@ -95,12 +128,18 @@ describe('DetailView', () => {
   }
 
   it('finds the object by pk/id or slug from the URL params', async () => {
-    expect(await bodyText(await ItemDetail.asView()(makeRequest(settings), { id: 2 }))).toBe('Second/Second')
-    expect(await bodyText(await ItemDetail.asView()(makeRequest(settings), { slug: 'first' }))).toBe('First/First')
+    expect(await bodyText(await ItemDetail.asView()(makeRequest(settings), { id: 2 }))).toBe(
+      'Second/Second',
+    )
+    expect(
+      await bodyText(await ItemDetail.asView()(makeRequest(settings), { slug: 'first' })),
+    ).toBe('First/First')
   })
 
   it('is a 404 when the object does not exist', async () => {
-    await expect(ItemDetail.asView()(makeRequest(settings), { id: 99 })).rejects.toBeInstanceOf(Http404)
+    await expect(ItemDetail.asView()(makeRequest(settings), { id: 99 })).rejects.toBeInstanceOf(
+      Http404,
+    )
   })
 
   it('uses an overridden getObject()', async () => {
@@ -119,14 +158,22 @@ describe('FormView', () => {
     override successUrl = '/thanks/'
     override validate(data: QueryDict): FormResult {
       const email = data.get('email') ?? ''
-      return email.includes('@') ? { ok: true, data: { email } } : { ok: false, errors: { email: ['Enter an email address.'] } }
+      return email.includes('@')
+        ? { ok: true, data: { email } }
+        : { ok: false, errors: { email: ['Enter an email address.'] } }
     }
   }
   const post = (body: string) =>
-    makeRequest(settings, { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })
+    makeRequest(settings, {
+      method: 'POST',
+      body,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    })
 
   it('shows the empty form on GET', async () => {
-    expect(await bodyText(await Subscribe.asView()(makeRequest(settings), {}))).toBe('errors={} email=')
+    expect(await bodyText(await Subscribe.asView()(makeRequest(settings), {}))).toBe(
+      'errors={} email=',
+    )
   })
 
   it('redirects to successUrl after a valid POST', async () => {

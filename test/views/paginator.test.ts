@@ -13,7 +13,14 @@ describe('Paginator', () => {
 
   it('gives a page what templates need for links', () => {
     const page = new Paginator(items, 10).page(2)
-    expect([page.hasPrevious(), page.hasNext(), page.previousPageNumber(), page.nextPageNumber(), page.startIndex(), page.endIndex()]).toEqual([true, true, 1, 3, 11, 20])
+    expect([
+      page.hasPrevious(),
+      page.hasNext(),
+      page.previousPageNumber(),
+      page.nextPageNumber(),
+      page.startIndex(),
+      page.endIndex(),
+    ]).toEqual([true, true, 1, 3, 11, 20])
     const first = new Paginator(items, 10).page(1)
     expect([first.hasPrevious(), first.hasOtherPages()]).toEqual([false, true])
     expect(() => first.previousPageNumber()).toThrow(InvalidPage)
@@ -24,8 +31,12 @@ describe('Paginator', () => {
     for (const bad of ['x', '1.5', '-1', '', ' ', '0', '4', 'Infinity', '1e2']) {
       expect(() => paginator.page(bad), bad).toThrow(InvalidPage)
     }
-    expect(() => paginator.page('x')).toThrow(expect.objectContaining({ code: 'paginator.not_an_integer' }))
-    expect(() => paginator.page(4)).toThrow(expect.objectContaining({ code: 'paginator.empty_page' }))
+    expect(() => paginator.page('x')).toThrow(
+      expect.objectContaining({ code: 'paginator.not_an_integer' }),
+    )
+    expect(() => paginator.page(4)).toThrow(
+      expect.objectContaining({ code: 'paginator.empty_page' }),
+    )
   })
 
   it('allows an empty first page by default and none when told not to', () => {
@@ -34,6 +45,8 @@ describe('Paginator', () => {
   })
 
   it('refuses a perPage that is not a positive integer', () => {
-    expect(() => new Paginator(items, 0)).toThrow(expect.objectContaining({ code: 'paginator.bad_per_page' }))
+    expect(() => new Paginator(items, 0)).toThrow(
+      expect.objectContaining({ code: 'paginator.bad_per_page' }),
+    )
   })
 })

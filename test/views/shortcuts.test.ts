@@ -4,13 +4,17 @@ import { path, setRootResolver, URLResolver } from '../../framework/urls/index.t
 import { redirect, render } from '../../framework/views/index.ts'
 import { bodyText, makeRequest, templateSite } from './support.ts'
 
-const site = templateSite({ 'hello.html': 'Hi <%= it.name %> <%= it.debug %> <%= url("item", { id: 4 }) %>' })
+const site = templateSite({
+  'hello.html': 'Hi <%= it.name %> <%= it.debug %> <%= url("item", { id: 4 }) %>',
+})
 afterAll(() => site.cleanup())
 afterEach(() => setRootResolver(undefined))
 
 describe('render()', () => {
   it('renders with the context processors and the url() helper, recording template and context', async () => {
-    setRootResolver(new URLResolver([path('items/<int:id>/', () => new HttpResponse(''), { name: 'item' })]))
+    setRootResolver(
+      new URLResolver([path('items/<int:id>/', () => new HttpResponse(''), { name: 'item' })]),
+    )
     const response = render(makeRequest(site.settings), 'hello.html', { name: '<Ann>' })
     expect(await bodyText(response)).toBe('Hi &lt;Ann&gt; true /items/4/')
     expect(response.templateName).toBe('hello.html')
@@ -19,23 +23,36 @@ describe('render()', () => {
   })
 
   it('takes a status and a content type', () => {
-    setRootResolver(new URLResolver([path('items/<int:id>/', () => new HttpResponse(''), { name: 'item' })]))
-    const response = render(makeRequest(site.settings), 'hello.html', {}, { status: 422, contentType: 'text/plain' })
+    setRootResolver(
+      new URLResolver([path('items/<int:id>/', () => new HttpResponse(''), { name: 'item' })]),
+    )
+    const response = render(
+      makeRequest(site.settings),
+      'hello.html',
+      {},
+      { status: 422, contentType: 'text/plain' },
+    )
     expect([response.status, response.headers.get('Content-Type')]).toEqual([422, 'text/plain'])
   })
 
   it('explains with a coded error when the request carries no settings', () => {
-    expect(() => render(makeRequest(undefined), 'hello.html')).toThrow(expect.objectContaining({ code: 'views.no_settings' }))
+    expect(() => render(makeRequest(undefined), 'hello.html')).toThrow(
+      expect.objectContaining({ code: 'views.no_settings' }),
+    )
   })
 
   it('propagates TemplateDoesNotExist for a missing template', () => {
-    expect(() => render(makeRequest(site.settings), 'nope.html')).toThrow(expect.objectContaining({ code: 'templates.does_not_exist' }))
+    expect(() => render(makeRequest(site.settings), 'nope.html')).toThrow(
+      expect.objectContaining({ code: 'templates.does_not_exist' }),
+    )
   })
 })
 
 describe('redirect()', () => {
   it('redirects to a route name with params, to a URL, and to an object with getAbsoluteUrl()', () => {
-    setRootResolver(new URLResolver([path('items/<int:id>/', () => new HttpResponse(''), { name: 'item' })]))
+    setRootResolver(
+      new URLResolver([path('items/<int:id>/', () => new HttpResponse(''), { name: 'item' })]),
+    )
     expect(redirect('item', { id: 7 }).headers.get('Location')).toBe('/items/7/')
     expect(redirect('/plain/path/').headers.get('Location')).toBe('/plain/path/')
     expect(redirect('https://example.com/').headers.get('Location')).toBe('https://example.com/')
@@ -49,8 +66,12 @@ describe('redirect()', () => {
 
   it('throws NoReverseMatch for a bare word that names no route', () => {
     setRootResolver(new URLResolver([]))
-    expect(() => redirect('itme')).toThrow(expect.objectContaining({ code: 'urls.no_reverse_match' }))
+    expect(() => redirect('itme')).toThrow(
+      expect.objectContaining({ code: 'urls.no_reverse_match' }),
+    )
     setRootResolver(undefined)
-    expect(() => redirect('itme')).toThrow(expect.objectContaining({ code: 'urls.no_reverse_match' }))
+    expect(() => redirect('itme')).toThrow(
+      expect.objectContaining({ code: 'urls.no_reverse_match' }),
+    )
   })
 })

@@ -9,14 +9,24 @@ import { defineSettings, type Settings } from '../../framework/conf/index.ts'
 import { HttpRequest, type HttpResponseBase } from '../../framework/http/index.ts'
 import { makeEnviron, type EnvironInit } from '../http/make-environ.ts'
 
-export function templateSite(files: Record<string, string>): { settings: Settings; cleanup: () => void } {
+export function templateSite(files: Record<string, string>): {
+  settings: Settings
+  cleanup: () => void
+} {
   const root = mkdtempSync(join(tmpdir(), 'views-'))
   for (const [rel, text] of Object.entries(files)) {
     const file = join(root, 'templates', rel)
     mkdirSync(dirname(file), { recursive: true })
     writeFileSync(file, text)
   }
-  const settings = defineSettings({ DEBUG: true, TEMPLATES: { DIRS: [join(root, 'templates')], APP_DIRS: false, CONTEXT_PROCESSORS: ['request', 'debug'] } })
+  const settings = defineSettings({
+    DEBUG: true,
+    TEMPLATES: {
+      DIRS: [join(root, 'templates')],
+      APP_DIRS: false,
+      CONTEXT_PROCESSORS: ['request', 'debug'],
+    },
+  })
   return { settings, cleanup: () => rmSync(root, { recursive: true, force: true }) }
 }
 

@@ -29,13 +29,20 @@ describe('View', () => {
   })
 
   it('answers 405 to a method that is not HTTP at all', async () => {
-    expect((await Greeting.asView()(makeRequest(undefined, { method: 'BREW' }), {})).status).toBe(405)
+    expect((await Greeting.asView()(makeRequest(undefined, { method: 'BREW' }), {})).status).toBe(
+      405,
+    )
   })
 
   it('answers HEAD with the GET handler and OPTIONS with Allow', async () => {
-    expect((await Greeting.asView()(makeRequest(undefined, { method: 'HEAD' }), { name: 'x' })).status).toBe(200)
+    expect(
+      (await Greeting.asView()(makeRequest(undefined, { method: 'HEAD' }), { name: 'x' })).status,
+    ).toBe(200)
     const options = await Greeting.asView()(makeRequest(undefined, { method: 'OPTIONS' }), {})
-    expect([options.status, options.headers.get('Allow')]).toEqual([200, 'GET, POST, HEAD, OPTIONS'])
+    expect([options.status, options.headers.get('Allow')]).toEqual([
+      200,
+      'GET, POST, HEAD, OPTIONS',
+    ])
   })
 
   it('copies asView() attributes onto a fresh instance per request', async () => {
@@ -52,11 +59,17 @@ describe('View', () => {
     const view = Counter.asView({ label: 'n=' })
     const a = (await view(makeRequest(undefined), {})) as HttpResponse
     const b = (await view(makeRequest(undefined), {})) as HttpResponse
-    expect([new TextDecoder().decode(a.content), new TextDecoder().decode(b.content), seen.size]).toEqual(['n=1', 'n=1', 2])
+    expect([
+      new TextDecoder().decode(a.content),
+      new TextDecoder().decode(b.content),
+      seen.size,
+    ]).toEqual(['n=1', 'n=1', 2])
     expect(view.name).toBe('Counter')
   })
 
   it('refuses an HTTP method name as an asView() attribute', () => {
-    expect(() => Greeting.asView({ get: (() => new HttpResponse('')) as never })).toThrow(expect.objectContaining({ code: 'views.bad_initial' }))
+    expect(() => Greeting.asView({ get: (() => new HttpResponse('')) as never })).toThrow(
+      expect.objectContaining({ code: 'views.bad_initial' }),
+    )
   })
 })

@@ -15,15 +15,21 @@ export const collectstaticCommand: Command = {
   help: [
     "Copies every file of STATICFILES_DIRS and of each installed app's static/ folder into",
     'STATIC_ROOT twice: under its own name and under a name with a hash of its content',
-    "(css/site.css -> css/site.<hash>.css), and writes staticfiles.json, which the static()",
+    '(css/site.css -> css/site.<hash>.css), and writes staticfiles.json, which the static()',
     'template helper reads when DEBUG is off. The first root holding a path wins.',
     '',
     `  --settings MODULE  the settings module (default ${DEFAULT_SETTINGS_MODULE})`,
     '  --clear            empty STATIC_ROOT first',
   ].join('\n'),
   async run(argv, ctx) {
-    const { values, positionals } = parseCommandArgs('collectstatic', argv, { settings: { type: 'string' }, clear: { type: 'boolean' } })
-    if (positionals.length) throw new CommandError('CLI-E02', `unexpected argument ${JSON.stringify(positionals[0])}`, { hint: 'framework collectstatic [--clear]' })
+    const { values, positionals } = parseCommandArgs('collectstatic', argv, {
+      settings: { type: 'string' },
+      clear: { type: 'boolean' },
+    })
+    if (positionals.length)
+      throw new CommandError('CLI-E02', `unexpected argument ${JSON.stringify(positionals[0])}`, {
+        hint: 'framework collectstatic [--clear]',
+      })
     const settings = await loadProjectSettings(ctx.cwd, values.settings)
     let result
     try {
@@ -31,7 +37,9 @@ export const collectstaticCommand: Command = {
     } catch (error) {
       throw new CommandError('CLI-E03', (error as Error).message, { cause: error })
     }
-    ctx.stdout.write(`${result.copied} static file${result.copied === 1 ? '' : 's'} copied to ${result.root}, manifest written.\n`)
+    ctx.stdout.write(
+      `${result.copied} static file${result.copied === 1 ? '' : 's'} copied to ${result.root}, manifest written.\n`,
+    )
     return 0
   },
 }

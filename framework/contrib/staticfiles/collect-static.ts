@@ -32,19 +32,32 @@ export function hashedName(path: string, hash: string): string {
  * const { copied } = collectStatic(settings)
  * ```
  */
-export function collectStatic(settings: Settings, options: { cwd?: string; clear?: boolean } = {}): CollectResult {
+export function collectStatic(
+  settings: Settings,
+  options: { cwd?: string; clear?: boolean } = {},
+): CollectResult {
   const cwd = options.cwd ?? process.cwd()
   if (!settings.STATIC_ROOT) {
-    throw Object.assign(new Error("STATIC_ROOT is not set: add STATIC_ROOT: 'staticfiles' (a directory to collect into) to your settings."), {
-      code: 'staticfiles.no_static_root',
-    })
+    throw Object.assign(
+      new Error(
+        "STATIC_ROOT is not set: add STATIC_ROOT: 'staticfiles' (a directory to collect into) to your settings.",
+      ),
+      {
+        code: 'staticfiles.no_static_root',
+      },
+    )
   }
   const root = resolve(cwd, settings.STATIC_ROOT)
   for (const dir of settings.STATICFILES_DIRS) {
     if (resolve(cwd, dir) === root) {
-      throw Object.assign(new Error(`STATIC_ROOT ${JSON.stringify(settings.STATIC_ROOT)} is also in STATICFILES_DIRS: collect into a separate directory.`), {
-        code: 'staticfiles.root_in_dirs',
-      })
+      throw Object.assign(
+        new Error(
+          `STATIC_ROOT ${JSON.stringify(settings.STATIC_ROOT)} is also in STATICFILES_DIRS: collect into a separate directory.`,
+        ),
+        {
+          code: 'staticfiles.root_in_dirs',
+        },
+      )
     }
   }
   if (options.clear) rmSync(root, { recursive: true, force: true })

@@ -31,7 +31,8 @@ export function staticRoots(settings: Settings, cwd = process.cwd()): string[] {
  * segment (also after percent-decoding, which the gateway already did once).
  */
 export function safeSegments(path: string): string[] | undefined {
-  if (typeof path !== 'string' || path === '' || path.includes('\0') || path.includes('\\')) return undefined
+  if (typeof path !== 'string' || path === '' || path.includes('\0') || path.includes('\\'))
+    return undefined
   if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return undefined
   const segments = path.split('/')
   for (const segment of segments) {
@@ -43,7 +44,14 @@ export function safeSegments(path: string): string[] | undefined {
     } catch {
       // Not decodable: it is just a name with a '%' in it.
     }
-    if (decoded === '.' || decoded === '..' || decoded.includes('/') || decoded.includes('\\') || decoded.includes('\0')) return undefined
+    if (
+      decoded === '.' ||
+      decoded === '..' ||
+      decoded.includes('/') ||
+      decoded.includes('\\') ||
+      decoded.includes('\0')
+    )
+      return undefined
   }
   return segments
 }
@@ -63,7 +71,12 @@ function within(root: string, file: string): boolean {
  * findStatic(settings, '../settings.ts') // undefined
  * ```
  */
-export function findStatic(settings: Settings, path: string, cwd = process.cwd(), roots = staticRoots(settings, cwd)): string | undefined {
+export function findStatic(
+  settings: Settings,
+  path: string,
+  cwd = process.cwd(),
+  roots = staticRoots(settings, cwd),
+): string | undefined {
   const segments = safeSegments(path)
   if (!segments) return undefined
   for (const root of roots) {
@@ -103,5 +116,7 @@ export function listStaticFiles(settings: Settings, cwd = process.cwd()): Static
     }
   }
   for (const root of staticRoots(settings, cwd)) if (existsSync(root)) walk(root, root)
-  return [...seen].map(([path, file]) => ({ path, file })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  return [...seen]
+    .map(([path, file]) => ({ path, file }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
 }

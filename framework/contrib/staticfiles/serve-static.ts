@@ -23,10 +23,16 @@ export function staticServeView(settings: Settings, cwd = process.cwd()) {
     // The settings the handler runs with win over the ones the patterns were built with: a
     // production app must not serve files because its urls module was imported with DEBUG on.
     const active = (request.state['settings'] as Settings | undefined) ?? settings
-    if (!active.DEBUG || !settings.DEBUG) throw new Http404('Static files are served by the application only when DEBUG is on; run collectstatic and serve STATIC_ROOT.')
+    if (!active.DEBUG || !settings.DEBUG)
+      throw new Http404(
+        'Static files are served by the application only when DEBUG is on; run collectstatic and serve STATIC_ROOT.',
+      )
     // Recomputed per request: in development an app may gain a static/ folder while running.
     const file = findStatic(settings, params.path, cwd, staticRoots(settings, cwd))
-    if (!file) throw new Http404(`Static file ${JSON.stringify(params.path)} not found in ${roots.length} static roots.`)
+    if (!file)
+      throw new Http404(
+        `Static file ${JSON.stringify(params.path)} not found in ${roots.length} static roots.`,
+      )
     return new FileResponse(file)
   }
 }

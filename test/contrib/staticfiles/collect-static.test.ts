@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { defineSettings } from '../../../framework/conf/index.ts'
-import { collectStatic, hashedName, MANIFEST_NAME, staticUrl } from '../../../framework/contrib/staticfiles/index.ts'
+import {
+  collectStatic,
+  hashedName,
+  MANIFEST_NAME,
+  staticUrl,
+} from '../../../framework/contrib/staticfiles/index.ts'
 
 const root = mkdtempSync(join(tmpdir(), 'collect-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -14,7 +19,11 @@ function write(rel: string, text: string): void {
 write('static/css/site.css', 'body{color:red}')
 write('static/README', 'no extension')
 write('app/static/app.js', 'console.log(1)')
-const base = { STATICFILES_DIRS: ['static'], INSTALLED_APPS: [join(root, 'app')], STATIC_ROOT: 'out' }
+const base = {
+  STATICFILES_DIRS: ['static'],
+  INSTALLED_APPS: [join(root, 'app')],
+  STATIC_ROOT: 'out',
+}
 
 describe('collectStatic', () => {
   it('copies every file under its name and a content-hashed name, and writes the manifest', () => {
@@ -40,7 +49,9 @@ describe('collectStatic', () => {
     const prod = defineSettings({ DEBUG: false, SECRET_KEY: 'k'.repeat(50), ...base })
     const { manifest } = collectStatic(prod, { cwd: root })
     expect(staticUrl(prod, 'css/site.css', root)).toBe(`/static/${manifest.paths['css/site.css']}`)
-    expect(staticUrl(defineSettings({ DEBUG: true, ...base }), 'css/site.css', root)).toBe('/static/css/site.css')
+    expect(staticUrl(defineSettings({ DEBUG: true, ...base }), 'css/site.css', root)).toBe(
+      '/static/css/site.css',
+    )
   })
 
   it('empties STATIC_ROOT first with clear', () => {
@@ -50,11 +61,22 @@ describe('collectStatic', () => {
   })
 
   it('refuses to run without STATIC_ROOT or with STATIC_ROOT inside STATICFILES_DIRS', () => {
-    expect(() => collectStatic(defineSettings({ DEBUG: true, STATICFILES_DIRS: ['static'] }), { cwd: root })).toThrow(expect.objectContaining({ code: 'staticfiles.no_static_root' }))
-    expect(() => collectStatic(defineSettings({ DEBUG: true, STATICFILES_DIRS: ['static'], STATIC_ROOT: 'static' }), { cwd: root })).toThrow(expect.objectContaining({ code: 'staticfiles.root_in_dirs' }))
+    expect(() =>
+      collectStatic(defineSettings({ DEBUG: true, STATICFILES_DIRS: ['static'] }), { cwd: root }),
+    ).toThrow(expect.objectContaining({ code: 'staticfiles.no_static_root' }))
+    expect(() =>
+      collectStatic(
+        defineSettings({ DEBUG: true, STATICFILES_DIRS: ['static'], STATIC_ROOT: 'static' }),
+        { cwd: root },
+      ),
+    ).toThrow(expect.objectContaining({ code: 'staticfiles.root_in_dirs' }))
   })
 
   it('puts the hash before the last extension', () => {
-    expect([hashedName('a/b.min.js', 'h'), hashedName('README', 'h'), hashedName('.env', 'h')]).toEqual(['a/b.min.h.js', 'README.h', '.env.h'])
+    expect([
+      hashedName('a/b.min.js', 'h'),
+      hashedName('README', 'h'),
+      hashedName('.env', 'h'),
+    ]).toEqual(['a/b.min.h.js', 'README.h', '.env.h'])
   })
 })

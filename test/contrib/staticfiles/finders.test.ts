@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { defineSettings } from '../../../framework/conf/index.ts'
-import { findStatic, listStaticFiles, safeSegments, staticfilesUrlpatterns, staticRoots } from '../../../framework/contrib/staticfiles/index.ts'
+import {
+  findStatic,
+  listStaticFiles,
+  safeSegments,
+  staticfilesUrlpatterns,
+  staticRoots,
+} from '../../../framework/contrib/staticfiles/index.ts'
 
 const root = mkdtempSync(join(tmpdir(), 'static-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -17,7 +23,11 @@ write('app/static/shared.txt', 'app')
 write('app/static/app.js', 'js')
 write('secret.txt', 'SECRET')
 symlinkSync(join(root, 'secret.txt'), join(root, 'static/link.txt'))
-const settings = defineSettings({ DEBUG: true, STATICFILES_DIRS: ['static'], INSTALLED_APPS: [join(root, 'app'), join(root, 'no-static-app')] })
+const settings = defineSettings({
+  DEBUG: true,
+  STATICFILES_DIRS: ['static'],
+  INSTALLED_APPS: [join(root, 'app'), join(root, 'no-static-app')],
+})
 
 describe('static files finder', () => {
   it('searches STATICFILES_DIRS, then the static/ folder of each app that has one', () => {
@@ -28,7 +38,9 @@ describe('static files finder', () => {
 
   it('lets the first root win for a path present in several', () => {
     expect(findStatic(settings, 'shared.txt', root)).toBe(join(root, 'static/shared.txt'))
-    expect(listStaticFiles(settings, root).find((f) => f.path === 'shared.txt')?.file).toBe(join(root, 'static/shared.txt'))
+    expect(listStaticFiles(settings, root).find((f) => f.path === 'shared.txt')?.file).toBe(
+      join(root, 'static/shared.txt'),
+    )
   })
 
   it('never returns a file outside the roots, whatever the path says', () => {
@@ -59,12 +71,25 @@ describe('static files finder', () => {
   })
 
   it('lists every regular file once, sorted, with its logical path (symlinks are not collected)', () => {
-    expect(listStaticFiles(settings, root).map((f) => f.path)).toEqual(['app.js', 'css/site.css', 'shared.txt'])
+    expect(listStaticFiles(settings, root).map((f) => f.path)).toEqual([
+      'app.js',
+      'css/site.css',
+      'shared.txt',
+    ])
   })
 
   it('serves through urlpatterns only when DEBUG and STATIC_URL is local', () => {
-    expect(staticfilesUrlpatterns(settings, root).map((p) => p.pattern.route)).toEqual(['static/<path:path>'])
-    expect(staticfilesUrlpatterns(defineSettings({ DEBUG: false, SECRET_KEY: 'k'.repeat(50) }), root)).toEqual([])
-    expect(staticfilesUrlpatterns(defineSettings({ DEBUG: true, STATIC_URL: 'https://cdn.example.com/s/' }), root)).toEqual([])
+    expect(staticfilesUrlpatterns(settings, root).map((p) => p.pattern.route)).toEqual([
+      'static/<path:path>',
+    ])
+    expect(
+      staticfilesUrlpatterns(defineSettings({ DEBUG: false, SECRET_KEY: 'k'.repeat(50) }), root),
+    ).toEqual([])
+    expect(
+      staticfilesUrlpatterns(
+        defineSettings({ DEBUG: true, STATIC_URL: 'https://cdn.example.com/s/' }),
+        root,
+      ),
+    ).toEqual([])
   })
 })

@@ -44,7 +44,7 @@ export function createRequestLog(settings: ServeSettings): RequestLog {
         url: req.url ?? '-',
         protocol: `HTTP/${req.httpVersion}`,
         status: res.statusCode,
-        responseBytes: Number(res.getHeader('content-length') ?? 0) || 0,
+        responseBytes: info.bodyBytes,
         requestHeaders: req.headers,
         responseHeaders: res.getHeaders(),
         start: new Date(Date.now() - Number(info.durationNs / 1_000_000n)),

@@ -61,6 +61,27 @@ export interface FinishedRequest {
   startedAt: bigint
   durationNs: bigint
   timedOut: boolean
+  /** Response body bytes written (without headers and chunk framing), for `%(b)s`. */
+  bodyBytes: number
+}
+
+const byteLength = (chunk: unknown): number =>
+  typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk instanceof Uint8Array ? chunk.byteLength : 0
+
+/** Counts the body bytes passing through res.write/res.end (the access log's `%(b)s`). */
+function countBody(res: ServerResponse): () => number {
+  let bytes = 0
+  const write = res.write
+  const end = res.end
+  res.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
+    bytes += byteLength(chunk)
+    return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest)
+  } as typeof res.write
+  res.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]) {
+    if (typeof chunk !== 'function') bytes += byteLength(chunk)
+    return (end as (...args: unknown[]) => ServerResponse).call(this, chunk, ...rest)
+  } as typeof res.end
+  return () => bytes
 }
 
 const requestState = new WeakMap<IncomingMessage, { controller: AbortController; environ?: Environ }>()
@@ -185,6 +206,7 @@ export class Worker {
     if (this.#draining) res.shouldKeepAlive = false
     const controller = new AbortController()
     requestState.set(req, { controller })
+    const bodyBytes = this.#o.onFinished ? countBody(res) : () => 0
     let timedOut = false
     let timer: NodeJS.Timeout | undefined
     const timeoutSec = this.#o.settings.requestTimeout
@@ -218,7 +240,7 @@ export class Worker {
       try {
         if (environ) this.#o.hooks?.postRequest?.(environ, res.statusCode)
         const durationNs = process.hrtime.bigint() - startedAt
-        this.#o.onFinished?.({ req, res, environ, startedAt, durationNs, timedOut })
+        this.#o.onFinished?.({ req, res, environ, startedAt, durationNs, timedOut, bodyBytes: bodyBytes() })
       } catch (error) {
         this.#o.log.error(`post_request failed: ${(error as Error).message}`)
       }

@@ -3,13 +3,14 @@
  * the control socket, the pidfile, and TERM's graceful stop.
  */
 import { execFileSync, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { request as httpsRequest } from 'node:https'
 import { createConnection } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { requireProgram } from '../support/require-program.ts'
-import { get, nodeArgs, repoRoot, serveMain, startServe, testApp, type ServeRun } from './serve-harness.ts'
+import { get, nodeArgs, repoRoot, serveMain, startServe, testApp, workerPids, type ServeRun } from './serve-harness.ts'
 
 const runs: ServeRun[] = []
 const dirs: string[] = []
@@ -122,10 +123,41 @@ describe('serve (process model basics)', () => {
 
   it('writes the pidfile and removes it on exit', async () => {
     const pidfile = join(tempDir(), 'serve.pid')
-    const run = await serve(['--bind', '127.0.0.1:0', '--pid', pidfile])
+    const run = await serve(['--bind', '127.0.0.1:0', '--pid', pidfile, '--name', 'mysite'])
     expect(execFileSync('cat', [pidfile]).toString().trim()).toBe(String(run.pid))
+    // --name shows in ps: the primary and each worker carry it in their title.
+    expect(readFileSync(`/proc/${run.pid}/cmdline`, 'utf8')).toMatch(/^mysite: primary/)
+    const [worker] = workerPids(run.log())
+    expect(readFileSync(`/proc/${worker}/cmdline`, 'utf8')).toMatch(/^mysite: worker 1/)
     await run.stop()
     expect(existsSync(pidfile)).toBe(false)
+  })
+
+  it('writes Gunicorn-style access log lines with --access-logfile', async () => {
+    const logfile = join(tempDir(), 'access.log')
+    const run = await serve(['--bind', '127.0.0.1:0', '--access-logfile', logfile])
+    await get(`${run.url}/?x=1`, { headers: { 'User-Agent': 'serve-test', Referer: 'http://ref/' } })
+    await run.stop()
+    expect(readFileSync(logfile, 'utf8')).toMatch(/^127\.0\.0\.1 - - \[[^\]]+\] "GET \/\?x=1 HTTP\/1\.1" 200 \d+ "http:\/\/ref\/" "serve-test"\n$/)
+  })
+
+  const openssl = requireProgram('openssl', 'apt-get install openssl')
+  it.skipIf(!openssl.available)(`serves TLS with --certfile/--keyfile ${openssl.reason}`, async () => {
+    const dir = tempDir()
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore', timeout: 20_000 })
+    const run = await serve(['--bind', '127.0.0.1:0', '--certfile', join(dir, 'cert.pem'), '--keyfile', join(dir, 'key.pem')])
+    const port = new URL(run.url).port
+    const body = await new Promise<string>((resolve, reject) => {
+      const req = httpsRequest({ host: '127.0.0.1', port, path: '/environ', rejectUnauthorized: false, timeout: 10_000 }, (res) => {
+        let data = ''
+        res.on('data', (c: Buffer) => (data += c.toString()))
+        res.on('end', () => resolve(data))
+      })
+      req.on('timeout', () => req.destroy(new Error('TLS request timed out')))
+      req.on('error', reject)
+      req.end()
+    })
+    expect(JSON.parse(body)).toMatchObject({ scheme: 'https' })
   })
 
   const python = requireProgram('python3', 'apt-get install python3')

@@ -8,7 +8,14 @@
  * `\xHH`); the JSON format relies on JSON.stringify, which escapes all of them.
  */
 
-/** Apache's combined format, Gunicorn's default: `%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"`. */
+/**
+ * Apache's combined format, Gunicorn's default: `%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"`.
+ *
+ * @example
+ * ```ts
+ * const line = compileAccessLogFormat(`${COMBINED_FORMAT} %(D)s`)
+ * ```
+ */
 export const COMBINED_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"'
 
 /** Everything an access-log line may mention about one finished request. */
@@ -39,7 +46,14 @@ export interface AccessLogEntry {
   environ?: Readonly<Record<string, unknown>>
 }
 
-/** Apache's escaping for a quoted log field: `"` and `\` backslashed, control and non-ASCII bytes as `\xHH`. */
+/**
+ * Apache's escaping for a quoted log field: `"` and `\` backslashed, control and non-ASCII bytes as `\xHH`.
+ *
+ * @example
+ * ```ts
+ * escapeLogText('a"b\n') // 'a\\"b\\x0a'
+ * ```
+ */
 export function escapeLogText(value: string): string {
   let out = ''
   for (let i = 0; i < value.length; i++) {
@@ -55,7 +69,14 @@ export function escapeLogText(value: string): string {
 const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0')
 
-/** `[10/Oct/2000:13:55:36 +0000]`, in local time with its offset, as Apache and Gunicorn write it. */
+/**
+ * `[10/Oct/2000:13:55:36 +0000]`, in local time with its offset, as Apache and Gunicorn write it.
+ *
+ * @example
+ * ```ts
+ * formatLogTime(new Date()) // '[25/Nov/2026:20:00:00 +0000]'
+ * ```
+ */
 export function formatLogTime(date: Date): string {
   const offset = -date.getTimezoneOffset()
   const sign = offset >= 0 ? '+' : '-'
@@ -121,7 +142,14 @@ const atoms: Record<string, Atom> = {
   R: (e) => e.requestId,
 }
 
-/** A coded error for an `--access-logformat` the compiler cannot read. */
+/**
+ * A coded error for an `--access-logformat` the compiler cannot read (`code`: `serve.E_ACCESS_LOG_FORMAT`).
+ *
+ * @example
+ * ```ts
+ * try { compileAccessLogFormat('%(zz)s') } catch (e) { if (e instanceof AccessLogFormatError) exit(e.message) }
+ * ```
+ */
 export class AccessLogFormatError extends Error {
   readonly code = 'serve.E_ACCESS_LOG_FORMAT'
   constructor(format: string, atom: string) {

@@ -394,7 +394,14 @@ export function applyServerLimits(server: Server, limits: HttpLimits): void {
   server.keepAliveTimeout = limits.keepAliveTimeoutMs
 }
 
-/** The error a capped body stream fails with: `code` is `serve.http.body_too_large`. */
+/**
+ * The error a capped body stream fails with: `code` is `serve.http.body_too_large`.
+ *
+ * @example
+ * ```ts
+ * req.on('error', (e) => { if (e instanceof BodyTooLargeError) log.info(e.message) })
+ * ```
+ */
 export class BodyTooLargeError extends Error {
   readonly code = 'serve.http.body_too_large'
   readonly status = 413
@@ -404,7 +411,14 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-/** The error a request body stream fails with when its trailers are forbidden (see checkTrailers). */
+/**
+ * The error a request body stream fails with when its trailers are forbidden (see checkTrailers).
+ *
+ * @example
+ * ```ts
+ * req.on('error', (e) => { if (e instanceof ForbiddenTrailerError) log.info(e.message) })
+ * ```
+ */
 export class ForbiddenTrailerError extends Error {
   readonly code = 'serve.http.forbidden_trailer'
   readonly status = 400

@@ -7,7 +7,14 @@
  * totals of workers that exited so a restart does not make a counter go backwards.
  */
 
-/** Upper bounds of the latency buckets, in seconds (Prometheus' client defaults). */
+/**
+ * Upper bounds of the latency buckets, in seconds (Prometheus' client defaults).
+ *
+ * @example
+ * ```ts
+ * const underTenMs = snapshot.buckets.slice(0, LATENCY_BUCKETS.indexOf(0.01) + 1)
+ * ```
+ */
 export const LATENCY_BUCKETS: readonly number[] = Object.freeze([
   0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 ])
@@ -25,7 +32,14 @@ export interface MetricsSnapshot {
   workerRestarts: number
 }
 
-/** An empty snapshot. */
+/**
+ * An empty snapshot (all counters 0), e.g. for a primary with no worker yet.
+ *
+ * @example
+ * ```ts
+ * const total = snapshots.length > 0 ? mergeMetrics(snapshots) : emptySnapshot()
+ * ```
+ */
 export function emptySnapshot(): MetricsSnapshot {
   return {
     requests: 0,

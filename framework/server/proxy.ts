@@ -10,7 +10,14 @@
  */
 import { BlockList, isIP } from 'node:net'
 
-/** A coded error for a bad `--forwarded-allow-ips` entry. */
+/**
+ * A coded error for a bad `--forwarded-allow-ips` entry (`code`: `serve.E_FORWARDED_ALLOW_IPS`).
+ *
+ * @example
+ * ```ts
+ * try { TrustedProxies.parse('10.0.0.0/33') } catch (e) { if (e instanceof ForwardedAllowIpsError) exit(e.message) }
+ * ```
+ */
 export class ForwardedAllowIpsError extends Error {
   readonly code = 'serve.E_FORWARDED_ALLOW_IPS'
   constructor(entry: string) {
@@ -309,7 +316,15 @@ export function resolveForwarded(
   return info
 }
 
-/** True when resolveForwarded refused the request. */
+/**
+ * True when resolveForwarded refused the request.
+ *
+ * @example
+ * ```ts
+ * const result = resolveForwarded({ peer, rawHeaders }, trust)
+ * if (isForwardedRejection(result)) return sendRejection(res, result)
+ * ```
+ */
 export function isForwardedRejection(
   value: ForwardedInfo | ForwardedRejection,
 ): value is ForwardedRejection {

@@ -7,10 +7,24 @@
  */
 import { randomUUID } from 'node:crypto'
 
-/** The header name, lower-case as node:http reports it. */
+/**
+ * The header name, lower-case as node:http reports it.
+ *
+ * @example
+ * ```ts
+ * const id = requestIdFor(req.headers[REQUEST_ID_HEADER])
+ * ```
+ */
 export const REQUEST_ID_HEADER = 'x-request-id'
 
-/** The environ key the worker stores the id under (the bundled server's `serve.` prefix). */
+/**
+ * The environ key the worker stores the id under (the bundled server's `serve.` prefix).
+ *
+ * @example
+ * ```ts
+ * const id = environ[REQUEST_ID_ENVIRON_KEY] as string
+ * ```
+ */
 export const REQUEST_ID_ENVIRON_KEY = 'serve.request_id'
 
 const sane = /^[A-Za-z0-9._:@+=/-]{1,128}$/

@@ -11,6 +11,10 @@ import { cgiCommand } from './commands/cgi.ts'
 import { serveCommand } from './commands/serve.ts'
 import { showurlsCommand } from './commands/showurls.ts'
 import { collectstaticCommand } from './commands/collectstatic.ts'
+import { startprojectCommand } from './commands/startproject.ts'
+import { startappCommand } from './commands/startapp.ts'
+import { runserverCommand } from './commands/runserver.ts'
+import { checkCommand } from './commands/check.ts'
 import {
   createHelpCommand,
   formatCommandHelp,
@@ -28,6 +32,10 @@ export const commands: readonly Command[] = [
   serveCommand,
   showurlsCommand,
   collectstaticCommand,
+  startprojectCommand,
+  startappCommand,
+  runserverCommand,
+  checkCommand,
 ]
 
 /**

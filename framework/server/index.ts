@@ -29,3 +29,19 @@ export { watchForChanges } from './reload.ts'
 export { createErrorLog, LOG_LEVELS } from './error-log.ts'
 export type { ErrorLog, LogLevel } from './error-log.ts'
 export { loadApplication, resolveAppSpec, AppLoadError } from './app-loader.ts'
+
+/** The HTTP edge: limits, trusted proxies, PROXY protocol, access log, request ids, metrics (docs/server-http.md). */
+export {
+  checkRequestHead, checkTrailers, guardRequest, guardBody, sendRejection, rejectionBytes, handleClientError,
+  nodeServerOptions, applyServerLimits, httpLimitsFromSettings, defaultHttpLimits, BodyTooLargeError, ForbiddenTrailerError,
+} from './http-limits.ts'
+export type { HttpLimits, HttpLimitSettings, HttpRejection, RequestHead } from './http-limits.ts'
+export { TrustedProxies, resolveForwarded, isForwardedRejection, forwardedEnviron, ForwardedAllowIpsError } from './proxy.ts'
+export type { ForwardedInfo, ForwardedInput, ForwardedRejection } from './proxy.ts'
+export { parseProxyHeader, acceptProxyProtocol, proxyHeaderOf } from './proxy-protocol.ts'
+export type { ProxyHeader, ProxyParse, ProxyProtocolOptions } from './proxy-protocol.ts'
+export { compileAccessLogFormat, formatAccessLogJson, escapeLogText, formatLogTime, COMBINED_FORMAT, AccessLogFormatError } from './access-log.ts'
+export type { AccessLogEntry } from './access-log.ts'
+export { requestIdFor, isSaneRequestId, REQUEST_ID_HEADER, REQUEST_ID_ENVIRON_KEY } from './request-id.ts'
+export { WorkerMetrics, mergeMetrics, renderPrometheus, emptySnapshot, LATENCY_BUCKETS } from './metrics.ts'
+export type { MetricsSnapshot } from './metrics.ts'

@@ -84,7 +84,7 @@ function countBody(res: ServerResponse): () => number {
   return () => bytes
 }
 
-const requestState = new WeakMap<IncomingMessage, { controller: AbortController; environ?: Environ }>()
+const requestState = new WeakMap<IncomingMessage, { controller?: AbortController; environ?: Environ }>()
 
 /**
  * The worker's server. `start()` begins the heartbeat, `handleConnection()` takes a socket from
@@ -191,7 +191,9 @@ export class Worker {
     if (state) {
       state.environ = environ
       // Why a combined signal: the host aborts on client disconnect, we add --request-timeout.
-      environ['gateway.signal'] = AbortSignal.any([environ['gateway.signal'], state.controller.signal])
+      if (state.controller) {
+        environ['gateway.signal'] = AbortSignal.any([environ['gateway.signal'], state.controller.signal])
+      }
     }
     environ['serve.worker_id'] = this.#o.id
     this.#o.hooks?.preRequest?.(environ)
@@ -204,13 +206,14 @@ export class Worker {
     if (tracked) tracked.active++
     this.#inFlight.add(res)
     if (this.#draining) res.shouldKeepAlive = false
-    const controller = new AbortController()
+    const timeoutSec = this.#o.settings.requestTimeout
+    // Only with --request-timeout: combining signals per request is not free.
+    const controller = timeoutSec > 0 ? new AbortController() : undefined
     requestState.set(req, { controller })
     const bodyBytes = this.#o.onFinished ? countBody(res) : () => 0
     let timedOut = false
     let timer: NodeJS.Timeout | undefined
-    const timeoutSec = this.#o.settings.requestTimeout
-    if (timeoutSec > 0) {
+    if (controller) {
       timer = setTimeout(() => {
         timedOut = true
         controller.abort(new Error(`--request-timeout of ${timeoutSec} s reached`))

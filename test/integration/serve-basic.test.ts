@@ -160,6 +160,17 @@ describe('serve (process model basics)', () => {
     expect(JSON.parse(body)).toMatchObject({ scheme: 'https' })
   })
 
+  const root = process.getuid?.() === 0
+  it.skipIf(!root)(`drops the workers to --user/--group when started as root${root ? '' : ' (skipped: not root)'}`, async () => {
+    const run = await serve(['--bind', '127.0.0.1:0', '--user', 'nobody', '--group', 'nogroup'])
+    const { pid } = JSON.parse((await get(`${run.url}/environ`)).body) as { pid: number }
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    const uid = Number(status.match(/^Uid:\s+(\d+)/m)![1])
+    expect(uid).toBe(Number(execFileSync('id', ['-u', 'nobody']).toString().trim()))
+    // The primary keeps root (to reopen logs and bind).
+    expect(readFileSync(`/proc/${run.pid}/status`, 'utf8')).toMatch(/^Uid:\s+0\s/m)
+  })
+
   const python = requireProgram('python3', 'apt-get install python3')
   it.skipIf(!python.available)(`takes a systemd-activated socket from LISTEN_FDS/LISTEN_PID ${python.reason}`, async () => {
     // python3 plays systemd: binds, puts the socket at fd 3, sets LISTEN_PID to its own PID and

@@ -7,7 +7,9 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { createServer, type Server, type Socket } from 'node:net'
+import { join, resolve, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { frameworkPackage } from '../project-template/framework-location.ts'
 import { CommandError, type TextSink } from '../command.ts'
 import type { DevChildConfig, DevChildMessage, DevParentMessage } from './dev-child.ts'
 import { devUrl, type DevAddress } from './parse-address.ts'
@@ -48,8 +50,11 @@ function childExecArgv(): string[] {
 interface Generation {
   id: number
   child: ChildProcess
-  state: 'loading' | 'ready' | 'failed' | 'gone'
+  state: 'spare' | 'warm' | 'loading' | 'ready' | 'failed' | 'gone'
 }
+
+/** The framework's own sources: a change there needs a cold process, not the warm spare. */
+const frameworkSources = join(frameworkPackage().root, 'framework') + sep
 
 /**
  * The development server. `start()` resolves once the first child is serving (and rejects with a
@@ -70,6 +75,7 @@ export class DevServer {
   #watcher: SourceWatcher | undefined
   #current: Generation | undefined
   #next: Generation | undefined
+  #spare: Generation | undefined
   #ids = 0
   #queue: Socket[] = []
   #stopping = false
@@ -117,7 +123,7 @@ export class DevServer {
     this.#stopping = true
     this.#watcher?.close()
     for (const socket of this.#queue.splice(0)) socket.destroy()
-    for (const generation of [this.#current, this.#next]) {
+    for (const generation of [this.#current, this.#next, this.#spare]) {
       if (generation && generation.child.exitCode === null) generation.child.kill('SIGTERM')
     }
     await new Promise<void>((resolve) => this.#server.close(() => resolve()))
@@ -136,8 +142,9 @@ export class DevServer {
     })
   }
 
-  #spawn(): Generation {
+  #spawn(spare = false): Generation {
     const config: DevChildConfig = {
+      spare,
       settings: this.#options.settings,
       app: this.#options.app,
       static: this.#options.static !== false,
@@ -151,7 +158,12 @@ export class DevServer {
     })
     child.stdout?.on('data', (chunk: Buffer) => this.#options.stdout.write(chunk.toString()))
     child.stderr?.on('data', (chunk: Buffer) => this.#options.stderr.write(chunk.toString()))
-    const generation: Generation = { id: ++this.#ids, child, state: 'loading' }
+    const generation: Generation = { id: ++this.#ids, child, state: spare ? 'spare' : 'loading' }
+    if (spare) {
+      child.once('message', (message: DevChildMessage) => {
+        if (message.type === 'warm' && generation.state === 'spare') generation.state = 'warm'
+      })
+    }
     child.once('exit', () => {
       generation.state = 'gone'
       if (this.#current === generation && !this.#stopping) {
@@ -164,17 +176,20 @@ export class DevServer {
   /** The first message of a child, or its exit before it sent one. */
   #outcome(
     generation: Generation,
-  ): Promise<DevChildMessage | { type: 'exit'; detail: string }> {
+  ): Promise<Exclude<DevChildMessage, { type: 'warm' }> | { type: 'exit'; detail: string }> {
     return new Promise((resolve) => {
       const { child } = generation
       const onExit = (code: number | null, signal: string | null) =>
         resolve({ type: 'exit', detail: signal ? `signal ${signal}` : `exit code ${code}` })
       child.once('exit', onExit)
-      child.once('message', (message: DevChildMessage) => {
+      const onMessage = (message: DevChildMessage) => {
+        if (message.type === 'warm') return
         child.off('exit', onExit)
+        child.off('message', onMessage)
         generation.state = message.type === 'ready' ? 'ready' : 'failed'
-        resolve(message)
-      })
+        resolve(message as Exclude<DevChildMessage, { type: 'warm' }>)
+      }
+      child.on('message', onMessage)
     })
   }
 
@@ -187,6 +202,7 @@ export class DevServer {
       previous.child.send({ type: 'stop' } satisfies DevParentMessage)
     }
     for (const socket of this.#queue.splice(0)) this.#dispatch(socket)
+    if (this.#options.reload !== false && !this.#stopping && !this.#spare) this.#spare = this.#spawn(true)
   }
 
   async #reload(file: string): Promise<void> {
@@ -194,7 +210,7 @@ export class DevServer {
     this.#options.stdout.write(`${file} changed, reloading.\n`)
     // A newer change supersedes a child still loading the older code.
     if (this.#next && this.#next.child.exitCode === null) this.#next.child.kill('SIGTERM')
-    const generation = this.#spawn()
+    const generation = this.#takeSpare(file) ?? this.#spawn()
     this.#next = generation
     const outcome = await this.#outcome(generation)
     if (this.#next !== generation || this.#stopping) {
@@ -218,6 +234,20 @@ export class DevServer {
       this.#options.stdout.write(`Reloaded: serving the new code at ${devUrl(this.address)}\n`)
     }
     this.#promote(generation)
+  }
+
+  /** The warm spare, told to load the new code; undefined when a cold process is needed. */
+  #takeSpare(file: string): Generation | undefined {
+    const spare = this.#spare
+    this.#spare = undefined
+    if (!spare) return undefined
+    if (spare.state !== 'warm' || !spare.child.connected || resolve(this.#options.cwd, file).startsWith(frameworkSources)) {
+      if (spare.child.exitCode === null) spare.child.kill('SIGTERM')
+      return undefined
+    }
+    spare.state = 'loading'
+    spare.child.send({ type: 'load' } satisfies DevParentMessage)
+    return spare
   }
 
   #dispatch(socket: Socket): void {

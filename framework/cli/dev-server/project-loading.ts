@@ -76,15 +76,29 @@ export function describeLoadFailure(error: unknown, file: string): LoadFailure {
   }
   const cause = (err as { cause?: unknown }).cause
   const root = code === 'GW-L03' && cause instanceof Error ? cause : err
-  const where = /\n\s+at .*?\(?((?:file:\/\/)?\/[^):]+):(\d+):(\d+)/.exec(root.stack ?? '')
+  const where = errorLocation(root)
   return {
     kind: 'import',
     message: `cannot load ${file}: ${root.name}: ${oneLine(root.message)}`,
     hint: where
-      ? `fix the error at ${where[1]?.replace(/^file:\/\//, '')}:${where[2]}, then try again`
-      : `fix the error in ${file} or a module it imports, then try again`,
+      ? `fix the error at ${where} (then run again, or save it while runserver is running)`
+      : `fix the error in ${file} or a module it imports (then run again, or save it while runserver is running)`,
     detail: root.stack ?? detail,
   }
+}
+
+/**
+ * Where the user's code failed: a compiler's `path:line:col` in the message (esbuild's syntax
+ * errors), else the first stack frame outside node_modules and node's internals.
+ */
+function errorLocation(error: Error): string | undefined {
+  const compiled = /(\/[^\s:]+\.[cm]?[jt]sx?):(\d+):(\d+)/.exec(error.message)
+  if (compiled) return `${compiled[1]}:${compiled[2]}:${compiled[3]}`
+  for (const match of (error.stack ?? '').matchAll(/\n\s+at .*?\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)/g)) {
+    const path = match[1]?.replace(/^file:\/\//, '') ?? ''
+    if (!path.includes('/node_modules/')) return `${path}:${match[2]}:${match[3]}`
+  }
+  return undefined
 }
 
 /**

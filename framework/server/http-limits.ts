@@ -4,13 +4,22 @@
  * shapes (400 and the connection closed), duplicated singleton headers, and target forms. A pure
  * function of what an IncomingMessage already holds (`method`, `url`, `httpVersion`,
  * `rawHeaders`), run before the application is called; plus the node:http options that match.
+ * The refusal values live in http-rejection.ts, the body guards in body-guard.ts and the
+ * `clientError` handler in client-error.ts; this module re-exports them for one import.
  *
  * Why on top of llhttp and not instead of it: llhttp already refuses malformed framing, bad
  * tokens and control bytes (see docs/server-http.md for every fixture where the two disagree);
  * what it lacks are the size policies and the "valid syntax, dangerous meaning" checks below.
  */
 import type { IncomingMessage, ServerOptions, Server, ServerResponse } from 'node:http'
-import type { Duplex } from 'node:stream'
+import { bodyTooLarge, guardBody } from './body-guard.ts'
+import { httpRejection, isPoisoned, sendRejection, type HttpRejection } from './http-rejection.ts'
+
+export { BodyTooLargeError, ForbiddenTrailerError, checkTrailers, guardBody } from './body-guard.ts'
+export { handleClientError } from './client-error.ts'
+export { rejectionBytes, sendRejection } from './http-rejection.ts'
+export type { HttpRejection } from './http-rejection.ts'
+
 
 /** The limits and timeouts of the HTTP edge, in Gunicorn's units (bytes, counts, milliseconds). */
 export interface HttpLimits {
@@ -53,15 +62,6 @@ export const defaultHttpLimits: Readonly<HttpLimits> = Object.freeze({
   keepAliveTimeoutMs: 75_000,
 })
 
-/** Why a request was refused: the status to send and a reason a client developer can act on. */
-export interface HttpRejection {
-  status: 400 | 408 | 413 | 414 | 431 | 501
-  /** A stable code, e.g. `serve.http.request_line_too_long`. */
-  code: string
-  /** Human text naming the culprit and the fix. Sent as the response body. */
-  reason: string
-}
-
 /** What checkRequestHead reads: the fields of a node:http IncomingMessage. */
 export interface RequestHead {
   method?: string | undefined
@@ -70,24 +70,14 @@ export interface RequestHead {
   rawHeaders: string[]
 }
 
-const statusText: Record<HttpRejection['status'], string> = {
-  400: 'Bad Request',
-  408: 'Request Timeout',
-  413: 'Content Too Large',
-  414: 'URI Too Long',
-  431: 'Request Header Fields Too Large',
-  501: 'Not Implemented',
-}
-
 /** Transfer codings we know; anything else is 501, as Gunicorn answers. */
 const knownCodings = new Set(['chunked', 'identity', 'gzip', 'x-gzip', 'deflate', 'compress', 'x-compress'])
 /** Headers that must appear at most once: a second copy is a smuggling or confusion vector. */
 const singletons = new Set(['host', 'content-type', 'content-length'])
 const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
-function reject(status: HttpRejection['status'], code: string, reason: string): HttpRejection {
-  return { status, code: `serve.http.${code}`, reason }
-}
+/** Every check below ends in one of these. */
+const reject = httpRejection
 
 /**
  * Checks a parsed request head against the limits and the rules llhttp does not apply. Returns
@@ -240,84 +230,6 @@ function checkTransferEncoding(
   return undefined
 }
 
-function bodyTooLarge(limit: number): HttpRejection {
-  return reject(413, 'body_too_large', `The request body is over the limit of ${limit} bytes: send less, or raise the server's body cap.`)
-}
-
-/**
- * Field names that must never come as trailers (RFC 9110 section 6.5.1): those that frame,
- * route or authenticate the request. Others (Content-Type, Vary...) are accepted, as Gunicorn does.
- */
-const forbiddenTrailers = new Set([
-  'host', 'content-length', 'transfer-encoding', 'trailer', 'te', 'connection', 'keep-alive',
-  'upgrade', 'expect', 'max-forwards', 'authorization', 'proxy-authorization', 'cookie',
-])
-
-/**
- * Checks the trailer fields of a chunked request once the body has ended (`req.rawTrailers`).
- * Returns the rejection when a trailer tries to set a field that frames or routes the request.
- *
- * @example
- * ```ts
- * req.on('end', () => { const bad = checkTrailers(req.rawTrailers) })
- * ```
- */
-export function checkTrailers(rawTrailers: string[]): HttpRejection | undefined {
-  for (let i = 0; i < rawTrailers.length; i += 2) {
-    const name = rawTrailers[i] ?? ''
-    if (forbiddenTrailers.has(name.toLowerCase())) {
-      return reject(400, 'forbidden_trailer', `The field ${JSON.stringify(name)} is not allowed as a trailer (RFC 9110 section 6.5.1).`)
-    }
-  }
-  return undefined
-}
-
-/**
- * The whole HTTP response for a rejection, as bytes: it always says `Connection: close`, since
- * after a framing error nothing that follows on the connection can be trusted.
- *
- * @example
- * ```ts
- * socket.end(rejectionBytes(refused))
- * ```
- */
-export function rejectionBytes(rejection: HttpRejection): Buffer {
-  const body = Buffer.from(`${rejection.reason}\n`, 'latin1')
-  const head =
-    `HTTP/1.1 ${rejection.status} ${statusText[rejection.status]}\r\n` +
-    'Content-Type: text/plain; charset=utf-8\r\n' +
-    `Content-Length: ${body.length}\r\n` +
-    `X-Serve-Error: ${rejection.code}\r\n` +
-    'Connection: close\r\n\r\n'
-  return Buffer.concat([Buffer.from(head, 'latin1'), body])
-}
-
-/**
- * Answers a rejection on a node:http response and closes the connection after it, so that a
- * smuggled second request behind a bad one is never read.
- *
- * @example
- * ```ts
- * const refused = checkRequestHead(req, limits)
- * if (refused) return sendRejection(res, refused)
- * ```
- */
-export function sendRejection(res: ServerResponse, rejection: HttpRejection): void {
-  const body = `${rejection.reason}\n`
-  res.shouldKeepAlive = false
-  res.writeHead(rejection.status, statusText[rejection.status], {
-    'Content-Type': 'text/plain; charset=utf-8',
-    'Content-Length': Buffer.byteLength(body),
-    'X-Serve-Error': rejection.code,
-    Connection: 'close',
-  })
-  if (res.socket) poisoned.add(res.socket)
-  res.end(body)
-}
-
-/** Connections where a request was refused: whatever llhttp parses after it is never served. */
-const poisoned = new WeakSet<object>()
-
 /**
  * The whole edge check for one request, as a worker runs it before the application: refuses
  * requests behind an earlier refusal on the same connection (a pipelined or smuggled request),
@@ -331,7 +243,7 @@ const poisoned = new WeakSet<object>()
  * ```
  */
 export function guardRequest(req: IncomingMessage, res: ServerResponse, limits: HttpLimits): boolean {
-  if (poisoned.has(req.socket)) {
+  if (isPoisoned(req.socket)) {
     req.socket.destroy()
     return false
   }
@@ -394,79 +306,6 @@ export function applyServerLimits(server: Server, limits: HttpLimits): void {
   server.keepAliveTimeout = limits.keepAliveTimeoutMs
 }
 
-/**
- * The error a capped body stream fails with: `code` is `serve.http.body_too_large`.
- *
- * @example
- * ```ts
- * req.on('error', (e) => { if (e instanceof BodyTooLargeError) log.info(e.message) })
- * ```
- */
-export class BodyTooLargeError extends Error {
-  readonly code = 'serve.http.body_too_large'
-  readonly status = 413
-  constructor(limit: number) {
-    super(`The request body is over the limit of ${limit} bytes: send less, or raise the server's body cap.`)
-    this.name = 'BodyTooLargeError'
-  }
-}
-
-/**
- * The error a request body stream fails with when its trailers are forbidden (see checkTrailers).
- *
- * @example
- * ```ts
- * req.on('error', (e) => { if (e instanceof ForbiddenTrailerError) log.info(e.message) })
- * ```
- */
-export class ForbiddenTrailerError extends Error {
-  readonly code = 'serve.http.forbidden_trailer'
-  readonly status = 400
-  constructor(reason: string) {
-    super(reason)
-    this.name = 'ForbiddenTrailerError'
-  }
-}
-
-/**
- * Guards a request body while it streams, without putting the stream in flowing mode (it
- * watches what the parser pushes): past `limit` bytes (0: no cap) it answers 413 if nothing was
- * sent yet and fails the stream with BodyTooLargeError; at the end it checks the trailers
- * (llhttp accepts `Host` as a trailer) and fails the stream with ForbiddenTrailerError, so an
- * application never sees a complete body behind a forbidden trailer.
- *
- * @example
- * ```ts
- * guardBody(req, res, limits.limitRequestBody)
- * ```
- */
-export function guardBody(req: IncomingMessage, res: ServerResponse, limit: number): void {
-  let received = 0
-  const push = req.push.bind(req)
-  req.push = (chunk: unknown, encoding?: BufferEncoding): boolean => {
-    if (chunk === null) {
-      req.push = push
-      const refused = checkTrailers(req.rawTrailers)
-      if (refused) {
-        if (!res.headersSent) sendRejection(res, refused)
-        req.destroy(new ForbiddenTrailerError(refused.reason))
-        return false
-      }
-      return push(chunk, encoding)
-    }
-    if (chunk !== undefined && limit > 0) {
-      received += (chunk as Uint8Array).length
-      if (received > limit) {
-        req.push = push
-        if (!res.headersSent) sendRejection(res, bodyTooLarge(limit))
-        req.destroy(new BodyTooLargeError(limit))
-        return false
-      }
-    }
-    return push(chunk, encoding)
-  }
-}
-
 /** The resolved `serve` settings that httpLimitsFromSettings reads (names as in settings.ts, seconds). */
 export interface HttpLimitSettings {
   limitRequestLine: number
@@ -499,37 +338,4 @@ export function httpLimitsFromSettings(s: HttpLimitSettings): HttpLimits {
     requestTimeoutMs: Math.round(s.readTimeout * 1000),
     keepAliveTimeoutMs: Math.round(s.keepalive * 1000),
   }
-}
-
-/**
- * A `clientError` handler for the node:http server: the parser's refusals answered as 400 (431
- * for an oversized head, 408 for a head that took too long) with the connection closed, and no
- * answer at all where there is nobody to read it (bytes after a `Connection: close` request,
- * a reset connection).
- *
- * @example
- * ```ts
- * server.on('clientError', handleClientError)
- * ```
- */
-export function handleClientError(error: Error & { code?: string }, socket: Duplex): void {
-  const code = error.code ?? ''
-  // node:http's own bookkeeping: the response currently owning the socket, if any.
-  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage
-  // Bytes after a `Connection: close` (or HTTP/1.0) request: the response in flight closes the
-  // connection when it is done; answering them would only corrupt that response.
-  if (code === 'HPE_CLOSED_CONNECTION' && inFlight) return
-  if (code === 'HPE_CLOSED_CONNECTION' || code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
-    socket.destroy()
-    return
-  }
-  const status: HttpRejection['status'] =
-    code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
-  const reason =
-    status === 431
-      ? 'The request head is larger than the server accepts (--limit-request-fields x --limit-request-field_size).'
-      : status === 408
-        ? 'The request took too long to arrive (--header-timeout / --read-timeout).'
-        : `The request is malformed (${code || error.message}).`
-  socket.end(rejectionBytes({ status, code: 'serve.http.parse_error', reason }))
 }

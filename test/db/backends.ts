@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
+import { afterAll, beforeAll, beforeEach, describe } from 'vitest'
 import { closeConnections, configureDatabases, createTables, type AnyModelClass } from '../../framework/db/index.ts'
 import type { ModelRuntime } from '../../framework/db/models/model-meta.ts'
 import { commandSucceeds, requireCondition } from '../support/require-program.ts'
@@ -74,4 +75,39 @@ export async function openTestDatabase(backend: BackendCase['name'], alias = 'de
 /** Creates the tables of `models` on the alias. */
 export async function createModelTables(models: readonly AnyModelClass[], using = 'default'): Promise<void> {
   await createTables(models as unknown as ModelRuntime[], { using })
+}
+
+/** Empties the tables of `models` (through tables first, then children before parents). */
+export async function truncate(models: readonly AnyModelClass[], using = 'default'): Promise<void> {
+  const { throughModels, getConnection } = await import('../../framework/db/index.ts')
+  const { sql } = await import('kysely')
+  const runtimes = models as unknown as ModelRuntime[]
+  const all = [...runtimes.flatMap((model) => throughModels(model)), ...[...runtimes].reverse()]
+  const connection = getConnection(using)
+  for (const model of all) {
+    await connection.execute(sql`DELETE FROM ${sql.table(model.meta.dbTable)}`.compile(connection.backend.kysely))
+  }
+}
+
+/**
+ * Declares one suite per backend around `body`: a fresh database, the tables of `models`, and
+ * empty tables before each test. PostgreSQL is skipped visibly when unreachable (failing under CI).
+ */
+export function describeEachBackend(title: string, models: readonly AnyModelClass[], body: (backend: BackendCase) => void): void {
+  describe.each(backends)(`${title} on $name`, (backend) => {
+    describe.skipIf(!backend.available)(backend.reason || 'fresh database', () => {
+      let database: TestDatabase | undefined
+      beforeAll(async () => {
+        database = await openTestDatabase(backend.name)
+        await createModelTables(models)
+      })
+      afterAll(async () => {
+        await database?.dispose()
+      })
+      beforeEach(async () => {
+        await truncate(models)
+      })
+      body(backend)
+    })
+  })
 }

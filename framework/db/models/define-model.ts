@@ -101,7 +101,7 @@ export function defineModel<const N extends string, const F extends FieldsShape,
     }
   }
   Object.defineProperty(model, 'name', { value: name })
-  model.objects = new QuerySet(model)
+  model.objects = QuerySet.manager(model)
   installAccessors(model as unknown as ModelRuntime)
   registerModel(model as unknown as ModelRuntime)
   // Why at definition: another process may have created the tables; SQLite errors still get names.

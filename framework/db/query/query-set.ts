@@ -88,6 +88,15 @@ export type KyselyDatabaseOf<M> = M extends { dbTable: infer T extends string } 
 export class QuerySet<M, R = InstanceOf<M>> {
   #state: State
   #cache: R[] | undefined
+  /** Set on `Model.objects`: a manager is shared, so it must never keep results. */
+  #isManager = false
+
+  /** Internal: the QuerySet behind `Model.objects`, which never caches results. */
+  static manager<M>(model: M): QuerySet<M> {
+    const qs = new QuerySet<M>(model)
+    qs.#isManager = true
+    return qs
+  }
 
   constructor(model: M, state?: Partial<State>) {
     this.#state = {
@@ -209,7 +218,12 @@ export class QuerySet<M, R = InstanceOf<M>> {
 
   /** Adds computed values (aggregates over relations, F expressions) to each row. */
   annotate<A extends Record<string, Expression>>(annotations: A): QuerySet<M, R & { [K in keyof A]: unknown }> {
-    return this.#clone({ annotations: [...this.#state.annotations, ...Object.entries(annotations)] })
+    const values = this.#state.values
+    // Why: as in Django, annotate() after values() adds the annotations to each row and groups by the values.
+    return this.#clone({
+      annotations: [...this.#state.annotations, ...Object.entries(annotations)],
+      ...(values ? { values: { ...values, keys: [...values.keys, ...Object.keys(annotations)] } } : {}),
+    })
   }
 
   /** Locks the selected rows until the transaction ends (PostgreSQL; SQLite's write lock covers it). */
@@ -514,7 +528,7 @@ export class QuerySet<M, R = InstanceOf<M>> {
     const rows = await this.#run(query.compile())
     const results = rows.map(read) as R[]
     if (!this.#state.values && this.#state.prefetch.length) await this.#prefetch(results as object[])
-    this.#cache = results
+    if (!this.#isManager) this.#cache = results
     return results
   }
 

@@ -31,13 +31,24 @@ export function resolveAppSpec(spec: string, cwd: string): { file: string; attr:
   const modulePart = colon > 0 ? spec.slice(0, colon) : spec
   const attr = colon > 0 ? spec.slice(colon + 1) : 'application'
   if (!/^[A-Za-z_$][\w$]*$/.test(attr)) {
-    throw new AppLoadError(`${JSON.stringify(attr)} in ${JSON.stringify(spec)} is not an export name: write MODULE:ATTR, e.g. project/wsgi:application.`)
+    throw new AppLoadError(
+      `${JSON.stringify(attr)} in ${JSON.stringify(spec)} is not an export name: write MODULE:ATTR, e.g. project/wsgi:application.`,
+    )
   }
   const base = isAbsolute(modulePart) ? modulePart : resolve(cwd, modulePart)
-  const candidates = [base, `${base}.ts`, `${base}.mts`, `${base}.js`, `${base}.mjs`, resolve(base, 'index.ts')]
+  const candidates = [
+    base,
+    `${base}.ts`,
+    `${base}.mts`,
+    `${base}.js`,
+    `${base}.mjs`,
+    resolve(base, 'index.ts'),
+  ]
   const file = candidates.find((c) => existsSync(c) && statSync(c).isFile())
   if (!file) {
-    throw new AppLoadError(`No module for ${JSON.stringify(spec)}: looked for ${candidates.join(', ')}. Check the path (relative to ${cwd}, or --chdir).`)
+    throw new AppLoadError(
+      `No module for ${JSON.stringify(spec)}: looked for ${candidates.join(', ')}. Check the path (relative to ${cwd}, or --chdir).`,
+    )
   }
   return { file, attr }
 }
@@ -56,12 +67,17 @@ export async function loadApplication(spec: string, cwd: string): Promise<Applic
   try {
     mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>
   } catch (error) {
-    throw new AppLoadError(`Importing ${file} for ${JSON.stringify(spec)} failed: ${(error as Error).message}`, { cause: error })
+    throw new AppLoadError(
+      `Importing ${file} for ${JSON.stringify(spec)} failed: ${(error as Error).message}`,
+      { cause: error },
+    )
   }
   const app = mod[attr]
   if (typeof app !== 'function') {
     const names = Object.keys(mod).join(', ') || 'none'
-    throw new AppLoadError(`${file} has no function export ${JSON.stringify(attr)} (exports: ${names}): name the callable after the colon, e.g. ${spec.split(':')[0]}:application.`)
+    throw new AppLoadError(
+      `${file} has no function export ${JSON.stringify(attr)} (exports: ${names}): name the callable after the colon, e.g. ${spec.split(':')[0]}:application.`,
+    )
   }
   return app as Application
 }

@@ -54,4 +54,3 @@ export interface ArbiterOptions {
   /** Called with READY=1 / STOPPING=1 / STATUS=... (sd_notify); default: nothing. */
   notify?: (state: string) => void
 }
-

@@ -124,14 +124,19 @@ export class Arbiter {
         const listener = await openListener(spec, { mode: this.#settings.bindMode })
         listener.server.on('connection', (socket: Socket) => this.#dispatch(socket))
         this.#listeners.push(listener)
-        this.#log.info(`Listening at: ${listener.address.startsWith('unix:') ? listener.address : `http://${listener.address}`} (${formatBind(spec)})`)
+        this.#log.info(
+          `Listening at: ${listener.address.startsWith('unix:') ? listener.address : `http://${listener.address}`} (${formatBind(spec)})`,
+        )
       }
     } catch (error) {
       await this.#closeListeners()
       this.#pidfile?.remove()
       throw error
     }
-    for (const [signal, action] of Object.entries(SIGNAL_ACTIONS) as [ServeSignal, (a: Arbiter) => Promise<void>][]) {
+    for (const [signal, action] of Object.entries(SIGNAL_ACTIONS) as [
+      ServeSignal,
+      (a: Arbiter) => Promise<void>,
+    ][]) {
       const listener = (): void => {
         // INT/QUIT during a graceful stop escalate at once (the queue is busy with the stop).
         if (this.#state === 'stopping' && (signal === 'SIGINT' || signal === 'SIGQUIT')) {
@@ -144,7 +149,8 @@ export class Arbiter {
       this.#options.signals?.on(signal, listener)
       this.#signalListeners.push([signal, listener])
     }
-    const interval = this.#settings.timeout > 0 ? Math.min(1000, (this.#settings.timeout * 1000) / 4) : 1000
+    const interval =
+      this.#settings.timeout > 0 ? Math.min(1000, (this.#settings.timeout * 1000) / 4) : 1000
     this.#tick = setInterval(() => this.#supervise(), Math.max(50, interval))
     const firstReady = new Promise<void>((resolve, reject) => {
       this.#onFirstReady = resolve
@@ -276,12 +282,16 @@ export class Arbiter {
         this.#hooks = loaded.hooks
         this.#target = loaded.settings.workers
       } catch (error) {
-        this.#log.error(`Reload: the configuration did not load, keeping the running one: ${(error as Error).message}`)
+        this.#log.error(
+          `Reload: the configuration did not load, keeping the running one: ${(error as Error).message}`,
+        )
         return
       }
     }
     this.#generation++
-    this.#log.info(`Reloading: starting generation ${this.#generation} with ${this.#target} worker(s)`)
+    this.#log.info(
+      `Reloading: starting generation ${this.#generation} with ${this.#target} worker(s)`,
+    )
     for (const w of this.#workers.values()) {
       if (w.state === 'ready' || w.state === 'booting') w.state = 'retiring'
     }
@@ -317,7 +327,8 @@ export class Arbiter {
     })
     await Promise.all([...exits, closing])
     clearInterval(this.#tick)
-    for (const [signal, listener] of this.#signalListeners) this.#options.signals?.off(signal, listener)
+    for (const [signal, listener] of this.#signalListeners)
+      this.#options.signals?.off(signal, listener)
     this.#signalListeners = []
     this.#pidfile?.remove()
     try {
@@ -355,13 +366,14 @@ export class Arbiter {
   /** Stops the youngest extra workers (TTOU, or a reload that lowered --workers). */
   #trimWorkers(): void {
     const active = this.#active().sort((a, b) => b.id - a.id)
-    for (const w of active.slice(0, Math.max(0, active.length - this.#target))) this.#stopWorker(w, true)
+    for (const w of active.slice(0, Math.max(0, active.length - this.#target)))
+      this.#stopWorker(w, true)
   }
 
   #spawn(): void {
     const id = this.#nextId++
-    void Promise.resolve(this.#hooks.preFork?.({ ...this.#ctx(), workerId: id })).catch((error: unknown) =>
-      this.#log.error(`pre_fork hook failed: ${(error as Error).message}`),
+    void Promise.resolve(this.#hooks.preFork?.({ ...this.#ctx(), workerId: id })).catch(
+      (error: unknown) => this.#log.error(`pre_fork hook failed: ${(error as Error).message}`),
     )
     const child = fork(this.#options.workerEntry ?? defaultWorkerEntry, [], {
       env: {
@@ -424,7 +436,8 @@ export class Arbiter {
         return
       case 'ready':
         w.lastBeat = Date.now()
-        if (w.state === 'booting') w.state = w.generation === this.#generation ? 'ready' : 'retiring'
+        if (w.state === 'booting')
+          w.state = w.generation === this.#generation ? 'ready' : 'retiring'
         this.#log.info(`Worker ${w.id} (pid ${w.child.pid}) ready`)
         this.#bootFailures = 0
         this.#flushPending()
@@ -448,7 +461,9 @@ export class Arbiter {
   /** A new worker is ready: stop one retiring worker; once the target is met, all of them. */
   #afterReady(): void {
     const ready = [...this.#workers.values()].filter((w) => w.state === 'ready')
-    const retiring = [...this.#workers.values()].filter((w) => w.state === 'retiring').sort((a, b) => a.id - b.id)
+    const retiring = [...this.#workers.values()]
+      .filter((w) => w.state === 'retiring')
+      .sort((a, b) => a.id - b.id)
     if (retiring.length > 0) this.#stopWorker(retiring.shift()!, true)
     if (ready.length >= this.#target) for (const w of retiring) this.#stopWorker(w, true)
     if (!this.#readyOnce && ready.length >= this.#target) {
@@ -470,21 +485,38 @@ export class Arbiter {
     if (expected) this.#log.info(`Worker ${w.id} (pid ${w.child.pid}) exited (${how})`)
     else this.#log.error(`Worker ${w.id} (pid ${w.child.pid}) died unexpectedly (${how})`)
     void Promise.resolve(
-      this.#hooks.workerExit?.({ ...this.#ctx(), workerId: w.id, workerPid: w.child.pid, code, signal }),
-    ).catch((error: unknown) => this.#log.error(`worker_exit hook failed: ${(error as Error).message}`))
+      this.#hooks.workerExit?.({
+        ...this.#ctx(),
+        workerId: w.id,
+        workerPid: w.child.pid,
+        code,
+        signal,
+      }),
+    ).catch((error: unknown) =>
+      this.#log.error(`worker_exit hook failed: ${(error as Error).message}`),
+    )
     if (this.#state === 'stopping') return
     // Exit code 3 is the worker's "the application did not load" (Gunicorn's WORKER_BOOT_ERROR).
     if (code === 3 && w.state === 'booting') {
       this.#bootFailures++
       if (!this.#readyOnce) {
         this.#exitCode = 3
-        this.#onBootFailure?.(Object.assign(new Error(`The application ${JSON.stringify(this.#settings.app)} failed to load in worker ${w.id}: see the error above.`), { code: 'serve.E_APP_LOAD' }))
+        this.#onBootFailure?.(
+          Object.assign(
+            new Error(
+              `The application ${JSON.stringify(this.#settings.app)} failed to load in worker ${w.id}: see the error above.`,
+            ),
+            { code: 'serve.E_APP_LOAD' },
+          ),
+        )
         return
       }
       // A reload brought broken code: keep the old generation serving and retry slowly.
       for (const old of this.#workers.values()) if (old.state === 'retiring') old.state = 'ready'
       const delay = Math.min(30_000, 1000 * 2 ** Math.min(this.#bootFailures, 5))
-      this.#log.error(`Worker failed to boot; the previous workers keep serving; retrying in ${delay} ms`)
+      this.#log.error(
+        `Worker failed to boot; the previous workers keep serving; retrying in ${delay} ms`,
+      )
       setTimeout(() => this.#ensureWorkers(), delay).unref()
       return
     }
@@ -498,7 +530,11 @@ export class Arbiter {
     // Hysteresis: one reading over the limit may be a transient peak (a big response being
     // built); two in a row is a worker that grew. Then it is recycled exactly once.
     w.overMemory = w.rss > limit ? w.overMemory + 1 : 0
-    if (w.overMemory >= 2) this.#onMessage(w, { t: 'retire', reason: `RSS ${Math.round(w.rss / 1048576)} MiB over --max-worker-memory ${this.#settings.maxWorkerMemory}` })
+    if (w.overMemory >= 2)
+      this.#onMessage(w, {
+        t: 'retire',
+        reason: `RSS ${Math.round(w.rss / 1048576)} MiB over --max-worker-memory ${this.#settings.maxWorkerMemory}`,
+      })
   }
 
   /** Heartbeat supervision: a worker whose event loop stopped ticking is killed and replaced. */
@@ -511,7 +547,9 @@ export class Arbiter {
       // A booting worker is still importing the application; give it at least 10 s.
       const limit = w.state === 'booting' ? Math.max(timeoutMs, 10_000) : timeoutMs
       if (now - w.lastBeat > limit) {
-        this.#log.critical(`WORKER TIMEOUT (pid:${w.child.pid}): no heartbeat for ${now - w.lastBeat} ms, killing it`)
+        this.#log.critical(
+          `WORKER TIMEOUT (pid:${w.child.pid}): no heartbeat for ${now - w.lastBeat} ms, killing it`,
+        )
         w.state = 'stopping'
         // Connections handed to it while it was already stuck never reached its event loop;
         // they go to a live worker when it has exited (see #spawn's exit handler).
@@ -530,7 +568,10 @@ export class Arbiter {
     if (graceful) {
       this.#send(w, { t: 'stop', graceful: true })
       clearTimeout(w.killTimer)
-      w.killTimer = setTimeout(() => w.child.kill('SIGKILL'), this.#settings.gracefulTimeout * 1000 + 1000)
+      w.killTimer = setTimeout(
+        () => w.child.kill('SIGKILL'),
+        this.#settings.gracefulTimeout * 1000 + 1000,
+      )
     } else {
       w.child.kill('SIGQUIT')
       clearTimeout(w.killTimer)
@@ -559,8 +600,11 @@ export class Arbiter {
       (w) => (w.state === 'ready' || w.state === 'retiring') && w.child.connected,
     )
     if (candidates.length === 0) return undefined
-    const beatMs = this.#settings.timeout > 0 ? Math.min(1000, (this.#settings.timeout * 1000) / 4) : 1000
-    const fresh = candidates.filter((w) => Date.now() - w.lastBeat < Math.max(2 * beatMs + 250, 500))
+    const beatMs =
+      this.#settings.timeout > 0 ? Math.min(1000, (this.#settings.timeout * 1000) / 4) : 1000
+    const fresh = candidates.filter(
+      (w) => Date.now() - w.lastBeat < Math.max(2 * beatMs + 250, 500),
+    )
     const pool = fresh.length > 0 ? fresh : candidates
     this.#rr = (this.#rr + 1) % pool.length
     return pool[this.#rr]

@@ -38,7 +38,10 @@ export class BindError extends Error {
  */
 export function parseBind(value: string): BindSpec {
   const bad = (why: string): never => {
-    throw new BindError('serve.E_BIND', `--bind ${JSON.stringify(value)} ${why}: write HOST:PORT, [IPV6]:PORT, unix:PATH or fd://N.`)
+    throw new BindError(
+      'serve.E_BIND',
+      `--bind ${JSON.stringify(value)} ${why}: write HOST:PORT, [IPV6]:PORT, unix:PATH or fd://N.`,
+    )
   }
   if (value.startsWith('unix:')) {
     const path = value.slice(5)
@@ -69,7 +72,10 @@ export function parseBind(value: string): BindSpec {
  * systemdBinds(process.env, process.pid) // [{ kind: 'fd', fd: 3 }] under systemd
  * ```
  */
-export function systemdBinds(env: Readonly<Record<string, string | undefined>>, pid: number): BindSpec[] {
+export function systemdBinds(
+  env: Readonly<Record<string, string | undefined>>,
+  pid: number,
+): BindSpec[] {
   const count = Number(env.LISTEN_FDS ?? '0')
   if (!Number.isInteger(count) || count <= 0) return []
   // systemd sets LISTEN_PID to the process it started; a child that inherited the environment
@@ -131,10 +137,16 @@ async function removeStaleSocket(path: string): Promise<void> {
     return
   }
   if (!isSocket) {
-    throw new BindError('serve.E_BIND_PATH', `unix:${path} exists and is not a socket: remove it or bind elsewhere.`)
+    throw new BindError(
+      'serve.E_BIND_PATH',
+      `unix:${path} exists and is not a socket: remove it or bind elsewhere.`,
+    )
   }
   if (await socketAnswers(path)) {
-    throw new BindError('serve.E_BIND_IN_USE', `unix:${path} is in use by a running server: stop it first or bind elsewhere.`)
+    throw new BindError(
+      'serve.E_BIND_IN_USE',
+      `unix:${path} is in use by a running server: stop it first or bind elsewhere.`,
+    )
   }
   unlinkSync(path)
 }
@@ -148,13 +160,22 @@ async function removeStaleSocket(path: string): Promise<void> {
  * listener.server.on('connection', (socket) => dispatch(socket))
  * ```
  */
-export async function openListener(spec: BindSpec, options: { mode: number; backlog?: number }): Promise<Listener> {
+export async function openListener(
+  spec: BindSpec,
+  options: { mode: number; backlog?: number },
+): Promise<Listener> {
   const server = createServer({ pauseOnConnect: true })
   const backlog = options.backlog ?? 2048
   if (spec.kind === 'unix') await removeStaleSocket(spec.path)
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(new BindError('serve.E_BIND_FAILED', `Cannot listen on ${formatBind(spec)}: ${error.message}. Free the address or bind elsewhere.`, { cause: error }))
+      reject(
+        new BindError(
+          'serve.E_BIND_FAILED',
+          `Cannot listen on ${formatBind(spec)}: ${error.message}. Free the address or bind elsewhere.`,
+          { cause: error },
+        ),
+      )
     })
     if (spec.kind === 'tcp') server.listen({ host: spec.host, port: spec.port, backlog }, resolve)
     else if (spec.kind === 'unix') server.listen({ path: spec.path, backlog }, resolve)

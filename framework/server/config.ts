@@ -44,7 +44,9 @@ export interface ServeHooks {
   /** Worker, after the fork, before the application is imported. */
   postFork?(ctx: WorkerHookContext): void | Promise<void>
   /** Primary, after a worker exited. */
-  workerExit?(ctx: WorkerHookContext & { code: number | null; signal: string | null }): void | Promise<void>
+  workerExit?(
+    ctx: WorkerHookContext & { code: number | null; signal: string | null },
+  ): void | Promise<void>
   /** Worker, before the application is called; may add environ keys. */
   preRequest?(environ: Environ): void
   /** Worker, after the response finished. */
@@ -109,7 +111,9 @@ export function parseArgs(argv: readonly string[]): Record<string, unknown> {
     const arg = argv[i]!
     if (!arg.startsWith('-') || arg === '-') {
       if (out.app !== undefined) {
-        throw new UsageError(`Unexpected argument ${JSON.stringify(arg)}: serve takes one MODULE:ATTR (already got ${JSON.stringify(out.app)}).`)
+        throw new UsageError(
+          `Unexpected argument ${JSON.stringify(arg)}: serve takes one MODULE:ATTR (already got ${JSON.stringify(out.app)}).`,
+        )
       }
       out.app = arg
       continue
@@ -125,17 +129,24 @@ export function parseArgs(argv: readonly string[]): Record<string, unknown> {
     // Gunicorn spells it --limit-request-field_size; accept the dashed form too.
     const spec = findSetting(flag) ?? findSetting(flag.replace(/-size$/, '_size'))
     if (!spec) {
-      throw new UsageError(`Unknown option ${JSON.stringify(flag)}: run \`serve --help\` for the list of options.`)
+      throw new UsageError(
+        `Unknown option ${JSON.stringify(flag)}: run \`serve --help\` for the list of options.`,
+      )
     }
     if (spec.kind === 'boolean') {
       if (negated) inline = 'false'
       out[spec.name] = inline ?? true
       continue
     }
-    if (negated) throw new UsageError(`${flag} is not a boolean option: --no-${flag.slice(2)} means nothing.`)
+    if (negated)
+      throw new UsageError(`${flag} is not a boolean option: --no-${flag.slice(2)} means nothing.`)
     const value = inline ?? argv[++i]
-    if (value === undefined) throw new UsageError(`Option ${flag} needs a value, e.g. ${flag} ${String(exampleValue(spec))}.`)
-    if (spec.kind === 'list') out[spec.name] = [...((out[spec.name] as string[] | undefined) ?? []), value]
+    if (value === undefined)
+      throw new UsageError(
+        `Option ${flag} needs a value, e.g. ${flag} ${String(exampleValue(spec))}.`,
+      )
+    if (spec.kind === 'list')
+      out[spec.name] = [...((out[spec.name] as string[] | undefined) ?? []), value]
     else out[spec.name] = value
   }
   return out
@@ -170,7 +181,8 @@ export function splitArgs(line: string): string[] {
       current = undefined
     } else current = (current ?? '') + c
   }
-  if (quote) throw new UsageError(`SERVE_CMD_ARGS has an unclosed ${quote} quote: ${JSON.stringify(line)}.`)
+  if (quote)
+    throw new UsageError(`SERVE_CMD_ARGS has an unclosed ${quote} quote: ${JSON.stringify(line)}.`)
   if (current !== undefined) words.push(current)
   return words
 }
@@ -179,7 +191,8 @@ export function splitArgs(line: string): string[] {
 function envLayer(env: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const spec of SETTINGS as readonly SettingSpec<unknown>[]) {
-    if (spec.env && env[spec.env] !== undefined && env[spec.env] !== '') out[spec.name] = env[spec.env]
+    if (spec.env && env[spec.env] !== undefined && env[spec.env] !== '')
+      out[spec.name] = env[spec.env]
   }
   return out
 }
@@ -197,11 +210,16 @@ export async function loadConfigFile(path: string): Promise<ServeConfig> {
   try {
     mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>
   } catch (error) {
-    throw new ConfigFileError(`Cannot load the config file ${JSON.stringify(path)}: ${(error as Error).message}. Fix the file or point --config elsewhere.`, { cause: error })
+    throw new ConfigFileError(
+      `Cannot load the config file ${JSON.stringify(path)}: ${(error as Error).message}. Fix the file or point --config elsewhere.`,
+      { cause: error },
+    )
   }
   const config = mod.config
   if (typeof config !== 'object' || config === null) {
-    throw new ConfigFileError(`The config file ${JSON.stringify(path)} has no \`config\` export: write \`export const config = defineConfig({ ... })\`.`)
+    throw new ConfigFileError(
+      `The config file ${JSON.stringify(path)} has no \`config\` export: write \`export const config = defineConfig({ ... })\`.`,
+    )
   }
   return config as ServeConfig
 }
@@ -240,7 +258,9 @@ export async function loadServeConfig(sources: ConfigSources): Promise<LoadedCon
   if (explicit) {
     configPath = isAbsolute(explicit) ? explicit : resolve(sources.cwd, explicit)
     if (!existsSync(configPath)) {
-      throw new ConfigFileError(`The config file ${JSON.stringify(explicit)} does not exist (looked at ${configPath}).`)
+      throw new ConfigFileError(
+        `The config file ${JSON.stringify(explicit)} does not exist (looked at ${configPath}).`,
+      )
     }
   } else if (existsSync(resolve(sources.cwd, 'serve.config.ts'))) {
     configPath = resolve(sources.cwd, 'serve.config.ts')
@@ -249,7 +269,10 @@ export async function loadServeConfig(sources: ConfigSources): Promise<LoadedCon
   const { hooks = {}, ...fileLayer } = file
   for (const [name, hook] of Object.entries(hooks)) {
     if (typeof hook !== 'function') {
-      throw new SettingError(`hooks.${name}`, `The hook ${JSON.stringify(name)} in ${JSON.stringify(configPath)} is not a function.`)
+      throw new SettingError(
+        `hooks.${name}`,
+        `The hook ${JSON.stringify(name)} in ${JSON.stringify(configPath)} is not a function.`,
+      )
     }
   }
   const settings = resolveSettings(fileLayer, env, cmdArgs, cli)

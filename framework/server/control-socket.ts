@@ -22,7 +22,10 @@ async function answer(arbiter: Arbiter, line: string): Promise<unknown> {
   try {
     request = JSON.parse(line) as ControlCommand
   } catch {
-    return { ok: false, error: `Not JSON: ${JSON.stringify(line.slice(0, 80))}. Send e.g. {"command":"status"}.` }
+    return {
+      ok: false,
+      error: `Not JSON: ${JSON.stringify(line.slice(0, 80))}. Send e.g. {"command":"status"}.`,
+    }
   }
   const count = Number.isInteger(request.count) && (request.count ?? 0) > 0 ? request.count! : 1
   switch (request.command) {
@@ -31,7 +34,11 @@ async function answer(arbiter: Arbiter, line: string): Promise<unknown> {
     case 'stats': {
       const snapshots = (await arbiter.collectStats()) as MetricsSnapshot[]
       const status = arbiter.status()
-      return { ok: true, workers: snapshots.length, stats: mergeMetrics(snapshots, { workerRestarts: status.workerRestarts }) }
+      return {
+        ok: true,
+        workers: snapshots.length,
+        stats: mergeMetrics(snapshots, { workerRestarts: status.workerRestarts }),
+      }
     }
     case 'add':
       await arbiter.enqueue('control add', () => arbiter.addWorker(count))
@@ -43,7 +50,10 @@ async function answer(arbiter: Arbiter, line: string): Promise<unknown> {
       await arbiter.enqueue('control reload', () => arbiter.reload())
       return { ok: true }
     default:
-      return { ok: false, error: `Unknown command ${JSON.stringify((request as { command?: unknown }).command)}: use status, stats, add, remove or reload.` }
+      return {
+        ok: false,
+        error: `Unknown command ${JSON.stringify((request as { command?: unknown }).command)}: use status, stats, add, remove or reload.`,
+      }
   }
 }
 
@@ -57,7 +67,10 @@ async function answer(arbiter: Arbiter, line: string): Promise<unknown> {
  * await control.close()
  * ```
  */
-export async function openControlSocket(path: string, arbiter: Arbiter): Promise<{ close(): Promise<void> }> {
+export async function openControlSocket(
+  path: string,
+  arbiter: Arbiter,
+): Promise<{ close(): Promise<void> }> {
   try {
     if (lstatSync(path).isSocket()) unlinkSync(path)
   } catch {
@@ -74,7 +87,8 @@ export async function openControlSocket(path: string, arbiter: Arbiter): Promise
       while ((newline = buffered.indexOf('\n')) >= 0) {
         const line = buffered.slice(0, newline).trim()
         buffered = buffered.slice(newline + 1)
-        if (line) void answer(arbiter, line).then((reply) => socket.write(`${JSON.stringify(reply)}\n`))
+        if (line)
+          void answer(arbiter, line).then((reply) => socket.write(`${JSON.stringify(reply)}\n`))
       }
     })
     // A client that sends one command without a newline and half-closes still gets an answer.

@@ -37,7 +37,10 @@ export function createErrorLog(target: string, level: string, pid: number): Erro
   let fd = open()
   const write = (at: LogLevel) => (message: string) => {
     if (LOG_LEVELS.indexOf(at) < threshold) return
-    const time = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' +0000')
+    const time = new Date()
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.\d+Z$/, ' +0000')
     try {
       writeSync(fd, `[${time}] [${pid}] [${at.toUpperCase()}] ${message}\n`)
     } catch {

@@ -7,7 +7,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { ErrorsStream, toNodeListener } from '../gateway/index.ts'
 import type { Application } from '../gateway/index.ts'
 import type { ErrorLog } from './error-log.ts'
-import { forwardedEnviron, isForwardedRejection, resolveForwarded, type ForwardedInfo, type TrustedProxies } from './proxy.ts'
+import {
+  forwardedEnviron,
+  isForwardedRejection,
+  resolveForwarded,
+  type ForwardedInfo,
+  type TrustedProxies,
+} from './proxy.ts'
 import { REQUEST_ID_ENVIRON_KEY, requestIdFor } from './request-id.ts'
 import type { ServeSettings } from './settings.ts'
 import type { EnvironHook, HostFactory, RequestListener } from './worker.ts'
@@ -21,7 +27,12 @@ import type { EnvironHook, HostFactory, RequestListener } from './worker.ts'
  * new Worker({ ..., host })
  * ```
  */
-export function createGatewayHost(app: Application, settings: ServeSettings, trust: TrustedProxies, log: ErrorLog): HostFactory {
+export function createGatewayHost(
+  app: Application,
+  settings: ServeSettings,
+  trust: TrustedProxies,
+  log: ErrorLog,
+): HostFactory {
   const requestIdHeader = settings.requestIdHeader.toLowerCase()
   // wsgi.errors goes to the error log (--error-logfile), not to whatever stderr happens to be.
   const errors = new ErrorsStream((text: string) => {
@@ -44,7 +55,10 @@ export function createGatewayHost(app: Application, settings: ServeSettings, tru
     })
     return (req: IncomingMessage, res: ServerResponse) => {
       // A trusted proxy that contradicts itself gets a 400 before the application runs.
-      const forwarded = resolveForwarded({ peer: req.socket.remoteAddress, rawHeaders: req.rawHeaders }, trust)
+      const forwarded = resolveForwarded(
+        { peer: req.socket.remoteAddress, rawHeaders: req.rawHeaders },
+        trust,
+      )
       if (isForwardedRejection(forwarded)) {
         log.info(`Refused ${req.method} ${req.url}: ${forwarded.reason}`)
         res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' })
@@ -56,4 +70,3 @@ export function createGatewayHost(app: Application, settings: ServeSettings, tru
     }
   }
 }
-

@@ -43,9 +43,14 @@ export class InTransit {
       if (this.#sockets.delete(seq)) undelivered(socket)
     }
     try {
-      child.send({ t: 'conn', seq } satisfies PrimaryMessage, socket, { keepOpen: true }, (error) => {
-        if (error) fail()
-      })
+      child.send(
+        { t: 'conn', seq } satisfies PrimaryMessage,
+        socket,
+        { keepOpen: true },
+        (error) => {
+          if (error) fail()
+        },
+      )
     } catch {
       fail()
     }

@@ -7,15 +7,49 @@
 export { runServe, usage } from './main.ts'
 export type { ServeProcess } from './main.ts'
 export { Arbiter, SIGNAL_ACTIONS } from './arbiter.ts'
-export type { ArbiterOptions, ArbiterStatus, ServeSignal, SignalSource, WorkerState, WorkerStatus } from './arbiter.ts'
+export type {
+  ArbiterOptions,
+  ArbiterStatus,
+  ServeSignal,
+  SignalSource,
+  WorkerState,
+  WorkerStatus,
+} from './arbiter.ts'
 export { Worker } from './worker.ts'
-export type { WorkerOptions, HostFactory, EnvironHook, RequestListener, FinishedRequest } from './worker.ts'
+export type {
+  WorkerOptions,
+  HostFactory,
+  EnvironHook,
+  RequestListener,
+  FinishedRequest,
+} from './worker.ts'
 
 /** Configuration: one declaration per setting, config files, the command line. */
-export { SETTINGS, SettingError, findSetting, resolveSettings, DEFAULT_ACCESS_LOG_FORMAT } from './settings.ts'
+export {
+  SETTINGS,
+  SettingError,
+  findSetting,
+  resolveSettings,
+  DEFAULT_ACCESS_LOG_FORMAT,
+} from './settings.ts'
 export type { ServeSettings, PartialSettings, SettingSpec, SettingKind } from './settings.ts'
-export { defineConfig, loadServeConfig, loadConfigFile, parseArgs, splitArgs, UsageError, ConfigFileError } from './config.ts'
-export type { ServeConfig, ServeHooks, ArbiterHookContext, WorkerHookContext, LoadedConfig, ConfigSources } from './config.ts'
+export {
+  defineConfig,
+  loadServeConfig,
+  loadConfigFile,
+  parseArgs,
+  splitArgs,
+  UsageError,
+  ConfigFileError,
+} from './config.ts'
+export type {
+  ServeConfig,
+  ServeHooks,
+  ArbiterHookContext,
+  WorkerHookContext,
+  LoadedConfig,
+  ConfigSources,
+} from './config.ts'
 
 /** Sockets, process files and operations. */
 export { parseBind, formatBind, systemdBinds, openListener, BindError } from './binds.ts'
@@ -32,16 +66,51 @@ export { loadApplication, resolveAppSpec, AppLoadError } from './app-loader.ts'
 
 /** The HTTP edge: limits, trusted proxies, PROXY protocol, access log, request ids, metrics (docs/server-http.md). */
 export {
-  checkRequestHead, checkTrailers, guardRequest, guardBody, sendRejection, rejectionBytes, handleClientError,
-  nodeServerOptions, applyServerLimits, httpLimitsFromSettings, defaultHttpLimits, BodyTooLargeError, ForbiddenTrailerError,
+  checkRequestHead,
+  checkTrailers,
+  guardRequest,
+  guardBody,
+  sendRejection,
+  rejectionBytes,
+  handleClientError,
+  nodeServerOptions,
+  applyServerLimits,
+  httpLimitsFromSettings,
+  defaultHttpLimits,
+  BodyTooLargeError,
+  ForbiddenTrailerError,
 } from './http-limits.ts'
 export type { HttpLimits, HttpLimitSettings, HttpRejection, RequestHead } from './http-limits.ts'
-export { TrustedProxies, resolveForwarded, isForwardedRejection, forwardedEnviron, ForwardedAllowIpsError } from './proxy.ts'
+export {
+  TrustedProxies,
+  resolveForwarded,
+  isForwardedRejection,
+  forwardedEnviron,
+  ForwardedAllowIpsError,
+} from './proxy.ts'
 export type { ForwardedInfo, ForwardedInput, ForwardedRejection } from './proxy.ts'
 export { parseProxyHeader, acceptProxyProtocol, proxyHeaderOf } from './proxy-protocol.ts'
 export type { ProxyHeader, ProxyParse, ProxyProtocolOptions } from './proxy-protocol.ts'
-export { compileAccessLogFormat, formatAccessLogJson, escapeLogText, formatLogTime, COMBINED_FORMAT, AccessLogFormatError } from './access-log.ts'
+export {
+  compileAccessLogFormat,
+  formatAccessLogJson,
+  escapeLogText,
+  formatLogTime,
+  COMBINED_FORMAT,
+  AccessLogFormatError,
+} from './access-log.ts'
 export type { AccessLogEntry } from './access-log.ts'
-export { requestIdFor, isSaneRequestId, REQUEST_ID_HEADER, REQUEST_ID_ENVIRON_KEY } from './request-id.ts'
-export { WorkerMetrics, mergeMetrics, renderPrometheus, emptySnapshot, LATENCY_BUCKETS } from './metrics.ts'
+export {
+  requestIdFor,
+  isSaneRequestId,
+  REQUEST_ID_HEADER,
+  REQUEST_ID_ENVIRON_KEY,
+} from './request-id.ts'
+export {
+  WorkerMetrics,
+  mergeMetrics,
+  renderPrometheus,
+  emptySnapshot,
+  LATENCY_BUCKETS,
+} from './metrics.ts'
 export type { MetricsSnapshot } from './metrics.ts'

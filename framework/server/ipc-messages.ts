@@ -27,7 +27,9 @@ export type WorkerMessage =
  * ```
  */
 export function isWorkerMessage(value: unknown): value is WorkerMessage {
-  return typeof value === 'object' && value !== null && typeof (value as { t?: unknown }).t === 'string'
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { t?: unknown }).t === 'string'
+  )
 }
 
 /**
@@ -39,5 +41,7 @@ export function isWorkerMessage(value: unknown): value is WorkerMessage {
  * ```
  */
 export function isPrimaryMessage(value: unknown): value is PrimaryMessage {
-  return typeof value === 'object' && value !== null && typeof (value as { t?: unknown }).t === 'string'
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { t?: unknown }).t === 'string'
+  )
 }

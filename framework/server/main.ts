@@ -91,12 +91,16 @@ export async function runServe(io: ServeProcess): Promise<number> {
       return settings.checkConfig ? 1 : 3
     }
     if (settings.checkConfig) {
-      out(`Configuration OK: ${settings.app}, ${settings.workers} worker(s), bind ${settings.bind.join(' ')}\n`)
+      out(
+        `Configuration OK: ${settings.app}, ${settings.workers} worker(s), bind ${settings.bind.join(' ')}\n`,
+      )
       return 0
     }
   }
   const pid = io.pid ?? process.pid
-  ;(io.setTitle ?? ((title: string) => void (process.title = title)))(`${settings.procName}: primary`)
+  ;(io.setTitle ?? ((title: string) => void (process.title = title)))(
+    `${settings.procName}: primary`,
+  )
   const log = createErrorLog(settings.errorlog, settings.loglevel, pid)
   const arbiter = new Arbiter({
     settings,
@@ -113,7 +117,9 @@ export async function runServe(io: ServeProcess): Promise<number> {
     },
   })
   // Opened before start() so it answers (status "starting") by the time "Server ready" is logged.
-  const control = settings.controlSocket ? await openControlSocket(resolve(cwd, settings.controlSocket), arbiter) : undefined
+  const control = settings.controlSocket
+    ? await openControlSocket(resolve(cwd, settings.controlSocket), arbiter)
+    : undefined
   try {
     await arbiter.start()
   } catch (error) {
@@ -138,7 +144,12 @@ export async function runServe(io: ServeProcess): Promise<number> {
 // Run directly (`tsx framework/server/main.ts ...`): the process's own argv, env and signals.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   // No top-level await: a config file compiled as CommonJS may import this module.
-  void runServe({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd(), signals: process }).then((code) => {
+  void runServe({
+    argv: process.argv.slice(2),
+    env: process.env,
+    cwd: process.cwd(),
+    signals: process,
+  }).then((code) => {
     process.exitCode = code
   })
 }

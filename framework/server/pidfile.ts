@@ -52,7 +52,9 @@ export class Pidfile {
       existing = undefined
     }
     if (existing && existing !== this.#pid && alive(existing)) {
-      throw new PidfileError(`The pidfile ${JSON.stringify(this.#path)} names the running process ${existing}: stop it first, or choose another --pid.`)
+      throw new PidfileError(
+        `The pidfile ${JSON.stringify(this.#path)} names the running process ${existing}: stop it first, or choose another --pid.`,
+      )
     }
     writeFileSync(this.#path, `${this.#pid}\n`)
   }

@@ -15,7 +15,11 @@ const ignored = /(^|[/\\])(node_modules|\.git|coverage|test[/\\]tmp)([/\\]|$)/
  * watcher.close()
  * ```
  */
-export function watchForChanges(dir: string, onChange: (file: string) => void, debounceMs = 300): { close(): void } {
+export function watchForChanges(
+  dir: string,
+  onChange: (file: string) => void,
+  debounceMs = 300,
+): { close(): void } {
   let timer: NodeJS.Timeout | undefined
   let watcher: FSWatcher
   watcher = watch(dir, { recursive: true }, (_event, file) => {

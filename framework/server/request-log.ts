@@ -30,8 +30,12 @@ export interface RequestLog {
 export function createRequestLog(settings: ServeSettings): RequestLog {
   const metrics = new WorkerMetrics()
   const target = settings.accesslog
-  const format = settings.accessLogFormat === 'json' ? formatAccessLogJson : compileAccessLogFormat(settings.accessLogFormat)
-  const open = (): number | undefined => (target === undefined ? undefined : target === '-' ? 1 : openSync(target, 'a'))
+  const format =
+    settings.accessLogFormat === 'json'
+      ? formatAccessLogJson
+      : compileAccessLogFormat(settings.accessLogFormat)
+  const open = (): number | undefined =>
+    target === undefined ? undefined : target === '-' ? 1 : openSync(target, 'a')
   let fd = open()
   return {
     record(info) {

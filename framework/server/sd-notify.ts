@@ -32,7 +32,9 @@ export function createSdNotify(
       env: { ...env, NOTIFY_SOCKET: socket },
       stdio: 'ignore',
     })
-    child.on('error', (error) => onError(`sd_notify ${state} failed: ${error.message} (is systemd-notify installed?)`))
+    child.on('error', (error) =>
+      onError(`sd_notify ${state} failed: ${error.message} (is systemd-notify installed?)`),
+    )
     child.on('exit', (code) => {
       if (code !== 0) onError(`sd_notify ${state}: systemd-notify exited with ${code}`)
     })

@@ -8,7 +8,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { SETTINGS, type SettingSpec } from './settings.ts'
 
 /** The markers around the generated section. */
-export const SETTINGS_DOC_START = '<!-- settings:start (generated from framework/server/settings.ts: run `npx tsx framework/server/settings-doc.ts`, do not edit by hand) -->'
+export const SETTINGS_DOC_START =
+  '<!-- settings:start (generated from framework/server/settings.ts: run `npx tsx framework/server/settings-doc.ts`, do not edit by hand) -->'
 export const SETTINGS_DOC_END = '<!-- settings:end -->'
 
 function shownDefault(spec: SettingSpec<unknown>): string {
@@ -35,10 +36,21 @@ export function renderSettingsTable(): string {
   for (const spec of SETTINGS as readonly SettingSpec<unknown>[]) {
     if (spec.section !== section) {
       section = spec.section
-      out.push('', `### ${section}`, '', '| setting (config key) | flag | env | default | description |', '| --- | --- | --- | --- | --- |')
+      out.push(
+        '',
+        `### ${section}`,
+        '',
+        '| setting (config key) | flag | env | default | description |',
+        '| --- | --- | --- | --- | --- |',
+      )
     }
-    const flags = [spec.short, spec.flag].filter(Boolean).map((f) => `\`${f}\``).join(', ')
-    out.push(`| \`${spec.name}\` | ${flags} | ${spec.env ? `\`${spec.env}\`` : ''} | ${cell(shownDefault(spec))} | ${cell(spec.description)} |`)
+    const flags = [spec.short, spec.flag]
+      .filter(Boolean)
+      .map((f) => `\`${f}\``)
+      .join(', ')
+    out.push(
+      `| \`${spec.name}\` | ${flags} | ${spec.env ? `\`${spec.env}\`` : ''} | ${cell(shownDefault(spec))} | ${cell(spec.description)} |`,
+    )
   }
   return `${out.join('\n').trim()}\n`
 }
@@ -55,7 +67,12 @@ export function withSettingsTable(markdown: string): string {
   const start = markdown.indexOf(SETTINGS_DOC_START)
   const end = markdown.indexOf(SETTINGS_DOC_END)
   if (start < 0 || end < start) {
-    throw Object.assign(new Error(`docs/server.md lacks the markers ${SETTINGS_DOC_START} ... ${SETTINGS_DOC_END}: put them where the settings table goes.`), { code: 'serve.E_DOC_MARKERS' })
+    throw Object.assign(
+      new Error(
+        `docs/server.md lacks the markers ${SETTINGS_DOC_START} ... ${SETTINGS_DOC_END}: put them where the settings table goes.`,
+      ),
+      { code: 'serve.E_DOC_MARKERS' },
+    )
   }
   return `${markdown.slice(0, start + SETTINGS_DOC_START.length)}\n\n${renderSettingsTable()}\n${markdown.slice(end)}`
 }

@@ -6,7 +6,8 @@
 import type { Arbiter } from './arbiter.ts'
 
 /** The signals the primary handles. USR2 reopens the logs (USR1 belongs to Node's inspector). */
-export type ServeSignal = 'SIGTERM' | 'SIGINT' | 'SIGQUIT' | 'SIGHUP' | 'SIGTTIN' | 'SIGTTOU' | 'SIGUSR2'
+export type ServeSignal =
+  'SIGTERM' | 'SIGINT' | 'SIGQUIT' | 'SIGHUP' | 'SIGTTIN' | 'SIGTTOU' | 'SIGUSR2'
 
 /**
  * What each signal does: an explicit table the compiler checks, not a `handle_<name>` lookup.
@@ -31,4 +32,3 @@ export interface SignalSource {
   on(signal: ServeSignal, listener: () => void): unknown
   off(signal: ServeSignal, listener: () => void): unknown
 }
-

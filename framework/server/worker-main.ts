@@ -48,10 +48,14 @@ async function main(): Promise<void> {
   process.title = `${settings.procName}: worker ${id}`
   // Why ignore these: a terminal's HUP and TTIN/TTOU reach the whole process group; they are
   // the primary's to handle. The primary talks to workers over IPC.
-  for (const signal of ['SIGHUP', 'SIGTTIN', 'SIGTTOU', 'SIGUSR2'] as const) process.on(signal, () => {})
+  for (const signal of ['SIGHUP', 'SIGTTIN', 'SIGTTOU', 'SIGUSR2'] as const)
+    process.on(signal, () => {})
   // Heartbeats start before the import, so a slow import is not mistaken for a hung worker
   // (and an import stuck in a synchronous loop is).
-  const early = setInterval(() => send({ t: 'beat', rss: process.memoryUsage.rss(), requests: 0, inFlight: 0 }), 500)
+  const early = setInterval(
+    () => send({ t: 'beat', rss: process.memoryUsage.rss(), requests: 0, inFlight: 0 }),
+    500,
+  )
   let worker: Worker | undefined
   const pendingSockets: Socket[] = []
   let stopRequested: 'graceful' | 'fast' | undefined
@@ -79,7 +83,9 @@ async function main(): Promise<void> {
   process.on('SIGQUIT', fast)
   // The primary is gone (crashed or killed): finish what we have and leave.
   process.on('disconnect', () => (worker ? worker.stop() : process.exit(0)))
-  process.on('unhandledRejection', (reason) => log.error(`Unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}`))
+  process.on('unhandledRejection', (reason) =>
+    log.error(`Unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}`),
+  )
 
   let hooks: ServeHooks = {}
   let requestLog: ReturnType<typeof createRequestLog> | undefined

@@ -11,7 +11,12 @@
  * moment, because closing a connection the instant its response ends races with the client's
  * next request, which the client then sees fail.
  */
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import { readFileSync } from 'node:fs'
 import type { Socket } from 'node:net'
@@ -66,7 +71,11 @@ export interface FinishedRequest {
 }
 
 const byteLength = (chunk: unknown): number =>
-  typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk instanceof Uint8Array ? chunk.byteLength : 0
+  typeof chunk === 'string'
+    ? Buffer.byteLength(chunk)
+    : chunk instanceof Uint8Array
+      ? chunk.byteLength
+      : 0
 
 /** Counts the body bytes passing through res.write/res.end (the access log's `%(b)s`). */
 function countBody(res: ServerResponse): () => number {
@@ -84,7 +93,10 @@ function countBody(res: ServerResponse): () => number {
   return () => bytes
 }
 
-const requestState = new WeakMap<IncomingMessage, { controller?: AbortController; environ?: Environ }>()
+const requestState = new WeakMap<
+  IncomingMessage,
+  { controller?: AbortController; environ?: Environ }
+>()
 
 /**
  * The worker's server. `start()` begins the heartbeat, `handleConnection()` takes a socket from
@@ -117,11 +129,16 @@ export class Worker {
     const serverOptions = nodeServerOptions(options.limits)
     this.#server =
       s.certfile && s.keyfile
-        ? createHttpsServer({ ...serverOptions, cert: readFileSync(s.certfile), key: readFileSync(s.keyfile) })
+        ? createHttpsServer({
+            ...serverOptions,
+            cert: readFileSync(s.certfile),
+            key: readFileSync(s.keyfile),
+          })
         : createHttpServer(serverOptions)
     applyServerLimits(this.#server, options.limits)
     const listener = options.host((environ, req) => this.#extendEnviron(environ, req))
-    const onRequest = (req: IncomingMessage, res: ServerResponse): void => this.#onRequest(req, res, listener)
+    const onRequest = (req: IncomingMessage, res: ServerResponse): void =>
+      this.#onRequest(req, res, listener)
     this.#server.on('request', onRequest)
     // Why checkContinue goes to the same listener: the host answers 100 when the app first reads
     // wsgi.input (docs/gateway.md), not node:http before the app ran.
@@ -129,12 +146,16 @@ export class Worker {
     this.#server.on('connection', (socket: Socket) => this.#track(socket))
     this.#server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
       if (socket.writable && !socket.destroyed) {
-        const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request'
+        const status =
+          error.code === 'HPE_HEADER_OVERFLOW'
+            ? '431 Request Header Fields Too Large'
+            : '400 Bad Request'
         socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
       }
       socket.destroy()
     })
-    const jitter = s.maxRequestsJitter > 0 ? Math.floor(Math.random() * (s.maxRequestsJitter + 1)) : 0
+    const jitter =
+      s.maxRequestsJitter > 0 ? Math.floor(Math.random() * (s.maxRequestsJitter + 1)) : 0
     this.#maxRequests = s.maxRequests > 0 ? s.maxRequests + jitter : 0
   }
 
@@ -192,7 +213,10 @@ export class Worker {
       state.environ = environ
       // Why a combined signal: the host aborts on client disconnect, we add --request-timeout.
       if (state.controller) {
-        environ['gateway.signal'] = AbortSignal.any([environ['gateway.signal'], state.controller.signal])
+        environ['gateway.signal'] = AbortSignal.any([
+          environ['gateway.signal'],
+          state.controller.signal,
+        ])
       }
     }
     environ['serve.worker_id'] = this.#o.id
@@ -223,7 +247,9 @@ export class Worker {
         if (!res.headersSent) {
           res.shouldKeepAlive = false
           res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '1' })
-          res.end(`Service Unavailable: the request ran over --request-timeout (${timeoutSec} s).\n`)
+          res.end(
+            `Service Unavailable: the request ran over --request-timeout (${timeoutSec} s).\n`,
+          )
         } else {
           res.destroy()
         }
@@ -243,7 +269,15 @@ export class Worker {
       try {
         if (environ) this.#o.hooks?.postRequest?.(environ, res.statusCode)
         const durationNs = process.hrtime.bigint() - startedAt
-        this.#o.onFinished?.({ req, res, environ, startedAt, durationNs, timedOut, bodyBytes: bodyBytes() })
+        this.#o.onFinished?.({
+          req,
+          res,
+          environ,
+          startedAt,
+          durationNs,
+          timedOut,
+          bodyBytes: bodyBytes(),
+        })
       } catch (error) {
         this.#o.log.error(`post_request failed: ${(error as Error).message}`)
       }
@@ -282,7 +316,9 @@ export class Worker {
     // connection right now; waiting a little turns that race into a Connection: close answer.
     this.#drainTimer = setInterval(() => this.#closeIdle(250), 50)
     this.#deadline = setTimeout(() => {
-      this.#o.log.warning(`Graceful timeout: cutting ${this.#inFlight.size} request(s) still running`)
+      this.#o.log.warning(
+        `Graceful timeout: cutting ${this.#inFlight.size} request(s) still running`,
+      )
       for (const socket of this.#sockets.keys()) socket.destroy()
       this.#exit(0)
     }, this.#o.settings.gracefulTimeout * 1000)
@@ -316,4 +352,3 @@ export class Worker {
     this.#o.exit(code)
   }
 }
-

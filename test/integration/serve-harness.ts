@@ -23,7 +23,10 @@ export interface ServeRun {
   waitForLog(pattern: RegExp, timeoutMs?: number, from?: number): Promise<RegExpMatchArray>
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
   /** Sends `signal` (default TERM) and waits (bounded) for the exit. SIGKILL if it hangs. */
-  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+  stop(
+    signal?: NodeJS.Signals,
+    timeoutMs?: number,
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
 /** The node arguments that run a .ts file (the tsx loader, inherited by forked workers). */
@@ -37,11 +40,22 @@ export function nodeArgs(file: string, args: readonly string[]): string[] {
  */
 export async function startServe(
   args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; app?: string | false; spawn?: SpawnOptions; command?: [string, string[]]; readyTimeoutMs?: number; ready?: (run: ServeRun) => Promise<void> } = {},
+  options: {
+    env?: NodeJS.ProcessEnv
+    cwd?: string
+    app?: string | false
+    spawn?: SpawnOptions
+    command?: [string, string[]]
+    readyTimeoutMs?: number
+    ready?: (run: ServeRun) => Promise<void>
+  } = {},
 ): Promise<ServeRun> {
   const dir = mkdtempSync(join(tmpdir(), 'serve-test-'))
   const app = options.app === false ? [] : [options.app ?? `${testApp}:application`]
-  const [cmd, cmdArgs] = options.command ?? [process.execPath, nodeArgs(serveMain, [...args, ...app])]
+  const [cmd, cmdArgs] = options.command ?? [
+    process.execPath,
+    nodeArgs(serveMain, [...args, ...app]),
+  ]
   const proc = spawn(cmd, cmdArgs, {
     cwd: options.cwd ?? repoRoot,
     env: { ...process.env, ...options.env },
@@ -64,7 +78,15 @@ export async function startServe(
   )
   const waitForLog = (pattern: RegExp, timeoutMs = 20_000, from = 0): Promise<RegExpMatchArray> =>
     new Promise((resolvePromise, reject) => {
-      const deadline = setTimeout(() => reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${pattern} in serve's log:\n${output}`)), timeoutMs)
+      const deadline = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `Timed out after ${timeoutMs} ms waiting for ${pattern} in serve's log:\n${output}`,
+            ),
+          ),
+        timeoutMs,
+      )
       const check = (): void => {
         const match = output.slice(from).match(pattern)
         if (match) {
@@ -72,7 +94,11 @@ export async function startServe(
           resolvePromise(match)
         } else if (proc.exitCode !== null || proc.signalCode !== null) {
           clearTimeout(deadline)
-          reject(new Error(`serve exited (${proc.exitCode ?? proc.signalCode}) before ${pattern} appeared:\n${output}`))
+          reject(
+            new Error(
+              `serve exited (${proc.exitCode ?? proc.signalCode}) before ${pattern} appeared:\n${output}`,
+            ),
+          )
         } else waiters.push(check)
       }
       check()
@@ -109,8 +135,18 @@ export async function startServe(
 /** One HTTP request; resolves with status, headers and body text. */
 export function get(
   url: string,
-  options: { socketPath?: string; path?: string; agent?: false; timeoutMs?: number; headers?: Record<string, string> } = {},
-): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  options: {
+    socketPath?: string
+    path?: string
+    agent?: false
+    timeoutMs?: number
+    headers?: Record<string, string>
+  } = {},
+): Promise<{
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: string
+}> {
   return new Promise((resolvePromise, reject) => {
     const target = options.socketPath ? undefined : new URL(url)
     const req = request(
@@ -127,7 +163,9 @@ export function get(
         let body = ''
         res.setEncoding('utf8')
         res.on('data', (c: string) => (body += c))
-        res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, body }))
+        res.on('end', () =>
+          resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, body }),
+        )
         res.on('error', reject)
       },
     )
@@ -140,16 +178,25 @@ export function get(
 /** The PIDs of the workers the primary currently lists as ready ("Worker N (pid P) ready" lines minus exits). */
 export function workerPids(log: string): number[] {
   const ready = [...log.matchAll(/Worker \d+ \(pid (\d+)\) ready/g)].map((m) => Number(m[1]))
-  const gone = new Set([...log.matchAll(/Worker \d+ \(pid (\d+)\) (exited|died)/g)].map((m) => Number(m[1])))
-  const killed = new Set([...log.matchAll(/WORKER TIMEOUT \(pid:(\d+)\)/g)].map((m) => Number(m[1])))
+  const gone = new Set(
+    [...log.matchAll(/Worker \d+ \(pid (\d+)\) (exited|died)/g)].map((m) => Number(m[1])),
+  )
+  const killed = new Set(
+    [...log.matchAll(/WORKER TIMEOUT \(pid:(\d+)\)/g)].map((m) => Number(m[1])),
+  )
   return ready.filter((pid) => !gone.has(pid) && !killed.has(pid))
 }
 
 /** Waits until `check` is true, polling every 50 ms, at most `timeoutMs`. */
-export async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`)
+    if (Date.now() > deadline)
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`)
     await new Promise((r) => setTimeout(r, 50))
   }
 }

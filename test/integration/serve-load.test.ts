@@ -44,7 +44,10 @@ describe('serve under load', { timeout: 90_000 }, () => {
     const result = await pending
     const after = workerPids(run.log())
     expect(run.log().slice(from)).toMatch(/Reloading: starting generation 2/)
-    expect(after.some((pid) => before.includes(pid)), summary(result, run)).toBe(false)
+    expect(
+      after.some((pid) => before.includes(pid)),
+      summary(result, run),
+    ).toBe(false)
     expect(result.errors + result.timeouts + result.non2xx, summary(result, run)).toBe(0)
     expect(result['2xx']).toBeGreaterThan(1000)
   })
@@ -65,7 +68,16 @@ describe('serve under load', { timeout: 90_000 }, () => {
   })
 
   it('recycles workers on --max-requests under load with zero failed requests', async () => {
-    const run = await startServe(['--bind', '127.0.0.1:0', '-w', '2', '--max-requests', '1000', '--max-requests-jitter', '200'])
+    const run = await startServe([
+      '--bind',
+      '127.0.0.1:0',
+      '-w',
+      '2',
+      '--max-requests',
+      '1000',
+      '--max-requests-jitter',
+      '200',
+    ])
     runs.push(run)
     const result = await load(run.url)
     const recycled = run.log().match(/retiring: --max-requests \d+ reached/g) ?? []

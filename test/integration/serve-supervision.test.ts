@@ -114,7 +114,9 @@ describe('serve supervision', () => {
     // The replacement was booted before the retiring worker was told to stop.
     await run.waitForLog(/Worker 1 \(pid \d+\) exited \(code 0\)/)
     const log = run.log()
-    expect(log.indexOf('Worker 2 (pid')).toBeLessThan(log.indexOf(`Worker 1 (pid ${workerPidOf(log, 1)}) exited`))
+    expect(log.indexOf('Worker 2 (pid')).toBeLessThan(
+      log.indexOf(`Worker 1 (pid ${workerPidOf(log, 1)}) exited`),
+    )
   })
 
   it('escalates to a fast stop when INT follows TERM', async () => {
@@ -144,9 +146,17 @@ describe('serve supervision', () => {
     const old = workerPids(run.log())
     const from = run.log().length
     process.kill(run.pid, 'SIGHUP')
-    await until(() => /Worker \d+ \(pid \d+\) exited/.test(run.log().slice(from)) && workerPids(run.log()).every((p) => !old.includes(p)), 20_000, 'old workers to leave')
+    await until(
+      () =>
+        /Worker \d+ \(pid \d+\) exited/.test(run.log().slice(from)) &&
+        workerPids(run.log()).every((p) => !old.includes(p)),
+      20_000,
+      'old workers to leave',
+    )
     const log = run.log().slice(from)
-    expect(log.search(/Worker [34] \(pid \d+\) ready/)).toBeLessThan(log.search(/Worker [12] \(pid \d+\) exited/))
+    expect(log.search(/Worker [34] \(pid \d+\) ready/)).toBeLessThan(
+      log.search(/Worker [12] \(pid \d+\) exited/),
+    )
     expect(workerPids(run.log())).toHaveLength(2)
     expect((await get(`${run.url}/`)).status).toBe(200)
   })
@@ -158,13 +168,18 @@ describe('serve supervision', () => {
     const read = (): string => (existsSync(logfile) ? readFileSync(logfile, 'utf8') : '')
     // With a file error log nothing reaches the pipe: readiness is read from the file.
     const run = await startServe(['--bind', '127.0.0.1:0', '--error-logfile', logfile], {
-      ready: () => until(() => read().includes('Server ready'), 30_000, 'Server ready in the log file'),
+      ready: () =>
+        until(() => read().includes('Server ready'), 30_000, 'Server ready in the log file'),
     })
     runs.push(run)
     const pid = run.pid
     renameSync(logfile, `${logfile}.1`)
     process.kill(pid, 'SIGUSR2')
-    await until(() => existsSync(logfile) && readFileSync(logfile, 'utf8').includes('Log files reopened'), 5000, 'the new log file')
+    await until(
+      () => existsSync(logfile) && readFileSync(logfile, 'utf8').includes('Log files reopened'),
+      5000,
+      'the new log file',
+    )
     expect((await run.stop('SIGTERM')).code).toBe(0)
     expect(read()).toMatch(/Shutdown complete/)
     expect(readFileSync(`${logfile}.1`, 'utf8')).not.toMatch(/Shutdown complete/)

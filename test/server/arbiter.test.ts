@@ -1,6 +1,11 @@
 import { EventEmitter } from 'node:events'
 import { describe, expect, it } from 'vitest'
-import { Arbiter, SIGNAL_ACTIONS, type ServeSignal, type SignalSource } from '../../framework/server/arbiter.ts'
+import {
+  Arbiter,
+  SIGNAL_ACTIONS,
+  type ServeSignal,
+  type SignalSource,
+} from '../../framework/server/arbiter.ts'
 import type { ErrorLog } from '../../framework/server/error-log.ts'
 import { resolveSettings } from '../../framework/server/settings.ts'
 import { get } from '../integration/serve-harness.ts'
@@ -8,7 +13,16 @@ import { get } from '../integration/serve-harness.ts'
 function memoryLog(): ErrorLog & { lines: string[] } {
   const lines: string[] = []
   const write = (level: string) => (message: string) => void lines.push(`[${level}] ${message}`)
-  return { lines, debug: write('DEBUG'), info: write('INFO'), warning: write('WARNING'), error: write('ERROR'), critical: write('CRITICAL'), reopen: () => void lines.push('[REOPEN]'), close() {} }
+  return {
+    lines,
+    debug: write('DEBUG'),
+    info: write('INFO'),
+    warning: write('WARNING'),
+    error: write('ERROR'),
+    critical: write('CRITICAL'),
+    reopen: () => void lines.push('[REOPEN]'),
+    close() {},
+  }
 }
 
 function signals(): SignalSource & { emit(signal: ServeSignal): void } {
@@ -22,7 +36,15 @@ function signals(): SignalSource & { emit(signal: ServeSignal): void } {
 
 describe('SIGNAL_ACTIONS', () => {
   it('handles exactly the documented signals', () => {
-    expect(Object.keys(SIGNAL_ACTIONS).sort()).toEqual(['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGTERM', 'SIGTTIN', 'SIGTTOU', 'SIGUSR2'])
+    expect(Object.keys(SIGNAL_ACTIONS).sort()).toEqual([
+      'SIGHUP',
+      'SIGINT',
+      'SIGQUIT',
+      'SIGTERM',
+      'SIGTTIN',
+      'SIGTTOU',
+      'SIGUSR2',
+    ])
   })
 })
 
@@ -54,6 +76,8 @@ describe('Arbiter', () => {
     b.source.emit('SIGINT')
     expect(await b.arbiter.stopped).toBe(0)
     // Signals are handled in arrival order through one queue.
-    expect(b.log.lines.findIndex((l) => l.includes('REOPEN'))).toBeLessThan(b.log.lines.findIndex((l) => l.includes('Shutting down: fast')))
+    expect(b.log.lines.findIndex((l) => l.includes('REOPEN'))).toBeLessThan(
+      b.log.lines.findIndex((l) => l.includes('Shutting down: fast')),
+    )
   })
 })

@@ -3,7 +3,13 @@ import { createConnection } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { BindError, formatBind, openListener, parseBind, systemdBinds } from '../../framework/server/binds.ts'
+import {
+  BindError,
+  formatBind,
+  openListener,
+  parseBind,
+  systemdBinds,
+} from '../../framework/server/binds.ts'
 
 const dirs: string[] = []
 afterEach(() => {
@@ -37,7 +43,10 @@ describe('parseBind', () => {
 
 describe('systemdBinds', () => {
   it('takes fds 3.. when LISTEN_PID names this process', () => {
-    expect(systemdBinds({ LISTEN_FDS: '2', LISTEN_PID: '42' }, 42)).toEqual([{ kind: 'fd', fd: 3 }, { kind: 'fd', fd: 4 }])
+    expect(systemdBinds({ LISTEN_FDS: '2', LISTEN_PID: '42' }, 42)).toEqual([
+      { kind: 'fd', fd: 3 },
+      { kind: 'fd', fd: 4 },
+    ])
   })
   it('ignores sockets meant for another process, and no activation at all', () => {
     expect(systemdBinds({ LISTEN_FDS: '1', LISTEN_PID: '41' }, 42)).toEqual([])
@@ -82,15 +91,21 @@ describe('openListener', () => {
     const path = join(dir, 'busy.sock')
     const first = await openListener({ kind: 'unix', path }, { mode: 0o600 })
     first.server.on('connection', (s) => s.destroy())
-    await expect(openListener({ kind: 'unix', path }, { mode: 0o600 })).rejects.toThrow(/in use by a running server/)
+    await expect(openListener({ kind: 'unix', path }, { mode: 0o600 })).rejects.toThrow(
+      /in use by a running server/,
+    )
     // and the live socket was not removed
-    await new Promise<void>((resolve, reject) => createConnection({ path }).once('connect', resolve).once('error', reject))
+    await new Promise<void>((resolve, reject) =>
+      createConnection({ path }).once('connect', resolve).once('error', reject),
+    )
     await first.close()
   })
 
   it('names the address when the port is taken', async () => {
     const first = await openListener(parseBind('127.0.0.1:0'), { mode: 0o660 })
-    await expect(openListener(parseBind(first.address), { mode: 0o660 })).rejects.toThrow(/Cannot listen on 127\.0\.0\.1:\d+/)
+    await expect(openListener(parseBind(first.address), { mode: 0o660 })).rejects.toThrow(
+      /Cannot listen on 127\.0\.0\.1:\d+/,
+    )
     await first.close()
   })
 })

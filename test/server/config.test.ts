@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ConfigFileError, UsageError, loadServeConfig, parseArgs, splitArgs } from '../../framework/server/config.ts'
+import {
+  ConfigFileError,
+  UsageError,
+  loadServeConfig,
+  parseArgs,
+  splitArgs,
+} from '../../framework/server/config.ts'
 
 const dirs: string[] = []
 afterEach(() => {
@@ -12,13 +18,26 @@ function dirWithConfig(body: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'serve-config-'))
   dirs.push(dir)
   const index = resolve(import.meta.dirname, '../../framework/server/index.ts')
-  writeFileSync(join(dir, 'serve.config.ts'), `import { defineConfig } from ${JSON.stringify(index)}\n${body}\n`)
+  writeFileSync(
+    join(dir, 'serve.config.ts'),
+    `import { defineConfig } from ${JSON.stringify(index)}\n${body}\n`,
+  )
   return dir
 }
 
 describe('parseArgs', () => {
   it('reads long, short, inline and repeated flags and the application', () => {
-    expect(parseArgs(['-w', '3', '--bind=unix:/tmp/a.sock', '-b', '127.0.0.1:9000', '--preload', 'app:application'])).toEqual({
+    expect(
+      parseArgs([
+        '-w',
+        '3',
+        '--bind=unix:/tmp/a.sock',
+        '-b',
+        '127.0.0.1:9000',
+        '--preload',
+        'app:application',
+      ]),
+    ).toEqual({
       workers: '3',
       bind: ['unix:/tmp/a.sock', '127.0.0.1:9000'],
       preloadApp: true,
@@ -43,7 +62,14 @@ describe('parseArgs', () => {
 
 describe('splitArgs', () => {
   it('splits like a shell for words and quotes', () => {
-    expect(splitArgs(`--workers 2 --name 'my site' --bind "unix:/tmp/x y.sock"`)).toEqual(['--workers', '2', '--name', 'my site', '--bind', 'unix:/tmp/x y.sock'])
+    expect(splitArgs(`--workers 2 --name 'my site' --bind "unix:/tmp/x y.sock"`)).toEqual([
+      '--workers',
+      '2',
+      '--name',
+      'my site',
+      '--bind',
+      'unix:/tmp/x y.sock',
+    ])
   })
   it('refuses an unclosed quote', () => {
     expect(() => splitArgs(`--name 'oops`)).toThrow(/unclosed ' quote/)
@@ -52,11 +78,17 @@ describe('splitArgs', () => {
 
 describe('loadServeConfig', () => {
   it('applies command line > SERVE_CMD_ARGS > env > config file > defaults', async () => {
-    const cwd = dirWithConfig(`export const config = defineConfig({ workers: 2, timeout: 11, keepalive: 5, maxRequests: 7, forwardedAllowIps: '10.0.0.1' })`)
+    const cwd = dirWithConfig(
+      `export const config = defineConfig({ workers: 2, timeout: 11, keepalive: 5, maxRequests: 7, forwardedAllowIps: '10.0.0.1' })`,
+    )
     const { settings, configPath } = await loadServeConfig({
       cwd,
       argv: ['--timeout', '44', 'app:application'],
-      env: { WEB_CONCURRENCY: '3', SERVE_CMD_ARGS: '--timeout 33 --keep-alive 9', FORWARDED_ALLOW_IPS: '10.0.0.2' },
+      env: {
+        WEB_CONCURRENCY: '3',
+        SERVE_CMD_ARGS: '--timeout 33 --keep-alive 9',
+        FORWARDED_ALLOW_IPS: '10.0.0.2',
+      },
     })
     expect(configPath).toBe(join(cwd, 'serve.config.ts'))
     expect(settings.timeout).toBe(44) // command line
@@ -80,7 +112,9 @@ describe('loadServeConfig', () => {
   })
 
   it('refuses an explicit --config that does not exist', async () => {
-    await expect(loadServeConfig({ cwd: tmpdir(), argv: ['--config', 'missing.config.ts'], env: {} })).rejects.toThrow(/does not exist/)
+    await expect(
+      loadServeConfig({ cwd: tmpdir(), argv: ['--config', 'missing.config.ts'], env: {} }),
+    ).rejects.toThrow(/does not exist/)
   })
 
   it('refuses a bad value from the config file, naming the setting', async () => {

@@ -28,7 +28,9 @@ describe('Pidfile', () => {
     const file = path()
     writeFileSync(file, `${process.pid}\n`)
     expect(() => new Pidfile(file, 1).create()).toThrow(PidfileError)
-    expect(() => new Pidfile(file, 1).create()).toThrow(new RegExp(`running process ${process.pid}`))
+    expect(() => new Pidfile(file, 1).create()).toThrow(
+      new RegExp(`running process ${process.pid}`),
+    )
   })
 
   it('replaces a stale file whose process is gone', () => {

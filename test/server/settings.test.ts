@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { SETTINGS, SettingError, findSetting, resolveSettings } from '../../framework/server/settings.ts'
+import {
+  SETTINGS,
+  SettingError,
+  findSetting,
+  resolveSettings,
+} from '../../framework/server/settings.ts'
 
 describe('SETTINGS', () => {
   it('declares each name and each flag once', () => {
@@ -17,7 +22,34 @@ describe('SETTINGS', () => {
   })
 
   it('uses Gunicorn names for the options Gunicorn has', () => {
-    for (const flag of ['--workers', '--bind', '--timeout', '--graceful-timeout', '--keep-alive', '--max-requests', '--max-requests-jitter', '--preload', '--reload', '--chdir', '--pid', '--name', '--user', '--group', '--forwarded-allow-ips', '--limit-request-line', '--limit-request-fields', '--limit-request-field_size', '--access-logfile', '--access-logformat', '--error-logfile', '--log-level', '--certfile', '--keyfile', '--check-config', '--print-config']) {
+    for (const flag of [
+      '--workers',
+      '--bind',
+      '--timeout',
+      '--graceful-timeout',
+      '--keep-alive',
+      '--max-requests',
+      '--max-requests-jitter',
+      '--preload',
+      '--reload',
+      '--chdir',
+      '--pid',
+      '--name',
+      '--user',
+      '--group',
+      '--forwarded-allow-ips',
+      '--limit-request-line',
+      '--limit-request-fields',
+      '--limit-request-field_size',
+      '--access-logfile',
+      '--access-logformat',
+      '--error-logfile',
+      '--log-level',
+      '--certfile',
+      '--keyfile',
+      '--check-config',
+      '--print-config',
+    ]) {
       expect(findSetting(flag), flag).toBeDefined()
     }
   })
@@ -32,7 +64,11 @@ describe('resolveSettings', () => {
   })
 
   it('lets later layers win and converts strings', () => {
-    const s = resolveSettings({ workers: 2, timeout: 10 }, { workers: '4' }, { preloadApp: 'yes', bindMode: '0o600' })
+    const s = resolveSettings(
+      { workers: 2, timeout: 10 },
+      { workers: '4' },
+      { preloadApp: 'yes', bindMode: '0o600' },
+    )
     expect(s.workers).toBe(4)
     expect(s.timeout).toBe(10)
     expect(s.preloadApp).toBe(true)
@@ -55,6 +91,8 @@ describe('resolveSettings', () => {
   })
 
   it('refuses a log level outside the list', () => {
-    expect(() => resolveSettings({ loglevel: 'loud' })).toThrow(/one of debug, info, warning, error, critical/)
+    expect(() => resolveSettings({ loglevel: 'loud' })).toThrow(
+      /one of debug, info, warning, error, critical/,
+    )
   })
 })

@@ -92,3 +92,26 @@ export const HeldByRestrict = defineModel(
 export const pollModels = [Question, Choice]
 export const blogModels = [Tag, Author, Article]
 export const ruleModels = [Parent, CascadeChild, ProtectChild, RestrictChild, SetNullChild, SetDefaultChild, DoNothingChild, Holder, HeldByRestrict]
+
+/** One-to-one and many-to-many through an explicit model. */
+export const Profile = defineModel(
+  'Profile',
+  { author: fields.oneToOne(() => Author, { onDelete: 'CASCADE' }), bio: fields.text({ blank: true }) },
+  { appLabel: 'blog' },
+)
+export const Person = defineModel('Person', { name: fields.char({ maxLength: 50 }) }, { appLabel: 'club' })
+export const Group = defineModel(
+  'Group',
+  { name: fields.char({ maxLength: 50 }), members: fields.manyToMany(() => Person, { through: () => Membership }) },
+  { appLabel: 'club' },
+)
+export const Membership = defineModel(
+  'Membership',
+  {
+    person: fields.foreignKey(() => Person, { onDelete: 'CASCADE' }),
+    group: fields.foreignKey(() => Group, { onDelete: 'CASCADE' }),
+    role: fields.char({ maxLength: 20, default: 'member' }),
+  },
+  { appLabel: 'club', uniqueTogether: [['person', 'group']] },
+)
+export const clubModels = [Person, Group, Membership]

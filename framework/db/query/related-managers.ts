@@ -5,7 +5,7 @@
  */
 import { getConnection } from '../connection/connections.ts'
 import { QuerySetError } from '../errors.ts'
-import { stateOf } from '../models/model-base.ts'
+import { defaultFor, stateOf } from '../models/model-base.ts'
 import { type FieldMeta, type ManyToManyInfo, type ModelRuntime } from '../models/model-meta.ts'
 import type { CreateInput, FieldsOf, InstanceOf } from '../models/types.ts'
 import { atomic } from '../transaction/atomic.ts'
@@ -150,7 +150,13 @@ export class ManyRelatedManager<M> extends QuerySet<M> {
           )
         ).rows.map((row) => row[this.#far.column!]),
       )
-      const rows = ids.filter((id) => !existing.has(id)).map((id) => ({ [this.#near.column!]: near, [this.#far.column!]: id }))
+      // Why: an explicit through model's other fields take their defaults (Django's through_defaults).
+      const extra = Object.fromEntries(
+        through.concreteFields
+          .filter((field) => !field.primaryKey && field !== this.#near && field !== this.#far)
+          .map((field) => [field.column!, connection.backend.toDb(field.relation ? 'IntegerField' : field.kind, defaultFor(field), field.options)]),
+      )
+      const rows = ids.filter((id) => !existing.has(id)).map((id) => ({ ...extra, [this.#near.column!]: near, [this.#far.column!]: id }))
       if (rows.length) await connection.execute(connection.backend.kysely.insertInto(through.dbTable).values(rows).compile())
     }, { using: this.db })
   }

@@ -39,6 +39,8 @@ function badRoute(route: string, reason: string, code = 'urls.bad_route'): Error
 export class RoutePattern {
   readonly route: string
   readonly paramNames: readonly string[]
+  /** Each parameter with its converter's name, in order (showurls --types reads them). */
+  readonly params: readonly { name: string; converter: string }[]
   readonly #segments: Segment[]
   readonly #regexp: RegExp
 
@@ -96,6 +98,9 @@ export class RoutePattern {
     if (/[<>]/.test(route.replace(groupRe, '')))
       throw badRoute(route, "unbalanced '<' or '>'; parameters look like <int:id>.")
     this.paramNames = names
+    this.params = this.#segments.flatMap((seg) =>
+      seg.param ? [{ name: seg.param.name, converter: seg.param.converterName }] : [],
+    )
     const { regexp } = pathToRegexp(new TokenData(tokens, route), {
       end: true,
       trailing: false,

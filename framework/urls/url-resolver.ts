@@ -25,6 +25,8 @@ export interface RouteInfo {
   /** The view's function name. */
   viewName: string
   namespaces: string[]
+  /** The parameters of the full route with their converter names. */
+  params: { name: string; converter: string }[]
 }
 
 interface Leaf extends RouteInfo {
@@ -109,6 +111,7 @@ export class URLResolver<Names extends NameMap = Record<string, Record<string, u
           name: full,
           viewName: entry.view.name || '(anonymous)',
           namespaces,
+          params: [...chain, entry.pattern].flatMap((p) => [...p.params]),
           chain: [...chain, entry.pattern],
           view: entry.view,
           urlName: entry.name,
@@ -258,11 +261,12 @@ export class URLResolver<Names extends NameMap = Record<string, Record<string, u
 
   /** Every route, flattened, in resolution order. */
   routes(): RouteInfo[] {
-    return this.#leaves.map(({ route, name, viewName, namespaces }) => ({
+    return this.#leaves.map(({ route, name, viewName, namespaces, params }) => ({
       route,
       name,
       viewName,
       namespaces,
+      params,
     }))
   }
 }

@@ -2,8 +2,12 @@
  * @module FormView: GET shows the form, POST validates it. A placeholder until the forms issue:
  * "validation" here is a `validate(data)` hook over request.POST.
  */
-import type { HttpRequest, HttpResponseBase, QueryDict } from '../http/index.ts'
-import { redirect } from './shortcuts.ts'
+import {
+  HttpResponseRedirect,
+  type HttpRequest,
+  type HttpResponseBase,
+  type QueryDict,
+} from '../http/index.ts'
 import { TemplateView } from './template-view.ts'
 
 /** What validate() returns: the cleaned data, or errors by field. */
@@ -45,7 +49,8 @@ export class FormView extends TemplateView {
         { code: 'views.no_success_url' },
       )
     }
-    return redirect(this.successUrl)
+    // successUrl is a URL (Django's success_url), not a route name: no reversing.
+    return new HttpResponseRedirect(this.successUrl)
   }
 
   /** Called with errors: re-renders the form with them (status 200, as Django). */

@@ -26,5 +26,12 @@ export {
 } from './decorators.ts'
 
 /** Shortcuts. */
-export { render, redirect, type RenderOptions, type HasAbsoluteUrl } from './shortcuts.ts'
+export {
+  render,
+  redirect,
+  type RenderOptions,
+  type HasAbsoluteUrl,
+  type RedirectOptions,
+  type UrlLike,
+} from './shortcuts.ts'
 export { templateEngine, requestSettings } from './template-engines.ts'

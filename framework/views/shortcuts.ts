@@ -8,7 +8,12 @@ import {
   HttpResponseRedirect,
   type HttpRequest,
 } from '../http/index.ts'
-import { getRootResolver, NoReverseMatch } from '../urls/index.ts'
+import {
+  getRootResolver,
+  NoReverseMatch,
+  type ReverseArgs,
+  type ReverseName,
+} from '../urls/index.ts'
 import { requestSettings, templateEngine } from './template-engines.ts'
 
 /** Options of render(). */
@@ -52,8 +57,21 @@ export interface HasAbsoluteUrl {
   getAbsoluteUrl(): string
 }
 
+/** Options of redirect(). */
+export interface RedirectOptions {
+  /** 301 instead of 302. */
+  permanent?: boolean
+}
+
 /**
- * A redirect to: an object's getAbsoluteUrl(), a route name (with `params`), or a URL.
+ * A string redirect() takes as a URL, never as a route name: it has a '/' or a '.', the same
+ * rule Django applies at run time (a URL name never contains either).
+ */
+export type UrlLike = `${string}/${string}` | `${string}.${string}`
+
+/**
+ * A redirect to: an object's getAbsoluteUrl(), a URL, or a route name with its params. Route
+ * names and params are checked by the compiler against the project's `UrlNames`, as reverse().
  * A string is reversed first; when no route has that name and it looks like a URL (has '/' or
  * '.'), it is used as is, as Django does.
  *
@@ -65,9 +83,18 @@ export interface HasAbsoluteUrl {
  * ```
  */
 export function redirect(
+  to: HasAbsoluteUrl | UrlLike,
+  params?: Record<string, never>,
+  options?: RedirectOptions,
+): HttpResponseRedirect
+export function redirect<N extends ReverseName>(
+  to: N,
+  ...args: [...ReverseArgs<N>, options?: RedirectOptions]
+): HttpResponseRedirect
+export function redirect(
   to: string | HasAbsoluteUrl,
   params: Record<string, unknown> = {},
-  options: { permanent?: boolean } = {},
+  options: RedirectOptions = {},
 ): HttpResponseRedirect {
   const url = typeof to === 'string' ? resolveTarget(to, params) : to.getAbsoluteUrl()
   return options.permanent ? new HttpResponsePermanentRedirect(url) : new HttpResponseRedirect(url)

@@ -8,6 +8,7 @@ import {
   Http404,
   ListView,
   redirect,
+  reverse,
   render,
   requireHttpMethods,
   type HttpRequest,
@@ -39,7 +40,9 @@ export class PostDetailView extends DetailView<Post> {
 
 /** `/blog/archive/<int:year>/`: the posts of a year; `year` arrives as a number. */
 export function archive(request: HttpRequest, { year }: { year: number }) {
-  return render(request, 'blog/archive.html', { year, posts: postsOfYear(year) })
+  // reverse() is typed by project/url-names.ts; no return type annotation is needed here.
+  const all = reverse('blog:list')
+  return render(request, 'blog/archive.html', { year, posts: postsOfYear(year), all })
 }
 
 /** POST `/blog/<slug:slug>/comment/`: adds a comment, then redirects to the post (PRG). */

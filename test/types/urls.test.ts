@@ -13,6 +13,7 @@ import {
   type UrlNamesOf,
 } from '../../framework/urls/index.ts'
 import type { urlpatterns as projectPatterns } from '../../project/urls.ts'
+import { redirect } from '../../framework/views/index.ts'
 
 declare module '../../framework/urls/converters.ts' {
   interface ConverterTypes {
@@ -118,5 +119,25 @@ describe('reverse() over the project registry (project/url-names.ts)', () => {
     expect(() => reverse('blog:nope')).toThrow()
     // @ts-expect-error year must be a number
     expect(() => reverse('blog:archive', { year: '2024' })).toThrow()
+  })
+})
+
+describe('redirect() over the project registry', () => {
+  it('takes route names with their params, URLs and objects with getAbsoluteUrl()', () => {
+    expectTypeOf(redirect<'blog:detail'>)
+      .parameter(1)
+      .toEqualTypeOf<{ slug: string }>()
+    expectTypeOf(redirect).toBeCallableWith('/thanks/')
+    expectTypeOf(redirect).toBeCallableWith('https://example.com/')
+    expectTypeOf(redirect).toBeCallableWith({ getAbsoluteUrl: () => '/x/' })
+  })
+
+  it('rejects unknown names and wrong params at compile time', () => {
+    // @ts-expect-error not a name, not URL-like
+    expect(() => redirect('blog:nope')).toThrow()
+    // @ts-expect-error slug is required
+    expect(() => redirect('blog:detail')).toThrow()
+    // @ts-expect-error slug must be a string
+    expect(() => redirect('blog:detail', { slug: 1 })).toThrow()
   })
 })

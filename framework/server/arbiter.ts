@@ -12,38 +12,21 @@
  * No module-level mutable state: two Arbiters can live in one test process. Signals, the
  * pidfile, `exit` and the worker entry point are injected.
  */
-import { fork, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import type { Socket } from 'node:net'
-import { InTransit } from './handoff.ts'
 import { formatBind, openListener, parseBind, systemdBinds, type Listener } from './binds.ts'
 import type { ArbiterOptions, ArbiterStatus, WorkerState } from './arbiter-types.ts'
 import type { ServeHooks } from './config.ts'
 import type { ErrorLog } from './error-log.ts'
 import { isWorkerMessage, type PrimaryMessage, type WorkerMessage } from './ipc-messages.ts'
 import { Pidfile } from './pidfile.ts'
+import { forkWorker, type WorkerRecord } from './worker-process.ts'
 import { SIGNAL_ACTIONS, type ServeSignal } from './signals.ts'
 import type { ServeSettings } from './settings.ts'
 
 export { SIGNAL_ACTIONS } from './signals.ts'
 export type { ServeSignal, SignalSource } from './signals.ts'
 export type { ArbiterOptions, ArbiterStatus, WorkerState, WorkerStatus } from './arbiter-types.ts'
-
-interface WorkerRecord {
-  id: number
-  child: ChildProcess
-  state: WorkerState
-  generation: number
-  bornAt: number
-  lastBeat: number
-  rss: number
-  overMemory: number
-  requests: number
-  inFlight: number
-  killTimer?: NodeJS.Timeout
-  transit: InTransit
-  exited: Promise<void>
-}
 
 const defaultWorkerEntry = fileURLToPath(new URL('./worker-main.ts', import.meta.url))
 
@@ -375,34 +358,15 @@ export class Arbiter {
     void Promise.resolve(this.#hooks.preFork?.({ ...this.#ctx(), workerId: id })).catch(
       (error: unknown) => this.#log.error(`pre_fork hook failed: ${(error as Error).message}`),
     )
-    const child = fork(this.#options.workerEntry ?? defaultWorkerEntry, [], {
-      env: {
-        ...(this.#options.env ?? process.env),
-        // Why strip these: socket activation was for the primary; a worker must not adopt fds.
-        LISTEN_FDS: '',
-        LISTEN_PID: '',
-        NOTIFY_SOCKET: '',
-        SERVE_WORKER: JSON.stringify({ id, settings: this.#settings, primaryPid: this.#pid }),
-      },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      execArgv: this.#options.execArgv ?? process.execArgv,
-      serialization: 'json',
-    })
-    let markExited!: () => void
-    const record: WorkerRecord = {
+    const record = forkWorker({
       id,
-      child,
-      state: 'booting',
       generation: this.#generation,
-      bornAt: Date.now(),
-      lastBeat: Date.now(),
-      rss: 0,
-      overMemory: 0,
-      requests: 0,
-      inFlight: 0,
-      transit: new InTransit(),
-      exited: new Promise((resolve) => (markExited = resolve)),
-    }
+      entry: this.#options.workerEntry ?? defaultWorkerEntry,
+      env: this.#options.env ?? process.env,
+      execArgv: this.#options.execArgv ?? process.execArgv,
+      boot: { id, settings: this.#settings, primaryPid: this.#pid },
+    })
+    const child = record.child
     this.#workers.set(id, record)
     this.#log.info(`Booting worker ${id} with pid: ${child.pid}`)
     child.on('message', (message) => {
@@ -412,7 +376,6 @@ export class Arbiter {
     child.on('exit', (code, signal) => {
       clearTimeout(record.killTimer)
       this.#workers.delete(id)
-      markExited()
       this.#onExit(record, code, signal)
       // Sent but never confirmed: the worker died before reading them; another one will.
       for (const socket of record.transit.takeAll()) {

@@ -149,7 +149,13 @@ describe('serve (process model basics)', () => {
     const stats = await control(path, { command: 'stats' })
     expect(stats).toMatchObject({ ok: true, workers: 2 })
     expect((stats.stats as { requests: number }).requests).toBeGreaterThanOrEqual(1)
+    expect(await control(path, { command: 'remove' })).toMatchObject({ ok: true, workersTarget: 1 })
+    await run.waitForLog(/Worker 2 \(pid \d+\) exited \(code 0\)/)
+    const from = run.log().length
+    expect(await control(path, { command: 'reload' })).toMatchObject({ ok: true })
+    await run.waitForLog(/Reloading: starting generation 2/, 10_000, from)
     expect(await control(path, { command: 'explode' })).toMatchObject({ ok: false })
+    expect(await control(path, { nonsense: true } as object)).toMatchObject({ ok: false })
   })
 
   it('writes the pidfile and removes it on exit', async () => {

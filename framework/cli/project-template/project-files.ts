@@ -70,16 +70,19 @@ export function projectFiles(options: ProjectTemplateOptions): Record<string, st
     }),
     'tsconfig.json': json({
       compilerOptions,
-      include: ['project', 'test', 'migrations', 'vitest.config.ts'],
+      // Apps are folders at the top (startapp), so everything but node_modules is checked.
+      include: ['**/*.ts'],
       exclude: ['node_modules'],
     }),
     'vitest.config.ts': `import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'project/**/*.test.ts'],
+    // Every *.test.ts outside node_modules: test/ and each app's tests/ folder.
+    include: ['**/*.test.ts'],
+    exclude: ['node_modules/**'],
     // The framework ships TypeScript sources: let vitest transform them even from node_modules.
-    server: { deps: { inline: [${JSON.stringify(pkg)}] } },
+    server: { deps: { inline: ['${pkg}'] } },
   },
 })
 `,

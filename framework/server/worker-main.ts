@@ -74,7 +74,13 @@ async function main(): Promise<void> {
       log.reopen()
       requestLog?.reopen()
     } else if (message.t === 'stats') {
-      send({ t: 'stats', id: message.id, stats: requestLog?.snapshot() })
+      // The counters see finished requests; in-flight is the worker's own live count.
+      const snapshot = requestLog?.snapshot()
+      send({
+        t: 'stats',
+        id: message.id,
+        stats: snapshot && { ...snapshot, inFlight: worker?.inFlight ?? 0 },
+      })
     }
   })
   process.on('SIGTERM', () => (worker ? worker.stop() : process.exit(0)))

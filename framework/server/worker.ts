@@ -164,6 +164,11 @@ export class Worker {
     return this.#server
   }
 
+  /** Requests being answered now. */
+  get inFlight(): number {
+    return this.#inFlight.size
+  }
+
   /** Requests started so far. */
   get requests(): number {
     return this.#requests

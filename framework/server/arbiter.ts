@@ -22,6 +22,7 @@ import { isWorkerMessage, type PrimaryMessage, type WorkerMessage } from './ipc-
 import { Pidfile } from './pidfile.ts'
 import { forkWorker, type WorkerRecord } from './worker-process.ts'
 import { SIGNAL_ACTIONS, type ServeSignal } from './signals.ts'
+import { StatsCollector } from './stats-collector.ts'
 import type { ServeSettings } from './settings.ts'
 
 export { SIGNAL_ACTIONS } from './signals.ts'
@@ -64,8 +65,7 @@ export class Arbiter {
   #resolveStopped?: (code: number) => void
   #exitCode = 0
   #signalListeners: [ServeSignal, () => void][] = []
-  #statsWaiters = new Map<number, (stats: unknown) => void>()
-  #statsSeq = 0
+  readonly #stats = new StatsCollector()
   #readyOnce = false
   #bootFailures = 0
 
@@ -212,27 +212,15 @@ export class Arbiter {
     }
   }
 
-  /** Asks every live worker for its metrics snapshot (waits at most `timeoutMs`). */
+  /**
+   * Every live worker's metrics snapshot (waits at most `timeoutMs`), plus the final snapshots
+   * of workers that left gracefully (a crashed worker's counts are lost with it).
+   */
   async collectStats(timeoutMs = 1000): Promise<unknown[]> {
-    const asks = [...this.#workers.values()]
-      .filter((w) => w.state !== 'booting' && w.child.connected)
-      .map(
-        (w) =>
-          new Promise<unknown>((resolve) => {
-            const id = ++this.#statsSeq
-            const timer = setTimeout(() => {
-              this.#statsWaiters.delete(id)
-              resolve(undefined)
-            }, timeoutMs)
-            this.#statsWaiters.set(id, (stats) => {
-              clearTimeout(timer)
-              this.#statsWaiters.delete(id)
-              resolve(stats)
-            })
-            this.#send(w, { t: 'stats', id })
-          }),
-      )
-    return (await Promise.all(asks)).filter((s) => s !== undefined)
+    const live = [...this.#workers.values()].filter(
+      (w) => w.state !== 'booting' && w.child.connected,
+    )
+    return this.#stats.collect(live, (w, id) => this.#send(w, { t: 'stats', id }), timeoutMs)
   }
 
   /** TTIN: one more worker. */
@@ -416,7 +404,7 @@ export class Arbiter {
         }
         return
       case 'stats':
-        this.#statsWaiters.get(message.id)?.(message.stats)
+        this.#stats.receive(message.id, message.stats)
         return
     }
   }

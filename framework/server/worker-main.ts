@@ -116,7 +116,18 @@ async function main(): Promise<void> {
       exit: (code) => {
         log.close()
         requestLog?.close()
-        process.exit(code)
+        // The final counters (stats id 0), so the primary's totals never go backwards when a
+        // worker is recycled. Bounded: exit anyway if the primary does not take them.
+        const final = requestLog?.snapshot()
+        if (!final || !process.connected) process.exit(code)
+        const timer = setTimeout(() => process.exit(code), 500)
+        process.send?.(
+          { t: 'stats', id: 0, stats: { ...final, inFlight: 0 } } satisfies WorkerMessage,
+          () => {
+            clearTimeout(timer)
+            process.exit(code)
+          },
+        )
       },
       onFinished: (info) => requestLog?.record(info),
       acceptConnection: proxyFront ? (socket) => proxyFront.emit('connection', socket) : undefined,

@@ -145,12 +145,19 @@ describe('serve (process model basics)', () => {
     expect(status.status.binds[0]).toMatch(/^127\.0\.0\.1:\d+$/)
     expect(await control(path, { command: 'add' })).toMatchObject({ ok: true, workersTarget: 2 })
     await run.waitForLog(/Worker 2 \(pid \d+\) ready/)
-    await get(`${run.url}/`)
+    // Round-robin: both workers answer some of these.
+    for (let i = 0; i < 4; i++) await get(`${run.url}/`)
     const stats = await control(path, { command: 'stats' })
     expect(stats).toMatchObject({ ok: true, workers: 2 })
     expect((stats.stats as { requests: number }).requests).toBeGreaterThanOrEqual(1)
+    const before = ((await control(path, { command: 'stats' })).stats as { requests: number })
+      .requests
     expect(await control(path, { command: 'remove' })).toMatchObject({ ok: true, workersTarget: 1 })
     await run.waitForLog(/Worker 2 \(pid \d+\) exited \(code 0\)/)
+    // The removed worker's final counters are kept: totals never go backwards.
+    expect(
+      ((await control(path, { command: 'stats' })).stats as { requests: number }).requests,
+    ).toBe(before)
     const from = run.log().length
     expect(await control(path, { command: 'reload' })).toMatchObject({ ok: true })
     await run.waitForLog(/Reloading: starting generation 2/, 10_000, from)

@@ -206,8 +206,27 @@ export class TemplateEngine {
       for (const processor of this.#processors)
         Object.assign(data, processor(request, this.settings))
     Object.assign(data, context)
-    data[HELPERS] = this.#helpers
+    data[HELPERS] = this.#helpersFor(request)
     return data
+  }
+
+  /**
+   * The helpers for one render. Under a SCRIPT_NAME (an app mounted at `/shop`), url() gives
+   * `/shop/...`: the resolver reverses paths relative to the mount point, as Django's script
+   * prefix does.
+   */
+  #helpersFor(request: TemplateRequest | undefined): Helpers {
+    const scriptName = (request as { scriptName?: unknown } | undefined)?.scriptName
+    const prefix = typeof scriptName === 'string' ? scriptName.replace(/\/+$/, '') : ''
+    if (!prefix) return this.#helpers
+    const url = this.#helpers.url
+    return {
+      ...this.#helpers,
+      url: (name, params) => {
+        const path = url(name, params)
+        return path.startsWith('/') ? prefix + path : path
+      },
+    }
   }
 
   /**

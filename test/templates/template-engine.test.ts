@@ -133,6 +133,12 @@ describe('TemplateEngine', () => {
     ).toBe('/r/polls:detail/3 /static/css/a%20b.css data')
   })
 
+  it('prefixes url() with the request script name when the app is mounted below /', () => {
+    const e = engine({}, (name) => `/${name}/`)
+    expect(e.renderString('<%= url("a") %>', {}, { scriptName: '/shop/' })).toBe('/shop/a/')
+    expect(e.renderString('<%= url("a") %>', {}, { scriptName: '' })).toBe('/a/')
+  })
+
   it('makes url() without a configured helper fail with a coded error', () => {
     expect(() => engine().renderString('<%= url("x") %>')).toThrow(
       expect.objectContaining({ code: 'templates.no_url_helper' }),

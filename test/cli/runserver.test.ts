@@ -161,7 +161,7 @@ describe('runserver (a real process)', () => {
     const url = await started(run)
     expect((await get(url)).text).toBe('version one')
     // Let the warm spare process get ready, as it is while someone reads their editor.
-    await new Promise((r) => setTimeout(r, 1500))
+    await new Promise((r) => setTimeout(r, 3000))
     const edited = Date.now()
     writeFileSync(join(dir, 'project/views.ts'), view('version two'))
     await until('the new response', 2000, async () => ((await get(url)).text === 'version two' ? true : undefined))
@@ -175,7 +175,7 @@ describe('runserver (a real process)', () => {
     const run = runserver(dir, ['127.0.0.1:0'])
     const url = await started(run)
     const pid = run.child.pid
-    await new Promise((r) => setTimeout(r, 1500))
+    await new Promise((r) => setTimeout(r, 3000))
     writeFileSync(join(dir, 'project/views.ts'), 'export function home( {\n')
     const broken = await until('the load-error page', 5000, async () => {
       const page = await get(url)
@@ -184,7 +184,7 @@ describe('runserver (a real process)', () => {
     expect(broken.text).toContain('The project failed to load')
     expect(broken.text).toContain('project/views.ts')
     await until('the error on stderr', 5000, () => (run.stderr().includes('Serving the load-error page') ? true : undefined))
-    await new Promise((r) => setTimeout(r, 1500))
+    await new Promise((r) => setTimeout(r, 3000))
     const fixed = Date.now()
     writeFileSync(join(dir, 'project/views.ts'), view('fixed'))
     await until('the fixed response', 2000, async () => ((await get(url)).text === 'fixed' ? true : undefined))

@@ -162,6 +162,8 @@ async function main(): Promise<void> {
       setTimeout(() => process.exit(0), 2000).unref()
     }
   })
+  // Ctrl-C in a terminal reaches the whole process group: the parent decides when we stop.
+  process.on('SIGINT', () => undefined)
   // A development server keeps going after a stray error in a request's background work.
   process.on('uncaughtException', (error) => {
     process.stderr.write(`runserver: uncaught error: ${error.stack ?? String(error)}\n`)

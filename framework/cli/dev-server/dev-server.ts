@@ -241,7 +241,8 @@ export class DevServer {
     const spare = this.#spare
     this.#spare = undefined
     if (!spare) return undefined
-    if (spare.state !== 'warm' || !spare.child.connected || resolve(this.#options.cwd, file).startsWith(frameworkSources)) {
+    // A spare still warming up is taken too: it loads as soon as it is warm, sooner than a cold one.
+    if ((spare.state !== 'warm' && spare.state !== 'spare') || !spare.child.connected || resolve(this.#options.cwd, file).startsWith(frameworkSources)) {
       if (spare.child.exitCode === null) spare.child.kill('SIGTERM')
       return undefined
     }

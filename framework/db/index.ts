@@ -9,7 +9,7 @@ export { defineModel, throughModels, type Model, type AnyModelClass } from './mo
 export { fields, snakeCase, type Field, type FieldKind, type OnDelete, type Validator, type JsonValue } from './models/fields.ts'
 export { getModel, allModels, type ModelOptions, type ConstraintSpec, type IndexSpec } from './models/model-meta.ts'
 export { modelState, type ModelState, type FieldState } from './models/model-state.ts'
-export type { CreateInput, FilterArgs, Instance, InstanceOf, KyselyTable, LookupKey, OrderKey, RowOf } from './models/types.ts'
+export type { CreateInput, FieldsOf, FilterArgs, Instance, InstanceOf, KyselyTable, LookupKey, OrderKey, RowOf } from './models/types.ts'
 
 /** Queries. */
 export { QuerySet, type FilterInput, type KyselyDatabaseOf } from './query/query-set.ts'

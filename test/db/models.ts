@@ -102,7 +102,7 @@ export const Profile = defineModel(
 export const Person = defineModel('Person', { name: fields.char({ maxLength: 50 }) }, { appLabel: 'club' })
 export const Group = defineModel(
   'Group',
-  { name: fields.char({ maxLength: 50 }), members: fields.manyToMany(() => Person, { through: () => Membership }) },
+  { name: fields.char({ maxLength: 50 }), members: fields.manyToMany(() => Person, { through: (): unknown => Membership }) },
   { appLabel: 'club' },
 )
 export const Membership = defineModel(

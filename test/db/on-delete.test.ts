@@ -80,10 +80,10 @@ describeEachBackend('onDelete', ruleModels, () => {
     await CascadeChild.objects.create({ parent })
     const seen: string[] = []
     const stopPre = preDelete.connect(({ instance }) => {
-      seen.push(`pre ${(instance.constructor as { modelName: string }).modelName}`)
+      seen.push(`pre ${(instance.constructor as unknown as { modelName: string }).modelName}`)
     })
     const stopPost = postDelete.connect(({ instance }) => {
-      seen.push(`post ${(instance.constructor as { modelName: string }).modelName}`)
+      seen.push(`post ${(instance.constructor as unknown as { modelName: string }).modelName}`)
     }, { sender: Parent })
     try {
       await parent.delete()

@@ -77,7 +77,7 @@ export function defineModel<const N extends string, const F extends FieldsShape,
   declared: F,
   options?: O,
 ): Model<N, F, TableName<N, O>> {
-  const meta = buildMeta(name, declared as Record<string, AnyField>, options ?? {})
+  const meta = buildMeta(name, declared as unknown as Record<string, AnyField>, options ?? {})
   class ModelDoesNotExist extends DoesNotExist {}
   class ModelMultipleObjectsReturned extends MultipleObjectsReturned {}
   Object.defineProperty(ModelDoesNotExist, 'name', { value: `${name}.DoesNotExist` })

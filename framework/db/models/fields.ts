@@ -40,7 +40,7 @@ export interface BaseOptions<T> {
   /** Forms and `fullClean()` accept an empty value. */
   readonly blank?: boolean
   /** A value, or a function called for each new instance. */
-  readonly default?: T | (() => T)
+  readonly default?: T | null | (() => T)
   readonly unique?: boolean
   readonly dbIndex?: boolean
   readonly primaryKey?: boolean
@@ -64,6 +64,8 @@ export interface Field<K extends FieldKind = FieldKind, T = unknown, O = unknown
   readonly options: O & BaseOptions<T> & Record<string, unknown>
   /** Phantom: never set at runtime. */
   readonly __value?: T
+  /** Phantom: the literal options, for the type machinery. */
+  readonly __options?: O
 }
 
 /** Any field. */
@@ -97,38 +99,38 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
  */
 export const fields = {
   /** An auto-incrementing integer primary key (added as `id` when a model declares none). */
-  auto: <const O extends Opts<number>>(o?: O) => make<'AutoField', number, O>('AutoField', { primaryKey: true, ...o } as O),
-  bigAuto: <const O extends Opts<number>>(o?: O) => make<'BigAutoField', number, O>('BigAutoField', { primaryKey: true, ...o } as O),
+  auto: <const O extends Opts<number> = {}>(o?: O) => make<'AutoField', number, O>('AutoField', { primaryKey: true, ...o } as O),
+  bigAuto: <const O extends Opts<number> = {}>(o?: O) => make<'BigAutoField', number, O>('BigAutoField', { primaryKey: true, ...o } as O),
   char: <const O extends Opts<string, { maxLength: number }>>(o: O) => make<'CharField', string, O>('CharField', o),
-  text: <const O extends Opts<string>>(o?: O) => make<'TextField', string, O>('TextField', o),
-  integer: <const O extends Opts<number>>(o?: O) => make<'IntegerField', number, O>('IntegerField', o),
+  text: <const O extends Opts<string> = {}>(o?: O) => make<'TextField', string, O>('TextField', o),
+  integer: <const O extends Opts<number> = {}>(o?: O) => make<'IntegerField', number, O>('IntegerField', o),
   /** Numbers up to 2^53 round-trip exactly; beyond that, use a decimal. */
-  bigInteger: <const O extends Opts<number>>(o?: O) => make<'BigIntegerField', number, O>('BigIntegerField', o),
-  smallInteger: <const O extends Opts<number>>(o?: O) => make<'SmallIntegerField', number, O>('SmallIntegerField', o),
-  float: <const O extends Opts<number>>(o?: O) => make<'FloatField', number, O>('FloatField', o),
+  bigInteger: <const O extends Opts<number> = {}>(o?: O) => make<'BigIntegerField', number, O>('BigIntegerField', o),
+  smallInteger: <const O extends Opts<number> = {}>(o?: O) => make<'SmallIntegerField', number, O>('SmallIntegerField', o),
+  float: <const O extends Opts<number> = {}>(o?: O) => make<'FloatField', number, O>('FloatField', o),
   /** Values are strings (`'12.50'`) so no precision is lost to floating point. */
   decimal: <const O extends Opts<string, { maxDigits: number; decimalPlaces: number }>>(o: O) =>
     make<'DecimalField', string, O>('DecimalField', o),
-  boolean: <const O extends Opts<boolean>>(o?: O) => make<'BooleanField', boolean, O>('BooleanField', o),
+  boolean: <const O extends Opts<boolean> = {}>(o?: O) => make<'BooleanField', boolean, O>('BooleanField', o),
   /** A calendar date as `'YYYY-MM-DD'` (no time zone to get wrong). */
-  date: <const O extends Opts<string, { autoNow?: boolean; autoNowAdd?: boolean }>>(o?: O) =>
+  date: <const O extends Opts<string, { autoNow?: boolean; autoNowAdd?: boolean }> = {}>(o?: O) =>
     make<'DateField', string, O>('DateField', o),
   /** An instant, as a `Date`; stored in UTC. */
-  dateTime: <const O extends Opts<Date, { autoNow?: boolean; autoNowAdd?: boolean }>>(o?: O) =>
+  dateTime: <const O extends Opts<Date, { autoNow?: boolean; autoNowAdd?: boolean }> = {}>(o?: O) =>
     make<'DateTimeField', Date, O>('DateTimeField', o),
   /** A time of day as `'HH:MM:SS'` (or `'HH:MM:SS.ffffff'`). */
-  time: <const O extends Opts<string>>(o?: O) => make<'TimeField', string, O>('TimeField', o),
+  time: <const O extends Opts<string> = {}>(o?: O) => make<'TimeField', string, O>('TimeField', o),
   /** A duration in milliseconds, stored as a big integer on both backends. */
-  duration: <const O extends Opts<number>>(o?: O) => make<'DurationField', number, O>('DurationField', o),
-  uuid: <const O extends Opts<string>>(o?: O) => make<'UUIDField', string, O>('UUIDField', o),
-  json: <T = JsonValue, const O extends Opts<T> = Opts<T>>(o?: O) => make<'JSONField', T, O>('JSONField', o),
-  email: <const O extends Opts<string, { maxLength?: number }>>(o?: O) =>
+  duration: <const O extends Opts<number> = {}>(o?: O) => make<'DurationField', number, O>('DurationField', o),
+  uuid: <const O extends Opts<string> = {}>(o?: O) => make<'UUIDField', string, O>('UUIDField', o),
+  json: <const O extends Opts<JsonValue> = {}>(o?: O) => make<'JSONField', JsonValue, O>('JSONField', o),
+  email: <const O extends Opts<string, { maxLength?: number }> = {}>(o?: O) =>
     make<'EmailField', string, O>('EmailField', { maxLength: 254, ...o } as O),
-  url: <const O extends Opts<string, { maxLength?: number }>>(o?: O) =>
+  url: <const O extends Opts<string, { maxLength?: number }> = {}>(o?: O) =>
     make<'URLField', string, O>('URLField', { maxLength: 200, ...o } as O),
-  slug: <const O extends Opts<string, { maxLength?: number }>>(o?: O) =>
+  slug: <const O extends Opts<string, { maxLength?: number }> = {}>(o?: O) =>
     make<'SlugField', string, O>('SlugField', { maxLength: 50, dbIndex: true, ...o } as O),
-  binary: <const O extends Opts<Uint8Array>>(o?: O) => make<'BinaryField', Uint8Array, O>('BinaryField', o),
+  binary: <const O extends Opts<Uint8Array> = {}>(o?: O) => make<'BinaryField', Uint8Array, O>('BinaryField', o),
   /**
    * A many-to-one relation; the column is `<field>_id` and instances get `<field>Id`.
    *
@@ -150,7 +152,7 @@ export const fields = {
    * A many-to-many relation through an automatic table (`<table>_<field>`) or an explicit
    * `through` model that has foreign keys to both sides.
    */
-  manyToMany: <M, const O extends { through?: () => unknown; relatedName?: string; blank?: boolean; verboseName?: string; helpText?: string }>(
+  manyToMany: <M, const O extends { through?: () => unknown; relatedName?: string; blank?: boolean; verboseName?: string; helpText?: string } = {}>(
     to: () => M,
     o?: O,
   ) => ({ ...make<'ManyToManyField', number, O>('ManyToManyField', o), to }) as RelationField<'ManyToManyField', M, O>,

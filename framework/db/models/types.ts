@@ -6,16 +6,19 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import type { ColumnType, Generated } from 'kysely'
 import type { ManyRelatedManager, RelatedManager } from '../query/related-managers.ts'
-import type { AnyField, Field, RelationField, SnakeCase } from './fields.ts'
+import type { FieldKind, RelationField, SnakeCase } from './fields.ts'
 
-/** A model's field declarations. */
-export type FieldsShape = Record<string, AnyField>
+/**
+ * A model's field declarations. Why not `Record<string, AnyField>`: its `any` options would be
+ * inferred as the options of `fields.dateTime()` called without arguments (contextual typing).
+ */
+export type FieldsShape = Record<string, { readonly kind: FieldKind }>
 
 /** Flattens intersections for readable hovers. */
 export type Simplify<T> = { [K in keyof T]: T[K] } & {}
 
-type Opt<F> = F extends Field<any, any, infer O> ? O : never
-type ValueType<F> = F extends Field<any, infer T, any> ? T : never
+type Opt<F> = F extends { readonly __options?: infer O } ? O : never
+type ValueType<F> = F extends { readonly __value?: infer T } ? T : never
 type IsNullable<F> = Opt<F> extends { null: true } ? true : false
 
 /** The TypeScript value of a field (`| null` when declared `null: true`). */
@@ -72,14 +75,18 @@ export type Instance<F> = RowOf<F> & {
 /** The instance type of a model. */
 export type InstanceOf<M> = M extends { readonly fields: infer F extends FieldsShape } ? Instance<F> : never
 
-type IsOptional<F> = F extends { kind: 'AutoField' | 'BigAutoField' }
+type IsOptional<F> = F extends { kind: 'AutoField' | 'BigAutoField' | 'CharField' | 'TextField' | 'EmailField' | 'URLField' | 'SlugField' }
   ? true
   : Opt<F> extends { null: true } | { default: unknown } | { autoNow: true } | { autoNowAdd: true } | { primaryKey: true }
     ? true
     : false
 type RequiredPlain<F> = { [K in PlainKeys<F>]: IsOptional<F[K]> extends true ? never : K }[PlainKeys<F>]
 
-/** What `create()` and the constructor accept: required fields, optional ones, relations by object or id. */
+/**
+ * What `create()` and the constructor accept: required fields, optional ones, relations by object or id.
+ * Text fields are optional because, as in Django, they default to `''` (and fullClean rejects a
+ * blank one unless `blank: true`).
+ */
 export type CreateInput<F> = Simplify<
   { [K in RequiredPlain<F>]: FieldValue<F[K]> } & {
     [K in Exclude<PlainKeys<F>, RequiredPlain<F>>]?: FieldValue<F[K]>
@@ -94,6 +101,7 @@ export type UpdateInput<F> = {
 }
 
 type ColumnName<K extends string, FF> = Opt<FF> extends { dbColumn: infer C extends string } ? C : SnakeCase<K>
+type FkColumnName<K extends string, FF> = Opt<FF> extends { dbColumn: infer C extends string } ? C : `${SnakeCase<K>}_id`
 type StoredValue<T> = T extends Date ? Date | string : T extends boolean ? boolean | number : T
 
 /** The kysely table type of a model: snake_case column names, generated primary key. */
@@ -102,7 +110,11 @@ export type KyselyTable<F> = Simplify<
     [K in PlainKeys<F> as ColumnName<K, F[K]>]: F[K] extends { kind: 'AutoField' | 'BigAutoField' }
       ? Generated<number>
       : ColumnType<StoredValue<FieldValue<F[K]>>>
-  } & { [K in ForwardKeys<F> as `${ColumnName<K, F[K]>}_id`]: IsNullable<F[K]> extends true ? number | null : number }
+  } & {
+    [K in keyof F & string as F[K] extends { kind: RelKind } ? FkColumnName<K, F[K]> : never]: IsNullable<F[K]> extends true
+      ? number | null
+      : number
+  }
 >
 
 // ---- lookups ---------------------------------------------------------------------------------

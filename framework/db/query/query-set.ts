@@ -166,7 +166,7 @@ export class QuerySet<M, R = InstanceOf<M>> {
   }
 
   /** Replaces the ordering; `-field` descends, `question__pubDate` orders by a related field, `?` is random. */
-  orderBy(...keys: (OrderKey<FieldsOf<M>> | (string & {}))[]): QuerySet<M, R> {
+  orderBy(...keys: OrderKey<FieldsOf<M>>[]): QuerySet<M, R> {
     this.#assertNotSliced('orderBy')
     return this.#clone({ order: keys })
   }
@@ -232,13 +232,13 @@ export class QuerySet<M, R = InstanceOf<M>> {
   }
 
   /** Rows as plain objects of the named fields (all columns when none). */
-  values<K extends FieldPath<FieldsOf<M>> | (string & {})>(...keys: K[]): QuerySet<M, { [P in K]: P extends keyof RowOf<FieldsOf<M>> ? RowOf<FieldsOf<M>>[P] : unknown }> {
+  values<K extends FieldPath<FieldsOf<M>>>(...keys: K[]): QuerySet<M, { [P in K]: P extends keyof RowOf<FieldsOf<M>> ? RowOf<FieldsOf<M>>[P] : unknown }> {
     return this.#clone({ values: { keys: keys.length ? keys : this.#defaultValueKeys(), mode: 'object' } })
   }
 
   /** Rows as arrays; with `{ flat: true }` and one field, the values themselves. */
-  valuesList<K extends FieldPath<FieldsOf<M>> | (string & {})>(keys: K[], options: { flat: true }): QuerySet<M, K extends keyof RowOf<FieldsOf<M>> ? RowOf<FieldsOf<M>>[K] : unknown>
-  valuesList<K extends FieldPath<FieldsOf<M>> | (string & {})>(keys: K[], options?: { flat?: false }): QuerySet<M, unknown[]>
+  valuesList<K extends FieldPath<FieldsOf<M>>>(keys: K[], options: { flat: true }): QuerySet<M, K extends keyof RowOf<FieldsOf<M>> ? RowOf<FieldsOf<M>>[K] : unknown>
+  valuesList<K extends FieldPath<FieldsOf<M>>>(keys: K[], options?: { flat?: false }): QuerySet<M, unknown[]>
   valuesList(keys: string[], options: { flat?: boolean } = {}): QuerySet<M, unknown> {
     if (options.flat && keys.length !== 1) throw new QuerySetError(`valuesList(..., { flat: true }) needs exactly one field, got ${keys.length}`)
     return this.#clone({ values: { keys: keys.length ? keys : this.#defaultValueKeys(), mode: options.flat ? 'flat' : 'list' } })
@@ -485,7 +485,7 @@ export class QuerySet<M, R = InstanceOf<M>> {
 
   /** This query as a subquery (for `in` lookups): the values() column, or the pk. */
   toSubquery(): RawBuilder<unknown> {
-    const qs = this.#state.values ? this : this.values(this.#state.model.meta.pk.name as never)
+    const qs = this.#state.values ? this : this.values('pk' as never)
     const { query } = (qs as QuerySet<M, unknown>).#compileSelect()
     return sql`${query}`
   }

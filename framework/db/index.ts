@@ -5,25 +5,76 @@
  */
 
 /** Models and fields. */
-export { defineModel, throughModels, type Model, type AnyModelClass } from './models/define-model.ts'
-export { fields, snakeCase, type Field, type FieldKind, type OnDelete, type Validator, type JsonValue } from './models/fields.ts'
-export { getModel, allModels, type ModelOptions, type ConstraintSpec, type IndexSpec } from './models/model-meta.ts'
+export {
+  defineModel,
+  throughModels,
+  type Model,
+  type AnyModelClass,
+} from './models/define-model.ts'
+export {
+  fields,
+  snakeCase,
+  type Field,
+  type FieldKind,
+  type OnDelete,
+  type Validator,
+  type JsonValue,
+} from './models/fields.ts'
+export {
+  getModel,
+  allModels,
+  type ModelOptions,
+  type ConstraintSpec,
+  type IndexSpec,
+} from './models/model-meta.ts'
 export { modelState, type ModelState, type FieldState } from './models/model-state.ts'
-export type { CreateInput, FieldsOf, FilterArgs, Instance, InstanceOf, KyselyTable, LookupKey, OrderKey, RowOf } from './models/types.ts'
+export type {
+  CreateInput,
+  FieldsOf,
+  FilterArgs,
+  Instance,
+  InstanceOf,
+  KyselyTable,
+  LookupKey,
+  OrderKey,
+  RowOf,
+} from './models/types.ts'
 
 /** Queries. */
 export { QuerySet, type FilterInput, type KyselyDatabaseOf } from './query/query-set.ts'
 export { RelatedManager, ManyRelatedManager } from './query/related-managers.ts'
-export { F, Q, Count, Sum, Avg, Min, Max, Aggregate, Expression, QObject } from './query/expressions.ts'
+export {
+  F,
+  Q,
+  Count,
+  Sum,
+  Avg,
+  Min,
+  Max,
+  Aggregate,
+  Expression,
+  QObject,
+} from './query/expressions.ts'
 
 /** Connections and transactions. */
-export { configureDatabases, getConnection, closeConnections, Connection, type DatabasesConfig } from './connection/connections.ts'
+export {
+  configureDatabases,
+  getConnection,
+  closeConnections,
+  Connection,
+  type DatabasesConfig,
+} from './connection/connections.ts'
 export { parseDatabaseUrl } from './connection/parse-database-url.ts'
 export { onQuery, type QueryEvent } from './connection/query-events.ts'
 export { atomic, onCommit, inAtomicBlock, type AtomicOptions } from './transaction/atomic.ts'
 
 /** Schema (used by tests and the migrations executor). */
-export { SchemaEditor, createTables, dropTables, type StateResolver } from './schema/schema-editor.ts'
+export {
+  SchemaEditor,
+  createTables,
+  dropTables,
+  type StateResolver,
+} from './schema/schema-editor.ts'
 
 /** Signals. */
 export { Signal, preSave, postSave, preDelete, postDelete } from './signals.ts'

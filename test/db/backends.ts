@@ -9,7 +9,12 @@ import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest'
-import { closeConnections, configureDatabases, createTables, type AnyModelClass } from '../../framework/db/index.ts'
+import {
+  closeConnections,
+  configureDatabases,
+  createTables,
+  type AnyModelClass,
+} from '../../framework/db/index.ts'
 import type { ModelRuntime } from '../../framework/db/models/model-meta.ts'
 import { commandSucceeds, requireCondition } from '../support/require-program.ts'
 
@@ -18,7 +23,10 @@ export const PG_URL = 'postgres://postgres@127.0.0.1:5432/test'
 const pgReachable =
   commandSucceeds('pg_isready', ['-h', '127.0.0.1', '-p', '5432', '-t', '3']) ||
   commandSucceeds('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'test', '-c', 'select 1'])
-const pgRequirement = requireCondition(pgReachable, 'PostgreSQL at 127.0.0.1:5432 (database test, user postgres) is not reachable')
+const pgRequirement = requireCondition(
+  pgReachable,
+  'PostgreSQL at 127.0.0.1:5432 (database test, user postgres) is not reachable',
+)
 
 /** One backend under test. */
 export interface BackendCase {
@@ -40,7 +48,10 @@ export interface TestDatabase {
 }
 
 /** Creates the database and points the `alias` connection at it. */
-export async function openTestDatabase(backend: BackendCase['name'], alias = 'default'): Promise<TestDatabase> {
+export async function openTestDatabase(
+  backend: BackendCase['name'],
+  alias = 'default',
+): Promise<TestDatabase> {
   if (backend === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'orm-test-'))
     const url = `sqlite:${join(dir, 'db.sqlite3')}`
@@ -73,7 +84,10 @@ export async function openTestDatabase(backend: BackendCase['name'], alias = 'de
 }
 
 /** Creates the tables of `models` on the alias. */
-export async function createModelTables(models: readonly AnyModelClass[], using = 'default'): Promise<void> {
+export async function createModelTables(
+  models: readonly AnyModelClass[],
+  using = 'default',
+): Promise<void> {
   await createTables(models as unknown as ModelRuntime[], { using })
 }
 
@@ -85,7 +99,9 @@ export async function truncate(models: readonly AnyModelClass[], using = 'defaul
   const all = [...runtimes.flatMap((model) => throughModels(model)), ...[...runtimes].reverse()]
   const connection = getConnection(using)
   for (const model of all) {
-    await connection.execute(sql`DELETE FROM ${sql.table(model.meta.dbTable)}`.compile(connection.backend.kysely))
+    await connection.execute(
+      sql`DELETE FROM ${sql.table(model.meta.dbTable)}`.compile(connection.backend.kysely),
+    )
   }
 }
 
@@ -93,7 +109,11 @@ export async function truncate(models: readonly AnyModelClass[], using = 'defaul
  * Declares one suite per backend around `body`: a fresh database, the tables of `models`, and
  * empty tables before each test. PostgreSQL is skipped visibly when unreachable (failing under CI).
  */
-export function describeEachBackend(title: string, models: readonly AnyModelClass[], body: (backend: BackendCase) => void): void {
+export function describeEachBackend(
+  title: string,
+  models: readonly AnyModelClass[],
+  body: (backend: BackendCase) => void,
+): void {
   describe.each(backends)(`${title} on $name`, (backend) => {
     describe.skipIf(!backend.available)(backend.reason || 'fresh database', () => {
       let database: TestDatabase | undefined

@@ -82,7 +82,13 @@ describeEachBackend('fields', blogModels, () => {
 it('names columns in snake_case and foreign key columns <name>_id', () => {
   const state = Article.toState()
   const columns = Object.fromEntries(state.fields.map((field) => [field.name, field.column]))
-  expect(columns).toMatchObject({ id: 'id', publishedOn: 'published_on', readingTime: 'reading_time', author: 'author_id', tags: null })
+  expect(columns).toMatchObject({
+    id: 'id',
+    publishedOn: 'published_on',
+    readingTime: 'reading_time',
+    author: 'author_id',
+    tags: null,
+  })
   expect(state.dbTable).toBe('blog_article')
 })
 
@@ -94,9 +100,17 @@ it('exports a JSON-safe state with types, options, relations, indexes and constr
     relation: { kind: 'ForeignKey', to: 'blog.Author', onDelete: 'CASCADE' },
     options: { null: true },
   })
-  expect(state.fields.find((f) => f.name === 'tags')).toMatchObject({ type: 'ManyToManyField', relation: { kind: 'ManyToManyField', to: 'blog.Tag' } })
-  expect(state.fields.find((f) => f.name === 'title')).toMatchObject({ type: 'CharField', options: { maxLength: 200, dbIndex: true } })
-  expect(state.constraints).toEqual([{ type: 'check', name: 'blog_article_rating_range', check: 'rating >= 0 AND rating <= 10' }])
+  expect(state.fields.find((f) => f.name === 'tags')).toMatchObject({
+    type: 'ManyToManyField',
+    relation: { kind: 'ManyToManyField', to: 'blog.Tag' },
+  })
+  expect(state.fields.find((f) => f.name === 'title')).toMatchObject({
+    type: 'CharField',
+    options: { maxLength: 200, dbIndex: true },
+  })
+  expect(state.constraints).toEqual([
+    { type: 'check', name: 'blog_article_rating_range', check: 'rating >= 0 AND rating <= 10' },
+  ])
   expect(state.options.uniqueTogether).toEqual([['author', 'slug']])
   expect(state.indexes).toEqual([{ fields: ['-createdAt'] }])
 })
@@ -113,7 +127,13 @@ it('derives a zod schema that accepts valid input and rejects bad values', () =>
 
 it('rejects a foreign key without onDelete with a coded error naming the field', () => {
   expect(() =>
-    defineModel('Broken', { other: fields.foreignKey(() => Author, {} as never) }, { appLabel: 'broken' }),
+    defineModel(
+      'Broken',
+      { other: fields.foreignKey(() => Author, {} as never) },
+      { appLabel: 'broken' },
+    ),
   ).toThrow(ModelDefinitionError)
-  expect(() => defineModel('Broken2', { bad__name: fields.integer() }, { appLabel: 'broken' })).toThrow(/bad__name/)
+  expect(() =>
+    defineModel('Broken2', { bad__name: fields.integer() }, { appLabel: 'broken' }),
+  ).toThrow(/bad__name/)
 })

@@ -4,7 +4,13 @@
  * signals, and IntegrityError carrying the constraint's name on both backends.
  */
 import { expect, it } from 'vitest'
-import { IntegrityError, ValidationError, captureQueries, postSave, preSave } from '../../framework/db/index.ts'
+import {
+  IntegrityError,
+  ValidationError,
+  captureQueries,
+  postSave,
+  preSave,
+} from '../../framework/db/index.ts'
 import { Article, Author, Choice, Question, blogModels, pollModels } from './models.ts'
 import { describeEachBackend } from './backends.ts'
 
@@ -22,13 +28,19 @@ describeEachBackend('instances', [...pollModels, ...blogModels], () => {
   })
 
   it('save({ updateFields }) writes only those columns', async () => {
-    const q = await Question.objects.create({ questionText: 'A', pubDate: new Date('2024-01-01T00:00:00Z') })
+    const q = await Question.objects.create({
+      questionText: 'A',
+      pubDate: new Date('2024-01-01T00:00:00Z'),
+    })
     q.questionText = 'B'
     q.pubDate = new Date('2030-01-01T00:00:00Z')
     const { queries } = await captureQueries(() => q.save({ updateFields: ['questionText'] }))
     expect(queries[0]!.sql).not.toMatch(/pub_date/)
     const loaded = await Question.objects.get({ pk: q.pk })
-    expect([loaded.questionText, loaded.pubDate.toISOString()]).toEqual(['B', '2024-01-01T00:00:00.000Z'])
+    expect([loaded.questionText, loaded.pubDate.toISOString()]).toEqual([
+      'B',
+      '2024-01-01T00:00:00.000Z',
+    ])
   })
 
   it('refreshFromDb reloads values changed elsewhere', async () => {
@@ -46,7 +58,12 @@ describeEachBackend('instances', [...pollModels, ...blogModels], () => {
   })
 
   it('fullClean reports blank, max length, choices, format and custom validators by field', async () => {
-    const article = new Article({ title: '', status: 'gone' as never, url: 'not a url', slug: 'bad slug' })
+    const article = new Article({
+      title: '',
+      status: 'gone' as never,
+      url: 'not a url',
+      slug: 'bad slug',
+    })
     const error = await article.fullClean().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ValidationError)
     expect((error as ValidationError).errors).toMatchObject({
@@ -67,23 +84,33 @@ describeEachBackend('instances', [...pollModels, ...blogModels], () => {
     expect(error.errors.email).toEqual(['author with this email already exists.'])
     await Article.objects.create({ title: 'a', author: ada, slug: 's' })
     const clash = new Article({ title: 'b', author: ada, slug: 's' })
-    expect(((await clash.fullClean().catch((e: unknown) => e)) as ValidationError).errors.__all__).toHaveLength(1)
+    expect(
+      ((await clash.fullClean().catch((e: unknown) => e)) as ValidationError).errors.__all__,
+    ).toHaveLength(1)
   })
 
   it('getAbsoluteUrl uses the model option', async () => {
     const q = await Question.objects.create({ questionText: 'x', pubDate: new Date() })
     expect(q.getAbsoluteUrl()).toBe(`/polls/${q.id}/`)
-    expect(() => new Author({ name: 'a', email: 'a@b.co' }).getAbsoluteUrl()).toThrow(/getAbsoluteUrl/)
+    expect(() => new Author({ name: 'a', email: 'a@b.co' }).getAbsoluteUrl()).toThrow(
+      /getAbsoluteUrl/,
+    )
   })
 
   it('sends preSave and postSave with created true on insert and false on update', async () => {
     const events: string[] = []
-    const stopPre = preSave.connect(({ instance }) => {
-      events.push(`pre ${(instance as { questionText: string }).questionText}`)
-    }, { sender: Question })
-    const stopPost = postSave.connect(({ created }) => {
-      events.push(`post ${created}`)
-    }, { sender: Question })
+    const stopPre = preSave.connect(
+      ({ instance }) => {
+        events.push(`pre ${(instance as { questionText: string }).questionText}`)
+      },
+      { sender: Question },
+    )
+    const stopPost = postSave.connect(
+      ({ created }) => {
+        events.push(`post ${created}`)
+      },
+      { sender: Question },
+    )
     try {
       const q = await Question.objects.create({ questionText: 'x', pubDate: new Date() })
       q.questionText = 'y'
@@ -98,7 +125,9 @@ describeEachBackend('instances', [...pollModels, ...blogModels], () => {
 
   it('raises IntegrityError with the unique constraint name', async () => {
     await Author.objects.create({ name: 'Ada', email: 'ada@example.com' })
-    const error = await Author.objects.create({ name: 'Twin', email: 'ada@example.com' }).catch((e: unknown) => e)
+    const error = await Author.objects
+      .create({ name: 'Twin', email: 'ada@example.com' })
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(IntegrityError)
     expect(error).toMatchObject({ code: 'db.E003', constraint: 'blog_author_email_uniq' })
   })
@@ -108,12 +137,16 @@ describeEachBackend('instances', [...pollModels, ...blogModels], () => {
     expect(check).toMatchObject({ constraint: 'blog_article_rating_range' })
     const ada = await Author.objects.create({ name: 'Ada', email: 'ada@example.com' })
     await Article.objects.create({ title: 'a', author: ada, slug: 's' })
-    const together = await Article.objects.create({ title: 'b', author: ada, slug: 's' }).catch((e: unknown) => e)
+    const together = await Article.objects
+      .create({ title: 'b', author: ada, slug: 's' })
+      .catch((e: unknown) => e)
     expect(together).toMatchObject({ constraint: 'blog_article_author_id_slug_uniq' })
   })
 
   it('raises IntegrityError with the foreign key constraint name', async () => {
-    const error = await Choice.objects.create({ questionId: 999_999, choiceText: 'orphan' }).catch((e: unknown) => e)
+    const error = await Choice.objects
+      .create({ questionId: 999_999, choiceText: 'orphan' })
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(IntegrityError)
     expect(error).toMatchObject({ constraint: 'polls_choice_question_id_fk' })
   })

@@ -10,7 +10,11 @@ export const Question = defineModel(
     questionText: fields.char({ maxLength: 200 }),
     pubDate: fields.dateTime(),
   },
-  { appLabel: 'polls', ordering: ['-pubDate'], getAbsoluteUrl: (q: { id: number }) => `/polls/${q.id}/` },
+  {
+    appLabel: 'polls',
+    ordering: ['-pubDate'],
+    getAbsoluteUrl: (q: { id: number }) => `/polls/${q.id}/`,
+  },
 )
 
 export const Choice = defineModel(
@@ -23,7 +27,11 @@ export const Choice = defineModel(
   { appLabel: 'polls' },
 )
 
-export const Tag = defineModel('Tag', { name: fields.slug({ unique: true }) }, { appLabel: 'blog', ordering: ['name'] })
+export const Tag = defineModel(
+  'Tag',
+  { name: fields.slug({ unique: true }) },
+  { appLabel: 'blog', ordering: ['name'] },
+)
 
 export const Author = defineModel(
   'Author',
@@ -56,30 +64,69 @@ export const Article = defineModel(
     url: fields.url({ blank: true }),
     slug: fields.slug({ blank: true }),
     thumbnail: fields.binary({ null: true }),
-    status: fields.char({ maxLength: 10, choices: [['draft', 'Draft'], ['live', 'Live']], default: 'draft' }),
+    status: fields.char({
+      maxLength: 10,
+      choices: [
+        ['draft', 'Draft'],
+        ['live', 'Live'],
+      ],
+      default: 'draft',
+    }),
   },
   {
     appLabel: 'blog',
-    constraints: [{ type: 'check', name: 'blog_article_rating_range', check: 'rating >= 0 AND rating <= 10' }],
+    constraints: [
+      { type: 'check', name: 'blog_article_rating_range', check: 'rating >= 0 AND rating <= 10' },
+    ],
     uniqueTogether: [['author', 'slug']],
     indexes: [{ fields: ['-createdAt'] }],
   },
 )
 
 /** One parent, one child model per onDelete rule. */
-export const Parent = defineModel('Parent', { name: fields.char({ maxLength: 50 }) }, { appLabel: 'rules' })
-export const CascadeChild = defineModel('CascadeChild', { parent: fields.foreignKey(() => Parent, { onDelete: 'CASCADE' }) }, { appLabel: 'rules' })
-export const ProtectChild = defineModel('ProtectChild', { parent: fields.foreignKey(() => Parent, { onDelete: 'PROTECT', null: true }) }, { appLabel: 'rules' })
-export const RestrictChild = defineModel('RestrictChild', { parent: fields.foreignKey(() => Parent, { onDelete: 'RESTRICT', null: true }) }, { appLabel: 'rules' })
-export const SetNullChild = defineModel('SetNullChild', { parent: fields.foreignKey(() => Parent, { onDelete: 'SET_NULL', null: true }) }, { appLabel: 'rules' })
-export const SetDefaultChild = defineModel(
-  'SetDefaultChild',
-  { parent: fields.foreignKey(() => Parent, { onDelete: 'SET_DEFAULT', null: true, default: null }) },
+export const Parent = defineModel(
+  'Parent',
+  { name: fields.char({ maxLength: 50 }) },
   { appLabel: 'rules' },
 )
-export const DoNothingChild = defineModel('DoNothingChild', { parent: fields.foreignKey(() => Parent, { onDelete: 'DO_NOTHING', null: true }) }, { appLabel: 'rules' })
+export const CascadeChild = defineModel(
+  'CascadeChild',
+  { parent: fields.foreignKey(() => Parent, { onDelete: 'CASCADE' }) },
+  { appLabel: 'rules' },
+)
+export const ProtectChild = defineModel(
+  'ProtectChild',
+  { parent: fields.foreignKey(() => Parent, { onDelete: 'PROTECT', null: true }) },
+  { appLabel: 'rules' },
+)
+export const RestrictChild = defineModel(
+  'RestrictChild',
+  { parent: fields.foreignKey(() => Parent, { onDelete: 'RESTRICT', null: true }) },
+  { appLabel: 'rules' },
+)
+export const SetNullChild = defineModel(
+  'SetNullChild',
+  { parent: fields.foreignKey(() => Parent, { onDelete: 'SET_NULL', null: true }) },
+  { appLabel: 'rules' },
+)
+export const SetDefaultChild = defineModel(
+  'SetDefaultChild',
+  {
+    parent: fields.foreignKey(() => Parent, { onDelete: 'SET_DEFAULT', null: true, default: null }),
+  },
+  { appLabel: 'rules' },
+)
+export const DoNothingChild = defineModel(
+  'DoNothingChild',
+  { parent: fields.foreignKey(() => Parent, { onDelete: 'DO_NOTHING', null: true }) },
+  { appLabel: 'rules' },
+)
 /** RESTRICT that a cascade resolves: deleting the Parent cascades to Holder, which holds the restricted rows. */
-export const Holder = defineModel('Holder', { parent: fields.foreignKey(() => Parent, { onDelete: 'CASCADE' }) }, { appLabel: 'rules' })
+export const Holder = defineModel(
+  'Holder',
+  { parent: fields.foreignKey(() => Parent, { onDelete: 'CASCADE' }) },
+  { appLabel: 'rules' },
+)
 export const HeldByRestrict = defineModel(
   'HeldByRestrict',
   {
@@ -91,18 +138,38 @@ export const HeldByRestrict = defineModel(
 
 export const pollModels = [Question, Choice]
 export const blogModels = [Tag, Author, Article]
-export const ruleModels = [Parent, CascadeChild, ProtectChild, RestrictChild, SetNullChild, SetDefaultChild, DoNothingChild, Holder, HeldByRestrict]
+export const ruleModels = [
+  Parent,
+  CascadeChild,
+  ProtectChild,
+  RestrictChild,
+  SetNullChild,
+  SetDefaultChild,
+  DoNothingChild,
+  Holder,
+  HeldByRestrict,
+]
 
 /** One-to-one and many-to-many through an explicit model. */
 export const Profile = defineModel(
   'Profile',
-  { author: fields.oneToOne(() => Author, { onDelete: 'CASCADE' }), bio: fields.text({ blank: true }) },
+  {
+    author: fields.oneToOne(() => Author, { onDelete: 'CASCADE' }),
+    bio: fields.text({ blank: true }),
+  },
   { appLabel: 'blog' },
 )
-export const Person = defineModel('Person', { name: fields.char({ maxLength: 50 }) }, { appLabel: 'club' })
+export const Person = defineModel(
+  'Person',
+  { name: fields.char({ maxLength: 50 }) },
+  { appLabel: 'club' },
+)
 export const Group = defineModel(
   'Group',
-  { name: fields.char({ maxLength: 50 }), members: fields.manyToMany(() => Person, { through: (): unknown => Membership }) },
+  {
+    name: fields.char({ maxLength: 50 }),
+    members: fields.manyToMany(() => Person, { through: (): unknown => Membership }),
+  },
   { appLabel: 'club' },
 )
 export const Membership = defineModel(

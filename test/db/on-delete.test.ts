@@ -4,7 +4,13 @@
  * SET_NULL, SET_DEFAULT, DO_NOTHING (the database's foreign key objects), and delete signals.
  */
 import { expect, it } from 'vitest'
-import { IntegrityError, ProtectedError, RestrictedError, postDelete, preDelete } from '../../framework/db/index.ts'
+import {
+  IntegrityError,
+  ProtectedError,
+  RestrictedError,
+  postDelete,
+  preDelete,
+} from '../../framework/db/index.ts'
 import {
   CascadeChild,
   DoNothingChild,
@@ -44,7 +50,9 @@ describeEachBackend('onDelete', ruleModels, () => {
   it('RESTRICT raises RestrictedError for rows outside the delete', async () => {
     const parent = await Parent.objects.create({ name: 'p' })
     await RestrictChild.objects.create({ parent })
-    await expect(Parent.objects.filter({ pk: parent.pk }).delete()).rejects.toBeInstanceOf(RestrictedError)
+    await expect(Parent.objects.filter({ pk: parent.pk }).delete()).rejects.toBeInstanceOf(
+      RestrictedError,
+    )
     expect(await Parent.objects.count()).toBe(1)
   })
 
@@ -82,9 +90,12 @@ describeEachBackend('onDelete', ruleModels, () => {
     const stopPre = preDelete.connect(({ instance }) => {
       seen.push(`pre ${(instance.constructor as unknown as { modelName: string }).modelName}`)
     })
-    const stopPost = postDelete.connect(({ instance }) => {
-      seen.push(`post ${(instance.constructor as unknown as { modelName: string }).modelName}`)
-    }, { sender: Parent })
+    const stopPost = postDelete.connect(
+      ({ instance }) => {
+        seen.push(`post ${(instance.constructor as unknown as { modelName: string }).modelName}`)
+      },
+      { sender: Parent },
+    )
     try {
       await parent.delete()
     } finally {

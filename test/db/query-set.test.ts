@@ -24,8 +24,12 @@ import { describeEachBackend } from './backends.ts'
 async function seed(): Promise<void> {
   const dates = ['2024-01-01', '2024-02-01', '2024-03-01', '2024-04-01', '2024-05-01']
   for (const [index, date] of dates.entries()) {
-    const q = await Question.objects.create({ questionText: `Q${index + 1}`, pubDate: new Date(`${date}T12:00:00Z`) })
-    for (let c = 0; c <= index % 3; c++) await Choice.objects.create({ question: q, choiceText: `C${index + 1}.${c}`, votes: c * 2 })
+    const q = await Question.objects.create({
+      questionText: `Q${index + 1}`,
+      pubDate: new Date(`${date}T12:00:00Z`),
+    })
+    for (let c = 0; c <= index % 3; c++)
+      await Choice.objects.create({ question: q, choiceText: `C${index + 1}.${c}`, votes: c * 2 })
   }
 }
 
@@ -34,7 +38,11 @@ const text = (list: { questionText: string }[]): string[] => list.map((q) => q.q
 describeEachBackend('QuerySet', pollModels, () => {
   it('is lazy: building and chaining runs no query', async () => {
     const { queries } = await captureQueries(() => {
-      Question.objects.filter({ questionText: 'x' }).exclude({ pubDate__year: 2000 }).orderBy('questionText').slice(0, 3)
+      Question.objects
+        .filter({ questionText: 'x' })
+        .exclude({ pubDate__year: 2000 })
+        .orderBy('questionText')
+        .slice(0, 3)
     })
     expect(queries).toHaveLength(0)
   })
@@ -51,13 +59,28 @@ describeEachBackend('QuerySet', pollModels, () => {
   it('uses Meta.ordering by default and orderBy replaces it; - descends; reverse() flips', async () => {
     await seed()
     expect(text(await Question.objects.list())).toEqual(['Q5', 'Q4', 'Q3', 'Q2', 'Q1'])
-    expect(text(await Question.objects.orderBy('questionText').list())).toEqual(['Q1', 'Q2', 'Q3', 'Q4', 'Q5'])
-    expect(text(await Question.objects.orderBy('-questionText').reverse().list())).toEqual(['Q1', 'Q2', 'Q3', 'Q4', 'Q5'])
+    expect(text(await Question.objects.orderBy('questionText').list())).toEqual([
+      'Q1',
+      'Q2',
+      'Q3',
+      'Q4',
+      'Q5',
+    ])
+    expect(text(await Question.objects.orderBy('-questionText').reverse().list())).toEqual([
+      'Q1',
+      'Q2',
+      'Q3',
+      'Q4',
+      'Q5',
+    ])
   })
 
   it('orders by a related field through a join', async () => {
     await seed()
-    const choices = await Choice.objects.orderBy('-question__pubDate', 'choiceText').valuesList(['choiceText'], { flat: true }).list()
+    const choices = await Choice.objects
+      .orderBy('-question__pubDate', 'choiceText')
+      .valuesList(['choiceText'], { flat: true })
+      .list()
     expect(choices.slice(0, 3)).toEqual(['C5.0', 'C5.1', 'C4.0'])
   })
 
@@ -66,8 +89,13 @@ describeEachBackend('QuerySet', pollModels, () => {
     const page = Question.objects.orderBy('questionText').slice(1, 3)
     expect(page.toSQL().sql).toMatch(/limit/i)
     expect(text(await page.list())).toEqual(['Q2', 'Q3'])
-    expect(text(await Question.objects.orderBy('questionText').slice(3).list())).toEqual(['Q4', 'Q5'])
-    expect(text(await Question.objects.orderBy('questionText').slice(1, 4).slice(1, 2).list())).toEqual(['Q3'])
+    expect(text(await Question.objects.orderBy('questionText').slice(3).list())).toEqual([
+      'Q4',
+      'Q5',
+    ])
+    expect(
+      text(await Question.objects.orderBy('questionText').slice(1, 4).slice(1, 2).list()),
+    ).toEqual(['Q3'])
     expect(() => Question.objects.slice(-1)).toThrow(QuerySetError)
     expect(() => Question.objects.slice(0, 2).filter({ questionText: 'x' })).toThrow(/slice/)
   })
@@ -83,15 +111,25 @@ describeEachBackend('QuerySet', pollModels, () => {
   it('get returns one object, raises the model DoesNotExist or MultipleObjectsReturned', async () => {
     await seed()
     expect((await Question.objects.get({ questionText: 'Q2' })).questionText).toBe('Q2')
-    await expect(Question.objects.get({ questionText: 'nope' })).rejects.toBeInstanceOf(Question.DoesNotExist)
-    await expect(Question.objects.get({ questionText: 'nope' })).rejects.toBeInstanceOf(DoesNotExist)
-    await expect(Question.objects.get({ questionText__startswith: 'Q' })).rejects.toBeInstanceOf(MultipleObjectsReturned)
-    await expect(Question.objects.get({ questionText: 'nope' })).rejects.toMatchObject({ code: 'db.E001' })
+    await expect(Question.objects.get({ questionText: 'nope' })).rejects.toBeInstanceOf(
+      Question.DoesNotExist,
+    )
+    await expect(Question.objects.get({ questionText: 'nope' })).rejects.toBeInstanceOf(
+      DoesNotExist,
+    )
+    await expect(Question.objects.get({ questionText__startswith: 'Q' })).rejects.toBeInstanceOf(
+      MultipleObjectsReturned,
+    )
+    await expect(Question.objects.get({ questionText: 'nope' })).rejects.toMatchObject({
+      code: 'db.E001',
+    })
   })
 
   it('count and exists run COUNT and LIMIT 1 queries, not fetches', async () => {
     await seed()
-    const { result, queries } = await captureQueries(() => Question.objects.filter({ questionText__in: ['Q1', 'Q2'] }).count())
+    const { result, queries } = await captureQueries(() =>
+      Question.objects.filter({ questionText__in: ['Q1', 'Q2'] }).count(),
+    )
     expect(result).toBe(2)
     expect(queries[0]?.sql).toMatch(/count\(\*\)/i)
     expect(await Question.objects.filter({ questionText: 'Q9' }).exists()).toBe(false)
@@ -101,11 +139,26 @@ describeEachBackend('QuerySet', pollModels, () => {
 
   it('values and valuesList return plain data, across a foreign key too', async () => {
     await seed()
-    const rows = await Question.objects.orderBy('questionText').values('questionText').slice(0, 2).list()
+    const rows = await Question.objects
+      .orderBy('questionText')
+      .values('questionText')
+      .slice(0, 2)
+      .list()
     expect(rows).toEqual([{ questionText: 'Q1' }, { questionText: 'Q2' }])
-    const pairs = await Choice.objects.filter({ question__questionText: 'Q2' }).orderBy('choiceText').valuesList(['choiceText', 'question__questionText']).list()
-    expect(pairs).toEqual([['C2.0', 'Q2'], ['C2.1', 'Q2']])
-    const flat = await Choice.objects.orderBy('votes').valuesList(['votes'], { flat: true }).distinct().list()
+    const pairs = await Choice.objects
+      .filter({ question__questionText: 'Q2' })
+      .orderBy('choiceText')
+      .valuesList(['choiceText', 'question__questionText'])
+      .list()
+    expect(pairs).toEqual([
+      ['C2.0', 'Q2'],
+      ['C2.1', 'Q2'],
+    ])
+    const flat = await Choice.objects
+      .orderBy('votes')
+      .valuesList(['votes'], { flat: true })
+      .distinct()
+      .list()
     expect(flat).toEqual([0, 2, 4])
   })
 
@@ -120,8 +173,14 @@ describeEachBackend('QuerySet', pollModels, () => {
       big: Count('id', { filter: { votes__gte: 2 } }),
     })
     expect(result).toEqual({ n: 9, total: 10, mean: 10 / 9, low: 0, high: 4, big: 4 })
-    expect(await Choice.objects.filter({ votes: 99 }).aggregate({ total: Sum('votes'), n: Count('id') })).toEqual({ total: null, n: 0 })
-    expect(await Question.objects.filter({ questionText__in: ['Q2', 'Q3'] }).aggregate({ votes: Sum('choice__votes') })).toEqual({ votes: 8 })
+    expect(
+      await Choice.objects.filter({ votes: 99 }).aggregate({ total: Sum('votes'), n: Count('id') }),
+    ).toEqual({ total: null, n: 0 })
+    expect(
+      await Question.objects
+        .filter({ questionText__in: ['Q2', 'Q3'] })
+        .aggregate({ votes: Sum('choice__votes') }),
+    ).toEqual({ votes: 8 })
     const newest = await Question.objects.aggregate({ latest: Max('pubDate') })
     expect(newest.latest).toEqual(new Date('2024-05-01T12:00:00Z'))
   })
@@ -129,7 +188,11 @@ describeEachBackend('QuerySet', pollModels, () => {
   it('annotate: per-row aggregates over a relation, usable in filter and orderBy', async () => {
     await seed()
     const rows = await Question.objects
-      .annotate({ numChoices: Count('choice'), most: Max('choice__votes'), popular: Count('choice', { filter: { votes__gt: 0 } }) })
+      .annotate({
+        numChoices: Count('choice'),
+        most: Max('choice__votes'),
+        popular: Count('choice', { filter: { votes__gt: 0 } }),
+      })
       .filter({ numChoices__gte: 2 } as never)
       .orderBy('-numChoices' as never, 'questionText')
       .list()
@@ -142,7 +205,11 @@ describeEachBackend('QuerySet', pollModels, () => {
 
   it('values().annotate() groups by the values like Django', async () => {
     await seed()
-    const rows = await Choice.objects.values('votes').annotate({ n: Count('id') }).orderBy('votes').list()
+    const rows = await Choice.objects
+      .values('votes')
+      .annotate({ n: Count('id') })
+      .orderBy('votes')
+      .list()
     expect(rows).toEqual([
       { votes: 0, n: 5 },
       { votes: 2, n: 3 },
@@ -152,7 +219,9 @@ describeEachBackend('QuerySet', pollModels, () => {
 
   it('only and defer restrict the selected columns', async () => {
     await seed()
-    const { result, queries } = await captureQueries(() => Question.objects.only('questionText').orderBy('questionText').first())
+    const { result, queries } = await captureQueries(() =>
+      Question.objects.only('questionText').orderBy('questionText').first(),
+    )
     expect(result?.questionText).toBe('Q1')
     expect(result?.pubDate).toBeUndefined()
     expect(queries[0]?.sql).not.toMatch(/pub_date"? as/)
@@ -163,21 +232,37 @@ describeEachBackend('QuerySet', pollModels, () => {
   })
 
   it('create, getOrCreate and updateOrCreate', async () => {
-    const [q, created] = await Question.objects.getOrCreate({ questionText: 'New' }, { pubDate: new Date('2020-01-01T00:00:00Z') })
+    const [q, created] = await Question.objects.getOrCreate(
+      { questionText: 'New' },
+      { pubDate: new Date('2020-01-01T00:00:00Z') },
+    )
     expect(created).toBe(true)
-    const [again, createdAgain] = await Question.objects.getOrCreate({ questionText: 'New' }, { pubDate: new Date() })
+    const [again, createdAgain] = await Question.objects.getOrCreate(
+      { questionText: 'New' },
+      { pubDate: new Date() },
+    )
     expect([again.id, createdAgain]).toEqual([q.id, false])
-    const [updated, made] = await Question.objects.updateOrCreate({ questionText: 'New' }, { pubDate: new Date('2021-01-01T00:00:00Z') })
+    const [updated, made] = await Question.objects.updateOrCreate(
+      { questionText: 'New' },
+      { pubDate: new Date('2021-01-01T00:00:00Z') },
+    )
     expect(made).toBe(false)
-    expect((await Question.objects.get({ id: updated.id })).pubDate.toISOString()).toBe('2021-01-01T00:00:00.000Z')
-    const [fresh, freshMade] = await Question.objects.updateOrCreate({ questionText: 'Other' }, { pubDate: new Date('2022-01-01T00:00:00Z') })
+    expect((await Question.objects.get({ id: updated.id })).pubDate.toISOString()).toBe(
+      '2021-01-01T00:00:00.000Z',
+    )
+    const [fresh, freshMade] = await Question.objects.updateOrCreate(
+      { questionText: 'Other' },
+      { pubDate: new Date('2022-01-01T00:00:00Z') },
+    )
     expect(freshMade).toBe(true)
     expect(fresh.id).not.toBe(q.id)
   })
 
   it('update sets columns in one statement, atomically with F()', async () => {
     await seed()
-    const changed = await Choice.objects.filter({ votes__gte: 2 }).update({ votes: F('votes').add(10) })
+    const changed = await Choice.objects
+      .filter({ votes__gte: 2 })
+      .update({ votes: F('votes').add(10) })
     expect(changed).toBe(4)
     expect(await Choice.objects.aggregate({ total: Sum('votes') })).toEqual({ total: 50 })
     await expect(Choice.objects.slice(0, 1).update({ votes: 1 })).rejects.toThrow(QuerySetError)
@@ -185,13 +270,20 @@ describeEachBackend('QuerySet', pollModels, () => {
 
   it('bulkCreate inserts in batches and sets pks; bulkUpdate changes many rows with few queries', async () => {
     const q = await Question.objects.create({ questionText: 'Bulk', pubDate: new Date() })
-    const objects = Array.from({ length: 25 }, (_, i) => new Choice({ question: q, choiceText: `b${i}`, votes: i }))
-    const { queries } = await captureQueries(() => Choice.objects.bulkCreate(objects, { batchSize: 10 }))
+    const objects = Array.from(
+      { length: 25 },
+      (_, i) => new Choice({ question: q, choiceText: `b${i}`, votes: i }),
+    )
+    const { queries } = await captureQueries(() =>
+      Choice.objects.bulkCreate(objects, { batchSize: 10 }),
+    )
     expect(queries.filter((query) => /insert/i.test(query.sql))).toHaveLength(3)
     expect(objects.every((o) => typeof o.id === 'number')).toBe(true)
     expect(await Choice.objects.count()).toBe(25)
     for (const object of objects) object.votes = 100
-    const updated = await captureQueries(() => Choice.objects.bulkUpdate(objects, ['votes'], { batchSize: 20 }))
+    const updated = await captureQueries(() =>
+      Choice.objects.bulkUpdate(objects, ['votes'], { batchSize: 20 }),
+    )
     expect(updated.result).toBe(25)
     expect(updated.queries.filter((query) => /update/i.test(query.sql))).toHaveLength(2)
     expect(await Choice.objects.filter({ votes: 100 }).count()).toBe(25)
@@ -207,17 +299,29 @@ describeEachBackend('QuerySet', pollModels, () => {
 
   it('distinct removes duplicates', async () => {
     await seed()
-    const votes = await Choice.objects.valuesList(['votes'], { flat: true }).distinct().orderBy('votes').list()
+    const votes = await Choice.objects
+      .valuesList(['votes'], { flat: true })
+      .distinct()
+      .orderBy('votes')
+      .list()
     expect(votes).toEqual([0, 2, 4])
     expect(await Choice.objects.valuesList(['votes'], { flat: true }).distinct().count()).toBe(3)
   })
 
   it('iterates in chunks, one short query per chunk, never the whole table at once', async () => {
     const q = await Question.objects.create({ questionText: 'Many', pubDate: new Date() })
-    await Choice.objects.bulkCreate(Array.from({ length: 45 }, (_, i) => new Choice({ question: q, choiceText: `c${i}`, votes: i })))
+    await Choice.objects.bulkCreate(
+      Array.from(
+        { length: 45 },
+        (_, i) => new Choice({ question: q, choiceText: `c${i}`, votes: i }),
+      ),
+    )
     const seen: number[] = []
     const { queries } = await captureQueries(async () => {
-      for await (const choice of Choice.objects.filter({ votes__gte: 5 }).iterator({ chunkSize: 10 })) seen.push(choice.votes)
+      for await (const choice of Choice.objects
+        .filter({ votes__gte: 5 })
+        .iterator({ chunkSize: 10 }))
+        seen.push(choice.votes)
     })
     expect(seen).toHaveLength(40)
     expect(new Set(seen).size).toBe(40)
@@ -229,7 +333,10 @@ describeEachBackend('QuerySet', pollModels, () => {
   })
 
   it('toSQL shows the SQL and parameters', () => {
-    const { sql, parameters } = Question.objects.filter({ questionText__startswith: 'Wh' }).orderBy('-pubDate').toSQL()
+    const { sql, parameters } = Question.objects
+      .filter({ questionText__startswith: 'Wh' })
+      .orderBy('-pubDate')
+      .toSQL()
     expect(sql).toMatch(/from "polls_question"/)
     expect(sql).toMatch(/order by "polls_question"."pub_date" desc/)
     expect(parameters.length).toBeGreaterThan(0)
@@ -237,7 +344,12 @@ describeEachBackend('QuerySet', pollModels, () => {
 
   it('kysely() hands over a typed kysely query with the same filters', async () => {
     await seed()
-    const rows = await Question.objects.filter(Q({ questionText__in: ['Q1', 'Q3'] })).orderBy('questionText').kysely().select(['question_text']).execute()
+    const rows = await Question.objects
+      .filter(Q({ questionText__in: ['Q1', 'Q3'] }))
+      .orderBy('questionText')
+      .kysely()
+      .select(['question_text'])
+      .execute()
     expect(rows.map((row) => row.question_text)).toEqual(['Q1', 'Q3'])
   })
 })

@@ -5,29 +5,57 @@
  */
 import { expect, it } from 'vitest'
 import { QuerySetError, assertNumQueries } from '../../framework/db/index.ts'
-import { Article, Author, Choice, Group, Membership, Person, Profile, Question, Tag, blogModels, clubModels, pollModels } from './models.ts'
+import {
+  Article,
+  Author,
+  Choice,
+  Group,
+  Membership,
+  Person,
+  Profile,
+  Question,
+  Tag,
+  blogModels,
+  clubModels,
+  pollModels,
+} from './models.ts'
 import { describeEachBackend } from './backends.ts'
 
 async function seedPolls(): Promise<void> {
   for (let i = 1; i <= 3; i++) {
-    const q = await Question.objects.create({ questionText: `Q${i}`, pubDate: new Date(Date.UTC(2024, i, 1)) })
-    for (let c = 1; c <= i; c++) await Choice.objects.create({ question: q, choiceText: `Q${i}C${c}`, votes: c })
+    const q = await Question.objects.create({
+      questionText: `Q${i}`,
+      pubDate: new Date(Date.UTC(2024, i, 1)),
+    })
+    for (let c = 1; c <= i; c++)
+      await Choice.objects.create({ question: q, choiceText: `Q${i}C${c}`, votes: c })
   }
 }
 
 describeEachBackend('relations', [...pollModels, ...blogModels, Profile, ...clubModels], () => {
   it('selectRelated loads foreign keys with a JOIN in exactly 1 query', async () => {
     await seedPolls()
-    const choices = await assertNumQueries(1, () => Choice.objects.selectRelated('question').orderBy('choiceText').list())
+    const choices = await assertNumQueries(1, () =>
+      Choice.objects.selectRelated('question').orderBy('choiceText').list(),
+    )
     expect(choices).toHaveLength(6)
-    expect(choices.map((c) => c.question.questionText)).toEqual(['Q1', 'Q2', 'Q2', 'Q3', 'Q3', 'Q3'])
+    expect(choices.map((c) => c.question.questionText)).toEqual([
+      'Q1',
+      'Q2',
+      'Q2',
+      'Q3',
+      'Q3',
+      'Q3',
+    ])
   })
 
   it('selectRelated follows nullable foreign keys (LEFT JOIN) and yields null', async () => {
     const ada = await Author.objects.create({ name: 'Ada', email: 'ada@example.com' })
     await Article.objects.create({ title: 'by Ada', author: ada })
     await Article.objects.create({ title: 'anonymous' })
-    const articles = await assertNumQueries(1, () => Article.objects.selectRelated('author').orderBy('title').list())
+    const articles = await assertNumQueries(1, () =>
+      Article.objects.selectRelated('author').orderBy('title').list(),
+    )
     expect(articles.map((a) => a.author?.name ?? null)).toEqual([null, 'Ada'])
   })
 
@@ -44,22 +72,41 @@ describeEachBackend('relations', [...pollModels, ...blogModels, Profile, ...club
   it('prefetchRelated loads a reverse foreign key in 1 + 1 queries, never N+1', async () => {
     await seedPolls()
     const result = await assertNumQueries(2, async () => {
-      const questions = await Question.objects.prefetchRelated('choiceSet').orderBy('questionText').list()
-      return Promise.all(questions.map(async (q) => (await q.relatedSet(Choice).all().list()).map((c) => c.choiceText)))
+      const questions = await Question.objects
+        .prefetchRelated('choiceSet')
+        .orderBy('questionText')
+        .list()
+      return Promise.all(
+        questions.map(async (q) =>
+          (await q.relatedSet(Choice).all().list()).map((c) => c.choiceText),
+        ),
+      )
     })
     expect(result).toEqual([['Q1C1'], ['Q2C1', 'Q2C2'], ['Q3C1', 'Q3C2', 'Q3C3']])
   })
 
   it('prefetchRelated loads forward FKs and many-to-many: 1 + one query per relation', async () => {
     const ada = await Author.objects.create({ name: 'Ada', email: 'ada@example.com' })
-    const [news, tech] = [await Tag.objects.create({ name: 'news' }), await Tag.objects.create({ name: 'tech' })]
+    const [news, tech] = [
+      await Tag.objects.create({ name: 'news' }),
+      await Tag.objects.create({ name: 'tech' }),
+    ]
     const a = await Article.objects.create({ title: 'A', author: ada })
     const b = await Article.objects.create({ title: 'B' })
     await a.tags.add(news, tech)
     await b.tags.add(tech)
     const rows = await assertNumQueries(3, async () => {
-      const articles = await Article.objects.prefetchRelated('author', 'tags').orderBy('title').list()
-      return Promise.all(articles.map(async (article) => [article.title, article.author?.name ?? null, (await article.tags.all().list()).map((t) => t.name)]))
+      const articles = await Article.objects
+        .prefetchRelated('author', 'tags')
+        .orderBy('title')
+        .list()
+      return Promise.all(
+        articles.map(async (article) => [
+          article.title,
+          article.author?.name ?? null,
+          (await article.tags.all().list()).map((t) => t.name),
+        ]),
+      )
     })
     expect(rows).toEqual([
       ['A', 'Ada', ['news', 'tech']],
@@ -75,7 +122,13 @@ describeEachBackend('relations', [...pollModels, ...blogModels, Profile, ...club
     const moved = await Choice.objects.create({ question: other, choiceText: 'moved' })
     await choices.add(moved)
     expect(await choices.count()).toBe(2)
-    expect(await q.relatedSet(Choice).filter({ votes__gt: 1 }).valuesList(['choiceText'], { flat: true }).list()).toEqual(['yes'])
+    expect(
+      await q
+        .relatedSet(Choice)
+        .filter({ votes__gt: 1 })
+        .valuesList(['choiceText'], { flat: true })
+        .list(),
+    ).toEqual(['yes'])
     expect(moved.questionId).toBe(q.id)
     expect(await other.relatedSet(Choice).count()).toBe(0)
   })
@@ -94,13 +147,18 @@ describeEachBackend('relations', [...pollModels, ...blogModels, Profile, ...club
     const news = await Tag.objects.create({ name: 'news' })
     const tech = await Tag.objects.create({ name: 'tech' })
     await article.tags.add(news, tech, news)
-    expect(await article.tags.all().valuesList(['name'], { flat: true }).list()).toEqual(['news', 'tech'])
+    expect(await article.tags.all().valuesList(['name'], { flat: true }).list()).toEqual([
+      'news',
+      'tech',
+    ])
     await article.tags.remove(news)
     expect(await article.tags.count()).toBe(1)
     await article.tags.set([news])
     expect(await article.tags.all().valuesList(['name'], { flat: true }).list()).toEqual(['news'])
     const created = await article.tags.create({ name: 'fresh' })
-    expect(await news.relatedSet(Article).valuesList(['title'], { flat: true }).list()).toEqual(['A'])
+    expect(await news.relatedSet(Article).valuesList(['title'], { flat: true }).list()).toEqual([
+      'A',
+    ])
     expect(await created.relatedSet(Article).count()).toBe(1)
     await article.tags.clear()
     expect(await article.tags.count()).toBe(0)
@@ -113,17 +171,23 @@ describeEachBackend('relations', [...pollModels, ...blogModels, Profile, ...club
     const chess = await Group.objects.create({ name: 'Chess' })
     await Membership.objects.create({ person: ann, group: chess, role: 'chair' })
     await chess.members.add(bob)
-    expect(await chess.members.all().orderBy('name').valuesList(['name'], { flat: true }).list()).toEqual(['Ann', 'Bob'])
+    expect(
+      await chess.members.all().orderBy('name').valuesList(['name'], { flat: true }).list(),
+    ).toEqual(['Ann', 'Bob'])
     expect(await Group.objects.filter({ members__name: 'Ann' }).count()).toBe(1)
     expect(await Membership.objects.get({ person: bob })).toMatchObject({ role: 'member' })
-    expect(await ann.relatedSet(Group).valuesList(['name'], { flat: true }).list()).toEqual(['Chess'])
+    expect(await ann.relatedSet(Group).valuesList(['name'], { flat: true }).list()).toEqual([
+      'Chess',
+    ])
   })
 
   it('one-to-one: unique, reachable both ways, selectRelated', async () => {
     const ada = await Author.objects.create({ name: 'Ada', email: 'ada@example.com' })
     await Profile.objects.create({ author: ada, bio: 'Countess' })
     await expect(Profile.objects.create({ author: ada })).rejects.toMatchObject({ code: 'db.E003' })
-    const profile = await assertNumQueries(1, () => Profile.objects.selectRelated('author').get({ author__email: 'ada@example.com' }))
+    const profile = await assertNumQueries(1, () =>
+      Profile.objects.selectRelated('author').get({ author__email: 'ada@example.com' }),
+    )
     expect(profile.author.name).toBe('Ada')
     const authors = await Author.objects.prefetchRelated('profile').list()
     expect(authors).toHaveLength(1)
@@ -132,7 +196,9 @@ describeEachBackend('relations', [...pollModels, ...blogModels, Profile, ...club
 
   it('selectRelated follows chains (choice → question) and instances are cached per row', async () => {
     await seedPolls()
-    const choice = await assertNumQueries(1, () => Choice.objects.selectRelated('question').get({ choiceText: 'Q2C2' }))
+    const choice = await assertNumQueries(1, () =>
+      Choice.objects.selectRelated('question').get({ choiceText: 'Q2C2' }),
+    )
     expect(choice.question.questionText).toBe('Q2')
     expect(choice.questionId).toBe(choice.question.id)
   })

@@ -7,8 +7,10 @@ import { atomic, inAtomicBlock, onCommit } from '../../framework/db/index.ts'
 import { Question, pollModels } from './models.ts'
 import { describeEachBackend } from './backends.ts'
 
-const make = (text: string): Promise<unknown> => Question.objects.create({ questionText: text, pubDate: new Date() })
-const names = async (): Promise<unknown[]> => Question.objects.orderBy('questionText').valuesList(['questionText'], { flat: true }).list()
+const make = (text: string): Promise<unknown> =>
+  Question.objects.create({ questionText: text, pubDate: new Date() })
+const names = async (): Promise<unknown[]> =>
+  Question.objects.orderBy('questionText').valuesList(['questionText'], { flat: true }).list()
 
 describeEachBackend('atomic', pollModels, () => {
   it('commits when the function resolves and returns its value', async () => {

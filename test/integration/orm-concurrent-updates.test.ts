@@ -12,9 +12,16 @@ import { getConnection } from '../../framework/db/index.ts'
 
 const worker = resolve(import.meta.dirname, 'orm/vote-worker.ts')
 
-function once<T>(child: ChildProcess, predicate: (message: T) => boolean, timeoutMs: number): Promise<T> {
+function once<T>(
+  child: ChildProcess,
+  predicate: (message: T) => boolean,
+  timeoutMs: number,
+): Promise<T> {
   return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker ${child.pid} did not answer within ${timeoutMs} ms`)), timeoutMs)
+    const timer = setTimeout(
+      () => reject(new Error(`worker ${child.pid} did not answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    )
     child.on('message', (message: T) => {
       if (predicate(message)) {
         clearTimeout(timer)
@@ -34,11 +41,18 @@ describeEachBackend('100 concurrent F() updates from 2 processes', pollModels, (
     const choice = await Choice.objects.create({ question, choiceText: 'yes', votes: 0 })
     const url = getConnection().url
     const children = [0, 1].map(() =>
-      fork(worker, [url, String(choice.id), '50'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+      fork(worker, [url, String(choice.id), '50'], {
+        execArgv: ['--import', 'tsx'],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      }),
     )
     try {
-      await Promise.all(children.map((child) => once<{ ready?: boolean }>(child, (m) => m.ready === true, 20_000)))
-      const results = children.map((child) => once<{ done?: boolean; errors: string[] }>(child, (m) => m.done === true, 60_000))
+      await Promise.all(
+        children.map((child) => once<{ ready?: boolean }>(child, (m) => m.ready === true, 20_000)),
+      )
+      const results = children.map((child) =>
+        once<{ done?: boolean; errors: string[] }>(child, (m) => m.done === true, 60_000),
+      )
       for (const child of children) child.send('go')
       const reports = await Promise.all(results)
       expect(reports.flatMap((report) => report.errors)).toEqual([])

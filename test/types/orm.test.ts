@@ -9,18 +9,26 @@ import { Article, Choice, Question } from '../db/models.ts'
 
 describe('ORM types', () => {
   it('derives the row type from the declaration (id added, fk as <name>Id, null widens)', () => {
-    expectTypeOf<RowOf<FieldsOf<typeof Question>>>().toEqualTypeOf<{ id: number; questionText: string; pubDate: Date }>()
+    expectTypeOf<RowOf<FieldsOf<typeof Question>>>().toEqualTypeOf<{
+      id: number
+      questionText: string
+      pubDate: Date
+    }>()
     expectTypeOf<InstanceOf<typeof Choice>['questionId']>().toEqualTypeOf<number>()
     expectTypeOf<InstanceOf<typeof Choice>['question']['questionText']>().toEqualTypeOf<string>()
     expectTypeOf<InstanceOf<typeof Article>['score']>().toEqualTypeOf<number | null>()
     expectTypeOf<InstanceOf<typeof Article>['price']>().toEqualTypeOf<string>()
-    expectTypeOf<InstanceOf<typeof Article>['author']>().toEqualTypeOf<InstanceOf<typeof import('../db/models.ts').Author> | null>()
+    expectTypeOf<InstanceOf<typeof Article>['author']>().toEqualTypeOf<InstanceOf<
+      typeof import('../db/models.ts').Author
+    > | null>()
     expect(Question.modelName).toBe('Question')
   })
 
   it('makes fields with defaults, null or auto values optional in create()', () => {
     expectTypeOf<CreateInput<FieldsOf<typeof Choice>>>().toHaveProperty('choiceText')
-    expectTypeOf<{ choiceText: string; questionId: number }>().toExtend<CreateInput<FieldsOf<typeof Choice>>>()
+    expectTypeOf<{ choiceText: string; questionId: number }>().toExtend<
+      CreateInput<FieldsOf<typeof Choice>>
+    >()
     // @ts-expect-error pubDate is required (text fields default to '' as in Django)
     const missing: CreateInput<FieldsOf<typeof Question>> = { questionText: 'x' }
     expect(missing).toBeDefined()
@@ -28,15 +36,27 @@ describe('ORM types', () => {
 
   it('types the kysely table with snake_case columns and the table name', () => {
     expectTypeOf<(typeof Question)['dbTable']>().toEqualTypeOf<'polls_question'>()
-    expectTypeOf<keyof (typeof Question)['$table']>().toEqualTypeOf<'id' | 'question_text' | 'pub_date'>()
-    expectTypeOf<keyof (typeof Choice)['$table']>().toEqualTypeOf<'id' | 'question_id' | 'choice_text' | 'votes'>()
+    expectTypeOf<keyof (typeof Question)['$table']>().toEqualTypeOf<
+      'id' | 'question_text' | 'pub_date'
+    >()
+    expectTypeOf<keyof (typeof Choice)['$table']>().toEqualTypeOf<
+      'id' | 'question_id' | 'choice_text' | 'votes'
+    >()
     const query = Question.objects.kysely().select(['question_text'])
     expect(query.compile().sql).toMatch(/question_text/)
   })
 
   it('rejects typos in field names and lookups at compile time', () => {
-    Question.objects.filter({ questionText__icontains: 'x', pubDate__year: 2024, pubDate__month__gte: 3 })
-    Choice.objects.filter({ question__pubDate__year: 2024, question__questionText__startswith: 'W', votes__range: [1, 2] })
+    Question.objects.filter({
+      questionText__icontains: 'x',
+      pubDate__year: 2024,
+      pubDate__month__gte: 3,
+    })
+    Choice.objects.filter({
+      question__pubDate__year: 2024,
+      question__questionText__startswith: 'W',
+      votes__range: [1, 2],
+    })
     // @ts-expect-error typo in the field name
     Question.objects.filter({ questionTxt: 'x' })
     // @ts-expect-error unknown lookup
@@ -56,10 +76,15 @@ describe('ORM types', () => {
 
   it('types values() rows and valuesList(flat) items', async () => {
     const rows = Question.objects.values('questionText', 'pubDate')
-    expectTypeOf<Awaited<ReturnType<typeof rows.list>>[number]>().toEqualTypeOf<{ questionText: string; pubDate: Date }>()
+    expectTypeOf<Awaited<ReturnType<typeof rows.list>>[number]>().toEqualTypeOf<{
+      questionText: string
+      pubDate: Date
+    }>()
     const flat = Choice.objects.valuesList(['votes'], { flat: true })
     expectTypeOf<Awaited<ReturnType<typeof flat.list>>>().toEqualTypeOf<number[]>()
-    expectTypeOf<Awaited<ReturnType<typeof Question.objects.get>>>().toEqualTypeOf<InstanceOf<typeof Question>>()
+    expectTypeOf<Awaited<ReturnType<typeof Question.objects.get>>>().toEqualTypeOf<
+      InstanceOf<typeof Question>
+    >()
     expect(rows.toSQL().sql).toMatch(/question_text/)
   })
 })

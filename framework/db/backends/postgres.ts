@@ -34,7 +34,8 @@ export function createPostgresBackend(options: PostgresOptions): Backend {
   url.searchParams.delete('schema')
   const settings = ['-c TimeZone=UTC']
   if (schema) {
-    if (!/^\w+$/.test(schema)) throw new Error(`schema ${JSON.stringify(schema)} must be a plain identifier`)
+    if (!/^\w+$/.test(schema))
+      throw new Error(`schema ${JSON.stringify(schema)} must be a plain identifier`)
     settings.push(`-c search_path=${schema}`)
   }
   const pool = new pg.Pool({
@@ -52,7 +53,10 @@ export function createPostgresBackend(options: PostgresOptions): Backend {
   })
   // Why: an idle client's error (server restart) must not crash the process.
   pool.on('error', () => {})
-  const kysely = new Kysely({ dialect: new PostgresDialect({ pool }), ...(options.log ? { log: options.log } : {}) })
+  const kysely = new Kysely({
+    dialect: new PostgresDialect({ pool }),
+    ...(options.log ? { log: options.log } : {}),
+  })
   return {
     vendor: 'postgresql',
     kysely,
@@ -129,12 +133,18 @@ function toDb(kind: FieldKind, value: unknown): unknown {
   }
 }
 
-function fromDb(kind: FieldKind, value: unknown, options?: Readonly<Record<string, unknown>>): unknown {
+function fromDb(
+  kind: FieldKind,
+  value: unknown,
+  options?: Readonly<Record<string, unknown>>,
+): unknown {
   if (value === null || value === undefined) return null
   switch (kind) {
     case 'DecimalField':
       // Why no rounding here: numeric already comes back exact, at the column's scale.
-      return typeof value === 'string' ? value : Number(value).toFixed(Number(options?.decimalPlaces ?? 2))
+      return typeof value === 'string'
+        ? value
+        : Number(value).toFixed(Number(options?.decimalPlaces ?? 2))
     case 'FloatField':
     case 'BigIntegerField':
     case 'DurationField':
@@ -152,6 +162,10 @@ function fromDb(kind: FieldKind, value: unknown, options?: Readonly<Record<strin
 function translateError(error: unknown): unknown {
   const code = (error as { code?: unknown } | null)?.code
   if (typeof code !== 'string' || !code.startsWith('23')) return error
-  const { constraint, detail, message } = error as { constraint?: string; detail?: string; message: string }
+  const { constraint, detail, message } = error as {
+    constraint?: string
+    detail?: string
+    message: string
+  }
   return new IntegrityError(`${message}${detail ? ` (${detail})` : ''}`, constraint, error)
 }

@@ -44,7 +44,10 @@ export function createSqliteBackend(options: SqliteOptions): Backend {
     if (value === null || pattern === null) return null
     return new RegExp(String(pattern), 'i').test(String(value)) ? 1 : 0
   })
-  const kysely = new Kysely({ dialect: new SqliteDialect({ database }), ...(options.log ? { log: options.log } : {}) })
+  const kysely = new Kysely({
+    dialect: new SqliteDialect({ database }),
+    ...(options.log ? { log: options.log } : {}),
+  })
   return {
     vendor: 'sqlite',
     kysely,
@@ -55,7 +58,10 @@ export function createSqliteBackend(options: SqliteOptions): Backend {
     translateError,
     isBusy: (error) => {
       const code = (error as { code?: unknown } | null)?.code
-      return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+      return (
+        typeof code === 'string' &&
+        (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+      )
     },
     close: async () => {
       await kysely.destroy()
@@ -127,7 +133,11 @@ function toDb(kind: FieldKind, value: unknown): unknown {
   }
 }
 
-function fromDb(kind: FieldKind, value: unknown, options?: Readonly<Record<string, unknown>>): unknown {
+function fromDb(
+  kind: FieldKind,
+  value: unknown,
+  options?: Readonly<Record<string, unknown>>,
+): unknown {
   if (value === null || value === undefined) return null
   switch (kind) {
     case 'BooleanField':
@@ -162,5 +172,9 @@ function translateError(error: unknown): unknown {
   }
   const check = /CHECK constraint failed: (\w+)/.exec(message)
   if (check?.[1]) constraint = check[1]
-  return new IntegrityError(`${message} (SQLite; fix the data or the constraint)`, constraint, error)
+  return new IntegrityError(
+    `${message} (SQLite; fix the data or the constraint)`,
+    constraint,
+    error,
+  )
 }

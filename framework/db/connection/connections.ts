@@ -64,9 +64,12 @@ export class Connection {
             ? createSqliteBackend({ filename: target.filename, log })
             : createPostgresBackend({ url: target.url, log })
       } catch (cause) {
-        throw new ConnectionError(`Cannot open database ${JSON.stringify(this.alias)} at ${JSON.stringify(this.url)}: ${String(cause)}`, {
-          cause,
-        })
+        throw new ConnectionError(
+          `Cannot open database ${JSON.stringify(this.alias)} at ${JSON.stringify(this.url)}: ${String(cause)}`,
+          {
+            cause,
+          },
+        )
       }
     }
     return this.#backend
@@ -113,9 +116,13 @@ export class Connection {
     if (error instanceof DatabaseError) return error
     const translated = this.backend.translateError(error)
     if (this.backend.isBusy(translated)) {
-      return new DatabaseError('db.E012', `Database ${JSON.stringify(this.alias)} stayed locked for ${BUSY_DEADLINE_MS} ms: a transaction is holding it too long`, {
-        cause: error,
-      })
+      return new DatabaseError(
+        'db.E012',
+        `Database ${JSON.stringify(this.alias)} stayed locked for ${BUSY_DEADLINE_MS} ms: a transaction is holding it too long`,
+        {
+          cause: error,
+        },
+      )
     }
     return translated
   }

@@ -22,7 +22,9 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
     let rest = url.slice('sqlite:'.length)
     if (rest.startsWith('//')) rest = rest.slice(2)
     if (rest === '') {
-      throw new ConnectionError(`Database URL ${JSON.stringify(url)} names no file: write sqlite:db.sqlite3 or sqlite::memory:`)
+      throw new ConnectionError(
+        `Database URL ${JSON.stringify(url)} names no file: write sqlite:db.sqlite3 or sqlite::memory:`,
+      )
     }
     return { vendor: 'sqlite', filename: rest }
   }
@@ -30,7 +32,10 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
     try {
       new URL(url)
     } catch (cause) {
-      throw new ConnectionError(`Database URL ${JSON.stringify(url)} is not a valid URL: write postgres://user@host:5432/name`, { cause })
+      throw new ConnectionError(
+        `Database URL ${JSON.stringify(url)} is not a valid URL: write postgres://user@host:5432/name`,
+        { cause },
+      )
     }
     return { vendor: 'postgresql', url }
   }

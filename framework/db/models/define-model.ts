@@ -34,7 +34,11 @@ type TableName<N extends string, O> = O extends { dbTable: infer T extends strin
     : Lowercase<N>
 
 /** A model: construct instances with `new`, query with `objects`. */
-export interface Model<N extends string = string, F extends FieldsShape = FieldsShape, T extends string = string> {
+export interface Model<
+  N extends string = string,
+  F extends FieldsShape = FieldsShape,
+  T extends string = string,
+> {
   new (values?: CreateInput<F>): Instance<F>
   readonly modelName: N
   readonly fields: F
@@ -72,11 +76,11 @@ export type AnyModelClass = Model<string, any, string>
  * const recent = await Question.objects.filter({ pubDate__year: 2024 }).list()
  * ```
  */
-export function defineModel<const N extends string, const F extends FieldsShape, const O extends ModelOptions = {}>(
-  name: N,
-  declared: F,
-  options?: O,
-): Model<N, F, TableName<N, O>> {
+export function defineModel<
+  const N extends string,
+  const F extends FieldsShape,
+  const O extends ModelOptions = {},
+>(name: N, declared: F, options?: O): Model<N, F, TableName<N, O>> {
   const meta = buildMeta(name, declared as unknown as Record<string, AnyField>, options ?? {})
   class ModelDoesNotExist extends DoesNotExist {}
   class ModelMultipleObjectsReturned extends MultipleObjectsReturned {}
@@ -118,8 +122,17 @@ function installAccessors(model: ModelRuntime): void {
       Object.defineProperty(prototype, field.name, {
         get(this: object) {
           const info = manyToManyInfo(model, field)
-          const reverse = reverseRelations(info.target).find((relation) => relation.field === field)!
-          return new ManyRelatedManager(info.target, info, this, true, field.name, reverse.queryName)
+          const reverse = reverseRelations(info.target).find(
+            (relation) => relation.field === field,
+          )!
+          return new ManyRelatedManager(
+            info.target,
+            info,
+            this,
+            true,
+            field.name,
+            reverse.queryName,
+          )
         },
       })
       continue
@@ -144,7 +157,9 @@ function installAccessors(model: ModelRuntime): void {
 /** The reverse manager for `other`'s relation (FK or M2M) pointing at `instance`'s model. */
 function relatedManager(instance: object, other: ModelRuntime, fieldName?: string): unknown {
   const model = instance.constructor as ModelRuntime
-  const candidates = reverseRelations(model).filter((relation) => relation.model === other && (!fieldName || relation.field.name === fieldName))
+  const candidates = reverseRelations(model).filter(
+    (relation) => relation.model === other && (!fieldName || relation.field.name === fieldName),
+  )
   if (candidates.length !== 1) {
     throw new QuerySetError(
       candidates.length === 0
@@ -155,7 +170,14 @@ function relatedManager(instance: object, other: ModelRuntime, fieldName?: strin
   const relation = candidates[0]!
   if (relation.field.relation!.kind === 'ManyToManyField') {
     const info = manyToManyInfo(other, relation.field)
-    return new ManyRelatedManager(other, info, instance, false, relation.accessor, relation.field.name)
+    return new ManyRelatedManager(
+      other,
+      info,
+      instance,
+      false,
+      relation.accessor,
+      relation.field.name,
+    )
   }
   return new RelatedManager(other, relation.field, instance, relation.accessor)
 }
@@ -170,8 +192,14 @@ setAutoThroughFactory((model: ModelRuntime, field: FieldMeta): ModelRuntime => {
   const through = defineModel(
     `${model.meta.modelName}${field.name[0]!.toUpperCase()}${field.name.slice(1)}`,
     {
-      [sourceName]: fieldFactories.foreignKey(() => model, { onDelete: 'CASCADE', relatedName: `+${sourceName}` }),
-      [targetName]: fieldFactories.foreignKey(() => target, { onDelete: 'CASCADE', relatedName: `+${targetName}` }),
+      [sourceName]: fieldFactories.foreignKey(() => model, {
+        onDelete: 'CASCADE',
+        relatedName: `+${sourceName}`,
+      }),
+      [targetName]: fieldFactories.foreignKey(() => target, {
+        onDelete: 'CASCADE',
+        relatedName: `+${targetName}`,
+      }),
     },
     {
       appLabel: model.meta.appLabel,
@@ -185,5 +213,7 @@ setAutoThroughFactory((model: ModelRuntime, field: FieldMeta): ModelRuntime => {
 
 /** The auto-created through models of `model` (declares them if needed), for schema creation. */
 export function throughModels(model: ModelRuntime): ModelRuntime[] {
-  return model.meta.fields.filter((field) => field.relation?.kind === 'ManyToManyField' && !field.relation.through).map((field) => manyToManyInfo(model, field).through)
+  return model.meta.fields
+    .filter((field) => field.relation?.kind === 'ManyToManyField' && !field.relation.through)
+    .map((field) => manyToManyInfo(model, field).through)
 }

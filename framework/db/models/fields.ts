@@ -53,7 +53,8 @@ export interface BaseOptions<T> {
 }
 
 /** What onDelete does to rows that reference a deleted row. */
-export type OnDelete = 'CASCADE' | 'PROTECT' | 'RESTRICT' | 'SET_NULL' | 'SET_DEFAULT' | 'DO_NOTHING'
+export type OnDelete =
+  'CASCADE' | 'PROTECT' | 'RESTRICT' | 'SET_NULL' | 'SET_DEFAULT' | 'DO_NOTHING'
 
 /**
  * A declared field. `T` is the value type in TypeScript; `O` the literal options, kept so that
@@ -84,7 +85,8 @@ function make<K extends FieldKind, T, O>(kind: K, options: O | undefined): Field
 }
 
 /** A JSON value. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
 
 /**
  * The field factories. Each mirrors the Django field of the same name.
@@ -99,19 +101,27 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
  */
 export const fields = {
   /** An auto-incrementing integer primary key (added as `id` when a model declares none). */
-  auto: <const O extends Opts<number> = {}>(o?: O) => make<'AutoField', number, O>('AutoField', { primaryKey: true, ...o } as O),
-  bigAuto: <const O extends Opts<number> = {}>(o?: O) => make<'BigAutoField', number, O>('BigAutoField', { primaryKey: true, ...o } as O),
-  char: <const O extends Opts<string, { maxLength: number }>>(o: O) => make<'CharField', string, O>('CharField', o),
+  auto: <const O extends Opts<number> = {}>(o?: O) =>
+    make<'AutoField', number, O>('AutoField', { primaryKey: true, ...o } as O),
+  bigAuto: <const O extends Opts<number> = {}>(o?: O) =>
+    make<'BigAutoField', number, O>('BigAutoField', { primaryKey: true, ...o } as O),
+  char: <const O extends Opts<string, { maxLength: number }>>(o: O) =>
+    make<'CharField', string, O>('CharField', o),
   text: <const O extends Opts<string> = {}>(o?: O) => make<'TextField', string, O>('TextField', o),
-  integer: <const O extends Opts<number> = {}>(o?: O) => make<'IntegerField', number, O>('IntegerField', o),
+  integer: <const O extends Opts<number> = {}>(o?: O) =>
+    make<'IntegerField', number, O>('IntegerField', o),
   /** Numbers up to 2^53 round-trip exactly; beyond that, use a decimal. */
-  bigInteger: <const O extends Opts<number> = {}>(o?: O) => make<'BigIntegerField', number, O>('BigIntegerField', o),
-  smallInteger: <const O extends Opts<number> = {}>(o?: O) => make<'SmallIntegerField', number, O>('SmallIntegerField', o),
-  float: <const O extends Opts<number> = {}>(o?: O) => make<'FloatField', number, O>('FloatField', o),
+  bigInteger: <const O extends Opts<number> = {}>(o?: O) =>
+    make<'BigIntegerField', number, O>('BigIntegerField', o),
+  smallInteger: <const O extends Opts<number> = {}>(o?: O) =>
+    make<'SmallIntegerField', number, O>('SmallIntegerField', o),
+  float: <const O extends Opts<number> = {}>(o?: O) =>
+    make<'FloatField', number, O>('FloatField', o),
   /** Values are strings (`'12.50'`) so no precision is lost to floating point. */
   decimal: <const O extends Opts<string, { maxDigits: number; decimalPlaces: number }>>(o: O) =>
     make<'DecimalField', string, O>('DecimalField', o),
-  boolean: <const O extends Opts<boolean> = {}>(o?: O) => make<'BooleanField', boolean, O>('BooleanField', o),
+  boolean: <const O extends Opts<boolean> = {}>(o?: O) =>
+    make<'BooleanField', boolean, O>('BooleanField', o),
   /** A calendar date as `'YYYY-MM-DD'` (no time zone to get wrong). */
   date: <const O extends Opts<string, { autoNow?: boolean; autoNowAdd?: boolean }> = {}>(o?: O) =>
     make<'DateField', string, O>('DateField', o),
@@ -121,16 +131,19 @@ export const fields = {
   /** A time of day as `'HH:MM:SS'` (or `'HH:MM:SS.ffffff'`). */
   time: <const O extends Opts<string> = {}>(o?: O) => make<'TimeField', string, O>('TimeField', o),
   /** A duration in milliseconds, stored as a big integer on both backends. */
-  duration: <const O extends Opts<number> = {}>(o?: O) => make<'DurationField', number, O>('DurationField', o),
+  duration: <const O extends Opts<number> = {}>(o?: O) =>
+    make<'DurationField', number, O>('DurationField', o),
   uuid: <const O extends Opts<string> = {}>(o?: O) => make<'UUIDField', string, O>('UUIDField', o),
-  json: <const O extends Opts<JsonValue> = {}>(o?: O) => make<'JSONField', JsonValue, O>('JSONField', o),
+  json: <const O extends Opts<JsonValue> = {}>(o?: O) =>
+    make<'JSONField', JsonValue, O>('JSONField', o),
   email: <const O extends Opts<string, { maxLength?: number }> = {}>(o?: O) =>
     make<'EmailField', string, O>('EmailField', { maxLength: 254, ...o } as O),
   url: <const O extends Opts<string, { maxLength?: number }> = {}>(o?: O) =>
     make<'URLField', string, O>('URLField', { maxLength: 200, ...o } as O),
   slug: <const O extends Opts<string, { maxLength?: number }> = {}>(o?: O) =>
     make<'SlugField', string, O>('SlugField', { maxLength: 50, dbIndex: true, ...o } as O),
-  binary: <const O extends Opts<Uint8Array> = {}>(o?: O) => make<'BinaryField', Uint8Array, O>('BinaryField', o),
+  binary: <const O extends Opts<Uint8Array> = {}>(o?: O) =>
+    make<'BinaryField', Uint8Array, O>('BinaryField', o),
   /**
    * A many-to-one relation; the column is `<field>_id` and instances get `<field>Id`.
    *
@@ -139,23 +152,46 @@ export const fields = {
    * question: fields.foreignKey(() => Question, { onDelete: 'CASCADE', relatedName: 'choiceSet' })
    * ```
    */
-  foreignKey: <M, const O extends Opts<number, { onDelete: OnDelete; relatedName?: string }>>(to: () => M, o: O) =>
-    ({ ...make<'ForeignKey', number, O>('ForeignKey', o), to }) as RelationField<'ForeignKey', M, O>,
-  /** A foreign key that is also unique; the reverse side is a single object. */
-  oneToOne: <M, const O extends Opts<number, { onDelete: OnDelete; relatedName?: string }>>(to: () => M, o: O) =>
-    ({ ...make<'OneToOneField', number, O>('OneToOneField', { ...o, unique: true } as O), to }) as RelationField<
-      'OneToOneField',
+  foreignKey: <M, const O extends Opts<number, { onDelete: OnDelete; relatedName?: string }>>(
+    to: () => M,
+    o: O,
+  ) =>
+    ({ ...make<'ForeignKey', number, O>('ForeignKey', o), to }) as RelationField<
+      'ForeignKey',
       M,
       O
     >,
+  /** A foreign key that is also unique; the reverse side is a single object. */
+  oneToOne: <M, const O extends Opts<number, { onDelete: OnDelete; relatedName?: string }>>(
+    to: () => M,
+    o: O,
+  ) =>
+    ({
+      ...make<'OneToOneField', number, O>('OneToOneField', { ...o, unique: true } as O),
+      to,
+    }) as RelationField<'OneToOneField', M, O>,
   /**
    * A many-to-many relation through an automatic table (`<table>_<field>`) or an explicit
    * `through` model that has foreign keys to both sides.
    */
-  manyToMany: <M, const O extends { through?: () => unknown; relatedName?: string; blank?: boolean; verboseName?: string; helpText?: string } = {}>(
+  manyToMany: <
+    M,
+    const O extends {
+      through?: () => unknown
+      relatedName?: string
+      blank?: boolean
+      verboseName?: string
+      helpText?: string
+    } = {},
+  >(
     to: () => M,
     o?: O,
-  ) => ({ ...make<'ManyToManyField', number, O>('ManyToManyField', o), to }) as RelationField<'ManyToManyField', M, O>,
+  ) =>
+    ({ ...make<'ManyToManyField', number, O>('ManyToManyField', o), to }) as RelationField<
+      'ManyToManyField',
+      M,
+      O
+    >,
 }
 
 /** camelCase to snake_case: `pubDate` → `pub_date`, `questionText` → `question_text`. */

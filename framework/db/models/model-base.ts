@@ -37,15 +37,23 @@ function metaOf(instance: object): ModelRuntime {
 /** The default value of a field for a new instance (Django: '' for non-null text fields). */
 export function defaultFor(field: FieldMeta): unknown {
   const declared = field.options.default
-  if (declared !== undefined) return typeof declared === 'function' ? (declared as () => unknown)() : declared
+  if (declared !== undefined)
+    return typeof declared === 'function' ? (declared as () => unknown)() : declared
   if (field.nullable) return null
   if (TEXT_KINDS.has(field.kind)) return ''
   return undefined
 }
 
 /** Internal: builds an instance from database values (by attname), marked as saved. */
-export function instanceFromDb(model: ModelRuntime, values: Record<string, unknown>, db: string): object {
-  const instance = Object.create((model as unknown as { prototype: object }).prototype) as Record<string, unknown>
+export function instanceFromDb(
+  model: ModelRuntime,
+  values: Record<string, unknown>,
+  db: string,
+): object {
+  const instance = Object.create((model as unknown as { prototype: object }).prototype) as Record<
+    string,
+    unknown
+  >
   for (const key in values) instance[key] = values[key]
   states.set(instance, { adding: false, db, related: new Map() })
   return instance
@@ -83,11 +91,15 @@ export class ModelBase {
 
   /** The primary key value. */
   get pk(): number | string | undefined {
-    return (this as unknown as Record<string, number | string | undefined>)[metaOf(this).meta.pk.attname]
+    return (this as unknown as Record<string, number | string | undefined>)[
+      metaOf(this).meta.pk.attname
+    ]
   }
 
   /** INSERT when new (or when an UPDATE finds no row), UPDATE otherwise. */
-  async save(options: { updateFields?: readonly string[]; using?: string; forceInsert?: boolean } = {}): Promise<void> {
+  async save(
+    options: { updateFields?: readonly string[]; using?: string; forceInsert?: boolean } = {},
+  ): Promise<void> {
     const model = metaOf(this)
     const meta = model.meta
     const state = stateOf(this)
@@ -95,7 +107,13 @@ export class ModelBase {
     const connection = getConnection(using)
     const backend = connection.backend
     const self = this as unknown as Record<string, unknown>
-    await preSave.send({ sender: model, instance: this, created: false, using, updateFields: options.updateFields })
+    await preSave.send({
+      sender: model,
+      instance: this,
+      created: false,
+      using,
+      updateFields: options.updateFields,
+    })
     const now = new Date()
     for (const field of meta.concreteFields) {
       if (field.options.autoNow || (state.adding && field.options.autoNowAdd)) {
@@ -103,17 +121,33 @@ export class ModelBase {
       }
     }
     const row = (fields: readonly FieldMeta[]): Record<string, unknown> =>
-      Object.fromEntries(fields.map((field) => [field.column!, backend.toDb(field.relation ? 'IntegerField' : field.kind, self[field.attname], field.options)]))
+      Object.fromEntries(
+        fields.map((field) => [
+          field.column!,
+          backend.toDb(
+            field.relation ? 'IntegerField' : field.kind,
+            self[field.attname],
+            field.options,
+          ),
+        ]),
+      )
     let created = false
     try {
       if (!state.adding && !options.forceInsert && this.pk !== undefined && this.pk !== null) {
         const names = options.updateFields
         const fields = meta.concreteFields.filter(
-          (field) => !field.primaryKey && (!names || names.includes(field.name) || names.includes(field.attname)),
+          (field) =>
+            !field.primaryKey &&
+            (!names || names.includes(field.name) || names.includes(field.attname)),
         )
         if (names) {
-          const unknown = names.filter((name) => !meta.concreteFields.some((f) => f.name === name || f.attname === name))
-          if (unknown.length) throw new FieldError(`updateFields names unknown fields of ${meta.modelName}: ${unknown.join(', ')}`)
+          const unknown = names.filter(
+            (name) => !meta.concreteFields.some((f) => f.name === name || f.attname === name),
+          )
+          if (unknown.length)
+            throw new FieldError(
+              `updateFields names unknown fields of ${meta.modelName}: ${unknown.join(', ')}`,
+            )
         }
         let updated = 1
         if (fields.length > 0) {
@@ -126,7 +160,10 @@ export class ModelBase {
           updated = Number(result.numAffectedRows ?? 0n)
         }
         if (updated === 0) {
-          if (names) throw new QuerySetError(`save(updateFields) on ${meta.modelName} pk=${String(this.pk)} updated no row: it was deleted`)
+          if (names)
+            throw new QuerySetError(
+              `save(updateFields) on ${meta.modelName} pk=${String(this.pk)} updated no row: it was deleted`,
+            )
           await this.#insert(connection, row)
           created = true
         }
@@ -139,7 +176,13 @@ export class ModelBase {
     }
     state.adding = false
     state.db = using
-    await postSave.send({ sender: model, instance: this, created, using, updateFields: options.updateFields })
+    await postSave.send({
+      sender: model,
+      instance: this,
+      created,
+      using,
+      updateFields: options.updateFields,
+    })
   }
 
   async #insert(
@@ -148,10 +191,15 @@ export class ModelBase {
   ): Promise<void> {
     const meta = metaOf(this).meta
     const self = this as unknown as Record<string, unknown>
-    const fields = meta.concreteFields.filter((field) => !(field.primaryKey && (self[field.attname] === undefined || self[field.attname] === null)))
+    const fields = meta.concreteFields.filter(
+      (field) =>
+        !(field.primaryKey && (self[field.attname] === undefined || self[field.attname] === null)),
+    )
     const base = connection.backend.kysely.insertInto(meta.dbTable)
     const values = row(fields)
-    const query = (Object.keys(values).length ? base.values(values) : base.defaultValues()).returning(meta.pk.column!).compile()
+    const query = (Object.keys(values).length ? base.values(values) : base.defaultValues())
+      .returning(meta.pk.column!)
+      .compile()
     const result = await connection.execute<Record<string, unknown>>(query)
     self[meta.pk.attname] = result.rows[0]?.[meta.pk.column!]
   }
@@ -160,7 +208,9 @@ export class ModelBase {
   async delete(options: { using?: string } = {}): Promise<number> {
     const model = metaOf(this)
     if (this.pk === undefined || this.pk === null) {
-      throw new QuerySetError(`${model.meta.modelName} object can't be deleted because its pk is unset: save it first`)
+      throw new QuerySetError(
+        `${model.meta.modelName} object can't be deleted because its pk is unset: save it first`,
+      )
     }
     const { deleteCollected } = await import('../query/deletion.ts')
     const count = await deleteCollected(model, [this.pk], options.using ?? stateOf(this).db)
@@ -171,12 +221,18 @@ export class ModelBase {
 
   /** Reloads fields (all, or `fields`) from the database; forgets loaded relations. */
   async refreshFromDb(options: { fields?: readonly string[]; using?: string } = {}): Promise<void> {
-    const model = metaOf(this) as ModelRuntime & { objects: { using(alias: string): { getRow(pk: unknown): Promise<Record<string, unknown>> } } }
+    const model = metaOf(this) as ModelRuntime & {
+      objects: { using(alias: string): { getRow(pk: unknown): Promise<Record<string, unknown>> } }
+    }
     const state = stateOf(this)
     const values = await model.objects.using(options.using ?? state.db).getRow(this.pk)
     const self = this as unknown as Record<string, unknown>
     for (const field of model.meta.concreteFields) {
-      if (!options.fields || options.fields.includes(field.name) || options.fields.includes(field.attname)) {
+      if (
+        !options.fields ||
+        options.fields.includes(field.name) ||
+        options.fields.includes(field.attname)
+      ) {
         self[field.attname] = values[field.attname]
         state.related.delete(field.name)
       }
@@ -185,7 +241,9 @@ export class ModelBase {
   }
 
   /** Field validation, then unique checks against the database; throws ValidationError. */
-  async fullClean(options: { exclude?: readonly string[]; validateUnique?: boolean; using?: string } = {}): Promise<void> {
+  async fullClean(
+    options: { exclude?: readonly string[]; validateUnique?: boolean; using?: string } = {},
+  ): Promise<void> {
     const model = metaOf(this)
     const self = this as unknown as Record<string, unknown>
     const errors: Record<string, string[]> = {}
@@ -195,11 +253,19 @@ export class ModelBase {
       if (messages.length) errors[field.name] = messages
     }
     if (options.validateUnique !== false) {
-      const objects = (model as unknown as { objects: { using(a: string): { filter(a: object): { exclude(a: object): { exists(): Promise<boolean> } } } } }).objects.using(
-        options.using ?? stateOf(this).db,
-      )
+      const objects = (
+        model as unknown as {
+          objects: {
+            using(a: string): {
+              filter(a: object): { exclude(a: object): { exists(): Promise<boolean> } }
+            }
+          }
+        }
+      ).objects.using(options.using ?? stateOf(this).db)
       const groups: string[][] = [
-        ...model.meta.concreteFields.filter((f) => f.options.unique && !f.primaryKey).map((f) => [f.name]),
+        ...model.meta.concreteFields
+          .filter((f) => f.options.unique && !f.primaryKey)
+          .map((f) => [f.name]),
         ...model.meta.uniqueTogether.map((g) => [...g]),
         ...model.meta.constraints.flatMap((c) => (c.type === 'unique' ? [[...c.fields]] : [])),
       ]
@@ -214,7 +280,9 @@ export class ModelBase {
         const exclude = this.pk === undefined || this.pk === null ? { pk__in: [] } : { pk: this.pk }
         if (await objects.filter(lookup).exclude(exclude).exists()) {
           const key = group.length === 1 ? group[0]! : '__all__'
-          const label = group.map((name) => model.meta.byName.get(name)!.options.verboseName ?? name).join(' and ')
+          const label = group
+            .map((name) => model.meta.byName.get(name)!.options.verboseName ?? name)
+            .join(' and ')
           ;(errors[key] ??= []).push(`${model.meta.verboseName} with this ${label} already exists.`)
         }
       }
@@ -226,7 +294,10 @@ export class ModelBase {
   getAbsoluteUrl(): string {
     const model = metaOf(this)
     const build = model.meta.options.getAbsoluteUrl as ((instance: unknown) => string) | undefined
-    if (!build) throw new QuerySetError(`${model.meta.modelName} has no getAbsoluteUrl: pass { getAbsoluteUrl: (obj) => ... } to defineModel`)
+    if (!build)
+      throw new QuerySetError(
+        `${model.meta.modelName} has no getAbsoluteUrl: pass { getAbsoluteUrl: (obj) => ... } to defineModel`,
+      )
     return build(this)
   }
 
@@ -240,8 +311,11 @@ export class ModelBase {
     const state = stateOf(this)
     if (state.related.has(name)) return state.related.get(name)
     const id = (this as unknown as Record<string, unknown>)[field.attname]
-    const target = resolveTarget(model, field) as ModelRuntime & { objects: { using(a: string): { get(a: object): Promise<unknown> } } }
-    const value = id === null || id === undefined ? null : await target.objects.using(state.db).get({ pk: id })
+    const target = resolveTarget(model, field) as ModelRuntime & {
+      objects: { using(a: string): { get(a: object): Promise<unknown> } }
+    }
+    const value =
+      id === null || id === undefined ? null : await target.objects.using(state.db).get({ pk: id })
     state.related.set(name, value)
     return value
   }
@@ -249,7 +323,11 @@ export class ModelBase {
   /** Column values by attname, for JSON. */
   toJSON(): Record<string, unknown> {
     const self = this as unknown as Record<string, unknown>
-    return Object.fromEntries(metaOf(this).meta.concreteFields.filter((f) => f.attname in self).map((f) => [f.attname, self[f.attname]]))
+    return Object.fromEntries(
+      metaOf(this)
+        .meta.concreteFields.filter((f) => f.attname in self)
+        .map((f) => [f.attname, self[f.attname]]),
+    )
   }
 }
 
@@ -257,18 +335,30 @@ export class ModelBase {
  * SQLite reports "FOREIGN KEY constraint failed" without naming it; find which FK of the row
  * points nowhere so IntegrityError.constraint is the same as on PostgreSQL's... naming scheme.
  */
-async function nameForeignKeyFailure(error: unknown, model: ModelRuntime, values: Record<string, unknown>, using: string): Promise<unknown> {
-  if (!(error instanceof IntegrityError) || error.constraint || !/FOREIGN KEY/i.test(error.message)) return error
+async function nameForeignKeyFailure(
+  error: unknown,
+  model: ModelRuntime,
+  values: Record<string, unknown>,
+  using: string,
+): Promise<unknown> {
+  if (!(error instanceof IntegrityError) || error.constraint || !/FOREIGN KEY/i.test(error.message))
+    return error
   const connection = getConnection(using)
   for (const field of model.meta.concreteFields) {
     const id = values[field.attname]
     if (!field.relation || id === null || id === undefined) continue
     const target = resolveTarget(model, field)
     const found = await connection.execute(
-      sql`SELECT 1 FROM ${sql.table(target.meta.dbTable)} WHERE ${sql.ref(target.meta.pk.column!)} = ${id}`.compile(connection.backend.kysely),
+      sql`SELECT 1 FROM ${sql.table(target.meta.dbTable)} WHERE ${sql.ref(target.meta.pk.column!)} = ${id}`.compile(
+        connection.backend.kysely,
+      ),
     )
     if (found.rows.length === 0) {
-      return new IntegrityError(`${error.message}: ${model.meta.modelName}.${field.name} = ${JSON.stringify(id)} has no ${target.meta.modelName}`, foreignKeyName(model.meta.dbTable, field.column!), error)
+      return new IntegrityError(
+        `${error.message}: ${model.meta.modelName}.${field.name} = ${JSON.stringify(id)} has no ${target.meta.modelName}`,
+        foreignKeyName(model.meta.dbTable, field.column!),
+        error,
+      )
     }
   }
   return error

@@ -109,28 +109,43 @@ export function allModels(): ModelRuntime[] {
 export function getModel(label: string): ModelRuntime {
   const model = registry.get(label)
   if (!model) {
-    throw new ModelDefinitionError(`No model ${JSON.stringify(label)} is registered (known: ${[...registry.keys()].join(', ')})`)
+    throw new ModelDefinitionError(
+      `No model ${JSON.stringify(label)} is registered (known: ${[...registry.keys()].join(', ')})`,
+    )
   }
   return model
 }
 
 /** Builds the Meta of a model from its declaration. */
-export function buildMeta(modelName: string, declared: Record<string, AnyField>, options: ModelOptions): ModelMeta {
+export function buildMeta(
+  modelName: string,
+  declared: Record<string, AnyField>,
+  options: ModelOptions,
+): ModelMeta {
   if (!/^[A-Z][A-Za-z0-9]*$/.test(modelName)) {
-    throw new ModelDefinitionError(`Model name ${JSON.stringify(modelName)} must be PascalCase letters and digits, like 'Question'`)
+    throw new ModelDefinitionError(
+      `Model name ${JSON.stringify(modelName)} must be PascalCase letters and digits, like 'Question'`,
+    )
   }
   const appLabel = options.appLabel ?? 'app'
   const fieldList: FieldMeta[] = []
   const hasPk = Object.values(declared).some((field) => field.options.primaryKey === true)
   const entries: [string, AnyField][] = hasPk
     ? Object.entries(declared)
-    : [['id', { kind: 'AutoField', options: { primaryKey: true } } as AnyField], ...Object.entries(declared)]
+    : [
+        ['id', { kind: 'AutoField', options: { primaryKey: true } } as AnyField],
+        ...Object.entries(declared),
+      ]
   for (const [name, field] of entries) {
     if (!field || typeof field !== 'object' || typeof field.kind !== 'string') {
-      throw new ModelDefinitionError(`Field ${modelName}.${name} is not a field: declare it with fields.char(), fields.integer(), ...`)
+      throw new ModelDefinitionError(
+        `Field ${modelName}.${name} is not a field: declare it with fields.char(), fields.integer(), ...`,
+      )
     }
     if (name.includes('__') || !/^[a-z][A-Za-z0-9]*$/.test(name)) {
-      throw new ModelDefinitionError(`Field name ${JSON.stringify(name)} on ${modelName} must be camelCase without '__' (it separates lookups)`)
+      throw new ModelDefinitionError(
+        `Field name ${JSON.stringify(name)} on ${modelName} must be camelCase without '__' (it separates lookups)`,
+      )
     }
     const o = field.options as Record<string, unknown>
     const isRelation = field.kind === 'ForeignKey' || field.kind === 'OneToOneField'
@@ -138,19 +153,29 @@ export function buildMeta(modelName: string, declared: Record<string, AnyField>,
     const base = typeof o.dbColumn === 'string' ? o.dbColumn : snakeCase(name)
     const relationField = field as unknown as { to?: () => ModelRuntime }
     if ((isRelation || isMany) && typeof relationField.to !== 'function') {
-      throw new ModelDefinitionError(`Relation ${modelName}.${name} needs a thunk to its model: fields.foreignKey(() => Target, ...)`)
+      throw new ModelDefinitionError(
+        `Relation ${modelName}.${name} needs a thunk to its model: fields.foreignKey(() => Target, ...)`,
+      )
     }
     if (isRelation && !o.onDelete) {
-      throw new ModelDefinitionError(`ForeignKey ${modelName}.${name} needs onDelete: 'CASCADE', 'PROTECT', 'RESTRICT', 'SET_NULL', 'SET_DEFAULT' or 'DO_NOTHING'`)
+      throw new ModelDefinitionError(
+        `ForeignKey ${modelName}.${name} needs onDelete: 'CASCADE', 'PROTECT', 'RESTRICT', 'SET_NULL', 'SET_DEFAULT' or 'DO_NOTHING'`,
+      )
     }
     if (o.onDelete === 'SET_NULL' && o.null !== true) {
-      throw new ModelDefinitionError(`ForeignKey ${modelName}.${name} has onDelete 'SET_NULL' but is not null: true`)
+      throw new ModelDefinitionError(
+        `ForeignKey ${modelName}.${name} has onDelete 'SET_NULL' but is not null: true`,
+      )
     }
     fieldList.push({
       name,
       kind: field.kind,
       options: o,
-      column: isMany ? undefined : isRelation && typeof o.dbColumn !== 'string' ? `${base}_id` : base,
+      column: isMany
+        ? undefined
+        : isRelation && typeof o.dbColumn !== 'string'
+          ? `${base}_id`
+          : base,
       attname: isRelation ? `${name}Id` : name,
       primaryKey: o.primaryKey === true,
       nullable: o.null === true,
@@ -161,7 +186,9 @@ export function buildMeta(modelName: string, declared: Record<string, AnyField>,
               target: relationField.to as () => ModelRuntime,
               ...(o.onDelete ? { onDelete: o.onDelete as OnDelete } : {}),
               ...(typeof o.relatedName === 'string' ? { relatedName: o.relatedName } : {}),
-              ...(typeof o.through === 'function' ? { through: o.through as () => ModelRuntime } : {}),
+              ...(typeof o.through === 'function'
+                ? { through: o.through as () => ModelRuntime }
+                : {}),
             },
           }
         : {}),
@@ -169,16 +196,23 @@ export function buildMeta(modelName: string, declared: Record<string, AnyField>,
   }
   const pk = fieldList.find((field) => field.primaryKey)!
   const byName = new Map(fieldList.map((field) => [field.name, field]))
-  for (const fieldName of [...(options.ordering ?? []).map((o) => o.replace(/^-/, '').split('__')[0] ?? ''), ...(options.uniqueTogether ?? []).flat()]) {
+  for (const fieldName of [
+    ...(options.ordering ?? []).map((o) => o.replace(/^-/, '').split('__')[0] ?? ''),
+    ...(options.uniqueTogether ?? []).flat(),
+  ]) {
     if (fieldName !== 'pk' && fieldName !== '?' && !byName.has(fieldName)) {
-      throw new ModelDefinitionError(`Meta of ${modelName} names field ${JSON.stringify(fieldName)}, which it does not have (fields: ${[...byName.keys()].join(', ')})`)
+      throw new ModelDefinitionError(
+        `Meta of ${modelName} names field ${JSON.stringify(fieldName)}, which it does not have (fields: ${[...byName.keys()].join(', ')})`,
+      )
     }
   }
   return {
     appLabel,
     modelName,
     label: `${appLabel}.${modelName}`,
-    dbTable: options.dbTable ?? (options.appLabel ? `${appLabel}_${modelName.toLowerCase()}` : modelName.toLowerCase()),
+    dbTable:
+      options.dbTable ??
+      (options.appLabel ? `${appLabel}_${modelName.toLowerCase()}` : modelName.toLowerCase()),
     fields: fieldList,
     concreteFields: fieldList.filter((field) => field.column !== undefined),
     byName,
@@ -210,7 +244,9 @@ export function reverseRelations(model: ModelRuntime): ReverseRelation[] {
       }
       if (target !== model) continue
       const lower = other.meta.modelName[0]!.toLowerCase() + other.meta.modelName.slice(1)
-      const accessor = field.relation.relatedName ?? (field.relation.kind === 'OneToOneField' ? lower : `${lower}Set`)
+      const accessor =
+        field.relation.relatedName ??
+        (field.relation.kind === 'OneToOneField' ? lower : `${lower}Set`)
       list.push({ model: other, field, accessor, queryName: field.relation.relatedName ?? lower })
     }
   }
@@ -224,10 +260,14 @@ export function resolveTarget(model: ModelRuntime, field: FieldMeta): ModelRunti
   try {
     target = field.relation?.target()
   } catch (cause) {
-    throw new ModelDefinitionError(`Relation ${model.meta.modelName}.${field.name} cannot resolve its model yet (${String(cause)})`)
+    throw new ModelDefinitionError(
+      `Relation ${model.meta.modelName}.${field.name} cannot resolve its model yet (${String(cause)})`,
+    )
   }
   if (!target || !('meta' in target)) {
-    throw new ModelDefinitionError(`Relation ${model.meta.modelName}.${field.name} must return a model from its thunk`)
+    throw new ModelDefinitionError(
+      `Relation ${model.meta.modelName}.${field.name} must return a model from its thunk`,
+    )
   }
   return target
 }
@@ -246,7 +286,9 @@ let autoThroughFactory: ((model: ModelRuntime, field: FieldMeta) => ModelRuntime
 const throughCache = new WeakMap<ModelRuntime, Map<string, ManyToManyInfo>>()
 
 /** Internal: define-model.ts installs the function that declares auto-created through models. */
-export function setAutoThroughFactory(factory: (model: ModelRuntime, field: FieldMeta) => ModelRuntime): void {
+export function setAutoThroughFactory(
+  factory: (model: ModelRuntime, field: FieldMeta) => ModelRuntime,
+): void {
   autoThroughFactory = factory
 }
 
@@ -256,7 +298,9 @@ export function manyToManyInfo(model: ModelRuntime, field: FieldMeta): ManyToMan
   const cached = perModel?.get(field.name)
   if (cached) return cached
   const target = resolveTarget(model, field)
-  const through = field.relation?.through ? field.relation.through() : autoThroughFactory!(model, field)
+  const through = field.relation?.through
+    ? field.relation.through()
+    : autoThroughFactory!(model, field)
   const fks = through.meta.fields.filter((f) => f.relation && f.relation.kind !== 'ManyToManyField')
   const toSource = fks.filter((f) => resolveTarget(through, f) === model)
   const toTarget = fks.filter((f) => resolveTarget(through, f) === target)

@@ -44,7 +44,8 @@ function plain(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString()
   if (value instanceof Uint8Array) return { bytes: Buffer.from(value).toString('base64') }
   if (Array.isArray(value)) return value.map(plain)
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]))
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]))
   return value
 }
 
@@ -67,7 +68,12 @@ export function modelState(model: ModelRuntime): ModelState {
       const options = Object.fromEntries(
         Object.entries(field.options)
           .filter(([key]) => !['onDelete', 'relatedName', 'through'].includes(key))
-          .map(([key, value]) => [key, key === 'validators' ? (value as Function[]).map((v) => v.name || 'anonymous') : plain(value)]),
+          .map(([key, value]) => [
+            key,
+            key === 'validators'
+              ? (value as Function[]).map((v) => v.name || 'anonymous')
+              : plain(value),
+          ]),
       )
       let relation: FieldState['relation']
       if (field.relation) {
@@ -85,10 +91,23 @@ export function modelState(model: ModelRuntime): ModelState {
           ...(field.relation.through ? { through: throughLabel(field.relation.through) } : {}),
         }
       }
-      return { name: field.name, type: field.kind, column: field.column ?? null, options, ...(relation ? { relation } : {}) }
+      return {
+        name: field.name,
+        type: field.kind,
+        column: field.column ?? null,
+        options,
+        ...(relation ? { relation } : {}),
+      }
     }),
-    options: { ordering: [...meta.ordering], uniqueTogether: meta.uniqueTogether.map((g) => [...g]), verboseName: meta.verboseName },
-    indexes: meta.indexes.map((index) => ({ ...(index.name ? { name: index.name } : {}), fields: [...index.fields] })),
+    options: {
+      ordering: [...meta.ordering],
+      uniqueTogether: meta.uniqueTogether.map((g) => [...g]),
+      verboseName: meta.verboseName,
+    },
+    indexes: meta.indexes.map((index) => ({
+      ...(index.name ? { name: index.name } : {}),
+      fields: [...index.fields],
+    })),
     constraints: meta.constraints.map((constraint) => plain(constraint) as Record<string, unknown>),
   }
 }

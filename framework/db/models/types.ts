@@ -26,12 +26,18 @@ export type FieldValue<F> = IsNullable<F> extends true ? ValueType<F> | null : V
 
 type RelKind = 'ForeignKey' | 'OneToOneField'
 /** Names of ForeignKey and OneToOne fields. */
-export type ForwardKeys<F> = { [K in keyof F & string]: F[K] extends { kind: RelKind } ? K : never }[keyof F & string]
+export type ForwardKeys<F> = {
+  [K in keyof F & string]: F[K] extends { kind: RelKind } ? K : never
+}[keyof F & string]
 /** Names of ManyToMany fields. */
-export type ManyKeys<F> = { [K in keyof F & string]: F[K] extends { kind: 'ManyToManyField' } ? K : never }[keyof F & string]
+export type ManyKeys<F> = {
+  [K in keyof F & string]: F[K] extends { kind: 'ManyToManyField' } ? K : never
+}[keyof F & string]
 /** Names of fields with a column of their own (not relations). */
 export type PlainKeys<F> = Exclude<keyof F & string, ForwardKeys<F> | ManyKeys<F>>
-type PkKeys<F> = { [K in keyof F & string]: Opt<F[K]> extends { primaryKey: true } ? K : never }[keyof F & string]
+type PkKeys<F> = {
+  [K in keyof F & string]: Opt<F[K]> extends { primaryKey: true } ? K : never
+}[keyof F & string]
 type IdPart<F> = [PkKeys<F>] extends [never] ? { id: number } : unknown
 /** The model a relation field points to. */
 export type TargetOf<F> = F extends RelationField<any, infer M, any> ? M : never
@@ -50,13 +56,21 @@ export interface InstanceMethods {
   /** The primary key value (`undefined` before the first save). */
   readonly pk: number | string | undefined
   /** INSERT when new, UPDATE otherwise (only `updateFields` when given). */
-  save(options?: { updateFields?: readonly string[]; using?: string; forceInsert?: boolean }): Promise<void>
+  save(options?: {
+    updateFields?: readonly string[]
+    using?: string
+    forceInsert?: boolean
+  }): Promise<void>
   /** Deletes the row, applying onDelete rules to rows that reference it. */
   delete(options?: { using?: string }): Promise<number>
   /** Reloads the fields from the database. */
   refreshFromDb(options?: { fields?: readonly string[]; using?: string }): Promise<void>
   /** Runs field validators, choices, blank and unique checks (the last against the database). */
-  fullClean(options?: { exclude?: readonly string[]; validateUnique?: boolean; using?: string }): Promise<void>
+  fullClean(options?: {
+    exclude?: readonly string[]
+    validateUnique?: boolean
+    using?: string
+  }): Promise<void>
   /** The URL of this object, from the model's `getAbsoluteUrl` option. */
   getAbsoluteUrl(): string
   /** Loads a foreign key's target (cached on the instance). */
@@ -69,18 +83,38 @@ export interface InstanceMethods {
 
 /** A model instance: its row, its loaded relations, many-to-many managers and the methods. */
 export type Instance<F> = RowOf<F> & {
-  [K in ForwardKeys<F>]: IsNullable<F[K]> extends true ? InstanceOf<TargetOf<F[K]>> | null : InstanceOf<TargetOf<F[K]>>
+  [K in ForwardKeys<F>]: IsNullable<F[K]> extends true
+    ? InstanceOf<TargetOf<F[K]>> | null
+    : InstanceOf<TargetOf<F[K]>>
 } & { readonly [K in ManyKeys<F>]: ManyRelatedManagerOf<TargetOf<F[K]>> } & InstanceMethods
 
 /** The instance type of a model. */
-export type InstanceOf<M> = M extends { readonly fields: infer F extends FieldsShape } ? Instance<F> : never
+export type InstanceOf<M> = M extends { readonly fields: infer F extends FieldsShape }
+  ? Instance<F>
+  : never
 
-type IsOptional<F> = F extends { kind: 'AutoField' | 'BigAutoField' | 'CharField' | 'TextField' | 'EmailField' | 'URLField' | 'SlugField' }
+type IsOptional<F> = F extends {
+  kind:
+    | 'AutoField'
+    | 'BigAutoField'
+    | 'CharField'
+    | 'TextField'
+    | 'EmailField'
+    | 'URLField'
+    | 'SlugField'
+}
   ? true
-  : Opt<F> extends { null: true } | { default: unknown } | { autoNow: true } | { autoNowAdd: true } | { primaryKey: true }
+  : Opt<F> extends
+        | { null: true }
+        | { default: unknown }
+        | { autoNow: true }
+        | { autoNowAdd: true }
+        | { primaryKey: true }
     ? true
     : false
-type RequiredPlain<F> = { [K in PlainKeys<F>]: IsOptional<F[K]> extends true ? never : K }[PlainKeys<F>]
+type RequiredPlain<F> = {
+  [K in PlainKeys<F>]: IsOptional<F[K]> extends true ? never : K
+}[PlainKeys<F>]
 
 /**
  * What `create()` and the constructor accept: required fields, optional ones, relations by object or id.
@@ -100,8 +134,10 @@ export type UpdateInput<F> = {
   [K in PlainKeys<F> | `${ForwardKeys<F>}Id` | ForwardKeys<F>]?: unknown
 }
 
-type ColumnName<K extends string, FF> = Opt<FF> extends { dbColumn: infer C extends string } ? C : SnakeCase<K>
-type FkColumnName<K extends string, FF> = Opt<FF> extends { dbColumn: infer C extends string } ? C : `${SnakeCase<K>}_id`
+type ColumnName<K extends string, FF> =
+  Opt<FF> extends { dbColumn: infer C extends string } ? C : SnakeCase<K>
+type FkColumnName<K extends string, FF> =
+  Opt<FF> extends { dbColumn: infer C extends string } ? C : `${SnakeCase<K>}_id`
 type StoredValue<T> = T extends Date ? Date | string : T extends boolean ? boolean | number : T
 
 /** The kysely table type of a model: snake_case column names, generated primary key. */
@@ -111,9 +147,9 @@ export type KyselyTable<F> = Simplify<
       ? Generated<number>
       : ColumnType<StoredValue<FieldValue<F[K]>>>
   } & {
-    [K in keyof F & string as F[K] extends { kind: RelKind } ? FkColumnName<K, F[K]> : never]: IsNullable<F[K]> extends true
-      ? number | null
-      : number
+    [
+      K in keyof F & string as F[K] extends { kind: RelKind } ? FkColumnName<K, F[K]> : never
+    ]: IsNullable<F[K]> extends true ? number | null : number
   }
 >
 
@@ -133,7 +169,8 @@ export type TextLookup =
   | 'regex'
   | 'iregex'
 /** Date parts usable as transforms (`pubDate__year`, `pubDate__month__gte`). */
-export type DatePart = 'year' | 'month' | 'day' | 'week_day' | 'quarter' | 'hour' | 'minute' | 'second'
+export type DatePart =
+  'year' | 'month' | 'day' | 'week_day' | 'quarter' | 'hour' | 'minute' | 'second'
 type DateLookup = Comparisons | DatePart | `${DatePart}__${Exclude<Comparisons, 'isnull'>}` | 'date'
 type LookupsFor<FF> = FF extends {
   kind: 'CharField' | 'TextField' | 'EmailField' | 'URLField' | 'SlugField' | 'UUIDField'
@@ -148,7 +185,8 @@ type LookupsFor<FF> = FF extends {
         : Comparisons
 
 type Prev = [never, 0, 1, 2, 3]
-type PkLookups<F> = ([PkKeys<F>] extends [never] ? 'id' | `id__${Comparisons}` : never) | 'pk' | `pk__${Comparisons}`
+type PkLookups<F> =
+  ([PkKeys<F>] extends [never] ? 'id' | `id__${Comparisons}` : never) | 'pk' | `pk__${Comparisons}`
 
 /**
  * Every key `filter()` accepts on a model: `field`, `field__lookup`, `fkId`, and paths across
@@ -156,20 +194,18 @@ type PkLookups<F> = ([PkKeys<F>] extends [never] ? 'id' | `id__${Comparisons}` :
  */
 export type LookupKey<F, D extends number = 3> = [D] extends [never]
   ? never
-  :
-      | PkLookups<F>
-      | {
-          [K in keyof F & string]: F[K] extends { kind: RelKind }
-            ?
-                | K
-                | `${K}Id`
-                | `${K}__${Comparisons}`
-                | `${K}Id__${Comparisons}`
-                | `${K}__${LookupKey<FieldsOf<TargetOf<F[K]>>, Prev[D]>}`
-            : F[K] extends { kind: 'ManyToManyField' }
-              ? K | `${K}__${Comparisons}` | `${K}__${LookupKey<FieldsOf<TargetOf<F[K]>>, Prev[D]>}`
-              : K | `${K}__${LookupsFor<F[K]>}`
-        }[keyof F & string]
+  : | PkLookups<F>
+    | {
+        [K in keyof F & string]: F[K] extends { kind: RelKind }
+          ? | K
+            | `${K}Id`
+            | `${K}__${Comparisons}`
+            | `${K}Id__${Comparisons}`
+            | `${K}__${LookupKey<FieldsOf<TargetOf<F[K]>>, Prev[D]>}`
+          : F[K] extends { kind: 'ManyToManyField' }
+            ? K | `${K}__${Comparisons}` | `${K}__${LookupKey<FieldsOf<TargetOf<F[K]>>, Prev[D]>}`
+            : K | `${K}__${LookupsFor<F[K]>}`
+      }[keyof F & string]
 
 /** The object `filter()`/`exclude()`/`get()` take. */
 export type FilterArgs<F> = { [K in LookupKey<F>]?: unknown }

@@ -25,22 +25,31 @@ export function validateField(field: FieldMeta, value: unknown): string[] {
     messages.push(`Value ${JSON.stringify(value)} is not a valid choice.`)
   }
   if (typeof value === 'string' && typeof o.maxLength === 'number' && value.length > o.maxLength) {
-    messages.push(`Ensure this value has at most ${o.maxLength} characters (it has ${value.length}).`)
+    messages.push(
+      `Ensure this value has at most ${o.maxLength} characters (it has ${value.length}).`,
+    )
   }
-  if (field.kind === 'EmailField' && !EMAIL.test(String(value))) messages.push('Enter a valid email address.')
-  if (field.kind === 'URLField' && !/^https?:\/\/[^\s/]+/.test(String(value))) messages.push('Enter a valid URL.')
+  if (field.kind === 'EmailField' && !EMAIL.test(String(value)))
+    messages.push('Enter a valid email address.')
+  if (field.kind === 'URLField' && !/^https?:\/\/[^\s/]+/.test(String(value)))
+    messages.push('Enter a valid URL.')
   if (field.kind === 'SlugField' && !SLUG.test(String(value))) {
     messages.push('Enter a valid “slug” consisting of letters, numbers, underscores or hyphens.')
   }
-  if (field.kind === 'UUIDField' && !UUID.test(String(value))) messages.push(`${JSON.stringify(value)} is not a valid UUID.`)
+  if (field.kind === 'UUIDField' && !UUID.test(String(value)))
+    messages.push(`${JSON.stringify(value)} is not a valid UUID.`)
   if (field.kind === 'DecimalField' && typeof o.maxDigits === 'number') {
     const [whole = '', fraction = ''] = String(value).replace('-', '').split('.')
-    if (fraction.length > Number(o.decimalPlaces)) messages.push(`Ensure that there are no more than ${String(o.decimalPlaces)} decimal places.`)
+    if (fraction.length > Number(o.decimalPlaces))
+      messages.push(`Ensure that there are no more than ${String(o.decimalPlaces)} decimal places.`)
     if (whole.replace(/^0+/, '').length > o.maxDigits - Number(o.decimalPlaces)) {
-      messages.push(`Ensure that there are no more than ${o.maxDigits - Number(o.decimalPlaces)} digits before the decimal point.`)
+      messages.push(
+        `Ensure that there are no more than ${o.maxDigits - Number(o.decimalPlaces)} digits before the decimal point.`,
+      )
     }
   }
-  for (const validator of (o.validators as readonly ((v: unknown) => unknown)[] | undefined) ?? []) {
+  for (const validator of (o.validators as readonly ((v: unknown) => unknown)[] | undefined) ??
+    []) {
     const message = validator(value)
     if (typeof message === 'string' && message) messages.push(message)
   }

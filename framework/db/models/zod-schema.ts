@@ -66,11 +66,22 @@ export function zodSchemaFor(meta: ModelMeta): z.ZodObject {
     if (field.primaryKey && (field.kind === 'AutoField' || field.kind === 'BigAutoField')) continue
     let schema = base(field)
     const choices = field.options.choices as readonly (readonly [unknown, string])[] | undefined
-    if (choices) schema = schema.refine((value) => choices.some(([choice]) => choice === value), 'Select a valid choice.')
+    if (choices)
+      schema = schema.refine(
+        (value) => choices.some(([choice]) => choice === value),
+        'Select a valid choice.',
+      )
     if (field.nullable) schema = schema.nullable()
     const optional =
-      field.nullable || field.options.blank || field.options.default !== undefined || field.options.autoNow || field.options.autoNowAdd || field.kind === 'ManyToManyField'
-    shape[field.relation && field.relation.kind !== 'ManyToManyField' ? field.attname : field.name] = optional ? schema.optional() : schema
+      field.nullable ||
+      field.options.blank ||
+      field.options.default !== undefined ||
+      field.options.autoNow ||
+      field.options.autoNowAdd ||
+      field.kind === 'ManyToManyField'
+    shape[
+      field.relation && field.relation.kind !== 'ManyToManyField' ? field.attname : field.name
+    ] = optional ? schema.optional() : schema
   }
   return z.object(shape)
 }

@@ -16,7 +16,14 @@ import {
   type FieldMeta,
   type ModelRuntime,
 } from '../models/model-meta.ts'
-import { Aggregate, CombinedExpression, Expression, FieldRef, QObject, type QNode } from './expressions.ts'
+import {
+  Aggregate,
+  CombinedExpression,
+  Expression,
+  FieldRef,
+  QObject,
+  type QNode,
+} from './expressions.ts'
 
 /** Compilation state shared across one query (alias numbering, annotations in scope). */
 export interface CompileContext {
@@ -46,7 +53,17 @@ const LOOKUPS = new Set([
   'iregex',
   'has_key',
 ])
-const DATE_PARTS = new Set(['year', 'month', 'day', 'week_day', 'quarter', 'hour', 'minute', 'second', 'date'])
+const DATE_PARTS = new Set([
+  'year',
+  'month',
+  'day',
+  'week_day',
+  'quarter',
+  'hour',
+  'minute',
+  'second',
+  'date',
+])
 
 /** A column reference `"alias"."column"`. */
 export function col(alias: string, column: string): RawBuilder<unknown> {
@@ -71,11 +88,20 @@ function unknownField(model: ModelRuntime, name: string, key: string): FieldErro
 }
 
 /** Compiles a Q tree (or a plain args object) against `model` aliased as `alias`. */
-export function compileWhere(ctx: CompileContext, model: ModelRuntime, alias: string, node: QNode): RawBuilder<SqlBool> {
+export function compileWhere(
+  ctx: CompileContext,
+  model: ModelRuntime,
+  alias: string,
+  node: QNode,
+): RawBuilder<SqlBool> {
   switch (node.kind) {
     case 'leaf': {
-      const parts = Object.entries(node.args).map(([key, value]) => compileLeaf(ctx, model, alias, key, value))
-      return parts.length === 0 ? sql<SqlBool>`1 = 1` : (sql<SqlBool>`(${sql.join(parts, sql` AND `)})`)
+      const parts = Object.entries(node.args).map(([key, value]) =>
+        compileLeaf(ctx, model, alias, key, value),
+      )
+      return parts.length === 0
+        ? sql<SqlBool>`1 = 1`
+        : sql<SqlBool>`(${sql.join(parts, sql` AND `)})`
     }
     case 'and':
     case 'or': {
@@ -96,7 +122,9 @@ function falseLiteral(ctx: CompileContext): RawBuilder<unknown> {
 
 /** Turns `filter()` arguments (objects and Q objects) into one Q tree. */
 export function toNode(args: readonly (QObject | Readonly<Record<string, unknown>>)[]): QNode {
-  const children = args.map((arg) => (arg instanceof QObject ? arg.node : ({ kind: 'leaf', args: arg } as const)))
+  const children = args.map((arg) =>
+    arg instanceof QObject ? arg.node : ({ kind: 'leaf', args: arg } as const),
+  )
   return children.length === 1 ? children[0]! : { kind: 'and', children }
 }
 
@@ -105,21 +133,40 @@ function newAlias(ctx: CompileContext): string {
 }
 
 /** One `key: value` of a filter. */
-function compileLeaf(ctx: CompileContext, model: ModelRuntime, alias: string, key: string, value: unknown): RawBuilder<SqlBool> {
+function compileLeaf(
+  ctx: CompileContext,
+  model: ModelRuntime,
+  alias: string,
+  key: string,
+  value: unknown,
+): RawBuilder<SqlBool> {
   const parts = key.split('__')
   const head = parts[0]!
   const rest = parts.slice(1)
   const annotation = ctx.annotations.get(head)
-  if (annotation) return applyLookup(ctx, annotation, rest[0] ?? 'exact', value, undefined, model, alias)
+  if (annotation)
+    return applyLookup(ctx, annotation, rest[0] ?? 'exact', value, undefined, model, alias)
   const field = fieldByName(model, head)
   if (field?.relation && field.relation.kind !== 'ManyToManyField') {
     const target = resolveTarget(model, field)
     const column = col(alias, field.column!)
     if (head === field.attname || rest.length === 0 || LOOKUPS.has(rest[0]!)) {
       // `question`, `questionId__in`, `question__isnull`: compare the FK column to pk values.
-      return applyLookup(ctx, column, rest[0] ?? 'exact', value, target.meta.pk, model, alias, rest.slice(1))
+      return applyLookup(
+        ctx,
+        column,
+        rest[0] ?? 'exact',
+        value,
+        target.meta.pk,
+        model,
+        alias,
+        rest.slice(1),
+      )
     }
-    if (rest.length === 1 && (rest[0] === 'id' || rest[0] === 'pk' || rest[0] === target.meta.pk.name)) {
+    if (
+      rest.length === 1 &&
+      (rest[0] === 'id' || rest[0] === 'pk' || rest[0] === target.meta.pk.name)
+    ) {
       return applyLookup(ctx, column, 'exact', value, target.meta.pk, model, alias)
     }
     const u = newAlias(ctx)
@@ -128,7 +175,18 @@ function compileLeaf(ctx: CompileContext, model: ModelRuntime, alias: string, ke
   }
   if (field?.relation?.kind === 'ManyToManyField') {
     const info = manyToManyInfo(model, field)
-    return throughCondition(ctx, model, alias, info.through, info.sourceField, info.targetField, info.target, rest, value, key)
+    return throughCondition(
+      ctx,
+      model,
+      alias,
+      info.through,
+      info.sourceField,
+      info.targetField,
+      info.target,
+      rest,
+      value,
+      key,
+    )
   }
   if (field) {
     return compileFieldLookup(ctx, model, alias, field, rest, value, key)
@@ -137,7 +195,18 @@ function compileLeaf(ctx: CompileContext, model: ModelRuntime, alias: string, ke
   if (reverse) {
     if (reverse.field.relation!.kind === 'ManyToManyField') {
       const info = manyToManyInfo(reverse.model, reverse.field)
-      return throughCondition(ctx, model, alias, info.through, info.targetField, info.sourceField, reverse.model, rest, value, key)
+      return throughCondition(
+        ctx,
+        model,
+        alias,
+        info.through,
+        info.targetField,
+        info.sourceField,
+        reverse.model,
+        rest,
+        value,
+        key,
+      )
     }
     const u = newAlias(ctx)
     const fkColumn = col(u, reverse.field.column!)
@@ -147,7 +216,8 @@ function compileLeaf(ctx: CompileContext, model: ModelRuntime, alias: string, ke
       const exists = sql<SqlBool>`${pk} IN (SELECT ${fkColumn} FROM ${table} WHERE ${fkColumn} IS NOT NULL)`
       return value ? sql<SqlBool>`NOT ${exists}` : exists
     }
-    const innerKey = rest.length === 0 || LOOKUPS.has(rest[0]!) ? ['pk', ...rest].join('__') : rest.join('__')
+    const innerKey =
+      rest.length === 0 || LOOKUPS.has(rest[0]!) ? ['pk', ...rest].join('__') : rest.join('__')
     const inner = compileLeaf(ctx, reverse.model, u, innerKey, value)
     return sql<SqlBool>`${pk} IN (SELECT ${fkColumn} FROM ${table} WHERE ${inner})`
   }
@@ -176,7 +246,15 @@ function throughCondition(
   }
   let farCondition: RawBuilder<SqlBool>
   if (rest.length === 0 || LOOKUPS.has(rest[0]!)) {
-    farCondition = applyLookup(ctx, col(th, farField.column!), rest[0] ?? 'exact', value, far.meta.pk, model, alias)
+    farCondition = applyLookup(
+      ctx,
+      col(th, farField.column!),
+      rest[0] ?? 'exact',
+      value,
+      far.meta.pk,
+      model,
+      alias,
+    )
   } else {
     const u = newAlias(ctx)
     const inner = compileLeaf(ctx, far, u, rest.join('__'), value)
@@ -209,7 +287,9 @@ function compileFieldLookup(
   }
   if (remaining.length > 0 && DATE_PARTS.has(remaining[0]!)) {
     if (!['DateField', 'DateTimeField', 'TimeField'].includes(field.kind)) {
-      throw new FieldError(`Lookup ${JSON.stringify(remaining[0])} in ${JSON.stringify(key)} needs a date, datetime or time field; ${model.meta.modelName}.${field.name} is a ${field.kind}`)
+      throw new FieldError(
+        `Lookup ${JSON.stringify(remaining[0])} in ${JSON.stringify(key)} needs a date, datetime or time field; ${model.meta.modelName}.${field.name} is a ${field.kind}`,
+      )
     }
     lhs = datePart(ctx, remaining.shift()!, lhs)
     valueField = undefined
@@ -224,7 +304,11 @@ function compileFieldLookup(
 }
 
 /** SQL for a date part of `lhs`, the same integers on both backends (week_day: 1 = Sunday). */
-export function datePart(ctx: CompileContext, part: string, lhs: RawBuilder<unknown>): RawBuilder<unknown> {
+export function datePart(
+  ctx: CompileContext,
+  part: string,
+  lhs: RawBuilder<unknown>,
+): RawBuilder<unknown> {
   if (ctx.backend.vendor === 'postgresql') {
     switch (part) {
       case 'date':
@@ -237,7 +321,14 @@ export function datePart(ctx: CompileContext, part: string, lhs: RawBuilder<unkn
         return sql`EXTRACT(${sql.raw(part.toUpperCase())} FROM ${lhs})::integer`
     }
   }
-  const format: Record<string, string> = { year: '%Y', month: '%m', day: '%d', hour: '%H', minute: '%M', second: '%S' }
+  const format: Record<string, string> = {
+    year: '%Y',
+    month: '%m',
+    day: '%d',
+    hour: '%H',
+    minute: '%M',
+    second: '%S',
+  }
   switch (part) {
     case 'date':
       return sql`date(${lhs})`
@@ -250,31 +341,51 @@ export function datePart(ctx: CompileContext, part: string, lhs: RawBuilder<unkn
   }
 }
 
-function jsonHasKey(ctx: CompileContext, lhs: RawBuilder<unknown>, keys: string[]): RawBuilder<SqlBool> {
+function jsonHasKey(
+  ctx: CompileContext,
+  lhs: RawBuilder<unknown>,
+  keys: string[],
+): RawBuilder<SqlBool> {
   if (ctx.backend.vendor === 'postgresql') {
-    const parent = keys.length > 1 ? sql`${lhs} #> ${sql.val(`{${keys.slice(0, -1).join(',')}}`)}` : lhs
+    const parent =
+      keys.length > 1 ? sql`${lhs} #> ${sql.val(`{${keys.slice(0, -1).join(',')}}`)}` : lhs
     return sql<SqlBool>`jsonb_exists(${parent}, ${sql.val(keys.at(-1))})`
   }
   return sql<SqlBool>`json_type(${lhs}, ${sql.val(jsonPath(keys))}) IS NOT NULL`
 }
 
 function jsonPath(keys: string[]): string {
-  return '$' + keys.map((k) => (/^\d+$/.test(k) ? `[${k}]` : `."${k.replace(/"/g, '\\"')}"`)).join('')
+  return (
+    '$' + keys.map((k) => (/^\d+$/.test(k) ? `[${k}]` : `."${k.replace(/"/g, '\\"')}"`)).join('')
+  )
 }
 
 /** `data__owner__name='x'`: compares a JSON value at a key path; numbers, strings, booleans, null. */
-function jsonKeyLookup(ctx: CompileContext, lhs: RawBuilder<unknown>, keys: string[], lookup: string, value: unknown): RawBuilder<SqlBool> {
+function jsonKeyLookup(
+  ctx: CompileContext,
+  lhs: RawBuilder<unknown>,
+  keys: string[],
+  lookup: string,
+  value: unknown,
+): RawBuilder<SqlBool> {
   if (lookup === 'has_key') return jsonHasKey(ctx, lhs, [...keys, String(value)])
   if (ctx.backend.vendor === 'postgresql') {
     const path = sql.val(`{${keys.join(',')}}`)
-    if (lookup === 'isnull') return value ? sql<SqlBool>`(${lhs} #> ${path}) IS NULL` : sql<SqlBool>`(${lhs} #> ${path}) IS NOT NULL`
-    if (lookup === 'exact') return sql<SqlBool>`(${lhs} #> ${path}) = ${JSON.stringify(value)}::jsonb`
+    if (lookup === 'isnull')
+      return value
+        ? sql<SqlBool>`(${lhs} #> ${path}) IS NULL`
+        : sql<SqlBool>`(${lhs} #> ${path}) IS NOT NULL`
+    if (lookup === 'exact')
+      return sql<SqlBool>`(${lhs} #> ${path}) = ${JSON.stringify(value)}::jsonb`
     const text = sql`(${lhs} #>> ${path})`
     const typed = typeof value === 'number' ? sql`(${text})::numeric` : text
     return applyLookup(ctx, typed, lookup, value, undefined)
   }
   const extracted = sql`json_extract(${lhs}, ${sql.val(jsonPath(keys))})`
-  if (lookup === 'isnull') return value ? sql<SqlBool>`json_type(${lhs}, ${sql.val(jsonPath(keys))}) IS NULL` : sql<SqlBool>`json_type(${lhs}, ${sql.val(jsonPath(keys))}) IS NOT NULL`
+  if (lookup === 'isnull')
+    return value
+      ? sql<SqlBool>`json_type(${lhs}, ${sql.val(jsonPath(keys))}) IS NULL`
+      : sql<SqlBool>`json_type(${lhs}, ${sql.val(jsonPath(keys))}) IS NOT NULL`
   if (lookup === 'exact' && value !== null && typeof value === 'object') {
     return sql<SqlBool>`json_extract(${lhs}, ${sql.val(jsonPath(keys))}) = json(${JSON.stringify(value)})`
   }
@@ -283,13 +394,26 @@ function jsonKeyLookup(ctx: CompileContext, lhs: RawBuilder<unknown>, keys: stri
 }
 
 /** Binds a value for comparison with `field` (model instances become their pk). */
-function bindValue(ctx: CompileContext, value: unknown, field: FieldMeta | undefined, model?: ModelRuntime, alias?: string): RawBuilder<unknown> {
+function bindValue(
+  ctx: CompileContext,
+  value: unknown,
+  field: FieldMeta | undefined,
+  model?: ModelRuntime,
+  alias?: string,
+): RawBuilder<unknown> {
   if (value instanceof Expression) return compileExpression(ctx, value, model!, alias!)
-  if (value && typeof value === 'object' && 'pk' in value && (value.constructor as Partial<ModelRuntime>).meta) {
+  if (
+    value &&
+    typeof value === 'object' &&
+    'pk' in value &&
+    (value.constructor as Partial<ModelRuntime>).meta
+  ) {
     return sql.val((value as { pk: unknown }).pk)
   }
   if (!field) return sql.val(value)
-  return sql.val(ctx.backend.toDb(field.relation ? 'IntegerField' : field.kind, value, field.options))
+  return sql.val(
+    ctx.backend.toDb(field.relation ? 'IntegerField' : field.kind, value, field.options),
+  )
 }
 
 function escapeLike(value: string): string {
@@ -311,11 +435,15 @@ export function applyLookup(
   alias?: string,
   extra: string[] = [],
 ): RawBuilder<SqlBool> {
-  if (extra.length > 0) throw new FieldError(`Unsupported lookup after ${JSON.stringify(lookup)}: ${extra.join('__')}`)
+  if (extra.length > 0)
+    throw new FieldError(`Unsupported lookup after ${JSON.stringify(lookup)}: ${extra.join('__')}`)
   const pg = ctx.backend.vendor === 'postgresql'
   const v = (): RawBuilder<unknown> => bindValue(ctx, value, field, model, alias)
   const text = (): string => {
-    if (typeof value !== 'string') throw new FieldError(`Lookup ${JSON.stringify(lookup)} needs a string, got ${JSON.stringify(value)}`)
+    if (typeof value !== 'string')
+      throw new FieldError(
+        `Lookup ${JSON.stringify(lookup)} needs a string, got ${JSON.stringify(value)}`,
+      )
     return value
   }
   switch (lookup) {
@@ -338,7 +466,9 @@ export function applyLookup(
         return sql<SqlBool>`${lhs} IN (${(value as { toSubquery(): RawBuilder<unknown> }).toSubquery()})`
       }
       if (!Array.isArray(value) && !(value instanceof Set)) {
-        throw new FieldError(`Lookup 'in' needs an array, a Set or a QuerySet, got ${JSON.stringify(value)}`)
+        throw new FieldError(
+          `Lookup 'in' needs an array, a Set or a QuerySet, got ${JSON.stringify(value)}`,
+        )
       }
       const items = [...value]
       if (items.length === 0) return sql<SqlBool>`1 = 0`
@@ -351,11 +481,17 @@ export function applyLookup(
       return sql<SqlBool>`${lhs} BETWEEN ${bindValue(ctx, value[0], field, model, alias)} AND ${bindValue(ctx, value[1], field, model, alias)}`
     }
     case 'contains':
-      return pg ? sql<SqlBool>`${lhs}::text LIKE ${`%${escapeLike(text())}%`} ESCAPE '\\'` : sql<SqlBool>`${lhs} GLOB ${`*${escapeGlob(text())}*`}`
+      return pg
+        ? sql<SqlBool>`${lhs}::text LIKE ${`%${escapeLike(text())}%`} ESCAPE '\\'`
+        : sql<SqlBool>`${lhs} GLOB ${`*${escapeGlob(text())}*`}`
     case 'startswith':
-      return pg ? sql<SqlBool>`${lhs}::text LIKE ${`${escapeLike(text())}%`} ESCAPE '\\'` : sql<SqlBool>`${lhs} GLOB ${`${escapeGlob(text())}*`}`
+      return pg
+        ? sql<SqlBool>`${lhs}::text LIKE ${`${escapeLike(text())}%`} ESCAPE '\\'`
+        : sql<SqlBool>`${lhs} GLOB ${`${escapeGlob(text())}*`}`
     case 'endswith':
-      return pg ? sql<SqlBool>`${lhs}::text LIKE ${`%${escapeLike(text())}`} ESCAPE '\\'` : sql<SqlBool>`${lhs} GLOB ${`*${escapeGlob(text())}`}`
+      return pg
+        ? sql<SqlBool>`${lhs}::text LIKE ${`%${escapeLike(text())}`} ESCAPE '\\'`
+        : sql<SqlBool>`${lhs} GLOB ${`*${escapeGlob(text())}`}`
     case 'icontains':
       return sql<SqlBool>`LOWER(${lhs}) LIKE LOWER(${`%${escapeLike(text())}%`}) ESCAPE '\\'`
     case 'istartswith':
@@ -367,26 +503,38 @@ export function applyLookup(
     case 'iregex':
       return pg ? sql<SqlBool>`${lhs}::text ~* ${text()}` : sql<SqlBool>`iregexp(${text()}, ${lhs})`
     default:
-      throw new FieldError(`Unsupported lookup ${JSON.stringify(lookup)}: use one of ${[...LOOKUPS].join(', ')}`)
+      throw new FieldError(
+        `Unsupported lookup ${JSON.stringify(lookup)}: use one of ${[...LOOKUPS].join(', ')}`,
+      )
   }
 }
 
 /** Resolves a field path (own field or forward FKs via subqueries are not allowed here) to a column. */
-export function columnOf(model: ModelRuntime, alias: string, path: string): { ref: RawBuilder<unknown>; field: FieldMeta } {
+export function columnOf(
+  model: ModelRuntime,
+  alias: string,
+  path: string,
+): { ref: RawBuilder<unknown>; field: FieldMeta } {
   const field = fieldByName(model, path)
   if (!field || !field.column) throw unknownField(model, path, path)
   return { ref: col(alias, field.column), field }
 }
 
 /** Compiles F(), arithmetic and aggregates (the latter as correlated subqueries when they cross a relation). */
-export function compileExpression(ctx: CompileContext, expression: unknown, model: ModelRuntime, alias: string): RawBuilder<unknown> {
+export function compileExpression(
+  ctx: CompileContext,
+  expression: unknown,
+  model: ModelRuntime,
+  alias: string,
+): RawBuilder<unknown> {
   if (expression instanceof FieldRef) {
     const annotation = ctx.annotations.get(expression.path)
     if (annotation) return annotation
     if (expression.path.includes('__')) {
       const [head, ...rest] = expression.path.split('__')
       const field = fieldByName(model, head!)
-      if (!field?.relation || field.relation.kind === 'ManyToManyField') throw unknownField(model, head!, expression.path)
+      if (!field?.relation || field.relation.kind === 'ManyToManyField')
+        throw unknownField(model, head!, expression.path)
       const target = resolveTarget(model, field)
       const u = newAlias(ctx)
       const inner = compileExpression(ctx, new FieldRef(rest.join('__')), target, u)
@@ -408,7 +556,13 @@ export function compileExpression(ctx: CompileContext, expression: unknown, mode
  * `(SELECT AGG(...) FROM child WHERE child.fk = alias.pk)`: one value per row, no GROUP BY
  * and no row multiplication when several are combined.
  */
-export function compileAggregate(ctx: CompileContext, aggregate: Aggregate, model: ModelRuntime, alias: string, correlated: boolean): RawBuilder<unknown> {
+export function compileAggregate(
+  ctx: CompileContext,
+  aggregate: Aggregate,
+  model: ModelRuntime,
+  alias: string,
+  correlated: boolean,
+): RawBuilder<unknown> {
   const parts = aggregate.path.split('__')
   const head = parts[0]!
   const distinct = aggregate.options.distinct ? sql`DISTINCT ` : sql``
@@ -423,7 +577,10 @@ export function compileAggregate(ctx: CompileContext, aggregate: Aggregate, mode
     }
     return sql`${fn}(${distinct}${target})`
   }
-  if (!correlated) throw new FieldError(`Aggregate path ${JSON.stringify(aggregate.path)} crosses a relation; aggregate() handles it, this position does not`)
+  if (!correlated)
+    throw new FieldError(
+      `Aggregate path ${JSON.stringify(aggregate.path)} crosses a relation; aggregate() handles it, this position does not`,
+    )
   // Reverse FK or M2M: a correlated subquery on the related table.
   const source = relatedSource(ctx, model, head, aggregate.path)
   const pk = col(alias, model.meta.pk.column!)
@@ -431,7 +588,9 @@ export function compileAggregate(ctx: CompileContext, aggregate: Aggregate, mode
   const link = sql<SqlBool>`${source.near} = ${pk}`
   const innerPath = parts.length > 1 ? parts.slice(1).join('__') : 'pk'
   const { ref } = columnOf(related, u, innerPath)
-  const filter = aggregate.options.filter ? sql` AND ${compileWhere(ctx, related, u, toNode([aggregate.options.filter]))}` : sql``
+  const filter = aggregate.options.filter
+    ? sql` AND ${compileWhere(ctx, related, u, toNode([aggregate.options.filter]))}`
+    : sql``
   const value = sql`(SELECT ${fn}(${distinct}${ref}) FROM ${from} WHERE ${link}${filter})`
   return aggregate.fn === 'COUNT' ? sql`COALESCE(${value}, 0)` : value
 }
@@ -446,15 +605,30 @@ export interface RelatedSource {
 }
 
 /** `from` clause for the rows related to `model` through the relation named `head`. */
-export function relatedSource(ctx: CompileContext, model: ModelRuntime, head: string, path: string): RelatedSource {
+export function relatedSource(
+  ctx: CompileContext,
+  model: ModelRuntime,
+  head: string,
+  path: string,
+): RelatedSource {
   const u = newAlias(ctx)
   const reverse = reverseRelations(model).find((relation) => relation.queryName === head)
   const own = fieldByName(model, head)
   if (reverse && reverse.field.relation!.kind !== 'ManyToManyField') {
-    return { from: sql`${sql.table(reverse.model.meta.dbTable)} AS ${sql.id(u)}`, related: reverse.model, u, near: col(u, reverse.field.column!) }
+    return {
+      from: sql`${sql.table(reverse.model.meta.dbTable)} AS ${sql.id(u)}`,
+      related: reverse.model,
+      u,
+      near: col(u, reverse.field.column!),
+    }
   }
-  const m2m = own?.relation?.kind === 'ManyToManyField' ? { info: manyToManyInfo(model, own), forward: true } : undefined
-  const back = reverse ? { info: manyToManyInfo(reverse.model, reverse.field), forward: false } : undefined
+  const m2m =
+    own?.relation?.kind === 'ManyToManyField'
+      ? { info: manyToManyInfo(model, own), forward: true }
+      : undefined
+  const back = reverse
+    ? { info: manyToManyInfo(reverse.model, reverse.field), forward: false }
+    : undefined
   const chosen = m2m ?? back
   if (!chosen) throw unknownField(model, head, path)
   const near = chosen.forward ? chosen.info.sourceField : chosen.info.targetField

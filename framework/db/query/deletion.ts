@@ -21,20 +21,32 @@ const BATCH = 500
  * await deleteCollected(Question, [1, 2], 'default')
  * ```
  */
-export async function deleteCollected(model: ModelRuntime, pks: readonly unknown[], using: string): Promise<number> {
-  return atomic(async () => {
-    const collector: Collector = { deleting: new Map(), plan: [], restricts: [] }
-    await collect(model, [...pks], using, collector)
-    // Why after collecting: RESTRICT allows a row that is itself being deleted by a cascade.
-    checkRestricts(collector)
-    const plan = collector.plan
-    let total = 0
-    for (const step of plan.reverse()) total += await deleteRows(step.model, step.pks, using)
-    return total
-  }, { using })
+export async function deleteCollected(
+  model: ModelRuntime,
+  pks: readonly unknown[],
+  using: string,
+): Promise<number> {
+  return atomic(
+    async () => {
+      const collector: Collector = { deleting: new Map(), plan: [], restricts: [] }
+      await collect(model, [...pks], using, collector)
+      // Why after collecting: RESTRICT allows a row that is itself being deleted by a cascade.
+      checkRestricts(collector)
+      const plan = collector.plan
+      let total = 0
+      for (const step of plan.reverse()) total += await deleteRows(step.model, step.pks, using)
+      return total
+    },
+    { using },
+  )
 }
 
-async function selectPks(model: ModelRuntime, column: string, values: readonly unknown[], using: string): Promise<unknown[]> {
+async function selectPks(
+  model: ModelRuntime,
+  column: string,
+  values: readonly unknown[],
+  using: string,
+): Promise<unknown[]> {
   const connection = getConnection(using)
   const out: unknown[] = []
   for (let start = 0; start < values.length; start += BATCH) {
@@ -43,7 +55,11 @@ async function selectPks(model: ModelRuntime, column: string, values: readonly u
       .select(model.meta.pk.column!)
       .where(column, 'in', values.slice(start, start + BATCH) as never)
       .compile()
-    out.push(...(await connection.execute<Record<string, unknown>>(query)).rows.map((row) => row[model.meta.pk.column!]))
+    out.push(
+      ...(await connection.execute<Record<string, unknown>>(query)).rows.map(
+        (row) => row[model.meta.pk.column!],
+      ),
+    )
   }
   return out
 }
@@ -51,10 +67,20 @@ async function selectPks(model: ModelRuntime, column: string, values: readonly u
 interface Collector {
   readonly deleting: Map<ModelRuntime, Set<unknown>>
   readonly plan: { model: ModelRuntime; pks: unknown[] }[]
-  readonly restricts: { relation: ModelRuntime; field: string; pks: unknown[]; from: ModelRuntime }[]
+  readonly restricts: {
+    relation: ModelRuntime
+    field: string
+    pks: unknown[]
+    from: ModelRuntime
+  }[]
 }
 
-async function collect(model: ModelRuntime, pks: unknown[], using: string, collector: Collector): Promise<void> {
+async function collect(
+  model: ModelRuntime,
+  pks: unknown[],
+  using: string,
+  collector: Collector,
+): Promise<void> {
   const { deleting, plan } = collector
   const seen = deleting.get(model) ?? new Set()
   deleting.set(model, seen)
@@ -80,7 +106,12 @@ async function collect(model: ModelRuntime, pks: unknown[], using: string, colle
           related,
         )
       case 'RESTRICT':
-        collector.restricts.push({ relation: relation.model, field: field.name, pks: related, from: model })
+        collector.restricts.push({
+          relation: relation.model,
+          field: field.name,
+          pks: related,
+          from: model,
+        })
         break
       case 'SET_NULL':
       case 'SET_DEFAULT': {
@@ -122,7 +153,12 @@ function checkRestricts(collector: Collector): void {
   }
 }
 
-async function deleteWhere(model: ModelRuntime, column: string, values: readonly unknown[], using: string): Promise<void> {
+async function deleteWhere(
+  model: ModelRuntime,
+  column: string,
+  values: readonly unknown[],
+  using: string,
+): Promise<void> {
   const connection = getConnection(using)
   for (let start = 0; start < values.length; start += BATCH) {
     const query = connection.backend.kysely
@@ -133,7 +169,11 @@ async function deleteWhere(model: ModelRuntime, column: string, values: readonly
   }
 }
 
-async function deleteRows(model: ModelRuntime, pks: readonly unknown[], using: string): Promise<number> {
+async function deleteRows(
+  model: ModelRuntime,
+  pks: readonly unknown[],
+  using: string,
+): Promise<number> {
   if (pks.length === 0) return 0
   const connection = getConnection(using)
   const withSignals = preDelete.hasReceivers(model) || postDelete.hasReceivers(model)
@@ -143,13 +183,22 @@ async function deleteRows(model: ModelRuntime, pks: readonly unknown[], using: s
     for (let start = 0; start < pks.length; start += BATCH) {
       const query = connection.backend.kysely
         .selectFrom(model.meta.dbTable)
-        .select(fields.map((field) => sql`${sql.ref(field.column!)} as ${sql.ref(field.attname)}`) as never)
+        .select(
+          fields.map(
+            (field) => sql`${sql.ref(field.column!)} as ${sql.ref(field.attname)}`,
+          ) as never,
+        )
         .where(model.meta.pk.column!, 'in', pks.slice(start, start + BATCH) as never)
         .compile()
       const rows = (await connection.execute<Record<string, unknown>>(query)).rows
       instances.push(
         ...rows.map((row) => {
-          for (const field of fields) row[field.attname] = connection.backend.fromDb(field.relation ? 'IntegerField' : field.kind, row[field.attname], field.options)
+          for (const field of fields)
+            row[field.attname] = connection.backend.fromDb(
+              field.relation ? 'IntegerField' : field.kind,
+              row[field.attname],
+              field.options,
+            )
           return instanceFromDb(model, row, using)
         }),
       )

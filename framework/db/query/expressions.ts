@@ -128,12 +128,17 @@ export class Aggregate extends Expression {
  * await Question.objects.annotate({ numChoices: Count('choice') }).filter({ numChoices__gt: 1 }).list()
  * ```
  */
-export const Count = (path: string, options?: AggregateOptions): Aggregate => new Aggregate('COUNT', path, options)
+export const Count = (path: string, options?: AggregateOptions): Aggregate =>
+  new Aggregate('COUNT', path, options)
 /** `SUM(path)`; null when there are no rows. @example `Sum('votes')` */
-export const Sum = (path: string, options?: AggregateOptions): Aggregate => new Aggregate('SUM', path, options)
+export const Sum = (path: string, options?: AggregateOptions): Aggregate =>
+  new Aggregate('SUM', path, options)
 /** `AVG(path)`. @example `Avg('votes')` */
-export const Avg = (path: string, options?: AggregateOptions): Aggregate => new Aggregate('AVG', path, options)
+export const Avg = (path: string, options?: AggregateOptions): Aggregate =>
+  new Aggregate('AVG', path, options)
 /** `MIN(path)`. @example `Min('pubDate')` */
-export const Min = (path: string, options?: AggregateOptions): Aggregate => new Aggregate('MIN', path, options)
+export const Min = (path: string, options?: AggregateOptions): Aggregate =>
+  new Aggregate('MIN', path, options)
 /** `MAX(path)`. @example `Max('pubDate')` */
-export const Max = (path: string, options?: AggregateOptions): Aggregate => new Aggregate('MAX', path, options)
+export const Max = (path: string, options?: AggregateOptions): Aggregate =>
+  new Aggregate('MAX', path, options)

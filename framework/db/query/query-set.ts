@@ -7,9 +7,21 @@
  * state and the select compiler; splitting it would expose that state.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import { sql, type CompiledQuery, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely'
+import {
+  sql,
+  type CompiledQuery,
+  type RawBuilder,
+  type SelectQueryBuilder,
+  type SqlBool,
+} from 'kysely'
 import { getConnection, type Connection } from '../connection/connections.ts'
-import { DoesNotExist, FieldError, IntegrityError, MultipleObjectsReturned, QuerySetError } from '../errors.ts'
+import {
+  DoesNotExist,
+  FieldError,
+  IntegrityError,
+  MultipleObjectsReturned,
+  QuerySetError,
+} from '../errors.ts'
 import { defaultFor, instanceFromDb, stateOf } from '../models/model-base.ts'
 import {
   manyToManyInfo,
@@ -66,7 +78,8 @@ interface State {
   readonly only: readonly string[] | undefined
   readonly defer: readonly string[]
   readonly annotations: readonly (readonly [string, unknown])[]
-  readonly values: { readonly keys: readonly string[]; readonly mode: 'object' | 'list' | 'flat' } | undefined
+  readonly values:
+    { readonly keys: readonly string[]; readonly mode: 'object' | 'list' | 'flat' } | undefined
   readonly forUpdate: boolean
   readonly none: boolean
 }
@@ -74,7 +87,9 @@ interface State {
 type Reader = (row: Record<string, unknown>) => unknown
 
 /** The kysely database type of a model (one table). */
-export type KyselyDatabaseOf<M> = M extends { dbTable: infer T extends string } ? { [P in T]: KyselyTable<FieldsOf<M>> } : never
+export type KyselyDatabaseOf<M> = M extends { dbTable: infer T extends string }
+  ? { [P in T]: KyselyTable<FieldsOf<M>> }
+  : never
 
 /**
  * A lazy database query over model `M`, yielding `R` (instances, or objects/arrays after
@@ -135,7 +150,9 @@ export class QuerySet<M, R = InstanceOf<M>> {
 
   #assertNotSliced(method: string): void {
     if (this.#state.low !== 0 || this.#state.high !== undefined) {
-      throw new QuerySetError(`Cannot ${method}() a sliced QuerySet of ${this.#state.model.meta.modelName}: filter before slice()`)
+      throw new QuerySetError(
+        `Cannot ${method}() a sliced QuerySet of ${this.#state.model.meta.modelName}: filter before slice()`,
+      )
     }
   }
 
@@ -151,13 +168,20 @@ export class QuerySet<M, R = InstanceOf<M>> {
   /** Rows matching every argument (objects are ANDed lookups; Q objects combine). */
   filter(...args: FilterInput<M>[]): QuerySet<M, R> {
     this.#assertNotSliced('filter')
-    return this.#clone({ where: [...this.#state.where, toNode(args as (QObject | Record<string, unknown>)[])] })
+    return this.#clone({
+      where: [...this.#state.where, toNode(args as (QObject | Record<string, unknown>)[])],
+    })
   }
 
   /** Rows matching none of the arguments taken together (`NOT (a AND b)`). */
   exclude(...args: FilterInput<M>[]): QuerySet<M, R> {
     this.#assertNotSliced('exclude')
-    return this.#clone({ where: [...this.#state.where, { kind: 'not', child: toNode(args as (QObject | Record<string, unknown>)[]) }] })
+    return this.#clone({
+      where: [
+        ...this.#state.where,
+        { kind: 'not', child: toNode(args as (QObject | Record<string, unknown>)[]) },
+      ],
+    })
   }
 
   /** An empty QuerySet that never queries. */
@@ -173,16 +197,27 @@ export class QuerySet<M, R = InstanceOf<M>> {
 
   /** Reverses the ordering (the default ordering, or pk when there is none). */
   reverse(): QuerySet<M, R> {
-    return this.#clone({ order: this.#effectiveOrder().map((key) => (key.startsWith('-') ? key.slice(1) : `-${key}`)) })
+    return this.#clone({
+      order: this.#effectiveOrder().map((key) => (key.startsWith('-') ? key.slice(1) : `-${key}`)),
+    })
   }
 
   /** LIMIT/OFFSET: `slice(5, 10)` is Django's `qs[5:10]`. */
   slice(start: number, end?: number): QuerySet<M, R> {
-    if (!Number.isInteger(start) || start < 0 || (end !== undefined && (!Number.isInteger(end) || end < start))) {
-      throw new QuerySetError(`slice(${start}, ${String(end)}) is invalid: use non-negative integers with start <= end`)
+    if (
+      !Number.isInteger(start) ||
+      start < 0 ||
+      (end !== undefined && (!Number.isInteger(end) || end < start))
+    ) {
+      throw new QuerySetError(
+        `slice(${start}, ${String(end)}) is invalid: use non-negative integers with start <= end`,
+      )
     }
     const low = this.#state.low + start
-    const high = end === undefined ? this.#state.high : Math.min(this.#state.low + end, this.#state.high ?? Infinity)
+    const high =
+      end === undefined
+        ? this.#state.high
+        : Math.min(this.#state.low + end, this.#state.high ?? Infinity)
     return this.#clone({ low, high })
   }
 
@@ -217,12 +252,16 @@ export class QuerySet<M, R = InstanceOf<M>> {
   }
 
   /** Adds computed values (aggregates over relations, F expressions) to each row. */
-  annotate<A extends Record<string, Expression>>(annotations: A): QuerySet<M, R & { [K in keyof A]: unknown }> {
+  annotate<A extends Record<string, Expression>>(
+    annotations: A,
+  ): QuerySet<M, R & { [K in keyof A]: unknown }> {
     const values = this.#state.values
     // Why: as in Django, annotate() after values() adds the annotations to each row and groups by the values.
     return this.#clone({
       annotations: [...this.#state.annotations, ...Object.entries(annotations)],
-      ...(values ? { values: { ...values, keys: [...values.keys, ...Object.keys(annotations)] } } : {}),
+      ...(values
+        ? { values: { ...values, keys: [...values.keys, ...Object.keys(annotations)] } }
+        : {}),
     })
   }
 
@@ -232,20 +271,44 @@ export class QuerySet<M, R = InstanceOf<M>> {
   }
 
   /** Rows as plain objects of the named fields (all columns when none). */
-  values<K extends FieldPath<FieldsOf<M>>>(...keys: K[]): QuerySet<M, { [P in K]: P extends keyof RowOf<FieldsOf<M>> ? RowOf<FieldsOf<M>>[P] : unknown }> {
-    return this.#clone({ values: { keys: keys.length ? keys : this.#defaultValueKeys(), mode: 'object' } })
+  values<K extends FieldPath<FieldsOf<M>>>(
+    ...keys: K[]
+  ): QuerySet<
+    M,
+    { [P in K]: P extends keyof RowOf<FieldsOf<M>> ? RowOf<FieldsOf<M>>[P] : unknown }
+  > {
+    return this.#clone({
+      values: { keys: keys.length ? keys : this.#defaultValueKeys(), mode: 'object' },
+    })
   }
 
   /** Rows as arrays; with `{ flat: true }` and one field, the values themselves. */
-  valuesList<K extends FieldPath<FieldsOf<M>>>(keys: K[], options: { flat: true }): QuerySet<M, K extends keyof RowOf<FieldsOf<M>> ? RowOf<FieldsOf<M>>[K] : unknown>
-  valuesList<K extends FieldPath<FieldsOf<M>>>(keys: K[], options?: { flat?: false }): QuerySet<M, unknown[]>
+  valuesList<K extends FieldPath<FieldsOf<M>>>(
+    keys: K[],
+    options: { flat: true },
+  ): QuerySet<M, K extends keyof RowOf<FieldsOf<M>> ? RowOf<FieldsOf<M>>[K] : unknown>
+  valuesList<K extends FieldPath<FieldsOf<M>>>(
+    keys: K[],
+    options?: { flat?: false },
+  ): QuerySet<M, unknown[]>
   valuesList(keys: string[], options: { flat?: boolean } = {}): QuerySet<M, unknown> {
-    if (options.flat && keys.length !== 1) throw new QuerySetError(`valuesList(..., { flat: true }) needs exactly one field, got ${keys.length}`)
-    return this.#clone({ values: { keys: keys.length ? keys : this.#defaultValueKeys(), mode: options.flat ? 'flat' : 'list' } })
+    if (options.flat && keys.length !== 1)
+      throw new QuerySetError(
+        `valuesList(..., { flat: true }) needs exactly one field, got ${keys.length}`,
+      )
+    return this.#clone({
+      values: {
+        keys: keys.length ? keys : this.#defaultValueKeys(),
+        mode: options.flat ? 'flat' : 'list',
+      },
+    })
   }
 
   #defaultValueKeys(): string[] {
-    return [...this.#state.model.meta.concreteFields.map((field) => field.attname), ...this.#state.annotations.map(([name]) => name)]
+    return [
+      ...this.#state.model.meta.concreteFields.map((field) => field.attname),
+      ...this.#state.annotations.map(([name]) => name),
+    ]
   }
 
   // ---- compilation ----------------------------------------------------------------------------
@@ -270,9 +333,18 @@ export class QuerySet<M, R = InstanceOf<M>> {
     const annotations = ctx.annotations as Map<string, RawBuilder<unknown>>
     const compiled: [string, RawBuilder<unknown>, boolean][] = []
     for (const [name, expression] of this.#state.annotations) {
-      if (fieldByName(model, name)) throw new QuerySetError(`annotate() name ${JSON.stringify(name)} clashes with a field of ${model.meta.modelName}: pick another`)
-      const grouped = expression instanceof Aggregate && !expression.path.includes('__') && Boolean(fieldByName(model, expression.path)?.column)
-      const raw = expression instanceof Aggregate ? compileAggregate(ctx, expression, model, table, true) : compileExpression(ctx, expression, model, table)
+      if (fieldByName(model, name))
+        throw new QuerySetError(
+          `annotate() name ${JSON.stringify(name)} clashes with a field of ${model.meta.modelName}: pick another`,
+        )
+      const grouped =
+        expression instanceof Aggregate &&
+        !expression.path.includes('__') &&
+        Boolean(fieldByName(model, expression.path)?.column)
+      const raw =
+        expression instanceof Aggregate
+          ? compileAggregate(ctx, expression, model, table, true)
+          : compileExpression(ctx, expression, model, table)
       annotations.set(name, raw)
       compiled.push([name, raw, grouped])
     }
@@ -282,23 +354,36 @@ export class QuerySet<M, R = InstanceOf<M>> {
   #whereClause(ctx: CompileContext): RawBuilder<SqlBool> | undefined {
     if (this.#state.none) return sql<SqlBool>`1 = 0`
     if (this.#state.where.length === 0) return undefined
-    return compileWhere(ctx, this.#state.model, this.#state.model.meta.dbTable, { kind: 'and', children: this.#state.where })
+    return compileWhere(ctx, this.#state.model, this.#state.model.meta.dbTable, {
+      kind: 'and',
+      children: this.#state.where,
+    })
   }
 
   /** Resolves a forward-FK path to a join alias, adding joins as needed. */
-  #joinPath(joins: Map<string, Join>, parts: readonly string[]): { model: ModelRuntime; alias: string } {
+  #joinPath(
+    joins: Map<string, Join>,
+    parts: readonly string[],
+  ): { model: ModelRuntime; alias: string } {
     let model = this.#state.model
     let alias = model.meta.dbTable
     let path = ''
     for (const part of parts) {
       const field = fieldByName(model, part)
       if (!field?.relation || field.relation.kind === 'ManyToManyField') {
-        throw new FieldError(`${JSON.stringify(parts.join('__'))}: ${model.meta.modelName}.${part} is not a foreign key (selectRelated, orderBy and values follow forward foreign keys)`)
+        throw new FieldError(
+          `${JSON.stringify(parts.join('__'))}: ${model.meta.modelName}.${part} is not a foreign key (selectRelated, orderBy and values follow forward foreign keys)`,
+        )
       }
       path = path ? `${path}__${field.name}` : field.name
       let join = joins.get(path)
       if (!join) {
-        join = { alias: `t${joins.size + 1}`, model: resolveTarget(model, field), from: alias, field }
+        join = {
+          alias: `t${joins.size + 1}`,
+          model: resolveTarget(model, field),
+          from: alias,
+          field,
+        }
         joins.set(path, join)
       }
       model = join.model
@@ -308,7 +393,11 @@ export class QuerySet<M, R = InstanceOf<M>> {
   }
 
   /** A field path (`pubDate`, `question__pubDate`, annotation) to a column reference. */
-  #pathRef(ctx: CompileContext, joins: Map<string, Join>, path: string): { ref: RawBuilder<unknown>; field: FieldMeta | undefined } {
+  #pathRef(
+    ctx: CompileContext,
+    joins: Map<string, Join>,
+    path: string,
+  ): { ref: RawBuilder<unknown>; field: FieldMeta | undefined } {
     const annotation = ctx.annotations.get(path)
     if (annotation) return { ref: annotation, field: undefined }
     const parts = path.split('__')
@@ -316,20 +405,34 @@ export class QuerySet<M, R = InstanceOf<M>> {
     const { model, alias } = this.#joinPath(joins, parts)
     const field = fieldByName(model, last)
     if (!field?.column) {
-      throw new FieldError(`Cannot resolve ${JSON.stringify(path)} on ${this.#state.model.meta.modelName}: ${JSON.stringify(last)} is not a field of ${model.meta.modelName} (fields: ${model.meta.concreteFields.map((f) => f.name).join(', ')})`)
+      throw new FieldError(
+        `Cannot resolve ${JSON.stringify(path)} on ${this.#state.model.meta.modelName}: ${JSON.stringify(last)} is not a field of ${model.meta.modelName} (fields: ${model.meta.concreteFields.map((f) => f.name).join(', ')})`,
+      )
     }
     return { ref: col(alias, field.column), field }
   }
 
-  #applyJoins(builder: SelectQueryBuilder<any, any, any>, joins: Map<string, Join>): SelectQueryBuilder<any, any, any> {
+  #applyJoins(
+    builder: SelectQueryBuilder<any, any, any>,
+    joins: Map<string, Join>,
+  ): SelectQueryBuilder<any, any, any> {
     let query = builder
     for (const join of joins.values()) {
-      query = query.leftJoin(`${join.model.meta.dbTable} as ${join.alias}`, `${join.alias}.${join.model.meta.pk.column!}`, `${join.from}.${join.field.column!}`)
+      query = query.leftJoin(
+        `${join.model.meta.dbTable} as ${join.alias}`,
+        `${join.alias}.${join.model.meta.pk.column!}`,
+        `${join.from}.${join.field.column!}`,
+      )
     }
     return query
   }
 
-  #applyOrder(ctx: CompileContext, joins: Map<string, Join>, builder: SelectQueryBuilder<any, any, any>, extraOrder?: readonly string[]): SelectQueryBuilder<any, any, any> {
+  #applyOrder(
+    ctx: CompileContext,
+    joins: Map<string, Join>,
+    builder: SelectQueryBuilder<any, any, any>,
+    extraOrder?: readonly string[],
+  ): SelectQueryBuilder<any, any, any> {
     let query = builder
     const order = extraOrder ?? this.#state.order ?? this.#state.model.meta.ordering
     for (const key of order) {
@@ -354,7 +457,10 @@ export class QuerySet<M, R = InstanceOf<M>> {
   }
 
   /** The SELECT and how to turn each row into a result. */
-  #compileSelect(extraOrder?: readonly string[]): { query: SelectQueryBuilder<any, any, any>; read: Reader } {
+  #compileSelect(extraOrder?: readonly string[]): {
+    query: SelectQueryBuilder<any, any, any>
+    read: Reader
+  } {
     const state = this.#state
     const model = state.model
     const table = model.meta.dbTable
@@ -376,7 +482,9 @@ export class QuerySet<M, R = InstanceOf<M>> {
         if (!ctx.annotations.has(key)) groupBy.push(ref)
       })
       const convert = (field: FieldMeta | undefined, value: unknown): unknown =>
-        field ? backend.fromDb(field.relation ? 'IntegerField' : field.kind, value, field.options) : numeric(value)
+        field
+          ? backend.fromDb(field.relation ? 'IntegerField' : field.kind, value, field.options)
+          : numeric(value)
       if (state.values.mode === 'object') {
         read = (row) => {
           const out: Record<string, unknown> = {}
@@ -396,25 +504,31 @@ export class QuerySet<M, R = InstanceOf<M>> {
         groupBy.push(col(table, field.column!))
         return [`f${index}`, field] as const
       })
-      const related = state.selectRelated.map((path) => {
-        const parts = path.split('__')
-        const names: string[] = []
-        return parts.map((part) => {
-          names.push(part)
-          const { model: target, alias } = this.#joinPath(joins, names)
-          const targetColumns = target.meta.concreteFields.map((field) => {
-            const key = `${alias}_${field.column!}`
-            selections.push(sql`${col(alias, field.column!)} as ${sql.ref(key)}`)
-            return [key, field] as const
+      const related = state.selectRelated
+        .map((path) => {
+          const parts = path.split('__')
+          const names: string[] = []
+          return parts.map((part) => {
+            names.push(part)
+            const { model: target, alias } = this.#joinPath(joins, names)
+            const targetColumns = target.meta.concreteFields.map((field) => {
+              const key = `${alias}_${field.column!}`
+              selections.push(sql`${col(alias, field.column!)} as ${sql.ref(key)}`)
+              return [key, field] as const
+            })
+            return { path: [...names], target, columns: targetColumns }
           })
-          return { path: [...names], target, columns: targetColumns }
         })
-      }).flat()
+        .flat()
       const db = this.db
       read = (row) => {
         const values: Record<string, unknown> = {}
         for (const [key, field] of columns) {
-          values[field.attname] = backend.fromDb(field.relation ? 'IntegerField' : field.kind, row[key], field.options)
+          values[field.attname] = backend.fromDb(
+            field.relation ? 'IntegerField' : field.kind,
+            row[key],
+            field.options,
+          )
         }
         for (const [name] of annotations) values[name] = numeric(row[`a_${name}`])
         const instance = instanceFromDb(model, values, db)
@@ -426,7 +540,12 @@ export class QuerySet<M, R = InstanceOf<M>> {
           let child: object | null = null
           if (row[pkKey] !== null && row[pkKey] !== undefined) {
             const childValues: Record<string, unknown> = {}
-            for (const [key, field] of targetColumns) childValues[field.attname] = backend.fromDb(field.relation ? 'IntegerField' : field.kind, row[key], field.options)
+            for (const [key, field] of targetColumns)
+              childValues[field.attname] = backend.fromDb(
+                field.relation ? 'IntegerField' : field.kind,
+                row[key],
+                field.options,
+              )
             child = instanceFromDb(target, childValues, db)
           }
           if (parent) stateOf(parent).related.set(path.at(-1)!, child)
@@ -455,7 +574,10 @@ export class QuerySet<M, R = InstanceOf<M>> {
     return { query, read }
   }
 
-  #withJoins(query: SelectQueryBuilder<any, any, any>, joins: Map<string, Join>): SelectQueryBuilder<any, any, any> {
+  #withJoins(
+    query: SelectQueryBuilder<any, any, any>,
+    joins: Map<string, Join>,
+  ): SelectQueryBuilder<any, any, any> {
     // kysely appends joins in call order; those found while compiling ORDER BY are added here.
     const node = query.toOperationNode() as { joins?: readonly unknown[] }
     const present = node.joins?.length ?? 0
@@ -463,7 +585,11 @@ export class QuerySet<M, R = InstanceOf<M>> {
     let index = 0
     for (const join of joins.values()) {
       if (index++ < present) continue
-      result = result.leftJoin(`${join.model.meta.dbTable} as ${join.alias}`, `${join.alias}.${join.model.meta.pk.column!}`, `${join.from}.${join.field.column!}`)
+      result = result.leftJoin(
+        `${join.model.meta.dbTable} as ${join.alias}`,
+        `${join.alias}.${join.model.meta.pk.column!}`,
+        `${join.from}.${join.field.column!}`,
+      )
     }
     return result
   }
@@ -499,12 +625,19 @@ export class QuerySet<M, R = InstanceOf<M>> {
    * const rows = await Question.objects.filter({ pubDate__year: 2024 }).kysely().select('question_text').execute()
    * ```
    */
-  kysely(): SelectQueryBuilder<KyselyDatabaseOf<M>, M extends { dbTable: infer T extends string } ? T : never, KyselyDatabaseOf<M>[keyof KyselyDatabaseOf<M>]> {
+  kysely(): SelectQueryBuilder<
+    KyselyDatabaseOf<M>,
+    M extends { dbTable: infer T extends string } ? T : never,
+    KyselyDatabaseOf<M>[keyof KyselyDatabaseOf<M>]
+  > {
     const ctx = this.#context()
     const joins = new Map<string, Join>()
     this.#compileAnnotations(ctx)
     const table = this.#state.model.meta.dbTable
-    let query: SelectQueryBuilder<any, any, any> = this.#connection.executor().selectFrom(table).selectAll(table)
+    let query: SelectQueryBuilder<any, any, any> = this.#connection
+      .executor()
+      .selectFrom(table)
+      .selectAll(table)
     const where = this.#whereClause(ctx)
     if (where) query = query.where(where)
     if (this.#state.distinct) query = query.distinct()
@@ -527,7 +660,8 @@ export class QuerySet<M, R = InstanceOf<M>> {
     const { query, read } = this.#compileSelect()
     const rows = await this.#run(query.compile())
     const results = rows.map(read) as R[]
-    if (!this.#state.values && this.#state.prefetch.length) await this.#prefetch(results as object[])
+    if (!this.#state.values && this.#state.prefetch.length)
+      await this.#prefetch(results as object[])
     if (!this.#isManager) this.#cache = results
     return results
   }
@@ -535,7 +669,8 @@ export class QuerySet<M, R = InstanceOf<M>> {
   /** Yields results in chunks of `chunkSize` rows (one short query per chunk), for large tables. */
   async *iterator(options: { chunkSize?: number } = {}): AsyncGenerator<R> {
     const chunkSize = options.chunkSize ?? 500
-    if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new QuerySetError(`iterator chunkSize must be a positive integer, got ${chunkSize}`)
+    if (!Number.isInteger(chunkSize) || chunkSize < 1)
+      throw new QuerySetError(`iterator chunkSize must be a positive integer, got ${chunkSize}`)
     const pk = this.#state.model.meta.pk.name
     const order = [...this.#effectiveOrder()]
     // Why the pk tiebreak: OFFSET paging needs a total order or rows repeat across chunks.
@@ -543,7 +678,8 @@ export class QuerySet<M, R = InstanceOf<M>> {
     const base = this.#clone<R>({ order })
     const end = this.#state.high
     for (let start = 0; ; start += chunkSize) {
-      const stop = end === undefined ? start + chunkSize : Math.min(start + chunkSize, end - this.#state.low)
+      const stop =
+        end === undefined ? start + chunkSize : Math.min(start + chunkSize, end - this.#state.low)
       if (stop <= start) return
       const chunk = await base.slice(start, stop).list()
       for (const item of chunk) yield item
@@ -559,29 +695,46 @@ export class QuerySet<M, R = InstanceOf<M>> {
   /** The single matching object; DoesNotExist or MultipleObjectsReturned otherwise. */
   async get(...args: FilterInput<M>[]): Promise<R> {
     const qs = args.length ? this.filter(...args) : this
-    const limited = qs.#state.high === undefined && qs.#state.low === 0 ? qs.#clone<R>({ high: 2, order: [] }) : qs
+    const limited =
+      qs.#state.high === undefined && qs.#state.low === 0
+        ? qs.#clone<R>({ high: 2, order: [] })
+        : qs
     const results = await limited.list()
     const name = this.#state.model.meta.modelName
     if (results.length === 0) {
-      const ModelDoesNotExist = (this.#state.model as unknown as { DoesNotExist?: typeof DoesNotExist }).DoesNotExist ?? DoesNotExist
+      const ModelDoesNotExist =
+        (this.#state.model as unknown as { DoesNotExist?: typeof DoesNotExist }).DoesNotExist ??
+        DoesNotExist
       throw new ModelDoesNotExist(`${name} matching query does not exist: ${describe(args)}`)
     }
     if (results.length > 1) {
-      const ModelMultiple = (this.#state.model as unknown as { MultipleObjectsReturned?: typeof MultipleObjectsReturned }).MultipleObjectsReturned ?? MultipleObjectsReturned
-      throw new ModelMultiple(`get() returned more than one ${name}: ${describe(args)}; narrow the filter`)
+      const ModelMultiple =
+        (
+          this.#state.model as unknown as {
+            MultipleObjectsReturned?: typeof MultipleObjectsReturned
+          }
+        ).MultipleObjectsReturned ?? MultipleObjectsReturned
+      throw new ModelMultiple(
+        `get() returned more than one ${name}: ${describe(args)}; narrow the filter`,
+      )
     }
     return results[0]!
   }
 
   /** Internal: one row's values by attname (refreshFromDb). */
   async getRow(pk: unknown): Promise<Record<string, unknown>> {
-    const instance = (await (this as unknown as QuerySet<M, object>).get({ pk } as never)) as Record<string, unknown>
+    const instance = (await (this as unknown as QuerySet<M, object>).get({
+      pk,
+    } as never)) as Record<string, unknown>
     return instance
   }
 
   /** The first result in the ordering (pk when unordered), or undefined. */
   async first(): Promise<R | undefined> {
-    const qs = this.#state.order || this.#state.model.meta.ordering.length ? this : this.#clone<R>({ order: [this.#state.model.meta.pk.name] })
+    const qs =
+      this.#state.order || this.#state.model.meta.ordering.length
+        ? this
+        : this.#clone<R>({ order: [this.#state.model.meta.pk.name] })
     return (await qs.slice(0, 1).list())[0]
   }
 
@@ -599,11 +752,16 @@ export class QuerySet<M, R = InstanceOf<M>> {
     const db = ctx.backend.kysely
     if (state.distinct || state.low || state.high !== undefined || state.values) {
       const { query } = this.#clone({ order: [] }).#compileSelect()
-      const compiled = db.selectFrom(query.as('sub')).select(sql`COUNT(*)`.as('n')).compile()
+      const compiled = db
+        .selectFrom(query.as('sub'))
+        .select(sql`COUNT(*)`.as('n'))
+        .compile()
       return Number((await this.#run(compiled))[0]?.n ?? 0)
     }
     this.#compileAnnotations(ctx)
-    let query: SelectQueryBuilder<any, any, any> = db.selectFrom(state.model.meta.dbTable).select(sql`COUNT(*)`.as('n'))
+    let query: SelectQueryBuilder<any, any, any> = db
+      .selectFrom(state.model.meta.dbTable)
+      .select(sql`COUNT(*)`.as('n'))
     const where = this.#whereClause(ctx)
     if (where) query = query.where(where)
     return Number((await this.#run(query.compile()))[0]?.n ?? 0)
@@ -615,7 +773,9 @@ export class QuerySet<M, R = InstanceOf<M>> {
     if (this.#state.none) return false
     const ctx = this.#context()
     this.#compileAnnotations(ctx)
-    let query: SelectQueryBuilder<any, any, any> = ctx.backend.kysely.selectFrom(this.#state.model.meta.dbTable).select(sql`1`.as('one'))
+    let query: SelectQueryBuilder<any, any, any> = ctx.backend.kysely
+      .selectFrom(this.#state.model.meta.dbTable)
+      .select(sql`1`.as('one'))
     const where = this.#whereClause(ctx)
     if (where) query = query.where(where)
     query = this.#applySlice(query.limit(1))
@@ -626,7 +786,9 @@ export class QuerySet<M, R = InstanceOf<M>> {
    * Aggregates over the whole QuerySet: `{ total: Sum('votes') }` gives `{ total: number | null }`.
    * Paths may cross one reverse or many-to-many relation (`Sum('choice__votes')`).
    */
-  async aggregate<A extends Record<string, Aggregate>>(spec: A): Promise<{ [K in keyof A]: number | null | unknown }> {
+  async aggregate<A extends Record<string, Aggregate>>(
+    spec: A,
+  ): Promise<{ [K in keyof A]: number | null | unknown }> {
     const state = this.#state
     const model = state.model
     const table = model.meta.dbTable
@@ -638,7 +800,10 @@ export class QuerySet<M, R = InstanceOf<M>> {
     const selections: RawBuilder<unknown>[] = []
     const converters: [string, (value: unknown) => unknown][] = []
     for (const [name, aggregate] of Object.entries(spec)) {
-      if (!(aggregate instanceof Aggregate)) throw new QuerySetError(`aggregate() value ${JSON.stringify(name)} must be Count/Sum/Avg/Min/Max(...)`)
+      if (!(aggregate instanceof Aggregate))
+        throw new QuerySetError(
+          `aggregate() value ${JSON.stringify(name)} must be Count/Sum/Avg/Min/Max(...)`,
+        )
       const parts = aggregate.path.split('__')
       const own = fieldByName(model, parts[0]!)
       const field = own?.column && parts.length === 1 ? own : undefined
@@ -646,7 +811,9 @@ export class QuerySet<M, R = InstanceOf<M>> {
         const source = sliced ? 'sub' : table
         const inner = field ? col(source, field.column!) : sql.ref(aggregate.path)
         const distinct = aggregate.options.distinct ? sql`DISTINCT ` : sql``
-        const filter = aggregate.options.filter ? compileWhere(ctx, model, source, toNode([aggregate.options.filter])) : undefined
+        const filter = aggregate.options.filter
+          ? compileWhere(ctx, model, source, toNode([aggregate.options.filter]))
+          : undefined
         const target = filter ? sql`CASE WHEN ${filter} THEN ${inner} END` : inner
         selections.push(sql`${sql.raw(aggregate.fn)}(${distinct}${target}) as ${sql.ref(name)}`)
       } else {
@@ -654,10 +821,17 @@ export class QuerySet<M, R = InstanceOf<M>> {
         const related = relatedSource(ctx, model, parts[0]!, aggregate.path)
         const innerPath = parts.length > 1 ? parts.slice(1).join('__') : 'pk'
         const relatedField = fieldByName(related.related, innerPath)
-        if (!relatedField?.column) throw new FieldError(`Cannot aggregate ${JSON.stringify(aggregate.path)}: ${innerPath} is not a field of ${related.related.meta.modelName}`)
-        const pkQuery = this.values(model.meta.pk.name as never).orderBy().toSubquery()
+        if (!relatedField?.column)
+          throw new FieldError(
+            `Cannot aggregate ${JSON.stringify(aggregate.path)}: ${innerPath} is not a field of ${related.related.meta.modelName}`,
+          )
+        const pkQuery = this.values(model.meta.pk.name as never)
+          .orderBy()
+          .toSubquery()
         const distinct = aggregate.options.distinct ? sql`DISTINCT ` : sql``
-        const filter = aggregate.options.filter ? sql` AND ${compileWhere(ctx, related.related, related.u, toNode([aggregate.options.filter]))}` : sql``
+        const filter = aggregate.options.filter
+          ? sql` AND ${compileWhere(ctx, related.related, related.u, toNode([aggregate.options.filter]))}`
+          : sql``
         selections.push(
           sql`(SELECT ${sql.raw(aggregate.fn)}(${distinct}${col(related.u, relatedField.column)}) FROM ${related.from} WHERE ${related.near} IN (${pkQuery})${filter}) as ${sql.ref(name)}`,
         )
@@ -668,7 +842,11 @@ export class QuerySet<M, R = InstanceOf<M>> {
         (value) => {
           if (aggregate.fn === 'COUNT') return Number(value ?? 0)
           if (value === null || value === undefined) return null
-          if ((aggregate.fn === 'MIN' || aggregate.fn === 'MAX') && valueField && !/Integer|Float|Auto|Decimal/.test(valueField.kind)) {
+          if (
+            (aggregate.fn === 'MIN' || aggregate.fn === 'MAX') &&
+            valueField &&
+            !/Integer|Float|Auto|Decimal/.test(valueField.kind)
+          ) {
             return ctx.backend.fromDb(valueField.kind, value, valueField.options)
           }
           return Number(value)
@@ -684,21 +862,28 @@ export class QuerySet<M, R = InstanceOf<M>> {
       if (where) query = query.where(where)
     }
     const row = (await this.#run(query.compile()))[0] ?? {}
-    return Object.fromEntries(converters.map(([name, convert]) => [name, convert(row[name])])) as { [K in keyof A]: unknown }
+    return Object.fromEntries(converters.map(([name, convert]) => [name, convert(row[name])])) as {
+      [K in keyof A]: unknown
+    }
   }
 
   // ---- writes ---------------------------------------------------------------------------------
 
   /** Creates and saves an object (INSERT), sending preSave/postSave. */
   async create(values: CreateInput<FieldsOf<M>>): Promise<InstanceOf<M>> {
-    const Model = this.#state.model as unknown as new (v: unknown) => { save(o: object): Promise<void> }
+    const Model = this.#state.model as unknown as new (v: unknown) => {
+      save(o: object): Promise<void>
+    }
     const instance = new Model(values)
     await instance.save({ forceInsert: true, using: this.db })
     return instance as InstanceOf<M>
   }
 
   /** `[object, created]`: gets the match, or creates it from `lookup` plus `defaults`. */
-  async getOrCreate(lookup: FilterArgs<FieldsOf<M>>, defaults: Partial<CreateInput<FieldsOf<M>>> = {}): Promise<[InstanceOf<M>, boolean]> {
+  async getOrCreate(
+    lookup: FilterArgs<FieldsOf<M>>,
+    defaults: Partial<CreateInput<FieldsOf<M>>> = {},
+  ): Promise<[InstanceOf<M>, boolean]> {
     const qs = this as unknown as QuerySet<M, InstanceOf<M>>
     try {
       return [await qs.get(lookup), false]
@@ -706,7 +891,10 @@ export class QuerySet<M, R = InstanceOf<M>> {
       if (!(error instanceof DoesNotExist)) throw error
     }
     try {
-      const created = await atomic(() => qs.create({ ...plainLookup(lookup), ...defaults } as CreateInput<FieldsOf<M>>), { using: this.db })
+      const created = await atomic(
+        () => qs.create({ ...plainLookup(lookup), ...defaults } as CreateInput<FieldsOf<M>>),
+        { using: this.db },
+      )
       return [created, true]
     } catch (error) {
       // Why: another process created it between our get() and create(); return theirs.
@@ -716,19 +904,30 @@ export class QuerySet<M, R = InstanceOf<M>> {
   }
 
   /** `[object, created]`: updates the match with `defaults`, or creates it. */
-  async updateOrCreate(lookup: FilterArgs<FieldsOf<M>>, defaults: Partial<CreateInput<FieldsOf<M>>> = {}): Promise<[InstanceOf<M>, boolean]> {
+  async updateOrCreate(
+    lookup: FilterArgs<FieldsOf<M>>,
+    defaults: Partial<CreateInput<FieldsOf<M>>> = {},
+  ): Promise<[InstanceOf<M>, boolean]> {
     const qs = this as unknown as QuerySet<M, InstanceOf<M>>
-    return atomic(async () => {
-      try {
-        const existing = (await qs.selectForUpdate().get(lookup)) as Record<string, unknown> & { save(o: object): Promise<void> }
-        Object.assign(existing, defaults)
-        await existing.save({ using: this.db })
-        return [existing as InstanceOf<M>, false] as [InstanceOf<M>, boolean]
-      } catch (error) {
-        if (!(error instanceof DoesNotExist)) throw error
-        return [await qs.create({ ...plainLookup(lookup), ...defaults } as CreateInput<FieldsOf<M>>), true] as [InstanceOf<M>, boolean]
-      }
-    }, { using: this.db })
+    return atomic(
+      async () => {
+        try {
+          const existing = (await qs.selectForUpdate().get(lookup)) as Record<string, unknown> & {
+            save(o: object): Promise<void>
+          }
+          Object.assign(existing, defaults)
+          await existing.save({ using: this.db })
+          return [existing as InstanceOf<M>, false] as [InstanceOf<M>, boolean]
+        } catch (error) {
+          if (!(error instanceof DoesNotExist)) throw error
+          return [
+            await qs.create({ ...plainLookup(lookup), ...defaults } as CreateInput<FieldsOf<M>>),
+            true,
+          ] as [InstanceOf<M>, boolean]
+        }
+      },
+      { using: this.db },
+    )
   }
 
   /** UPDATE every matching row; values may be F() expressions. Returns the row count. */
@@ -740,11 +939,20 @@ export class QuerySet<M, R = InstanceOf<M>> {
     const set: Record<string, unknown> = {}
     for (const [key, value] of Object.entries(values)) {
       const field = fieldByName(model, key)
-      if (!field?.column) throw new FieldError(`update() on ${model.meta.modelName}: ${JSON.stringify(key)} is not a column field (fields: ${model.meta.concreteFields.map((f) => f.name).join(', ')})`)
+      if (!field?.column)
+        throw new FieldError(
+          `update() on ${model.meta.modelName}: ${JSON.stringify(key)} is not a column field (fields: ${model.meta.concreteFields.map((f) => f.name).join(', ')})`,
+        )
       set[field.column] =
         value instanceof Expression
           ? compileExpression(ctx, value, model, table)
-          : ctx.backend.toDb(field.relation ? 'IntegerField' : field.kind, value && typeof value === 'object' && 'pk' in value && field.relation ? (value as { pk: unknown }).pk : value, field.options)
+          : ctx.backend.toDb(
+              field.relation ? 'IntegerField' : field.kind,
+              value && typeof value === 'object' && 'pk' in value && field.relation
+                ? (value as { pk: unknown }).pk
+                : value,
+              field.options,
+            )
     }
     if (Object.keys(set).length === 0) return 0
     if (this.#state.none) return 0
@@ -760,50 +968,82 @@ export class QuerySet<M, R = InstanceOf<M>> {
   async delete(): Promise<number> {
     this.#assertNotSliced('delete')
     if (this.#state.distinct) throw new QuerySetError('Cannot delete() a distinct() QuerySet')
-    const pks = await this.#clone<unknown>({ values: { keys: [this.#state.model.meta.pk.name], mode: 'flat' }, order: [], annotations: [] }).list()
+    const pks = await this.#clone<unknown>({
+      values: { keys: [this.#state.model.meta.pk.name], mode: 'flat' },
+      order: [],
+      annotations: [],
+    }).list()
     if (pks.length === 0) return 0
     return deleteCollected(this.#state.model, pks, this.db)
   }
 
   /** Inserts many objects in few queries (no signals, like Django); sets their pks. */
-  async bulkCreate(objects: readonly InstanceOf<M>[], options: { batchSize?: number } = {}): Promise<InstanceOf<M>[]> {
+  async bulkCreate(
+    objects: readonly InstanceOf<M>[],
+    options: { batchSize?: number } = {},
+  ): Promise<InstanceOf<M>[]> {
     const model = this.#state.model
     const meta = model.meta
     const connection = this.#connection
     const backend = connection.backend
     const batchSize = options.batchSize ?? 500
     const now = new Date()
-    await atomic(async () => {
-      for (let start = 0; start < objects.length; start += batchSize) {
-        const batch = objects.slice(start, start + batchSize) as unknown as Record<string, unknown>[]
-        const withPk = batch.some((object) => object[meta.pk.attname] !== undefined && object[meta.pk.attname] !== null)
-        const fields = meta.concreteFields.filter((field) => !field.primaryKey || withPk)
-        const rows = batch.map((object) =>
-          Object.fromEntries(
-            fields.map((field) => {
-              if (field.options.autoNow || field.options.autoNowAdd) object[field.name] ??= field.kind === 'DateField' ? now.toISOString().slice(0, 10) : now
-              if (object[field.attname] === undefined) object[field.attname] = defaultFor(field)
-              return [field.column!, backend.toDb(field.relation ? 'IntegerField' : field.kind, object[field.attname], field.options)]
-            }),
-          ),
-        )
-        if (rows.length === 0) continue
-        const query = backend.kysely.insertInto(meta.dbTable).values(rows).returning(meta.pk.column!).compile()
-        const result = await connection.execute<Record<string, unknown>>(query)
-        result.rows.forEach((row, index) => {
-          const object = batch[index]!
-          object[meta.pk.attname] = row[meta.pk.column!]
-          const state = stateOf(object)
-          state.adding = false
-          state.db = this.db
-        })
-      }
-    }, { using: this.db })
+    await atomic(
+      async () => {
+        for (let start = 0; start < objects.length; start += batchSize) {
+          const batch = objects.slice(start, start + batchSize) as unknown as Record<
+            string,
+            unknown
+          >[]
+          const withPk = batch.some(
+            (object) => object[meta.pk.attname] !== undefined && object[meta.pk.attname] !== null,
+          )
+          const fields = meta.concreteFields.filter((field) => !field.primaryKey || withPk)
+          const rows = batch.map((object) =>
+            Object.fromEntries(
+              fields.map((field) => {
+                if (field.options.autoNow || field.options.autoNowAdd)
+                  object[field.name] ??=
+                    field.kind === 'DateField' ? now.toISOString().slice(0, 10) : now
+                if (object[field.attname] === undefined) object[field.attname] = defaultFor(field)
+                return [
+                  field.column!,
+                  backend.toDb(
+                    field.relation ? 'IntegerField' : field.kind,
+                    object[field.attname],
+                    field.options,
+                  ),
+                ]
+              }),
+            ),
+          )
+          if (rows.length === 0) continue
+          const query = backend.kysely
+            .insertInto(meta.dbTable)
+            .values(rows)
+            .returning(meta.pk.column!)
+            .compile()
+          const result = await connection.execute<Record<string, unknown>>(query)
+          result.rows.forEach((row, index) => {
+            const object = batch[index]!
+            object[meta.pk.attname] = row[meta.pk.column!]
+            const state = stateOf(object)
+            state.adding = false
+            state.db = this.db
+          })
+        }
+      },
+      { using: this.db },
+    )
     return [...objects]
   }
 
   /** Updates `fields` of many saved objects with one `UPDATE ... CASE` per batch. */
-  async bulkUpdate(objects: readonly InstanceOf<M>[], fields: readonly FieldPath<FieldsOf<M>>[], options: { batchSize?: number } = {}): Promise<number> {
+  async bulkUpdate(
+    objects: readonly InstanceOf<M>[],
+    fields: readonly FieldPath<FieldsOf<M>>[],
+    options: { batchSize?: number } = {},
+  ): Promise<number> {
     const model = this.#state.model
     const meta = model.meta
     const connection = this.#connection
@@ -811,29 +1051,49 @@ export class QuerySet<M, R = InstanceOf<M>> {
     if (fields.length === 0) throw new QuerySetError('bulkUpdate() needs at least one field name')
     const metas = fields.map((name) => {
       const field = fieldByName(model, name)
-      if (!field?.column || field.primaryKey) throw new FieldError(`bulkUpdate(): ${JSON.stringify(name)} is not an updatable field of ${meta.modelName}`)
+      if (!field?.column || field.primaryKey)
+        throw new FieldError(
+          `bulkUpdate(): ${JSON.stringify(name)} is not an updatable field of ${meta.modelName}`,
+        )
       return field
     })
     const batchSize = options.batchSize ?? 200
     let total = 0
-    await atomic(async () => {
-      for (let start = 0; start < objects.length; start += batchSize) {
-        const batch = objects.slice(start, start + batchSize) as unknown as Record<string, unknown>[]
-        const pkRef = sql.ref(meta.pk.column!)
-        const set: Record<string, unknown> = {}
-        for (const field of metas) {
-          const type = backend.vendor === 'postgresql' ? sql.raw(backend.columnType(field)) : undefined
-          const cases = batch.map((object) => {
-            const value = sql.val(backend.toDb(field.relation ? 'IntegerField' : field.kind, object[field.attname], field.options))
-            return sql`WHEN ${pkRef} = ${object[meta.pk.attname]} THEN ${type ? sql`CAST(${value} AS ${type})` : value}`
-          })
-          set[field.column!] = sql`CASE ${sql.join(cases, sql` `)} END`
+    await atomic(
+      async () => {
+        for (let start = 0; start < objects.length; start += batchSize) {
+          const batch = objects.slice(start, start + batchSize) as unknown as Record<
+            string,
+            unknown
+          >[]
+          const pkRef = sql.ref(meta.pk.column!)
+          const set: Record<string, unknown> = {}
+          for (const field of metas) {
+            const type =
+              backend.vendor === 'postgresql' ? sql.raw(backend.columnType(field)) : undefined
+            const cases = batch.map((object) => {
+              const value = sql.val(
+                backend.toDb(
+                  field.relation ? 'IntegerField' : field.kind,
+                  object[field.attname],
+                  field.options,
+                ),
+              )
+              return sql`WHEN ${pkRef} = ${object[meta.pk.attname]} THEN ${type ? sql`CAST(${value} AS ${type})` : value}`
+            })
+            set[field.column!] = sql`CASE ${sql.join(cases, sql` `)} END`
+          }
+          const ids = batch.map((object) => object[meta.pk.attname])
+          const query = backend.kysely
+            .updateTable(meta.dbTable)
+            .set(set as any)
+            .where(meta.pk.column!, 'in', ids as any)
+            .compile()
+          total += Number((await connection.execute(query)).numAffectedRows ?? 0n)
         }
-        const ids = batch.map((object) => object[meta.pk.attname])
-        const query = backend.kysely.updateTable(meta.dbTable).set(set as any).where(meta.pk.column!, 'in', ids as any).compile()
-        total += Number((await connection.execute(query)).numAffectedRows ?? 0n)
-      }
-    }, { using: this.db })
+      },
+      { using: this.db },
+    )
     return total
   }
 
@@ -846,13 +1106,29 @@ export class QuerySet<M, R = InstanceOf<M>> {
       const field = fieldByName(model, name)
       const pks = instances.map((instance) => (instance as { pk: unknown }).pk)
       if (field?.relation && field.relation.kind !== 'ManyToManyField') {
-        const target = resolveTarget(model, field) as ModelRuntime & { objects: QuerySet<unknown, object> }
-        const ids = [...new Set(instances.map((instance) => (instance as Record<string, unknown>)[field.attname]).filter((id) => id !== null && id !== undefined))]
-        const related = ids.length ? await target.objects.using(this.db).filter({ pk__in: ids } as never).list() : []
+        const target = resolveTarget(model, field) as ModelRuntime & {
+          objects: QuerySet<unknown, object>
+        }
+        const ids = [
+          ...new Set(
+            instances
+              .map((instance) => (instance as Record<string, unknown>)[field.attname])
+              .filter((id) => id !== null && id !== undefined),
+          ),
+        ]
+        const related = ids.length
+          ? await target.objects
+              .using(this.db)
+              .filter({ pk__in: ids } as never)
+              .list()
+          : []
         const byId = new Map(related.map((object) => [(object as { pk: unknown }).pk, object]))
         for (const instance of instances) {
           const id = (instance as Record<string, unknown>)[field.attname]
-          stateOf(instance).related.set(field.name, id === null || id === undefined ? null : (byId.get(id) ?? null))
+          stateOf(instance).related.set(
+            field.name,
+            id === null || id === undefined ? null : (byId.get(id) ?? null),
+          )
         }
         continue
       }
@@ -860,16 +1136,29 @@ export class QuerySet<M, R = InstanceOf<M>> {
         await this.#prefetchMany(instances, pks, name, manyToManyInfo(model, field), true)
         continue
       }
-      const reverse = reverseRelations(model).find((relation) => relation.accessor === name || relation.queryName === name)
+      const reverse = reverseRelations(model).find(
+        (relation) => relation.accessor === name || relation.queryName === name,
+      )
       if (!reverse) {
-        throw new FieldError(`prefetchRelated(${JSON.stringify(name)}): ${model.meta.modelName} has no relation by that name (relations: ${[...model.meta.fields.filter((f) => f.relation).map((f) => f.name), ...reverseRelations(model).map((r) => r.accessor)].join(', ')})`)
+        throw new FieldError(
+          `prefetchRelated(${JSON.stringify(name)}): ${model.meta.modelName} has no relation by that name (relations: ${[...model.meta.fields.filter((f) => f.relation).map((f) => f.name), ...reverseRelations(model).map((r) => r.accessor)].join(', ')})`,
+        )
       }
       if (reverse.field.relation!.kind === 'ManyToManyField') {
-        await this.#prefetchMany(instances, pks, reverse.accessor, manyToManyInfo(reverse.model, reverse.field), false)
+        await this.#prefetchMany(
+          instances,
+          pks,
+          reverse.accessor,
+          manyToManyInfo(reverse.model, reverse.field),
+          false,
+        )
         continue
       }
       const child = reverse.model as ModelRuntime & { objects: QuerySet<unknown, object> }
-      const rows = await child.objects.using(this.db).filter({ [`${reverse.field.attname}__in`]: pks } as never).list()
+      const rows = await child.objects
+        .using(this.db)
+        .filter({ [`${reverse.field.attname}__in`]: pks } as never)
+        .list()
       const groups = new Map<unknown, object[]>()
       for (const row of rows) {
         const key = (row as Record<string, unknown>)[reverse.field.attname]
@@ -880,23 +1169,46 @@ export class QuerySet<M, R = InstanceOf<M>> {
       for (const instance of instances) {
         const list = groups.get((instance as { pk: unknown }).pk) ?? []
         for (const row of list) stateOf(row).related.set(reverse.field.name, instance)
-        stateOf(instance).related.set(reverse.accessor, reverse.field.relation!.kind === 'OneToOneField' ? (list[0] ?? null) : list)
+        stateOf(instance).related.set(
+          reverse.accessor,
+          reverse.field.relation!.kind === 'OneToOneField' ? (list[0] ?? null) : list,
+        )
       }
     }
   }
 
   /** One query: the far objects joined with the through rows, grouped by the near pk. */
-  async #prefetchMany(instances: object[], pks: unknown[], accessor: string, info: ReturnType<typeof manyToManyInfo>, forward: boolean): Promise<void> {
+  async #prefetchMany(
+    instances: object[],
+    pks: unknown[],
+    accessor: string,
+    info: ReturnType<typeof manyToManyInfo>,
+    forward: boolean,
+  ): Promise<void> {
     const near = forward ? info.sourceField : info.targetField
     const far = forward ? info.targetField : info.sourceField
-    const farModel = forward ? info.target : (near.relation!.target() as ModelRuntime) === info.target ? (far.relation!.target() as ModelRuntime) : (far.relation!.target() as ModelRuntime)
+    const farModel = forward
+      ? info.target
+      : (near.relation!.target() as ModelRuntime) === info.target
+        ? (far.relation!.target() as ModelRuntime)
+        : (far.relation!.target() as ModelRuntime)
     const backend = this.#connection.backend
     const fields = farModel.meta.concreteFields
     const th = 'th'
     const query = backend.kysely
       .selectFrom(farModel.meta.dbTable)
-      .innerJoin(`${info.through.meta.dbTable} as ${th}`, `${th}.${far.column!}`, `${farModel.meta.dbTable}.${farModel.meta.pk.column!}`)
-      .select([...fields.map((field, index) => sql`${col(farModel.meta.dbTable, field.column!)} as ${sql.ref(`f${index}`)}`), sql`${col(th, near.column!)} as ${sql.ref('near_pk')}`] as any)
+      .innerJoin(
+        `${info.through.meta.dbTable} as ${th}`,
+        `${th}.${far.column!}`,
+        `${farModel.meta.dbTable}.${farModel.meta.pk.column!}`,
+      )
+      .select([
+        ...fields.map(
+          (field, index) =>
+            sql`${col(farModel.meta.dbTable, field.column!)} as ${sql.ref(`f${index}`)}`,
+        ),
+        sql`${col(th, near.column!)} as ${sql.ref('near_pk')}`,
+      ] as any)
       .where(`${th}.${near.column!}`, 'in', pks as any)
       .compile()
     const rows = await this.#run(query)
@@ -904,13 +1216,18 @@ export class QuerySet<M, R = InstanceOf<M>> {
     for (const row of rows) {
       const values: Record<string, unknown> = {}
       fields.forEach((field, index) => {
-        values[field.attname] = backend.fromDb(field.relation ? 'IntegerField' : field.kind, row[`f${index}`], field.options)
+        values[field.attname] = backend.fromDb(
+          field.relation ? 'IntegerField' : field.kind,
+          row[`f${index}`],
+          field.options,
+        )
       })
       const list = groups.get(row.near_pk) ?? []
       list.push(instanceFromDb(farModel, values, this.db))
       groups.set(row.near_pk, list)
     }
-    for (const instance of instances) stateOf(instance).related.set(accessor, groups.get((instance as { pk: unknown }).pk) ?? [])
+    for (const instance of instances)
+      stateOf(instance).related.set(accessor, groups.get((instance as { pk: unknown }).pk) ?? [])
   }
 
   /** Internal: seeds the result cache (related managers over prefetched rows). */
@@ -935,5 +1252,9 @@ function describe(args: readonly unknown[]): string {
 
 /** The exact-match keys of a lookup, as field values for create(). */
 function plainLookup(lookup: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(lookup).filter(([key]) => !key.includes('__') || key.endsWith('__exact')).map(([key, value]) => [key.replace(/__exact$/, ''), value]))
+  return Object.fromEntries(
+    Object.entries(lookup)
+      .filter(([key]) => !key.includes('__') || key.endsWith('__exact'))
+      .map(([key, value]) => [key.replace(/__exact$/, ''), value]),
+  )
 }

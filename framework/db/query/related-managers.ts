@@ -20,7 +20,9 @@ function pkOf(value: unknown): unknown {
 function requireSaved(instance: object, what: string): unknown {
   const pk = (instance as { pk: unknown }).pk
   if (pk === undefined || pk === null) {
-    throw new QuerySetError(`${(instance.constructor as ModelRuntime).meta.modelName} instance needs a pk before ${what}: save() it first`)
+    throw new QuerySetError(
+      `${(instance.constructor as ModelRuntime).meta.modelName} instance needs a pk before ${what}: save() it first`,
+    )
   }
   return pk
 }
@@ -42,7 +44,10 @@ export class RelatedManager<M> extends QuerySet<M> {
 
   constructor(model: M, field: FieldMeta, instance: object, accessor: string) {
     const pk = requireSaved(instance, `using its ${accessor}`)
-    super(model, { where: [{ kind: 'leaf', args: { [field.attname]: pk } }], using: stateOf(instance).db })
+    super(model, {
+      where: [{ kind: 'leaf', args: { [field.attname]: pk } }],
+      using: stateOf(instance).db,
+    })
     this.#instance = instance
     this.#field = field
     this.#accessor = accessor
@@ -57,7 +62,10 @@ export class RelatedManager<M> extends QuerySet<M> {
   /** Creates a related object pointing at the instance. */
   override async create(values: Omit<CreateInput<FieldsOf<M>>, never>): Promise<InstanceOf<M>> {
     stateOf(this.#instance).related.delete(this.#accessor)
-    return super.create({ ...values, [this.#field.attname]: (this.#instance as { pk: unknown }).pk } as CreateInput<FieldsOf<M>>)
+    return super.create({
+      ...values,
+      [this.#field.attname]: (this.#instance as { pk: unknown }).pk,
+    } as CreateInput<FieldsOf<M>>)
   }
 
   /** Points the given saved objects at the instance (one UPDATE). */
@@ -75,16 +83,21 @@ export class RelatedManager<M> extends QuerySet<M> {
   /** Unlinks objects (sets the foreign key to NULL; only for `null: true` foreign keys). */
   async remove(...objects: InstanceOf<M>[]): Promise<void> {
     if (!this.#field.nullable) {
-      throw new QuerySetError(`remove() would set ${this.#field.name} to NULL, but it is not null: true; delete the objects instead`)
+      throw new QuerySetError(
+        `remove() would set ${this.#field.name} to NULL, but it is not null: true; delete the objects instead`,
+      )
     }
     stateOf(this.#instance).related.delete(this.#accessor)
     for (const object of objects) (object as Record<string, unknown>)[this.#field.attname] = null
-    await this.filter({ pk__in: objects.map((object) => pkOf(object)) } as never).update({ [this.#field.attname]: null } as never)
+    await this.filter({ pk__in: objects.map((object) => pkOf(object)) } as never).update({
+      [this.#field.attname]: null,
+    } as never)
   }
 
   /** Unlinks every related object (nullable foreign keys only). */
   async clear(): Promise<void> {
-    if (!this.#field.nullable) throw new QuerySetError(`clear() needs ${this.#field.name} to be null: true`)
+    if (!this.#field.nullable)
+      throw new QuerySetError(`clear() needs ${this.#field.name} to be null: true`)
     stateOf(this.#instance).related.delete(this.#accessor)
     await this.update({ [this.#field.attname]: null } as never)
   }
@@ -106,9 +119,19 @@ export class ManyRelatedManager<M> extends QuerySet<M> {
   readonly #accessor: string
   readonly #queryName: string
 
-  constructor(model: M, info: ManyToManyInfo, instance: object, forward: boolean, accessor: string, queryName: string) {
+  constructor(
+    model: M,
+    info: ManyToManyInfo,
+    instance: object,
+    forward: boolean,
+    accessor: string,
+    queryName: string,
+  ) {
     const pk = requireSaved(instance, `using its ${accessor}`)
-    super(model, { where: [{ kind: 'leaf', args: { [queryName]: pk } }], using: stateOf(instance).db })
+    super(model, {
+      where: [{ kind: 'leaf', args: { [queryName]: pk } }],
+      using: stateOf(instance).db,
+    })
     this.#instance = instance
     this.#info = info
     this.#forward = forward
@@ -137,28 +160,43 @@ export class ManyRelatedManager<M> extends QuerySet<M> {
     if (ids.length === 0) return
     const connection = getConnection(this.db)
     const through = this.#info.through.meta
-    await atomic(async () => {
-      const existing = new Set(
-        (
-          await connection.execute<Record<string, unknown>>(
-            connection.backend.kysely
-              .selectFrom(through.dbTable)
-              .select(this.#far.column!)
-              .where(this.#near.column!, '=', near as never)
-              .where(this.#far.column!, 'in', ids as never)
-              .compile(),
+    await atomic(
+      async () => {
+        const existing = new Set(
+          (
+            await connection.execute<Record<string, unknown>>(
+              connection.backend.kysely
+                .selectFrom(through.dbTable)
+                .select(this.#far.column!)
+                .where(this.#near.column!, '=', near as never)
+                .where(this.#far.column!, 'in', ids as never)
+                .compile(),
+            )
+          ).rows.map((row) => row[this.#far.column!]),
+        )
+        // Why: an explicit through model's other fields take their defaults (Django's through_defaults).
+        const extra = Object.fromEntries(
+          through.concreteFields
+            .filter((field) => !field.primaryKey && field !== this.#near && field !== this.#far)
+            .map((field) => [
+              field.column!,
+              connection.backend.toDb(
+                field.relation ? 'IntegerField' : field.kind,
+                defaultFor(field),
+                field.options,
+              ),
+            ]),
+        )
+        const rows = ids
+          .filter((id) => !existing.has(id))
+          .map((id) => ({ ...extra, [this.#near.column!]: near, [this.#far.column!]: id }))
+        if (rows.length)
+          await connection.execute(
+            connection.backend.kysely.insertInto(through.dbTable).values(rows).compile(),
           )
-        ).rows.map((row) => row[this.#far.column!]),
-      )
-      // Why: an explicit through model's other fields take their defaults (Django's through_defaults).
-      const extra = Object.fromEntries(
-        through.concreteFields
-          .filter((field) => !field.primaryKey && field !== this.#near && field !== this.#far)
-          .map((field) => [field.column!, connection.backend.toDb(field.relation ? 'IntegerField' : field.kind, defaultFor(field), field.options)]),
-      )
-      const rows = ids.filter((id) => !existing.has(id)).map((id) => ({ ...extra, [this.#near.column!]: near, [this.#far.column!]: id }))
-      if (rows.length) await connection.execute(connection.backend.kysely.insertInto(through.dbTable).values(rows).compile())
-    }, { using: this.db })
+      },
+      { using: this.db },
+    )
   }
 
   /** Unlinks objects (or pks). */
@@ -190,19 +228,25 @@ export class ManyRelatedManager<M> extends QuerySet<M> {
 
   /** Makes the links exactly `objects`. */
   async set(objects: readonly (InstanceOf<M> | number)[]): Promise<void> {
-    await atomic(async () => {
-      await this.clear()
-      await this.add(...objects)
-    }, { using: this.db })
+    await atomic(
+      async () => {
+        await this.clear()
+        await this.add(...objects)
+      },
+      { using: this.db },
+    )
   }
 
   /** Creates a far object and links it. */
   override async create(values: CreateInput<FieldsOf<M>>): Promise<InstanceOf<M>> {
-    return atomic(async () => {
-      const created = await super.create(values)
-      await this.add(created)
-      return created
-    }, { using: this.db })
+    return atomic(
+      async () => {
+        const created = await super.create(values)
+        await this.add(created)
+        return created
+      },
+      { using: this.db },
+    )
   }
 
   /** The lookup name this manager filters on (for debugging). */

@@ -32,5 +32,6 @@ export function registerUnique(table: string, columns: readonly string[], name: 
 /** The name of the unique constraint on exactly these columns of `table`, if the ORM made one. */
 export function findUnique(table: string, columns: readonly string[]): string | undefined {
   const wanted = [...columns].sort().join(',')
-  return uniqueByTable.get(table)?.find((entry) => [...entry.columns].sort().join(',') === wanted)?.name
+  return uniqueByTable.get(table)?.find((entry) => [...entry.columns].sort().join(',') === wanted)
+    ?.name
 }

@@ -9,7 +9,12 @@ import { getConnection, type Connection } from '../connection/connections.ts'
 import { ModelDefinitionError } from '../errors.ts'
 import type { ModelRuntime } from '../models/model-meta.ts'
 import { modelState, type FieldState, type ModelState } from '../models/model-state.ts'
-import { foreignKeyName, indexName, registerUnique, uniqueConstraintName } from './constraint-names.ts'
+import {
+  foreignKeyName,
+  indexName,
+  registerUnique,
+  uniqueConstraintName,
+} from './constraint-names.ts'
 
 /** Finds the state of a related model by label (`polls.Question`). */
 export type StateResolver = (label: string) => ModelState
@@ -20,7 +25,8 @@ function quote(name: string): string {
 
 function columnOf(state: ModelState, fieldName: string): string {
   const field = state.fields.find((f) => f.name === fieldName)
-  if (!field?.column) throw new ModelDefinitionError(`${state.name} has no column field ${JSON.stringify(fieldName)}`)
+  if (!field?.column)
+    throw new ModelDefinitionError(`${state.name} has no column field ${JSON.stringify(fieldName)}`)
   return field.column
 }
 
@@ -29,7 +35,10 @@ export function uniqueConstraints(state: ModelState): { name: string; columns: s
   const out: { name: string; columns: string[] }[] = []
   for (const field of state.fields) {
     if (field.options.unique && !field.options.primaryKey && field.column) {
-      out.push({ name: uniqueConstraintName(state.dbTable, [field.column]), columns: [field.column] })
+      out.push({
+        name: uniqueConstraintName(state.dbTable, [field.column]),
+        columns: [field.column],
+      })
     }
   }
   for (const group of state.options.uniqueTogether) {
@@ -47,7 +56,8 @@ export function uniqueConstraints(state: ModelState): { name: string; columns: s
 
 /** Records a state's unique constraints so SQLite failures can be named (see constraint-names.ts). */
 export function registerConstraints(state: ModelState): void {
-  for (const unique of uniqueConstraints(state)) registerUnique(state.dbTable, unique.columns, unique.name)
+  for (const unique of uniqueConstraints(state))
+    registerUnique(state.dbTable, unique.columns, unique.name)
 }
 
 /**
@@ -73,11 +83,16 @@ export class SchemaEditor {
     const parts = [quote(field.column!), type]
     if (field.options.primaryKey) {
       parts.push('NOT NULL PRIMARY KEY')
-      if (backend.vendor === 'sqlite' && (field.type === 'AutoField' || field.type === 'BigAutoField')) parts.push('AUTOINCREMENT')
+      if (
+        backend.vendor === 'sqlite' &&
+        (field.type === 'AutoField' || field.type === 'BigAutoField')
+      )
+        parts.push('AUTOINCREMENT')
     } else {
       parts.push(field.options.null === true ? 'NULL' : 'NOT NULL')
     }
-    if (field.type === 'JSONField' && backend.vendor === 'sqlite') parts.push(`CHECK (${quote(field.column!)} IS NULL OR json_valid(${quote(field.column!)}))`)
+    if (field.type === 'JSONField' && backend.vendor === 'sqlite')
+      parts.push(`CHECK (${quote(field.column!)} IS NULL OR json_valid(${quote(field.column!)}))`)
     void resolve
     return parts.join(' ')
   }
@@ -92,21 +107,40 @@ export class SchemaEditor {
       lines.push(this.#columnSql(field, resolve))
     }
     for (const unique of uniqueConstraints(state)) {
-      lines.push(`CONSTRAINT ${quote(unique.name)} UNIQUE (${unique.columns.map(quote).join(', ')})`)
+      lines.push(
+        `CONSTRAINT ${quote(unique.name)} UNIQUE (${unique.columns.map(quote).join(', ')})`,
+      )
     }
     for (const field of state.fields) {
       if (!field.column || !field.relation || field.relation.kind === 'ManyToManyField') continue
-      const target = field.relation.to === `${state.appLabel}.${state.name}` ? state : resolve(field.relation.to)
+      const target =
+        field.relation.to === `${state.appLabel}.${state.name}` ? state : resolve(field.relation.to)
       const targetPk = target.fields.find((f) => f.options.primaryKey)!
-      lines.push(`CONSTRAINT ${quote(foreignKeyName(table, field.column))} FOREIGN KEY (${quote(field.column)}) REFERENCES ${quote(target.dbTable)} (${quote(targetPk.column!)})`)
-      if (!field.options.unique) indexes.push(`CREATE INDEX ${quote(indexName(table, [field.column]))} ON ${quote(table)} (${quote(field.column)})`)
+      lines.push(
+        `CONSTRAINT ${quote(foreignKeyName(table, field.column))} FOREIGN KEY (${quote(field.column)}) REFERENCES ${quote(target.dbTable)} (${quote(targetPk.column!)})`,
+      )
+      if (!field.options.unique)
+        indexes.push(
+          `CREATE INDEX ${quote(indexName(table, [field.column]))} ON ${quote(table)} (${quote(field.column)})`,
+        )
     }
     for (const constraint of state.constraints) {
-      if (constraint.type === 'check') lines.push(`CONSTRAINT ${quote(String(constraint.name))} CHECK (${String(constraint.check)})`)
+      if (constraint.type === 'check')
+        lines.push(
+          `CONSTRAINT ${quote(String(constraint.name))} CHECK (${String(constraint.check)})`,
+        )
     }
     for (const field of state.fields) {
-      if (field.column && field.options.dbIndex && !field.options.unique && !field.options.primaryKey && !field.relation) {
-        indexes.push(`CREATE INDEX ${quote(indexName(table, [field.column]))} ON ${quote(table)} (${quote(field.column)})`)
+      if (
+        field.column &&
+        field.options.dbIndex &&
+        !field.options.unique &&
+        !field.options.primaryKey &&
+        !field.relation
+      ) {
+        indexes.push(
+          `CREATE INDEX ${quote(indexName(table, [field.column]))} ON ${quote(table)} (${quote(field.column)})`,
+        )
       }
     }
     for (const index of state.indexes) {
@@ -114,7 +148,12 @@ export class SchemaEditor {
         const descending = name.startsWith('-')
         return `${quote(columnOf(state, descending ? name.slice(1) : name))}${descending ? ' DESC' : ''}`
       })
-      const name = index.name ?? indexName(table, index.fields.map((name) => columnOf(state, name.replace(/^-/, ''))))
+      const name =
+        index.name ??
+        indexName(
+          table,
+          index.fields.map((name) => columnOf(state, name.replace(/^-/, ''))),
+        )
       indexes.push(`CREATE INDEX ${quote(name)} ON ${quote(table)} (${columns.join(', ')})`)
     }
     return [`CREATE TABLE ${quote(table)} (\n  ${lines.join(',\n  ')}\n)`, ...indexes]
@@ -131,14 +170,21 @@ export class SchemaEditor {
   /** Drops the table of a model state (CASCADE on PostgreSQL, so FKs from other tables go too). */
   async deleteModel(state: ModelState): Promise<void> {
     const cascade = this.#connection.vendor === 'postgresql' ? ' CASCADE' : ''
-    await this.#connection.execute(sql.raw(`DROP TABLE IF EXISTS ${quote(state.dbTable)}${cascade}`).compile(this.#connection.backend.kysely))
+    await this.#connection.execute(
+      sql
+        .raw(`DROP TABLE IF EXISTS ${quote(state.dbTable)}${cascade}`)
+        .compile(this.#connection.backend.kysely),
+    )
   }
 }
 
 function resolverFor(models: readonly ModelRuntime[]): StateResolver {
   return (label) => {
     const model = models.find((m) => m.meta.label === label)
-    if (!model) throw new ModelDefinitionError(`Model ${label} is referenced but was not passed to createTables(); include it`)
+    if (!model)
+      throw new ModelDefinitionError(
+        `Model ${label} is referenced but was not passed to createTables(); include it`,
+      )
     return modelState(model)
   }
 }
@@ -152,7 +198,10 @@ function resolverFor(models: readonly ModelRuntime[]): StateResolver {
  * await createTables([Question, Choice])
  * ```
  */
-export async function createTables(models: readonly ModelRuntime[], options: { using?: string } = {}): Promise<void> {
+export async function createTables(
+  models: readonly ModelRuntime[],
+  options: { using?: string } = {},
+): Promise<void> {
   const { throughModels } = await import('../models/define-model.ts')
   const all = [...models, ...models.flatMap((model) => throughModels(model))]
   const editor = new SchemaEditor(options.using)
@@ -161,9 +210,18 @@ export async function createTables(models: readonly ModelRuntime[], options: { u
   const pending = [...all]
   while (pending.length) {
     const index = pending.findIndex((model) =>
-      modelState(model).fields.every((field) => !field.relation || field.relation.kind === 'ManyToManyField' || field.relation.to === model.meta.label || done.has(field.relation.to)),
+      modelState(model).fields.every(
+        (field) =>
+          !field.relation ||
+          field.relation.kind === 'ManyToManyField' ||
+          field.relation.to === model.meta.label ||
+          done.has(field.relation.to),
+      ),
     )
-    if (index === -1) throw new ModelDefinitionError(`Circular foreign keys between ${pending.map((m) => m.meta.label).join(', ')}: createTables() cannot order them`)
+    if (index === -1)
+      throw new ModelDefinitionError(
+        `Circular foreign keys between ${pending.map((m) => m.meta.label).join(', ')}: createTables() cannot order them`,
+      )
     const [model] = pending.splice(index, 1)
     await editor.createModel(modelState(model!), resolve)
     done.add(model!.meta.label)
@@ -171,7 +229,10 @@ export async function createTables(models: readonly ModelRuntime[], options: { u
 }
 
 /** Drops the tables of `models` and their auto-created many-to-many tables. */
-export async function dropTables(models: readonly ModelRuntime[], options: { using?: string } = {}): Promise<void> {
+export async function dropTables(
+  models: readonly ModelRuntime[],
+  options: { using?: string } = {},
+): Promise<void> {
   const { throughModels } = await import('../models/define-model.ts')
   const all = [...models, ...models.flatMap((model) => throughModels(model))].reverse()
   const editor = new SchemaEditor(options.using)

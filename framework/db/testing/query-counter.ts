@@ -13,7 +13,10 @@ import { DatabaseError } from '../errors.ts'
  * const { result, queries } = await captureQueries(() => Question.objects.list())
  * ```
  */
-export async function captureQueries<T>(fn: () => Promise<T> | T, options: { using?: string } = {}): Promise<{ result: T; queries: QueryEvent[] }> {
+export async function captureQueries<T>(
+  fn: () => Promise<T> | T,
+  options: { using?: string } = {},
+): Promise<{ result: T; queries: QueryEvent[] }> {
   const queries: QueryEvent[] = []
   const stop = onQuery((event) => {
     if (!options.using || event.alias === options.using) queries.push(event)
@@ -35,11 +38,18 @@ export async function captureQueries<T>(fn: () => Promise<T> | T, options: { usi
  * await assertNumQueries(1, () => Choice.objects.selectRelated('question').list())
  * ```
  */
-export async function assertNumQueries<T>(expected: number, fn: () => Promise<T> | T, options: { using?: string } = {}): Promise<T> {
+export async function assertNumQueries<T>(
+  expected: number,
+  fn: () => Promise<T> | T,
+  options: { using?: string } = {},
+): Promise<T> {
   const { result, queries } = await captureQueries(fn, options)
   if (queries.length !== expected) {
     const list = queries.map((query, index) => `  ${index + 1}. ${query.sql}`).join('\n')
-    throw new DatabaseError('db.E013', `Expected ${expected} queries, ${queries.length} were run:\n${list}`)
+    throw new DatabaseError(
+      'db.E013',
+      `Expected ${expected} queries, ${queries.length} were run:\n${list}`,
+    )
   }
   return result
 }

@@ -5,7 +5,11 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { sql } from 'kysely'
-import { getConnection, transactionStorage, type TransactionState } from '../connection/connections.ts'
+import {
+  getConnection,
+  transactionStorage,
+  type TransactionState,
+} from '../connection/connections.ts'
 import { DatabaseError, TransactionError } from '../errors.ts'
 
 /** Options of {@link atomic}. */
@@ -99,7 +103,10 @@ async function savepoint<T>(
  * onCommit(() => sendEmail(user))
  * ```
  */
-export function onCommit(callback: () => unknown, options: AtomicOptions = {}): void | Promise<void> {
+export function onCommit(
+  callback: () => unknown,
+  options: AtomicOptions = {},
+): void | Promise<void> {
   const state = getConnection(options.using).transaction
   if (!state) return Promise.resolve(callback()).then(() => {})
   state.onCommit.push(callback)
@@ -113,6 +120,8 @@ export function inAtomicBlock(options: AtomicOptions = {}): boolean {
 /** Throws unless inside `atomic()` (for code that must not autocommit). */
 export function requireAtomic(options: AtomicOptions = {}): void {
   if (!inAtomicBlock(options)) {
-    throw new TransactionError(`This operation must run inside atomic() on database ${JSON.stringify(options.using ?? 'default')}`)
+    throw new TransactionError(
+      `This operation must run inside atomic() on database ${JSON.stringify(options.using ?? 'default')}`,
+    )
   }
 }

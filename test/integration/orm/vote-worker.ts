@@ -14,7 +14,8 @@ process.on('message', async (message) => {
   const errors: string[] = []
   const increments = Array.from({ length: Number(count) }, async (_, index) => {
     try {
-      const bump = (): Promise<number> => Choice.objects.filter({ pk: Number(choiceId) }).update({ votes: F('votes').add(1) })
+      const bump = (): Promise<number> =>
+        Choice.objects.filter({ pk: Number(choiceId) }).update({ votes: F('votes').add(1) })
       const updated = index % 2 === 0 ? await atomic(bump) : await bump()
       if (updated !== 1) errors.push(`updated ${updated} rows`)
     } catch (error) {

@@ -4,8 +4,8 @@
  * `static()` reads when DEBUG is off (Django's ManifestStaticFilesStorage).
  */
 import { createHash } from 'node:crypto'
-import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join, posix, resolve } from 'node:path'
 import type { Settings } from '../../conf/index.ts'
 import { MANIFEST_NAME, type StaticManifest } from '../../templates/index.ts'
 import { listStaticFiles } from './finders.ts'
@@ -22,6 +22,34 @@ export function hashedName(path: string, hash: string): string {
   const slash = path.lastIndexOf('/')
   const dot = path.lastIndexOf('.')
   return dot > slash + 1 ? `${path.slice(0, dot)}.${hash}${path.slice(dot)}` : `${path}.${hash}`
+}
+
+/**
+ * Rewrites the relative `url(...)` references of a CSS file (logical path `cssPath`) to the
+ * hashed names in `paths`, keeping any query or fragment. Absolute, scheme and data: URLs, and
+ * files the manifest does not know, are left alone.
+ *
+ * @example
+ * ```ts
+ * rewriteCssUrls('a{background:url(../img/x.png)}', 'css/site.css', { 'img/x.png': 'img/x.1a2b.png' })
+ * // 'a{background:url(../img/x.1a2b.png)}'
+ * ```
+ */
+export function rewriteCssUrls(
+  css: string,
+  cssPath: string,
+  paths: Record<string, string>,
+): string {
+  const base = posix.dirname(cssPath)
+  return css.replace(/url\(\s*(['"]?)([^'")]+)\1\s*\)/g, (whole, quote: string, ref: string) => {
+    if (/^(?:[a-z][a-z0-9+.-]*:|\/|#)/i.test(ref)) return whole
+    const [, target = '', suffix = ''] = /^([^?#]*)(.*)$/.exec(ref) ?? []
+    const logical = posix.normalize(posix.join(base, target))
+    const hashed = paths[logical]
+    if (!hashed || logical.startsWith('..')) return whole
+    const relativeRef = posix.relative(base, hashed)
+    return `url(${quote}${relativeRef}${suffix}${quote})`
+  })
 }
 
 /**
@@ -63,13 +91,22 @@ export function collectStatic(
   if (options.clear) rmSync(root, { recursive: true, force: true })
   const manifest: StaticManifest = { version: 1, paths: {} }
   const files = listStaticFiles(settings, cwd)
-  for (const { path, file } of files) {
-    const hash = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 12)
+  // CSS last: its url(...) references are rewritten to the hashed names of the files they
+  // point at, so those must be known first (ManifestStaticFilesStorage does the same).
+  const ordered = [
+    ...files.filter((f) => !f.path.endsWith('.css')),
+    ...files.filter((f) => f.path.endsWith('.css')),
+  ]
+  for (const { path, file } of ordered) {
+    const content = path.endsWith('.css')
+      ? Buffer.from(rewriteCssUrls(readFileSync(file, 'utf8'), path, manifest.paths))
+      : readFileSync(file)
+    const hash = createHash('sha256').update(content).digest('hex').slice(0, 12)
     const hashed = hashedName(path, hash)
     for (const target of [path, hashed]) {
       const out = join(root, ...target.split('/'))
       mkdirSync(dirname(out), { recursive: true })
-      copyFileSync(file, out)
+      writeFileSync(out, content)
     }
     manifest.paths[path] = hashed
   }

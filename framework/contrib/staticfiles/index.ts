@@ -11,7 +11,7 @@ export {
   type StaticFile,
 } from './finders.ts'
 export { staticServeView, staticfilesUrlpatterns } from './serve-static.ts'
-export { collectStatic, hashedName, type CollectResult } from './collect-static.ts'
+export { collectStatic, hashedName, rewriteCssUrls, type CollectResult } from './collect-static.ts'
 export {
   staticUrl,
   loadManifest,

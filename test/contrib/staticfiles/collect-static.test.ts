@@ -7,6 +7,7 @@ import {
   collectStatic,
   hashedName,
   MANIFEST_NAME,
+  rewriteCssUrls,
   staticUrl,
 } from '../../../framework/contrib/staticfiles/index.ts'
 
@@ -78,5 +79,29 @@ describe('collectStatic', () => {
       hashedName('README', 'h'),
       hashedName('.env', 'h'),
     ]).toEqual(['a/b.min.h.js', 'README.h', '.env.h'])
+  })
+
+  it('rewrites relative url() references in CSS to the hashed names, and hashes the result', () => {
+    write('static/img/dot.png', 'PNG')
+    write(
+      'static/css/icons.css',
+      `.a{background:url("../img/dot.png?v=1#x")}.b{background:url(data:image/png;base64,AA)}.c{background:url(/abs.png)}.d{background:url(missing.png)}`,
+    )
+    const { manifest } = collectStatic(defineSettings({ DEBUG: true, ...base }), { cwd: root })
+    const hashedPng = manifest.paths['img/dot.png'] as string
+    const css = readFileSync(join(root, 'out', manifest.paths['css/icons.css'] as string), 'utf8')
+    expect(css).toBe(
+      `.a{background:url("../${hashedPng}?v=1#x")}.b{background:url(data:image/png;base64,AA)}.c{background:url(/abs.png)}.d{background:url(missing.png)}`,
+    )
+    expect(readFileSync(join(root, 'out/css/icons.css'), 'utf8')).toBe(css)
+  })
+
+  it('leaves references that would climb out of the static root alone', () => {
+    expect(rewriteCssUrls('x{a:url(../../up.png)}', 'css/a.css', { '../up.png': 'nope' })).toBe(
+      'x{a:url(../../up.png)}',
+    )
+    expect(rewriteCssUrls("x{a:url('b.png')}", 'css/a.css', { 'css/b.png': 'css/b.123.png' })).toBe(
+      "x{a:url('b.123.png')}",
+    )
   })
 })

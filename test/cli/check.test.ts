@@ -41,7 +41,13 @@ async function check(cwd: string, ...argv: string[]) {
       return true
     },
   })
-  const ctx: CommandContext = { cwd, env: {}, stdout: sink('stdout'), stderr: sink('stderr'), stdin: [][Symbol.iterator]() as never }
+  const ctx: CommandContext = {
+    cwd,
+    env: {},
+    stdout: sink('stdout'),
+    stderr: sink('stderr'),
+    stdin: [][Symbol.iterator]() as never,
+  }
   const code = await main(['check', ...argv], ctx)
   return { code, ...out }
 }
@@ -68,7 +74,15 @@ describe('framework check', () => {
   it('leaves the production-only security checks to --deploy', async () => {
     const result = await check(project(good), '--deploy')
     expect(result.code).toBe(0)
-    for (const id of ['security.W001', 'security.W002', 'security.W004', 'security.W008', 'security.W009', 'security.W012', 'security.W016']) {
+    for (const id of [
+      'security.W001',
+      'security.W002',
+      'security.W004',
+      'security.W008',
+      'security.W009',
+      'security.W012',
+      'security.W016',
+    ]) {
       expect(result.stdout).toMatch(new RegExp(`^${id.replace('.', '\\.')}: `, 'm'))
     }
     expect(result.stdout).toMatch(/^\tHINT: Set SECURE_SSL_REDIRECT: true/m)
@@ -93,7 +107,9 @@ describe('framework check', () => {
   it('fails on warnings too with --fail-level warning', async () => {
     const result = await check(project(good), '--deploy', '--fail-level', 'warning')
     expect(result.code).toBe(1)
-    expect(result.stderr).toMatch(/^framework check: error: system check found 7 issues at level warning/)
+    expect(result.stderr).toMatch(
+      /^framework check: error: system check found 7 issues at level warning/,
+    )
   })
 
   it('exits 1 with a one-line reason and a hint for a settings error', async () => {
@@ -102,16 +118,22 @@ describe('framework check', () => {
     expect(result.stdout).toBe('')
     const lines = result.stderr.trimEnd().split('\n')
     expect(lines).toHaveLength(2)
-    expect(lines[0]).toMatch(/^framework check: error: settings error in project\/settings\.ts: Invalid settings: \[conf\.E001\] unknown setting "ALLOWED_HOST"/)
+    expect(lines[0]).toMatch(
+      /^framework check: error: settings error in project\/settings\.ts: Invalid settings: \[conf\.E001\] unknown setting "ALLOWED_HOST"/,
+    )
     expect(lines[1]).toMatch(/^hint: fix the setting named above in project\/settings\.ts/)
   })
 
   it('exits 1 with a one-line reason and a hint when the settings module fails to load', async () => {
-    const result = await check(project('', `import './missing-module.ts'\nexport const settings = {}\n`))
+    const result = await check(
+      project('', `import './missing-module.ts'\nexport const settings = {}\n`),
+    )
     expect(result.code).toBe(1)
     const lines = result.stderr.trimEnd().split('\n')
     expect(lines).toHaveLength(2)
-    expect(lines[0]).toMatch(/^framework check: error: cannot load project\/settings\.ts: .*missing-module/)
+    expect(lines[0]).toMatch(
+      /^framework check: error: cannot load project\/settings\.ts: .*missing-module/,
+    )
     expect(lines[1]).toMatch(/^hint: fix the error/)
   })
 
@@ -120,14 +142,20 @@ describe('framework check', () => {
     dirs.push(dir)
     const result = await check(dir)
     expect(result.code).toBe(1)
-    expect(result.stderr).toMatch(/^framework check: error: settings module "project\/settings\.ts" not found/)
-    expect(result.stderr).toMatch(/\nhint: run the command from the project folder .* or pass --settings/)
+    expect(result.stderr).toMatch(
+      /^framework check: error: settings module "project\/settings\.ts" not found/,
+    )
+    expect(result.stderr).toMatch(
+      /\nhint: run the command from the project folder .* or pass --settings/,
+    )
   })
 
   it('refuses an unknown --fail-level as a usage error', async () => {
     const result = await check(project(good), '--fail-level', 'info')
     expect(result.code).toBe(2)
-    expect(result.stderr).toMatch(/^framework check: error: --fail-level must be error or warning, got "info"\nhint: /)
+    expect(result.stderr).toMatch(
+      /^framework check: error: --fail-level must be error or warning, got "info"\nhint: /,
+    )
   })
 })
 
@@ -138,13 +166,20 @@ describe('runChecks and formatCheckReport', () => {
         { id: 'x.W001', level: 'warning', message: 'w', hint: 'do w' },
         { id: 'x.E001', level: 'error', message: 'e' },
       ]),
-    ).toBe('System check identified some issues:\n\nERRORS:\nx.E001: e\n\nWARNINGS:\nx.W001: w\n\tHINT: do w\n\nSystem check identified 2 issues.\n')
+    ).toBe(
+      'System check identified some issues:\n\nERRORS:\nx.E001: e\n\nWARNINGS:\nx.W001: w\n\tHINT: do w\n\nSystem check identified 2 issues.\n',
+    )
   })
 
   it('keeps security.* findings out unless deploy is asked for', () => {
-    const settings = defineSettings({ DEBUG: true, SECRET_KEY: 'k', ROOT_URLCONF: 'u.ts' }, { env: {} })
+    const settings = defineSettings(
+      { DEBUG: true, SECRET_KEY: 'k', ROOT_URLCONF: 'u.ts' },
+      { env: {} },
+    )
     expect(runChecks(settings).map((m) => m.id)).toEqual([])
-    expect(runChecks(settings, { deploy: true }).every((m) => m.id.startsWith('security.'))).toBe(true)
+    expect(runChecks(settings, { deploy: true }).every((m) => m.id.startsWith('security.'))).toBe(
+      true,
+    )
   })
 })
 
@@ -168,7 +203,9 @@ describe('deployChecks', () => {
   })
 
   it('flags a guessable SECRET_KEY: a development marker or few distinct characters', () => {
-    expect(ids({ SECRET_KEY: 'dev-insecure-key-change-me-in-production-0123456789abcdef' })).toEqual(['security.W009'])
+    expect(
+      ids({ SECRET_KEY: 'dev-insecure-key-change-me-in-production-0123456789abcdef' }),
+    ).toEqual(['security.W009'])
     expect(ids({ SECRET_KEY: 'ab'.repeat(30) })).toEqual(['security.W009'])
   })
 

@@ -90,7 +90,11 @@ function runserver(cwd: string, args: string[], env: Record<string, string> = {}
 }
 
 /** Polls `probe` every 50 ms until it returns a value, or fails after `ms`. */
-async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
+async function until<T>(
+  what: string,
+  ms: number,
+  probe: () => Promise<T | undefined> | T | undefined,
+): Promise<T> {
   const deadline = Date.now() + ms
   for (;;) {
     const value = await probe()
@@ -109,8 +113,15 @@ async function started(run: Run): Promise<string> {
 
 async function get(url: string): Promise<{ status: number; text: string; type: string }> {
   // A new connection each time (no keep-alive pool), as a fresh browser request after a reload.
-  const response = await fetch(url, { headers: { Connection: 'close' }, signal: AbortSignal.timeout(5000) })
-  return { status: response.status, text: await response.text(), type: response.headers.get('content-type') ?? '' }
+  const response = await fetch(url, {
+    headers: { Connection: 'close' },
+    signal: AbortSignal.timeout(5000),
+  })
+  return {
+    status: response.status,
+    text: await response.text(),
+    type: response.headers.get('content-type') ?? '',
+  }
 }
 
 async function stop(run: Run): Promise<number | null> {
@@ -122,7 +133,9 @@ describe('runserver (a real process)', () => {
   it('serves the project, warns it is not for production, and logs one line per request', async () => {
     const run = runserver(makeProject(), ['127.0.0.1:0', '--noreload'])
     const url = await started(run)
-    expect(run.stdout()).toContain('WARNING: This is a development server. Do not use it in a production setting.')
+    expect(run.stdout()).toContain(
+      'WARNING: This is a development server. Do not use it in a production setting.',
+    )
     const page = await get(url)
     expect(page).toMatchObject({ status: 200, text: 'version one' })
     const missing = await get(`${url}nowhere/`)
@@ -141,7 +154,9 @@ describe('runserver (a real process)', () => {
     const run = runserver(makeProject(), ['127.0.0.1:0', '--noreload'], { FORCE_COLOR: '1' })
     const url = await started(run)
     await get(`${url}nowhere/`)
-    await until('a yellow 404 line', 5000, () => (run.stdout().includes('\x1b[33m[') ? true : undefined))
+    await until('a yellow 404 line', 5000, () =>
+      run.stdout().includes('\x1b[33m[') ? true : undefined,
+    )
     expect(await stop(run)).toBe(0)
   }, 60_000)
 
@@ -164,7 +179,9 @@ describe('runserver (a real process)', () => {
     await new Promise((r) => setTimeout(r, 3000))
     const edited = Date.now()
     writeFileSync(join(dir, 'project/views.ts'), view('version two'))
-    await until('the new response', 2000, async () => ((await get(url)).text === 'version two' ? true : undefined))
+    await until('the new response', 2000, async () =>
+      (await get(url)).text === 'version two' ? true : undefined,
+    )
     expect(Date.now() - edited).toBeLessThan(2000)
     expect(run.stdout()).toContain('project/views.ts changed, reloading.')
     expect(await stop(run)).toBe(0)
@@ -183,11 +200,15 @@ describe('runserver (a real process)', () => {
     })
     expect(broken.text).toContain('The project failed to load')
     expect(broken.text).toContain('project/views.ts')
-    await until('the error on stderr', 5000, () => (run.stderr().includes('Serving the load-error page') ? true : undefined))
+    await until('the error on stderr', 5000, () =>
+      run.stderr().includes('Serving the load-error page') ? true : undefined,
+    )
     await new Promise((r) => setTimeout(r, 3000))
     const fixed = Date.now()
     writeFileSync(join(dir, 'project/views.ts'), view('fixed'))
-    await until('the fixed response', 2000, async () => ((await get(url)).text === 'fixed' ? true : undefined))
+    await until('the fixed response', 2000, async () =>
+      (await get(url)).text === 'fixed' ? true : undefined,
+    )
     expect(Date.now() - fixed).toBeLessThan(2000)
     expect(run.child.pid).toBe(pid)
     expect(run.child.exitCode).toBeNull()
@@ -200,7 +221,12 @@ describe('runserver (a real process)', () => {
     const port = (blocker.address() as { port: number }).port
     try {
       const run = runserver(makeProject(), [`127.0.0.1:${port}`])
-      expect(await Promise.race([run.exited, new Promise((r) => setTimeout(() => r('timeout'), 30_000))])).toBe(1)
+      expect(
+        await Promise.race([
+          run.exited,
+          new Promise((r) => setTimeout(() => r('timeout'), 30_000)),
+        ]),
+      ).toBe(1)
       expect(run.stderr()).toBe(
         `framework runserver: error: port ${port} on 127.0.0.1 is already in use (127.0.0.1:${port})\n` +
           `hint: stop the other server (see: ss -ltnp 'sport = :${port}'), or choose another port: framework runserver 127.0.0.1:8000\n`,
@@ -217,17 +243,23 @@ export const settings = defineSettings({ DEBUG: true, ALLOWED_HOST: ['x'] } as n
 `,
     })
     const run = runserver(dir, ['127.0.0.1:0'])
-    expect(await Promise.race([run.exited, new Promise((r) => setTimeout(() => r('timeout'), 30_000))])).toBe(1)
+    expect(
+      await Promise.race([run.exited, new Promise((r) => setTimeout(() => r('timeout'), 30_000))]),
+    ).toBe(1)
     const lines = run.stderr().trimEnd().split('\n')
     expect(lines).toHaveLength(2)
-    expect(lines[0]).toMatch(/^framework runserver: error: settings error in project\/settings\.ts: .*"ALLOWED_HOST"/)
+    expect(lines[0]).toMatch(
+      /^framework runserver: error: settings error in project\/settings\.ts: .*"ALLOWED_HOST"/,
+    )
     expect(lines[1]).toMatch(/^hint: fix the setting named above in project\/settings\.ts/)
   }, 60_000)
 
   it('exits 1 with a one-line reason and a hint when the application module fails to load', async () => {
     const dir = makeProject({ 'project/wsgi.ts': 'export const application = (\n' })
     const run = runserver(dir, ['127.0.0.1:0'])
-    expect(await Promise.race([run.exited, new Promise((r) => setTimeout(() => r('timeout'), 30_000))])).toBe(1)
+    expect(
+      await Promise.race([run.exited, new Promise((r) => setTimeout(() => r('timeout'), 30_000))]),
+    ).toBe(1)
     const lines = run.stderr().trimEnd().split('\n')
     expect(lines).toHaveLength(2)
     expect(lines[0]).toMatch(/^framework runserver: error: cannot load project\/wsgi\.ts: /)
@@ -267,9 +299,9 @@ describe('formatRequestLine and wantsColour', () => {
   const at = new Date(2026, 0, 1, 9, 5, 7)
 
   it('writes time, method, path, status and milliseconds', () => {
-    expect(formatRequestLine({ method: 'POST', path: '/vote/?x=1', status: 302, ms: 12.345, at }, false)).toBe(
-      '[09:05:07] POST /vote/?x=1 302 12.3ms',
-    )
+    expect(
+      formatRequestLine({ method: 'POST', path: '/vote/?x=1', status: 302, ms: 12.345, at }, false),
+    ).toBe('[09:05:07] POST /vote/?x=1 302 12.3ms')
   })
 
   it('colours by status class: green, cyan, yellow, bold red', () => {
@@ -278,7 +310,12 @@ describe('formatRequestLine and wantsColour', () => {
       expect(line.endsWith('\x1b[0m')).toBe(true)
       return line.split('[09:05:07]')[0]
     }
-    expect([200, 301, 404, 500].map(colour)).toEqual(['\x1b[32m', '\x1b[36m', '\x1b[33m', '\x1b[1;31m'])
+    expect([200, 301, 404, 500].map(colour)).toEqual([
+      '\x1b[32m',
+      '\x1b[36m',
+      '\x1b[33m',
+      '\x1b[1;31m',
+    ])
   })
 
   it('colours a TTY unless NO_COLOR, and anything when FORCE_COLOR', () => {

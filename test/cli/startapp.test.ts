@@ -2,7 +2,15 @@
  * `framework startapp NAME [DIR]`, through main() with collecting streams: the app folder it
  * writes, the INSTALLED_APPS instruction it prints, and its refusals.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -28,7 +36,13 @@ async function run(cwd: string, ...argv: string[]) {
       return true
     },
   })
-  const ctx: CommandContext = { cwd, env: {}, stdout: sink('stdout'), stderr: sink('stderr'), stdin: [][Symbol.iterator]() as never }
+  const ctx: CommandContext = {
+    cwd,
+    env: {},
+    stdout: sink('stdout'),
+    stderr: sink('stderr'),
+    stdin: [][Symbol.iterator]() as never,
+  }
   const code = await main(argv, ctx)
   return { code, ...out }
 }
@@ -49,8 +63,12 @@ describe('framework startapp', () => {
     ]) {
       expect(existsSync(join(cwd, 'polls', path)), path).toBe(true)
     }
-    expect(readFileSync(join(cwd, 'polls/views.ts'), 'utf8')).toContain("render(request, 'polls/index.html'")
-    expect(readFileSync(join(cwd, 'polls/urls.ts'), 'utf8')).toContain("path('', index, { name: 'index' })")
+    expect(readFileSync(join(cwd, 'polls/views.ts'), 'utf8')).toContain(
+      "render(request, 'polls/index.html'",
+    )
+    expect(readFileSync(join(cwd, 'polls/urls.ts'), 'utf8')).toContain(
+      "path('', index, { name: 'index' })",
+    )
   })
 
   it('tells the user to add the app to INSTALLED_APPS and mount its URLs', async () => {
@@ -84,7 +102,9 @@ describe('framework startapp', () => {
     writeFileSync(join(cwd, 'polls/models.ts'), '// mine\n')
     const result = await run(cwd, 'startapp', 'polls')
     expect(result.code).toBe(1)
-    expect(result.stderr).toMatch(/^framework startapp: error: ".*polls" is not empty \(it holds "models\.ts"\); nothing was written\nhint: /)
+    expect(result.stderr).toMatch(
+      /^framework startapp: error: ".*polls" is not empty \(it holds "models\.ts"\); nothing was written\nhint: /,
+    )
     expect(readFileSync(join(cwd, 'polls/models.ts'), 'utf8')).toBe('// mine\n')
   })
 })

@@ -5,7 +5,15 @@
  * spec for a checkout versus a registry install. The install-and-run flow is
  * test/integration/startproject-flow.test.ts.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -35,7 +43,13 @@ async function run(cwd: string, ...argv: string[]) {
       return true
     },
   })
-  const ctx: CommandContext = { cwd, env: {}, stdout: sink('stdout'), stderr: sink('stderr'), stdin: [][Symbol.iterator]() as never }
+  const ctx: CommandContext = {
+    cwd,
+    env: {},
+    stdout: sink('stdout'),
+    stderr: sink('stderr'),
+    stdin: [][Symbol.iterator]() as never,
+  }
   const code = await main(argv, ctx)
   return { code, ...out }
 }
@@ -68,7 +82,9 @@ describe('framework startproject', () => {
     ]) {
       expect(existsSync(join(dir, path)), path).toBe(true)
     }
-    expect(read(dir, 'project/wsgi.ts')).toContain('export const application = getGatewayApplication(settings)')
+    expect(read(dir, 'project/wsgi.ts')).toContain(
+      'export const application = getGatewayApplication(settings)',
+    )
     expect(read(dir, 'test/home.test.ts')).toContain("import { Client } from 'framework/testing'")
   })
 
@@ -127,7 +143,9 @@ describe('framework startproject', () => {
   it('refuses a name that would shadow the framework package', async () => {
     const result = await run(tempDir(), 'startproject', 'framework')
     expect(result.code).toBe(2)
-    expect(result.stderr).toMatch(/^framework startproject: error: "framework" is not a valid project name: it would shadow/)
+    expect(result.stderr).toMatch(
+      /^framework startproject: error: "framework" is not a valid project name: it would shadow/,
+    )
   })
 
   it('refuses a non-empty DIR with exit 1, one line and a hint, leaving it untouched', async () => {
@@ -138,7 +156,9 @@ describe('framework startproject', () => {
     expect(result.code).toBe(1)
     const lines = result.stderr.trimEnd().split('\n')
     expect(lines).toHaveLength(2)
-    expect(lines[0]).toBe(`framework startproject: error: "${join(cwd, 'busy')}" is not empty (it holds "notes.txt"); nothing was written`)
+    expect(lines[0]).toBe(
+      `framework startproject: error: "${join(cwd, 'busy')}" is not empty (it holds "notes.txt"); nothing was written`,
+    )
     expect(lines[1]).toMatch(/^hint: choose an empty or new folder: framework startproject mysite /)
     expect(readdirSync(join(cwd, 'busy'))).toEqual(['notes.txt'])
   })
@@ -146,22 +166,34 @@ describe('framework startproject', () => {
   it('asks for NAME when it is missing', async () => {
     const result = await run(tempDir(), 'startproject')
     expect(result.code).toBe(2)
-    expect(result.stderr).toMatch(/^framework startproject: error: missing NAME.*\nhint: framework startproject mysite/)
+    expect(result.stderr).toMatch(
+      /^framework startproject: error: missing NAME.*\nhint: framework startproject mysite/,
+    )
   })
 })
 
 describe('frameworkPackage', () => {
   it('points a project made from a checkout at the checkout with file:', () => {
-    expect(frameworkPackage()).toMatchObject({ root: repo, name: 'framework', installed: false, dependency: `file:${repo}` })
+    expect(frameworkPackage()).toMatchObject({
+      root: repo,
+      name: 'framework',
+      installed: false,
+      dependency: `file:${repo}`,
+    })
   })
 
   it('uses the registry version when the framework runs from node_modules', () => {
     const root = join(tempDir(), 'node_modules', 'framework')
     mkdirSync(root, { recursive: true })
-    writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'framework', version: '1.2.3' }))
+    writeFileSync(
+      join(root, 'package.json'),
+      JSON.stringify({ name: 'framework', version: '1.2.3' }),
+    )
     const pkg = frameworkPackage(root)
     expect(pkg).toMatchObject({ installed: true, dependency: '^1.2.3' })
-    const readme = projectFiles({ name: 'site', secretKey: generateSecretKey(), framework: pkg })['README.md']
+    const readme = projectFiles({ name: 'site', secretKey: generateSecretKey(), framework: pkg })[
+      'README.md'
+    ]
     expect(readme).toContain('"framework": "^1.2.3"`, from the npm registry')
     expect(readme).toContain('"framework": "file:/path/to/the/checkout"')
   })
@@ -171,10 +203,14 @@ describe('the generated files', () => {
   it('import only subpaths the framework package exports', () => {
     const files = projectFiles({ name: 'site', secretKey: 'k', framework: frameworkPackage() })
     const specifiers = new Set(
-      Object.values(files).flatMap((text) => [...text.matchAll(/from '(framework[^']*)'/g)].map((m) => m[1]!)),
+      Object.values(files).flatMap((text) =>
+        [...text.matchAll(/from '(framework[^']*)'/g)].map((m) => m[1]!),
+      ),
     )
     const exported = Object.keys(JSON.parse(read(repo, 'package.json')).exports ?? {})
-    const missing = [...specifiers].map((s) => s.replace(/^framework/, '.')).filter((s) => !exported.includes(s))
+    const missing = [...specifiers]
+      .map((s) => s.replace(/^framework/, '.'))
+      .filter((s) => !exported.includes(s))
     // 'framework/testing' needs "./testing": "./framework/testing/index.ts" in package.json.
     expect(missing).toEqual([])
   })

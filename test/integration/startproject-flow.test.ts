@@ -49,7 +49,12 @@ interface Result {
 /** Runs a command to its end, killed (and failed) after `ms`. */
 function exec(command: string, args: string[], cwd: string, ms: number): Promise<Result> {
   return new Promise((done, fail) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+    const child = spawn(command, args, {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    })
     started.push(child)
     let stdout = ''
     let stderr = ''
@@ -68,7 +73,12 @@ function exec(command: string, args: string[], cwd: string, ms: number): Promise
 
 describe('startproject flow (startproject, npm install, npm test, npm start)', () => {
   it('creates mysite in an empty folder', async () => {
-    const result = await exec(process.execPath, [join(repo, 'bin/framework.js'), 'startproject', 'mysite'], root, 60_000)
+    const result = await exec(
+      process.execPath,
+      [join(repo, 'bin/framework.js'), 'startproject', 'mysite'],
+      root,
+      60_000,
+    )
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     const readme = readFileSync(join(site, 'README.md'), 'utf8')
@@ -77,7 +87,12 @@ describe('startproject flow (startproject, npm install, npm test, npm start)', (
   }, 90_000)
 
   it('installs with `npm install`, the framework linked from this checkout', async () => {
-    const result = await exec('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], site, 240_000)
+    const result = await exec(
+      'npm',
+      ['install', '--prefer-offline', '--no-audit', '--no-fund'],
+      site,
+      240_000,
+    )
     expect(result.code, result.stderr).toBe(0)
     const lock = JSON.parse(readFileSync(join(site, 'package-lock.json'), 'utf8'))
     expect(lock.packages['node_modules/framework']).toMatchObject({ link: true })
@@ -90,7 +105,12 @@ describe('startproject flow (startproject, npm install, npm test, npm start)', (
   }, 150_000)
 
   it('answers its start page and stylesheet under `npm start`', async () => {
-    const server = spawn('npm', ['start', '--', '127.0.0.1:0'], { cwd: site, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+    const server = spawn('npm', ['start', '--', '127.0.0.1:0'], {
+      cwd: site,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    })
     started.push(server)
     let stdout = ''
     let stderr = ''
@@ -100,7 +120,8 @@ describe('startproject flow (startproject, npm install, npm test, npm start)', (
     let url: string | undefined
     while (!url) {
       url = /Starting development server at (http:\/\/\S+\/)/.exec(stdout)?.[1]
-      if (server.exitCode !== null) throw new Error(`npm start exited ${server.exitCode}: ${stderr}`)
+      if (server.exitCode !== null)
+        throw new Error(`npm start exited ${server.exitCode}: ${stderr}`)
       if (Date.now() > deadline) throw new Error(`no banner within 60 s: ${stdout}\n${stderr}`)
       await new Promise((r) => setTimeout(r, 100))
     }
@@ -118,11 +139,19 @@ describe('startproject flow (startproject, npm install, npm test, npm start)', (
   }, 120_000)
 
   it('adds an app with `framework startapp polls` whose generated test passes', async () => {
-    const made = await exec(join(site, 'node_modules/.bin/framework'), ['startapp', 'polls'], site, 60_000)
+    const made = await exec(
+      join(site, 'node_modules/.bin/framework'),
+      ['startapp', 'polls'],
+      site,
+      60_000,
+    )
     expect(made.code, made.stderr).toBe(0)
     expect(made.stdout).toContain('add "polls" to INSTALLED_APPS')
     const settingsFile = join(site, 'project/settings.ts')
-    writeFileSync(settingsFile, readFileSync(settingsFile, 'utf8').replace('INSTALLED_APPS: []', "INSTALLED_APPS: ['polls']"))
+    writeFileSync(
+      settingsFile,
+      readFileSync(settingsFile, 'utf8').replace('INSTALLED_APPS: []', "INSTALLED_APPS: ['polls']"),
+    )
     const checked = await exec(join(site, 'node_modules/.bin/framework'), ['check'], site, 60_000)
     expect(checked).toMatchObject({ code: 0, stdout: 'System check identified no issues.\n' })
     const tested = await exec('npm', ['test'], site, 120_000)

@@ -90,16 +90,23 @@ export const checkCommand: Command = {
     }
     const failLevel = values['fail-level'] ?? 'error'
     if (failLevel !== 'error' && failLevel !== 'warning') {
-      throw new CommandError('CLI-E02', `--fail-level must be error or warning, got ${JSON.stringify(failLevel)}`, {
-        hint: 'framework check --fail-level warning',
-      })
+      throw new CommandError(
+        'CLI-E02',
+        `--fail-level must be error or warning, got ${JSON.stringify(failLevel)}`,
+        {
+          hint: 'framework check --fail-level warning',
+        },
+      )
     }
     let settings: Settings
     try {
       settings = await loadSettings(ctx.cwd, values.settings)
     } catch (error) {
       if (!(error instanceof ProjectLoadError)) throw error
-      throw new CommandError('CLI-E03', error.failure.message, { hint: error.failure.hint, cause: error })
+      throw new CommandError('CLI-E03', error.failure.message, {
+        hint: error.failure.hint,
+        cause: error,
+      })
     }
     const findings = runChecks(settings, { deploy: values.deploy ?? false })
     ctx.stdout.write(formatCheckReport(findings))

@@ -21,14 +21,16 @@ import { wantsColour } from '../dev-server/request-log.ts'
  */
 export const runserverCommand: Command = {
   name: 'runserver',
-  summary: 'Run the development server: reloads on change, serves static files (not for production).',
-  usage: 'framework runserver [ADDR:]PORT [--app MODULE:ATTR] [--settings MODULE] [--noreload] [--nostatic]',
+  summary:
+    'Run the development server: reloads on change, serves static files (not for production).',
+  usage:
+    'framework runserver [ADDR:]PORT [--app MODULE:ATTR] [--settings MODULE] [--noreload] [--nostatic]',
   help: [
     'Serves the project at ADDR:PORT (default 127.0.0.1:8000) for development: the debug page',
     'on errors, static files from STATICFILES_DIRS and apps when DEBUG, one line per request',
     '(coloured on a terminal; NO_COLOR/FORCE_COLOR override).',
     '',
-    "Reloading: a change to a project .ts/.html/.json file starts a fresh process with the new",
+    'Reloading: a change to a project .ts/.html/.json file starts a fresh process with the new',
     'code; it takes over once loaded, usually within a second. If the new code fails to load',
     '(a syntax error, a settings error), every request gets an error page naming the file and',
     'line, until the next change loads: fixing the file recovers without a restart. At start,',

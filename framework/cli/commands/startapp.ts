@@ -25,7 +25,7 @@ export const startappCommand: Command = {
     'Writes an app named NAME into DIR (default ./NAME, which must be empty or new): models.ts,',
     'views.ts, urls.ts, admin.ts, templates/NAME/index.html, migrations/ and tests/. NAME must',
     'be an identifier. Then add the folder to INSTALLED_APPS in project/settings.ts and mount',
-    "its urls in project/urls.ts with include().",
+    'its urls in project/urls.ts with include().',
   ].join('\n'),
   async run(argv, ctx) {
     const { positionals } = parseCommandArgs('startapp', argv, {})
@@ -42,7 +42,7 @@ export const startappCommand: Command = {
     }
     checkIdentifier('startapp', 'app', name)
     const target = resolve(ctx.cwd, dir ?? name)
-    checkEmptyTarget(target, `framework startapp ${name} ${name}_app`)
+    checkEmptyTarget(target, `framework startapp ${name} path/to/new-folder`)
     const written = writeTree(target, appFiles(name, frameworkPackage().name))
     const entry = relative(ctx.cwd, target).split('\\').join('/') || '.'
     ctx.stdout.write(

@@ -49,7 +49,7 @@ export const startprojectCommand: Command = {
     }
     checkIdentifier('startproject', 'project', name)
     const target = resolve(ctx.cwd, dir ?? name)
-    checkEmptyTarget(target, `framework startproject ${name} ${dir ? `${dir}-new` : `${name}_site`}`)
+    checkEmptyTarget(target, `framework startproject ${name} path/to/new-folder`)
     const written = writeTree(
       target,
       projectFiles({ name, secretKey: generateSecretKey(), framework: frameworkPackage() }),

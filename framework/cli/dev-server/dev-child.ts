@@ -15,7 +15,12 @@ import { builtinChecks } from '../../conf/index.ts'
 import { loadApplication, toNodeListener } from '../../gateway/index.ts'
 import type { Application } from '../../gateway/index.ts'
 import { loadErrorPage } from './load-error-page.ts'
-import { describeLoadFailure, loadSettings, ProjectLoadError, type LoadFailure } from './project-loading.ts'
+import {
+  describeLoadFailure,
+  loadSettings,
+  ProjectLoadError,
+  type LoadFailure,
+} from './project-loading.ts'
 import { formatRequestLine } from './request-log.ts'
 import { withStaticFiles } from './static-files.ts'
 
@@ -64,13 +69,18 @@ function loadRequested(): Promise<void> {
   })
 }
 
-async function load(config: DevChildConfig, cwd: string): Promise<{ app: Application; checks: string[] }> {
+async function load(
+  config: DevChildConfig,
+  cwd: string,
+): Promise<{ app: Application; checks: string[] }> {
   const settings = await loadSettings(cwd, config.settings)
   let app: Application
   try {
     app = await loadApplication(config.app, { cwd })
   } catch (error) {
-    throw new ProjectLoadError(describeLoadFailure(error, config.app.replace(/:[\w$]+$/, '')), { cause: error })
+    throw new ProjectLoadError(describeLoadFailure(error, config.app.replace(/:[\w$]+$/, '')), {
+      cause: error,
+    })
   }
   // ROOT_URLCONF is imported lazily by the handler; import it now so a syntax error in a view
   // shows at reload time, not on the first request.
@@ -98,7 +108,12 @@ function logged(
     const started = performance.now()
     res.once('close', () => {
       const line = formatRequestLine(
-        { method: req.method ?? '?', path: req.url ?? '', status: res.statusCode, ms: performance.now() - started },
+        {
+          method: req.method ?? '?',
+          path: req.url ?? '',
+          status: res.statusCode,
+          ms: performance.now() - started,
+        },
         colour,
       )
       process.stdout.write(`${line}\n`)
@@ -130,7 +145,10 @@ async function main(): Promise<void> {
       error instanceof ProjectLoadError ? error.failure : describeLoadFailure(error, config.app)
     const page = loadErrorPage(failure)
     listener = (_req, res) => {
-      res.writeHead(500, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' })
+      res.writeHead(500, {
+        'Content-Type': 'text/html; charset=utf-8',
+        'Cache-Control': 'no-store',
+      })
       res.end(page)
     }
     message = { type: 'load-error', failure }

@@ -106,14 +106,22 @@ export class DevServer {
       if (outcome.type === 'load-error') {
         throw new CommandError('CLI-E03', outcome.failure.message, { hint: outcome.failure.hint })
       }
-      throw new CommandError('CLI-E03', `the server process exited (${outcome.detail}) before it was ready`, {
-        hint: 'look at the output above for its error, fix it and run the command again',
-      })
+      throw new CommandError(
+        'CLI-E03',
+        `the server process exited (${outcome.detail}) before it was ready`,
+        {
+          hint: 'look at the output above for its error, fix it and run the command again',
+        },
+      )
     }
     for (const line of outcome.checks) this.#options.stderr.write(`warning: ${line}\n`)
     this.#promote(first)
     if (this.#options.reload !== false) {
-      this.#watcher = watchSources(this.#options.cwd, (file) => this.#reload(file), this.#options.debounceMs ?? 100)
+      this.#watcher = watchSources(
+        this.#options.cwd,
+        (file) => this.#reload(file),
+        this.#options.debounceMs ?? 100,
+      )
     }
   }
 
@@ -133,7 +141,8 @@ export class DevServer {
   #listen(): Promise<void> {
     const { host, port } = this.#options.address
     return new Promise((resolve, reject) => {
-      const onError = (error: NodeJS.ErrnoException) => reject(bindError(error, this.#options.address))
+      const onError = (error: NodeJS.ErrnoException) =>
+        reject(bindError(error, this.#options.address))
       this.#server.once('error', onError)
       this.#server.listen({ host, port, exclusive: true }, () => {
         this.#server.off('error', onError)
@@ -167,7 +176,9 @@ export class DevServer {
     child.once('exit', () => {
       generation.state = 'gone'
       if (this.#current === generation && !this.#stopping) {
-        this.#options.stderr.write('The server process exited; save a source file to start it again.\n')
+        this.#options.stderr.write(
+          'The server process exited; save a source file to start it again.\n',
+        )
       }
     })
     return generation
@@ -202,7 +213,8 @@ export class DevServer {
       previous.child.send({ type: 'stop' } satisfies DevParentMessage)
     }
     for (const socket of this.#queue.splice(0)) this.#dispatch(socket)
-    if (this.#options.reload !== false && !this.#stopping && !this.#spare) this.#spare = this.#spawn(true)
+    if (this.#options.reload !== false && !this.#stopping && !this.#spare)
+      this.#spare = this.#spawn(true)
   }
 
   async #reload(file: string): Promise<void> {
@@ -242,7 +254,11 @@ export class DevServer {
     this.#spare = undefined
     if (!spare) return undefined
     // A spare still warming up is taken too: it loads as soon as it is warm, sooner than a cold one.
-    if ((spare.state !== 'warm' && spare.state !== 'spare') || !spare.child.connected || resolve(this.#options.cwd, file).startsWith(frameworkSources)) {
+    if (
+      (spare.state !== 'warm' && spare.state !== 'spare') ||
+      !spare.child.connected ||
+      resolve(this.#options.cwd, file).startsWith(frameworkSources)
+    ) {
       if (spare.child.exitCode === null) spare.child.kill('SIGTERM')
       return undefined
     }
@@ -277,10 +293,14 @@ export function bindError(error: NodeJS.ErrnoException, address: DevAddress): Co
   const other = `${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port === 8000 ? 8001 : 8000}`
   switch (error.code) {
     case 'EADDRINUSE':
-      return new CommandError('CLI-E03', `port ${address.port} on ${address.host} is already in use (${where})`, {
-        hint: `stop the other server (see: ss -ltnp 'sport = :${address.port}'), or choose another port: framework runserver ${other}`,
-        cause: error,
-      })
+      return new CommandError(
+        'CLI-E03',
+        `port ${address.port} on ${address.host} is already in use (${where})`,
+        {
+          hint: `stop the other server (see: ss -ltnp 'sport = :${address.port}'), or choose another port: framework runserver ${other}`,
+          cause: error,
+        },
+      )
     case 'EACCES':
       return new CommandError('CLI-E03', `no permission to listen on ${where}`, {
         hint: `ports below 1024 need privileges; use a higher one: framework runserver ${address.host}:8000`,
@@ -289,10 +309,14 @@ export function bindError(error: NodeJS.ErrnoException, address: DevAddress): Co
     case 'EADDRNOTAVAIL':
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new CommandError('CLI-E03', `cannot listen on ${where}: ${JSON.stringify(address.host)} is not an address of this machine`, {
-        hint: 'use 127.0.0.1 (this machine only) or 0.0.0.0 (every interface): framework runserver 0.0.0.0:8000',
-        cause: error,
-      })
+      return new CommandError(
+        'CLI-E03',
+        `cannot listen on ${where}: ${JSON.stringify(address.host)} is not an address of this machine`,
+        {
+          hint: 'use 127.0.0.1 (this machine only) or 0.0.0.0 (every interface): framework runserver 0.0.0.0:8000',
+          cause: error,
+        },
+      )
     default:
       return new CommandError('CLI-E03', `cannot listen on ${where}: ${error.message}`, {
         hint: 'choose another address: framework runserver 127.0.0.1:8001',

@@ -5,7 +5,13 @@
  */
 import type { LoadFailure } from './project-loading.ts'
 
-const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+const escapes: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+}
 
 function e(text: string): string {
   return text.replace(/[&<>"']/g, (c) => escapes[c] ?? c)

@@ -30,7 +30,9 @@ export function parseDevAddress(text: string | undefined): DevAddress {
     throw new CommandError(
       'CLI-E02',
       `${JSON.stringify(text)} is not a valid address: write PORT or ADDR:PORT with a port from 0 to 65535`,
-      { hint: 'framework runserver 8000, framework runserver 0.0.0.0:8000 or framework runserver [::1]:8000' },
+      {
+        hint: 'framework runserver 8000, framework runserver 0.0.0.0:8000 or framework runserver [::1]:8000',
+      },
     )
   }
   return { host: match[1] ?? match[2] ?? DEFAULT_DEV_ADDRESS.host, port }

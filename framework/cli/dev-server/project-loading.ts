@@ -58,7 +58,10 @@ export function describeLoadFailure(error: unknown, file: string): LoadFailure {
   const detail = err.stack ?? err.message
   // ImproperlyConfigured may come from another copy of the framework (a linked checkout), so
   // recognise it by name and code rather than by instanceof.
-  if (err.name === 'ImproperlyConfigured' || (typeof code === 'string' && code.startsWith('conf.'))) {
+  if (
+    err.name === 'ImproperlyConfigured' ||
+    (typeof code === 'string' && code.startsWith('conf.'))
+  ) {
     return {
       kind: 'settings',
       message: `settings error in ${file}: ${oneLine(err.message)}`,
@@ -94,7 +97,9 @@ export function describeLoadFailure(error: unknown, file: string): LoadFailure {
 function errorLocation(error: Error): string | undefined {
   const compiled = /(\/[^\s:]+\.[cm]?[jt]sx?):(\d+):(\d+)/.exec(error.message)
   if (compiled) return `${compiled[1]}:${compiled[2]}:${compiled[3]}`
-  for (const match of (error.stack ?? '').matchAll(/\n\s+at .*?\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)/g)) {
+  for (const match of (error.stack ?? '').matchAll(
+    /\n\s+at .*?\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)/g,
+  )) {
     const path = match[1]?.replace(/^file:\/\//, '') ?? ''
     if (!path.includes('/node_modules/')) return `${path}:${match[2]}:${match[3]}`
   }

@@ -12,7 +12,10 @@ export interface ProjectTemplateOptions {
   /** A fresh SECRET_KEY (generateSecretKey()). */
   secretKey: string
   /** The framework package the project depends on (frameworkPackage()). */
-  framework: Pick<FrameworkPackage, 'name' | 'dependency' | 'installed' | 'root' | 'version' | 'toolVersions'>
+  framework: Pick<
+    FrameworkPackage,
+    'name' | 'dependency' | 'installed' | 'root' | 'version' | 'toolVersions'
+  >
 }
 
 /** The compiler options of this repository's tsconfig.json, which a new project shares. */
@@ -86,7 +89,14 @@ export default defineConfig({
   },
 })
 `,
-    '.gitignore': ['node_modules/', '*.sqlite3', '*.sqlite3-*', 'staticfiles/', 'coverage/', ''].join('\n'),
+    '.gitignore': [
+      'node_modules/',
+      '*.sqlite3',
+      '*.sqlite3-*',
+      'staticfiles/',
+      'coverage/',
+      '',
+    ].join('\n'),
     'README.md': readme(options),
     'project/settings.ts': `/**
  * @module The settings of ${name}, validated at start by defineSettings().

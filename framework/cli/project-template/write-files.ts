@@ -7,7 +7,15 @@ import { dirname, join } from 'node:path'
 import { CommandError } from '../command.ts'
 
 /** Names that are identifiers but would shadow something a project needs. */
-const reserved = new Set(['framework', 'project', 'test', 'node_modules', 'templates', 'static', 'migrations'])
+const reserved = new Set([
+  'framework',
+  'project',
+  'test',
+  'node_modules',
+  'templates',
+  'static',
+  'migrations',
+])
 
 /**
  * Throws a CLI-E02 CommandError unless `name` is an identifier (letters, digits, `_`, not
@@ -57,7 +65,10 @@ export function checkEmptyTarget(dir: string, retry: string): void {
   }
   const entries = readdirSync(dir)
   if (entries.length > 0) {
-    const shown = entries.slice(0, 3).map((e) => JSON.stringify(e)).join(', ')
+    const shown = entries
+      .slice(0, 3)
+      .map((e) => JSON.stringify(e))
+      .join(', ')
     throw new CommandError(
       'CLI-E03',
       `${JSON.stringify(dir)} is not empty (it holds ${shown}${entries.length > 3 ? ', ...' : ''}); nothing was written`,

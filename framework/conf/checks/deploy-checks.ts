@@ -27,24 +27,42 @@ function deploymentChecks(settings: Settings): CheckMessage[] {
     out.push({ id, level: 'warning', message: DEPLOY_CHECK_IDS[id], hint })
   }
   if (settings.SECURE_HSTS_SECONDS > 0 && !settings.SECURE_HSTS_INCLUDE_SUBDOMAINS) {
-    warn('security.W005', 'Set SECURE_HSTS_INCLUDE_SUBDOMAINS: true once every subdomain serves HTTPS.')
+    warn(
+      'security.W005',
+      'Set SECURE_HSTS_INCLUDE_SUBDOMAINS: true once every subdomain serves HTTPS.',
+    )
   }
   if (!settings.SECURE_SSL_REDIRECT) {
-    warn('security.W008', 'Set SECURE_SSL_REDIRECT: true, unless the proxy in front already redirects HTTP to HTTPS.')
+    warn(
+      'security.W008',
+      'Set SECURE_SSL_REDIRECT: true, unless the proxy in front already redirects HTTP to HTTPS.',
+    )
   }
   const key = settings.SECRET_KEY
   // Why these markers: startproject's dev keys and the examples in docs say so in the key itself.
   if (new Set(key).size < 5 || /insecure|change-?me|dev-?key|secret-?key/i.test(key)) {
-    warn('security.W009', 'Generate a new random key (50+ characters) and set it in the SECRET_KEY environment variable.')
+    warn(
+      'security.W009',
+      'Generate a new random key (50+ characters) and set it in the SECRET_KEY environment variable.',
+    )
   }
   if (!settings.SESSION_COOKIE_SECURE) {
-    warn('security.W012', 'Set SESSION_COOKIE_SECURE: true so the session cookie is sent over HTTPS only.')
+    warn(
+      'security.W012',
+      'Set SESSION_COOKIE_SECURE: true so the session cookie is sent over HTTPS only.',
+    )
   }
   if (!settings.SESSION_COOKIE_HTTPONLY) {
-    warn('security.W013', 'Set SESSION_COOKIE_HTTPONLY: true so scripts cannot read the session cookie.')
+    warn(
+      'security.W013',
+      'Set SESSION_COOKIE_HTTPONLY: true so scripts cannot read the session cookie.',
+    )
   }
   if (!settings.CSRF_COOKIE_SECURE) {
-    warn('security.W016', 'Set CSRF_COOKIE_SECURE: true so the CSRF cookie is sent over HTTPS only.')
+    warn(
+      'security.W016',
+      'Set CSRF_COOKIE_SECURE: true so the CSRF cookie is sent over HTTPS only.',
+    )
   }
   if (settings.ALLOWED_HOSTS.includes('*')) {
     warn('security.W020', "List the site's host names instead of '*' (Host header attacks).")

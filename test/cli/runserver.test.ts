@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { CommandError } from '../../framework/cli/command.ts'
 import { devUrl, parseDevAddress } from '../../framework/cli/dev-server/parse-address.ts'
 import { formatRequestLine, wantsColour } from '../../framework/cli/dev-server/request-log.ts'
+import { watchSources } from '../../framework/cli/dev-server/source-watcher.ts'
 
 const repo = resolve(import.meta.dirname, '../..')
 const bin = join(repo, 'bin/framework.js')
@@ -215,6 +216,23 @@ describe('runserver (a real process)', () => {
     expect(await stop(run)).toBe(0)
   }, 60_000)
 
+  it('prints the system check findings with their level and id at start', async () => {
+    const dir = makeProject({
+      'project/settings.ts': `import { defineSettings } from '${repo}/framework/conf/index.ts'
+export const settings = defineSettings({
+  DEBUG: true,
+  ALLOWED_HOSTS: ['127.0.0.1'],
+  INSTALLED_APPS: ['no_such_app'],
+  ROOT_URLCONF: 'project/urls.ts',
+}, { env: {} })
+`,
+    })
+    const run = runserver(dir, ['127.0.0.1:0', '--noreload'])
+    await started(run)
+    expect(run.stderr()).toMatch(/^system check error: apps\.E001: .*"no_such_app"/m)
+    expect(await stop(run)).toBe(0)
+  }, 60_000)
+
   it('exits 1 with a one-line reason and a hint when the port is in use', async () => {
     const blocker: Server = createServer()
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()))
@@ -324,5 +342,65 @@ describe('formatRequestLine and wantsColour', () => {
     expect(wantsColour({ isTTY: true }, { NO_COLOR: '1' })).toBe(false)
     expect(wantsColour({}, { FORCE_COLOR: '1' })).toBe(true)
     expect(wantsColour({ isTTY: true }, { FORCE_COLOR: '0' })).toBe(false)
+  })
+})
+
+describe('watchSources', () => {
+  function tree(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'watch-'))
+    dirs.push(dir)
+    for (const sub of ['project', 'node_modules/dep', '.git'])
+      mkdirSync(join(dir, sub), { recursive: true })
+    return dir
+  }
+
+  it('reports one changed source file per burst, relative to the root', async () => {
+    const dir = tree()
+    const seen: string[] = []
+    const watcher = watchSources(dir, (file) => seen.push(file), 100)
+    try {
+      writeFileSync(join(dir, 'project/views.ts'), 'a')
+      writeFileSync(join(dir, 'project/views.ts'), 'b')
+      writeFileSync(join(dir, 'project/urls.ts'), 'c')
+      await until('a change report', 3000, () => (seen.length ? true : undefined))
+      await new Promise((r) => setTimeout(r, 300))
+      expect(seen).toEqual(['project/views.ts'])
+    } finally {
+      watcher.close()
+    }
+  })
+
+  it('ignores node_modules, hidden folders and files that are not sources', async () => {
+    const dir = tree()
+    const seen: string[] = []
+    const watcher = watchSources(dir, (file) => seen.push(file), 50)
+    try {
+      expect(watcher.dirs.map((d) => d.slice(dir.length))).toEqual(['', '/project'])
+      writeFileSync(join(dir, 'node_modules/dep/index.ts'), 'x')
+      writeFileSync(join(dir, '.git/index.ts'), 'x')
+      writeFileSync(join(dir, 'db.sqlite3'), 'x')
+      await new Promise((r) => setTimeout(r, 400))
+      expect(seen).toEqual([])
+    } finally {
+      watcher.close()
+    }
+  })
+
+  it('watches a folder created after it started', async () => {
+    const dir = tree()
+    const seen: string[] = []
+    const watcher = watchSources(dir, (file) => seen.push(file), 50)
+    try {
+      mkdirSync(join(dir, 'polls'))
+      await until('the new folder watched', 3000, () =>
+        watcher.dirs.includes(join(dir, 'polls')) ? true : undefined,
+      )
+      writeFileSync(join(dir, 'polls/models.ts'), 'x')
+      await until('the new file reported', 3000, () =>
+        seen.includes('polls/models.ts') ? true : undefined,
+      )
+    } finally {
+      watcher.close()
+    }
   })
 })

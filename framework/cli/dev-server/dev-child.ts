@@ -93,10 +93,11 @@ async function load(
       throw new ProjectLoadError(describeLoadFailure(error, root), { cause: error })
     }
   }
+  // The same findings as `framework check` (without --deploy), one line each with its level.
   const checks = builtinChecks()
     .run(settings)
     .filter((m) => !m.id.startsWith('security.'))
-    .map((m) => `${m.id}: ${m.message}${m.hint ? ` (${m.hint})` : ''}`)
+    .map((m) => `${m.level}: ${m.id}: ${m.message}${m.hint ? ` (${m.hint})` : ''}`)
   return { app: config.static ? withStaticFiles(app, settings, cwd) : app, checks }
 }
 

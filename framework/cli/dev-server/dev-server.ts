@@ -114,7 +114,7 @@ export class DevServer {
         },
       )
     }
-    for (const line of outcome.checks) this.#options.stderr.write(`warning: ${line}\n`)
+    for (const line of outcome.checks) this.#options.stderr.write(`system check ${line}\n`)
     this.#promote(first)
     if (this.#options.reload !== false) {
       this.#watcher = watchSources(
@@ -242,7 +242,7 @@ export class DevServer {
           'Serving the load-error page until a source file changes.\n',
       )
     } else {
-      for (const line of outcome.checks) this.#options.stderr.write(`warning: ${line}\n`)
+      for (const line of outcome.checks) this.#options.stderr.write(`system check ${line}\n`)
       this.#options.stdout.write(`Reloaded: serving the new code at ${devUrl(this.address)}\n`)
     }
     this.#promote(generation)

@@ -19,6 +19,7 @@ import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { CommandContext } from '../../framework/cli/command.ts'
 import { main } from '../../framework/cli/main.ts'
+import { appFiles } from '../../framework/cli/project-template/app-files.ts'
 import { frameworkPackage } from '../../framework/cli/project-template/framework-location.ts'
 import { projectFiles } from '../../framework/cli/project-template/project-files.ts'
 import { generateSecretKey } from '../../framework/cli/project-template/secret-key.ts'
@@ -200,8 +201,11 @@ describe('frameworkPackage', () => {
 })
 
 describe('the generated files', () => {
-  it('import only subpaths the framework package exports', () => {
-    const files = projectFiles({ name: 'site', secretKey: 'k', framework: frameworkPackage() })
+  it('import only subpaths the framework package exports (startproject and startapp)', () => {
+    const files = {
+      ...projectFiles({ name: 'site', secretKey: 'k', framework: frameworkPackage() }),
+      ...appFiles('polls', 'framework'),
+    }
     const specifiers = new Set(
       Object.values(files).flatMap((text) =>
         [...text.matchAll(/from '(framework[^']*)'/g)].map((m) => m[1]!),
@@ -211,7 +215,8 @@ describe('the generated files', () => {
     const missing = [...specifiers]
       .map((s) => s.replace(/^framework/, '.'))
       .filter((s) => !exported.includes(s))
-    // 'framework/testing' needs "./testing": "./framework/testing/index.ts" in package.json.
+    // 'framework/testing' and 'framework/db' (models.ts's example) need "./testing" and "./db"
+    // entries in package.json's exports.
     expect(missing).toEqual([])
   })
 })

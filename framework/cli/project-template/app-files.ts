@@ -21,6 +21,14 @@ export function appFiles(name: string, pkg: string): Record<string, string> {
     'models.ts': `/**
  * @module The models of the ${name} app. Declare each model here, then
  * \`npx ${pkg} makemigrations ${name}\` writes its migration and \`npx ${pkg} migrate\` applies it.
+ * For example:
+ *
+ *   import { defineModel, fields } from '${pkg}/db'
+ *
+ *   export const Question = defineModel('Question', {
+ *     questionText: fields.char({ maxLength: 200 }),
+ *     pubDate: fields.dateTime(),
+ *   }, { appLabel: '${name}' })
  */
 export {}
 `,

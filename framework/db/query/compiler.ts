@@ -65,9 +65,17 @@ const DATE_PARTS = new Set([
   'date',
 ])
 
-/** A column reference `"alias"."column"`. */
+const refCache = new Map<string, RawBuilder<unknown>>()
+
+/** A column reference `"alias"."column"` (memoised: raw builders are immutable, parsing is not free). */
 export function col(alias: string, column: string): RawBuilder<unknown> {
-  return sql.ref(`${alias}.${column}`)
+  const key = `${alias}.${column}`
+  let ref = refCache.get(key)
+  if (!ref) {
+    ref = sql.ref(key)
+    if (refCache.size < 10_000) refCache.set(key, ref)
+  }
+  return ref
 }
 
 /** Finds a field by name, attname (`questionId`) or `pk`; throws a FieldError naming the choices. */

@@ -499,11 +499,10 @@ export class QuerySet<M, R = InstanceOf<M>> {
       }
     } else {
       const fields = this.#loadedFields(model)
-      const columns = fields.map((field, index) => {
-        selections.push(sql`${col(table, field.column!)} as ${sql.ref(`f${index}`)}`)
-        groupBy.push(col(table, field.column!))
-        return [`f${index}`, field] as const
-      })
+      const base = baseSelection(table, fields)
+      selections.push(...base.selections)
+      groupBy.push(...base.refs)
+      const columns = base.columns
       const related = state.selectRelated
         .map((path) => {
           const parts = path.split('__')
@@ -1236,6 +1235,39 @@ export class QuerySet<M, R = InstanceOf<M>> {
     copy.#cache = results
     return copy
   }
+}
+
+const selectionCache = new Map<
+  string,
+  {
+    selections: RawBuilder<unknown>[]
+    refs: RawBuilder<unknown>[]
+    columns: (readonly [string, FieldMeta])[]
+  }
+>()
+
+/** The base table's select list, memoised per table and field set (raw builders are immutable). */
+function baseSelection(
+  table: string,
+  fields: readonly FieldMeta[],
+): {
+  selections: RawBuilder<unknown>[]
+  refs: RawBuilder<unknown>[]
+  columns: (readonly [string, FieldMeta])[]
+} {
+  const key = `${table}:${fields.map((field) => field.column).join(',')}`
+  let cached = selectionCache.get(key)
+  if (!cached || cached.columns.some(([, field], index) => field !== fields[index])) {
+    cached = {
+      selections: fields.map(
+        (field, index) => sql`${col(table, field.column!)} as ${sql.ref(`f${index}`)}`,
+      ),
+      refs: fields.map((field) => col(table, field.column!)),
+      columns: fields.map((field, index) => [`f${index}`, field] as const),
+    }
+    selectionCache.set(key, cached)
+  }
+  return cached
 }
 
 function numeric(value: unknown): unknown {

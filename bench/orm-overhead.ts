@@ -1,0 +1,91 @@
+/**
+ * @module ORM overhead benchmark: fetch 20 rows of 1000 (`WHERE votes >= ? ORDER BY id LIMIT 20`)
+ * through the QuerySet, through kysely directly, and through better-sqlite3 directly, in the same
+ * run on the same SQLite file. Reports the median time per fetch and the ratios (target: the
+ * QuerySet within 1.3x of kysely).
+ *
+ * Run: `npx tsx bench/orm-overhead.ts [iterations]`
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import {
+  closeConnections,
+  configureDatabases,
+  createTables,
+  defineModel,
+  fields,
+  getConnection,
+} from '../framework/db/index.ts'
+import type { ModelRuntime } from '../framework/db/models/model-meta.ts'
+
+const Row = defineModel(
+  'BenchRow',
+  { name: fields.char({ maxLength: 50 }), votes: fields.integer(), createdAt: fields.dateTime() },
+  { appLabel: 'bench' },
+)
+
+const iterations = Number(process.argv[2] ?? 3000)
+const dir = mkdtempSync(join(tmpdir(), 'orm-bench-'))
+const file = join(dir, 'db.sqlite3')
+
+async function time(label: string, fn: () => Promise<unknown> | unknown): Promise<number> {
+  for (let i = 0; i < 200; i++) await fn()
+  const samples: number[] = []
+  // Why batches: one fetch takes microseconds, below timer resolution noise.
+  const batch = 20
+  for (let i = 0; i < iterations / batch; i++) {
+    const start = process.hrtime.bigint()
+    for (let j = 0; j < batch; j++) await fn()
+    samples.push(Number(process.hrtime.bigint() - start) / 1000 / batch)
+  }
+  samples.sort((a, b) => a - b)
+  const median = samples[Math.floor(samples.length / 2)]!
+  console.log(`${label.padEnd(16)} median ${median.toFixed(1)} µs per fetch of 20 rows`)
+  return median
+}
+
+try {
+  await configureDatabases({ default: `sqlite:${file}` })
+  await createTables([Row as unknown as ModelRuntime])
+  await Row.objects.bulkCreate(
+    Array.from(
+      { length: 1000 },
+      (_, i) =>
+        new Row({
+          name: `row ${i}`,
+          votes: i % 100,
+          createdAt: new Date(1_700_000_000_000 + i * 1000),
+        }),
+    ),
+  )
+  const kysely = getConnection().backend.kysely
+  const raw = new Database(file, { readonly: true })
+  const statement = raw.prepare(
+    'SELECT id, name, votes, created_at FROM bench_benchrow WHERE votes >= ? ORDER BY id LIMIT 20',
+  )
+
+  const orm = await time('QuerySet', () =>
+    Row.objects.filter({ votes__gte: 50 }).orderBy('id').slice(0, 20).list(),
+  )
+  const direct = await time('kysely', () =>
+    kysely
+      .selectFrom('bench_benchrow')
+      .select(['id', 'name', 'votes', 'created_at'])
+      .where('votes', '>=', 50)
+      .orderBy('id')
+      .limit(20)
+      .execute(),
+  )
+  const sqlite = await time('better-sqlite3', () => statement.all(50))
+  const check = await Row.objects.filter({ votes__gte: 50 }).orderBy('id').slice(0, 20).list()
+  if (check.length !== 20) throw new Error(`expected 20 rows, got ${check.length}`)
+  console.log(`QuerySet / kysely:         ${(orm / direct).toFixed(2)}x (target <= 1.30x)`)
+  console.log(`QuerySet / better-sqlite3: ${(orm / sqlite).toFixed(2)}x`)
+  console.log(`kysely / better-sqlite3:   ${(direct / sqlite).toFixed(2)}x`)
+  raw.close()
+} finally {
+  await closeConnections()
+  rmSync(dir, { recursive: true, force: true })
+}

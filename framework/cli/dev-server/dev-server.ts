@@ -54,7 +54,9 @@ interface Generation {
 }
 
 /** The framework's own sources: a change there needs a cold process, not the warm spare. */
-const frameworkSources = join(frameworkPackage().root, 'framework') + sep
+function frameworkSources(): string {
+  return join(frameworkPackage().root, 'framework') + sep
+}
 
 /**
  * The development server. `start()` resolves once the first child is serving (and rejects with a
@@ -257,7 +259,7 @@ export class DevServer {
     if (
       (spare.state !== 'warm' && spare.state !== 'spare') ||
       !spare.child.connected ||
-      resolve(this.#options.cwd, file).startsWith(frameworkSources)
+      resolve(this.#options.cwd, file).startsWith(frameworkSources())
     ) {
       if (spare.child.exitCode === null) spare.child.kill('SIGTERM')
       return undefined

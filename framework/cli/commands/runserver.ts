@@ -24,7 +24,7 @@ export const runserverCommand: Command = {
   summary:
     'Run the development server: reloads on change, serves static files (not for production).',
   usage:
-    'framework runserver [ADDR:]PORT [--app MODULE:ATTR] [--settings MODULE] [--noreload] [--nostatic]',
+    'framework runserver [[ADDR:]PORT] [--app MODULE:ATTR] [--settings MODULE] [--noreload] [--nostatic]',
   help: [
     'Serves the project at ADDR:PORT (default 127.0.0.1:8000) for development: the debug page',
     'on errors, static files from STATICFILES_DIRS and apps when DEBUG, one line per request',

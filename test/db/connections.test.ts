@@ -26,10 +26,19 @@ afterAll(async () => {
 
 describe('parseDatabaseUrl', () => {
   it('reads SQLite and PostgreSQL URLs', () => {
-    expect(parseDatabaseUrl('sqlite:db.sqlite3')).toEqual({ vendor: 'sqlite', filename: 'db.sqlite3' })
+    expect(parseDatabaseUrl('sqlite:db.sqlite3')).toEqual({
+      vendor: 'sqlite',
+      filename: 'db.sqlite3',
+    })
     expect(parseDatabaseUrl('sqlite::memory:')).toEqual({ vendor: 'sqlite', filename: ':memory:' })
-    expect(parseDatabaseUrl('sqlite:///var/db.sqlite3')).toEqual({ vendor: 'sqlite', filename: '/var/db.sqlite3' })
-    expect(parseDatabaseUrl('postgres://u@h:5432/n')).toEqual({ vendor: 'postgresql', url: 'postgres://u@h:5432/n' })
+    expect(parseDatabaseUrl('sqlite:///var/db.sqlite3')).toEqual({
+      vendor: 'sqlite',
+      filename: '/var/db.sqlite3',
+    })
+    expect(parseDatabaseUrl('postgres://u@h:5432/n')).toEqual({
+      vendor: 'postgresql',
+      url: 'postgres://u@h:5432/n',
+    })
   })
 
   it('rejects unknown schemes and empty paths with a coded error that shows the fix', () => {
@@ -57,22 +66,33 @@ describe('connections', () => {
   })
 
   it('keeps several aliases apart (multiple databases)', async () => {
-    await configureDatabases({ default: `sqlite:${join(dir, 'one.sqlite3')}`, other: `sqlite:${join(dir, 'two.sqlite3')}` })
+    await configureDatabases({
+      default: `sqlite:${join(dir, 'one.sqlite3')}`,
+      other: `sqlite:${join(dir, 'two.sqlite3')}`,
+    })
     await createModelTables(pollModels, 'default')
     await createModelTables(pollModels, 'other')
     await Question.objects.create({ questionText: 'in default', pubDate: new Date() })
     const q = new Question({ questionText: 'in other', pubDate: new Date() })
     await q.save({ using: 'other' })
-    expect(await Question.objects.valuesList(['questionText'], { flat: true }).list()).toEqual(['in default'])
-    expect(await Question.objects.using('other').valuesList(['questionText'], { flat: true }).list()).toEqual(['in other'])
+    expect(await Question.objects.valuesList(['questionText'], { flat: true }).list()).toEqual([
+      'in default',
+    ])
+    expect(
+      await Question.objects.using('other').valuesList(['questionText'], { flat: true }).list(),
+    ).toEqual(['in other'])
     q.questionText = 'still other'
     await q.save()
-    expect(await Question.objects.using('other').get({ pk: q.pk })).toMatchObject({ questionText: 'still other' })
+    expect(await Question.objects.using('other').get({ pk: q.pk })).toMatchObject({
+      questionText: 'still other',
+    })
   })
 
   it('reports every query with its alias, SQL and parameters', async () => {
     const seen: string[] = []
-    const stop = onQuery((event) => seen.push(`${event.alias}: ${event.sql.slice(0, 6)} ${JSON.stringify(event.parameters)}`))
+    const stop = onQuery((event) =>
+      seen.push(`${event.alias}: ${event.sql.slice(0, 6)} ${JSON.stringify(event.parameters)}`),
+    )
     try {
       await Question.objects.using('other').filter({ questionText: 'x' }).count()
     } finally {

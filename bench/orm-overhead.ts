@@ -26,24 +26,35 @@ const Row = defineModel(
   { appLabel: 'bench' },
 )
 
-const iterations = Number(process.argv[2] ?? 3000)
+const iterations = Number(process.argv[2] ?? 4000)
 const dir = mkdtempSync(join(tmpdir(), 'orm-bench-'))
 const file = join(dir, 'db.sqlite3')
 
-async function time(label: string, fn: () => Promise<unknown> | unknown): Promise<number> {
-  for (let i = 0; i < 200; i++) await fn()
-  const samples: number[] = []
-  // Why batches: one fetch takes microseconds, below timer resolution noise.
+type Candidate = { label: string; fn: () => Promise<unknown> | unknown; samples: number[] }
+
+/**
+ * Why interleaved rounds: on a shared machine, timing each candidate in one block lets JIT
+ * warm-up, GC and neighbours' load land on one of them. Every candidate is warmed, then the
+ * candidates take turns (batches of 20 fetches) and each reports its median batch.
+ */
+async function measure(candidates: Candidate[]): Promise<Map<string, number>> {
+  for (const candidate of candidates) for (let i = 0; i < 1000; i++) await candidate.fn()
   const batch = 20
-  for (let i = 0; i < iterations / batch; i++) {
-    const start = process.hrtime.bigint()
-    for (let j = 0; j < batch; j++) await fn()
-    samples.push(Number(process.hrtime.bigint() - start) / 1000 / batch)
+  for (let round = 0; round < iterations / batch; round++) {
+    for (const candidate of candidates) {
+      const start = process.hrtime.bigint()
+      for (let j = 0; j < batch; j++) await candidate.fn()
+      candidate.samples.push(Number(process.hrtime.bigint() - start) / 1000 / batch)
+    }
   }
-  samples.sort((a, b) => a - b)
-  const median = samples[Math.floor(samples.length / 2)]!
-  console.log(`${label.padEnd(16)} median ${median.toFixed(1)} µs per fetch of 20 rows`)
-  return median
+  const medians = new Map<string, number>()
+  for (const candidate of candidates) {
+    const sorted = [...candidate.samples].sort((a, b) => a - b)
+    const median = sorted[Math.floor(sorted.length / 2)]!
+    medians.set(candidate.label, median)
+    console.log(`${candidate.label.padEnd(16)} median ${median.toFixed(1)} µs per fetch of 20 rows`)
+  }
+  return medians
 }
 
 try {
@@ -66,37 +77,39 @@ try {
     'SELECT id, name, votes, created_at FROM bench_benchrow WHERE votes >= ? ORDER BY id LIMIT 20',
   )
 
-  const orm = await time('QuerySet', () =>
-    Row.objects.filter({ votes__gte: 50 }).orderBy('id').slice(0, 20).list(),
-  )
-  const direct = await time('kysely', () =>
+  const select = () =>
     kysely
       .selectFrom('bench_benchrow')
       .select(['id', 'name', 'votes', 'created_at'])
       .where('votes', '>=', 50)
       .orderBy('id')
       .limit(20)
-      .execute(),
-  )
-  // The same kysely query, mapping rows to the shapes the QuerySet returns (camelCase keys, Date):
-  // shows how much of the gap is materialisation rather than query building.
-  const mapped = await time('kysely + mapping', async () =>
-    (
-      await kysely
-        .selectFrom('bench_benchrow')
-        .select(['id', 'name', 'votes', 'created_at'])
-        .where('votes', '>=', 50)
-        .orderBy('id')
-        .limit(20)
-        .execute()
-    ).map((row) => ({
-      id: row.id,
-      name: row.name,
-      votes: row.votes,
-      createdAt: new Date(row.created_at),
-    })),
-  )
-  const sqlite = await time('better-sqlite3', () => statement.all(50))
+  const medians = await measure([
+    {
+      label: 'QuerySet',
+      fn: () => Row.objects.filter({ votes__gte: 50 }).orderBy('id').slice(0, 20).list(),
+      samples: [],
+    },
+    { label: 'kysely', fn: () => select().execute(), samples: [] },
+    // The same kysely query, mapping rows to the shapes the QuerySet returns (camelCase keys,
+    // Date): shows how much of the gap is materialisation rather than query building.
+    {
+      label: 'kysely + mapping',
+      fn: async () =>
+        (await select().execute()).map((row) => ({
+          id: row.id,
+          name: row.name,
+          votes: row.votes,
+          createdAt: new Date(row.created_at),
+        })),
+      samples: [],
+    },
+    { label: 'better-sqlite3', fn: () => statement.all(50), samples: [] },
+  ])
+  const orm = medians.get('QuerySet')!
+  const direct = medians.get('kysely')!
+  const mapped = medians.get('kysely + mapping')!
+  const sqlite = medians.get('better-sqlite3')!
   const check = await Row.objects.filter({ votes__gte: 50 }).orderBy('id').slice(0, 20).list()
   if (check.length !== 20) throw new Error(`expected 20 rows, got ${check.length}`)
   console.log(`QuerySet / kysely:         ${(orm / direct).toFixed(2)}x (target <= 1.30x)`)

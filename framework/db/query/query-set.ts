@@ -22,7 +22,7 @@ import {
   MultipleObjectsReturned,
   QuerySetError,
 } from '../errors.ts'
-import { defaultFor, instanceFromDb, stateOf } from '../models/model-base.ts'
+import { defaultFor, hydrator, instanceFromDb, stateOf } from '../models/model-base.ts'
 import {
   manyToManyInfo,
   resolveTarget,
@@ -520,7 +520,9 @@ export class QuerySet<M, R = InstanceOf<M>> {
         })
         .flat()
       const db = this.db
+      const hydrate = hydrator(model, columns, backend.fromDb, backend.vendor)
       read = (row) => {
+        if (related.length === 0 && annotations.length === 0) return hydrate(row, db)
         const values: Record<string, unknown> = {}
         for (const [key, field] of columns) {
           values[field.attname] = backend.fromDb(

@@ -107,15 +107,16 @@ export function compileWhere(
       const parts = Object.entries(node.args).map(([key, value]) =>
         compileLeaf(ctx, model, alias, key, value),
       )
-      return parts.length === 0
-        ? sql<SqlBool>`1 = 1`
-        : sql<SqlBool>`(${sql.join(parts, sql` AND `)})`
+      if (parts.length === 0) return TRUE
+      return parts.length === 1 ? sql<SqlBool>`(${parts[0]})` : sql<SqlBool>`(${sql.join(parts, AND)})`
     }
     case 'and':
     case 'or': {
       const parts = node.children.map((child) => compileWhere(ctx, model, alias, child))
-      if (parts.length === 0) return sql<SqlBool>`1 = 1`
-      return sql<SqlBool>`(${sql.join(parts, node.kind === 'and' ? sql` AND ` : sql` OR `)})`
+      if (parts.length === 0) return TRUE
+      // Why no wrapper for one child: each child is already parenthesised.
+      if (parts.length === 1) return parts[0]!
+      return sql<SqlBool>`(${sql.join(parts, node.kind === 'and' ? AND : OR)})`
     }
     case 'not':
       // Why COALESCE: NOT (NULL) is NULL, which would drop rows whose column is NULL; Django's
@@ -123,6 +124,10 @@ export function compileWhere(
       return sql<SqlBool>`NOT COALESCE(${compileWhere(ctx, model, alias, node.child)}, ${falseLiteral(ctx)})`
   }
 }
+
+const TRUE = sql<SqlBool>`1 = 1`
+const AND = sql` AND `
+const OR = sql` OR `
 
 function falseLiteral(ctx: CompileContext): RawBuilder<unknown> {
   return ctx.backend.vendor === 'postgresql' ? sql`FALSE` : sql`0`

@@ -66,7 +66,13 @@ export {
 } from './connection/connections.ts'
 export { parseDatabaseUrl } from './connection/parse-database-url.ts'
 export { onQuery, type QueryEvent } from './connection/query-events.ts'
-export { atomic, onCommit, inAtomicBlock, type AtomicOptions } from './transaction/atomic.ts'
+export {
+  atomic,
+  atomicFunction,
+  onCommit,
+  inAtomicBlock,
+  type AtomicOptions,
+} from './transaction/atomic.ts'
 
 /** Schema (used by tests and the migrations executor). */
 export {

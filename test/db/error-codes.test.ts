@@ -14,7 +14,11 @@ function sources(dir: string): string[] {
   })
 }
 
-const thrown = new Set(sources(root).flatMap((file) => readFileSync(file, 'utf8').match(/'db\.E\d{3}'/g) ?? []).map((code) => code.slice(1, -1)))
+const thrown = new Set(
+  sources(root)
+    .flatMap((file) => readFileSync(file, 'utf8').match(/'db\.E\d{3}'/g) ?? [])
+    .map((code) => code.slice(1, -1)),
+)
 const doc = readFileSync(resolve(import.meta.dirname, '../../docs/orm.md'), 'utf8')
 const documented = new Set(doc.match(/`db\.E\d{3}`/g)?.map((code) => code.slice(1, -1)) ?? [])
 

@@ -3,7 +3,7 @@
  * (run after the outer commit, dropped on rollback), and isolation between concurrent atomics.
  */
 import { expect, it } from 'vitest'
-import { atomic, inAtomicBlock, onCommit } from '../../framework/db/index.ts'
+import { atomic, atomicFunction, inAtomicBlock, onCommit } from '../../framework/db/index.ts'
 import { Question, pollModels } from './models.ts'
 import { describeEachBackend } from './backends.ts'
 
@@ -104,5 +104,16 @@ describeEachBackend('atomic', pollModels, () => {
     )
     expect(results).toEqual([1, 1])
     expect(await names()).toEqual(['x', 'y'])
+  })
+
+  it('atomicFunction runs each call in its own transaction (ATOMIC_REQUESTS)', async () => {
+    const view = atomicFunction(async (text: string, fail: boolean) => {
+      await make(text)
+      if (fail) throw new Error('view failed')
+      return inAtomicBlock()
+    })
+    expect(await view('ok', false)).toBe(true)
+    await expect(view('rolled back', true)).rejects.toThrow('view failed')
+    expect(await names()).toEqual(['ok'])
   })
 })

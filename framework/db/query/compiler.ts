@@ -108,7 +108,9 @@ export function compileWhere(
         compileLeaf(ctx, model, alias, key, value),
       )
       if (parts.length === 0) return TRUE
-      return parts.length === 1 ? sql<SqlBool>`(${parts[0]})` : sql<SqlBool>`(${sql.join(parts, AND)})`
+      return parts.length === 1
+        ? sql<SqlBool>`(${parts[0]})`
+        : sql<SqlBool>`(${sql.join(parts, AND)})`
     }
     case 'and':
     case 'or': {

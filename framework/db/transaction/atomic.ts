@@ -125,3 +125,19 @@ export function requireAtomic(options: AtomicOptions = {}): void {
     )
   }
 }
+
+/**
+ * Wraps a function so each call runs in its own `atomic()` block: what the request handler uses
+ * for ATOMIC_REQUESTS (one transaction per request, rolled back when the view throws).
+ *
+ * @example
+ * ```ts
+ * const view = atomicFunction(async (request: HttpRequest) => { ... })
+ * ```
+ */
+export function atomicFunction<A extends unknown[], R>(
+  fn: (...args: A) => Promise<R> | R,
+  options: AtomicOptions = {},
+): (...args: A) => Promise<R> {
+  return (...args: A) => atomic(() => fn(...args), options)
+}

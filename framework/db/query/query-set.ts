@@ -604,6 +604,81 @@ export class QuerySet<M, R = InstanceOf<M>> {
     })
   }
 
+  /**
+   * The compiled SELECT, from the plan cache when this QuerySet's shape was seen before. Why:
+   * building and compiling the SQL costs more than running a small indexed query, and most
+   * queries repeat with new values. Only simple shapes are cached (plain-field comparisons, no
+   * relations, annotations or expressions), and a shape is cached only after the parameters
+   * extracted from the state matched the compiler's on the first run.
+   */
+  #compiledSelect(): { compiled: CompiledQuery; read: Reader } {
+    const key = this.#planKey()
+    const parameters = key === undefined ? undefined : this.#planParameters()
+    if (key !== undefined && parameters) {
+      const plan = planCache.get(key)
+      if (plan) return { compiled: { ...plan.compiled, parameters }, read: plan.read }
+    }
+    const { query, read } = this.#compileSelect()
+    const compiled = query.compile()
+    if (key !== undefined && parameters && sameParameters(parameters, compiled.parameters)) {
+      if (planCache.size >= 1000) planCache.clear()
+      planCache.set(key, { compiled, read })
+    }
+    return { compiled, read }
+  }
+
+  /** The cache key of this QuerySet's SQL, or undefined when its shape is not cacheable. */
+  #planKey(): string | undefined {
+    const state = this.#state
+    if (state.annotations.length || state.selectRelated.length || state.none) return undefined
+    const leaves: string[] = []
+    for (const node of state.where) {
+      if (node.kind !== 'leaf') return undefined
+      for (const [key, value] of Object.entries(node.args)) {
+        const shape = planShape(state.model, key, value)
+        if (shape === undefined) return undefined
+        leaves.push(shape)
+      }
+    }
+    return [
+      state.model.meta.label,
+      this.db,
+      this.#connection.vendor,
+      leaves.join('&'),
+      (state.order ?? ['<meta>']).join(','),
+      state.low > 0 ? 'o' : '',
+      state.high === undefined ? '' : 'l',
+      state.distinct ? 'd' : '',
+      state.forUpdate ? 'u' : '',
+      (state.only ?? ['*']).join(','),
+      state.defer.join(','),
+      state.values ? `${state.values.mode}:${state.values.keys.join(',')}` : '',
+    ].join('|')
+  }
+
+  /** The parameters of a cacheable shape, in SQL order (WHERE values, then LIMIT, OFFSET). */
+  #planParameters(): unknown[] | undefined {
+    const state = this.#state
+    const backend = this.#connection.backend
+    const out: unknown[] = []
+    for (const node of state.where) {
+      if (node.kind !== 'leaf') return undefined
+      for (const [key, value] of Object.entries(node.args)) {
+        const [name = '', lookup = 'exact'] = key.split('__')
+        const field = fieldByName(state.model, name)!
+        const kind = field.relation ? 'IntegerField' : field.kind
+        const bind = (item: unknown): unknown => backend.toDb(kind, pkOrValue(item), field.options)
+        if (lookup === 'in' || lookup === 'range')
+          for (const item of value as unknown[]) out.push(bind(item))
+        else out.push(bind(value))
+      }
+    }
+    if (state.high !== undefined) out.push(state.high - state.low)
+    else if (state.low > 0 && backend.vendor === 'sqlite') out.push(-1)
+    if (state.low > 0) out.push(state.low)
+    return out
+  }
+
   /** The SQL and parameters this QuerySet would run. */
   toSQL(): { sql: string; parameters: readonly unknown[] } {
     const compiled = this.#compileSelect().query.compile()
@@ -658,8 +733,8 @@ export class QuerySet<M, R = InstanceOf<M>> {
   async list(): Promise<R[]> {
     if (this.#cache) return this.#cache
     if (this.#state.none) return (this.#cache = [])
-    const { query, read } = this.#compileSelect()
-    const rows = await this.#run(query.compile())
+    const { compiled, read } = this.#compiledSelect()
+    const rows = await this.#run(compiled)
     const results = rows.map(read) as R[]
     if (!this.#state.values && this.#state.prefetch.length)
       await this.#prefetch(results as object[])
@@ -1237,6 +1312,48 @@ export class QuerySet<M, R = InstanceOf<M>> {
     copy.#cache = results
     return copy
   }
+}
+
+const planCache = new Map<string, { compiled: CompiledQuery; read: Reader }>()
+const PLAN_LOOKUPS = new Set(['exact', 'gt', 'gte', 'lt', 'lte', 'in', 'range'])
+
+function pkOrValue(value: unknown): unknown {
+  return value && typeof value === 'object' && !(value instanceof Date) && 'pk' in value
+    ? (value as { pk: unknown }).pk
+    : value
+}
+
+function isPlainValue(value: unknown): boolean {
+  const v = pkOrValue(value)
+  return (
+    typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v instanceof Date
+  )
+}
+
+/** A filter key's shape for the plan cache (undefined: not cacheable). */
+function planShape(model: ModelRuntime, key: string, value: unknown): string | undefined {
+  const parts = key.split('__')
+  if (parts.length > 2) return undefined
+  const field = fieldByName(model, parts[0]!)
+  const lookup = parts[1] ?? 'exact'
+  if (
+    !field?.column ||
+    !PLAN_LOOKUPS.has(lookup) ||
+    field.kind === 'JSONField' ||
+    field.kind === 'BinaryField'
+  )
+    return undefined
+  if (field.relation && parts[0] === field.name && parts.length > 1 && !PLAN_LOOKUPS.has(lookup))
+    return undefined
+  if (lookup === 'in' || lookup === 'range') {
+    if (!Array.isArray(value) || value.length === 0 || !value.every(isPlainValue)) return undefined
+    return `${key}#${value.length}`
+  }
+  return isPlainValue(value) ? key : undefined
+}
+
+function sameParameters(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((value, index) => value === b[index])
 }
 
 const selectionCache = new Map<

@@ -360,15 +360,29 @@ describeEachBackend('QuerySet', pollModels, () => {
       ['Q3', ['C3.0', 'C3.1', 'C3.2']],
     ] as const) {
       const question = await Question.objects.get({ questionText: name })
-      const texts = await Choice.objects.filter({ question, votes__gte: 0 }).orderBy('choiceText').list()
+      const texts = await Choice.objects
+        .filter({ question, votes__gte: 0 })
+        .orderBy('choiceText')
+        .list()
       expect(texts.map((c) => c.choiceText)).toEqual(expected)
     }
     const twoDates = async (day: string): Promise<string[]> =>
-      text(await Question.objects.filter({ pubDate__lt: new Date(`${day}T00:00:00Z`) }).orderBy('pubDate').list())
+      text(
+        await Question.objects
+          .filter({ pubDate__lt: new Date(`${day}T00:00:00Z`) })
+          .orderBy('pubDate')
+          .list(),
+      )
     expect(await twoDates('2024-02-15')).toEqual(['Q1', 'Q2'])
     expect(await twoDates('2024-01-15')).toEqual(['Q1'])
     const ins = async (names: string[]): Promise<string[]> =>
-      text(await Question.objects.filter({ questionText__in: names }).orderBy('questionText').slice(0, 2).list())
+      text(
+        await Question.objects
+          .filter({ questionText__in: names })
+          .orderBy('questionText')
+          .slice(0, 2)
+          .list(),
+      )
     expect(await ins(['Q1', 'Q2', 'Q3'])).toEqual(['Q1', 'Q2'])
     expect(await ins(['Q4'])).toEqual(['Q4'])
     expect(await ins(['Q5', 'Q4'])).toEqual(['Q4', 'Q5'])

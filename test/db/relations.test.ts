@@ -202,4 +202,24 @@ describeEachBackend('relations', [...pollModels, ...blogModels, Profile, ...club
     expect(choice.question.questionText).toBe('Q2')
     expect(choice.questionId).toBe(choice.question.id)
   })
+
+  it('has Django-style reverse accessors at runtime (choiceSet, tag.articleSet, author.profile)', async () => {
+    await seedPolls()
+    const q = (await Question.objects.get({ questionText: 'Q2' })) as unknown as Record<
+      string,
+      { count(): Promise<number> }
+    >
+    expect(await q.choiceSet!.count()).toBe(2)
+    const news = await Tag.objects.create({ name: 'news' })
+    const article = await Article.objects.create({ title: 'A' })
+    await article.tags.add(news)
+    expect(
+      await (news as unknown as { articleSet: { count(): Promise<number> } }).articleSet.count(),
+    ).toBe(1)
+    const ada = await Author.objects.create({ name: 'Ada', email: 'ada@example.com' })
+    await Profile.objects.create({ author: ada, bio: 'Countess' })
+    const profile = (await (ada as unknown as { profile: Promise<{ bio: string } | null> })
+      .profile)!
+    expect(profile.bio).toBe('Countess')
+  })
 })

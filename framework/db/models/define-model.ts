@@ -11,6 +11,7 @@ import { QuerySet } from '../query/query-set.ts'
 import { fields as fieldFactories, type AnyField } from './fields.ts'
 import { ModelBase, stateOf } from './model-base.ts'
 import {
+  allModels,
   buildMeta,
   manyToManyInfo,
   registerModel,
@@ -110,7 +111,38 @@ export function defineModel<
   registerModel(model as unknown as ModelRuntime)
   // Why at definition: another process may have created the tables; SQLite errors still get names.
   registerConstraints(modelState(model as unknown as ModelRuntime))
+  installReverseAccessors()
   return model as unknown as Model<N, F, TableName<N, O>>
+}
+
+/**
+ * Django's reverse accessors at runtime: `question.choiceSet`, `author.profile` (one-to-one,
+ * a Promise of the object), `tag.articleSet`. Installed on the target's prototype once the
+ * relation's thunk resolves (so after both models exist). TypeScript cannot see them (the target
+ * is declared first); typed code uses `question.relatedSet(Choice)`; templates can use either.
+ */
+function installReverseAccessors(): void {
+  for (const model of allModels()) {
+    for (const relation of reverseRelations(model)) {
+      if (relation.accessor.startsWith('+')) continue
+      const prototype = (model as unknown as { prototype: object }).prototype
+      if (Object.prototype.hasOwnProperty.call(prototype, relation.accessor)) continue
+      if (model.meta.byName.has(relation.accessor)) continue
+      const oneToOne = relation.field.relation!.kind === 'OneToOneField'
+      Object.defineProperty(prototype, relation.accessor, {
+        configurable: true,
+        get(this: object) {
+          if (!oneToOne) return relatedManager(this, relation.model, relation.field.name)
+          const cached = stateOf(this).related
+          if (cached.has(relation.accessor)) return Promise.resolve(cached.get(relation.accessor))
+          const manager = relatedManager(this, relation.model, relation.field.name) as {
+            first(): Promise<unknown>
+          }
+          return manager.first().then((found) => found ?? null)
+        },
+      })
+    }
+  }
 }
 
 /** Foreign key getters/setters and many-to-many managers on the prototype. */

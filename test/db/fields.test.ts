@@ -7,7 +7,34 @@ import { fields, defineModel, ModelDefinitionError } from '../../framework/db/in
 import { Article, Author, Tag, blogModels } from './models.ts'
 import { describeEachBackend } from './backends.ts'
 
-describeEachBackend('fields', blogModels, () => {
+/** A BigAutoField primary key under another name, and a natural (char) primary key. */
+const Ticket = defineModel(
+  'Ticket',
+  { number: fields.bigAuto(), title: fields.char({ maxLength: 20 }) },
+  { appLabel: 'desk' },
+)
+const Country = defineModel(
+  'Country',
+  { code: fields.char({ maxLength: 2, primaryKey: true }), name: fields.char({ maxLength: 50 }) },
+  { appLabel: 'geo' },
+)
+
+describeEachBackend('fields', [...blogModels, Ticket, Country], () => {
+  it('uses a declared BigAutoField or natural primary key instead of adding id', async () => {
+    const first = await Ticket.objects.create({ title: 'a' })
+    const second = await Ticket.objects.create({ title: 'b' })
+    expect(second.number).toBe(first.number + 1)
+    expect(first.pk).toBe(first.number)
+    expect(await Ticket.objects.get({ pk: second.number })).toMatchObject({ title: 'b' })
+    const fr = await Country.objects.create({ code: 'FR', name: 'France' })
+    expect(fr.pk).toBe('FR')
+    fr.name = 'République française'
+    await fr.save()
+    expect((await Country.objects.get({ code: 'FR' })).name).toBe('République française')
+    expect(await Country.objects.count()).toBe(1)
+    expect(Ticket.toState().fields.map((f) => f.name)).toEqual(['number', 'title'])
+  })
+
   it('stores and reads back every field type with the same value', async () => {
     const author = await Author.objects.create({ name: 'Ada', email: 'ada@example.com' })
     const created = await Article.objects.create({

@@ -387,4 +387,17 @@ describeEachBackend('QuerySet', pollModels, () => {
     expect(await ins(['Q4'])).toEqual(['Q4'])
     expect(await ins(['Q5', 'Q4'])).toEqual(['Q4', 'Q5'])
   })
+
+  it('values().distinct() drops Meta ordering on unselected fields and rejects such an explicit ordering', async () => {
+    await seed()
+    await Question.objects.create({ questionText: 'Q1', pubDate: new Date('2020-01-01T00:00:00Z') })
+    const texts = await Question.objects.values('questionText').distinct().list()
+    expect(texts).toHaveLength(5)
+    expect(() =>
+      Question.objects.values('questionText').distinct().orderBy('-pubDate').toSQL(),
+    ).toThrow(QuerySetError)
+    expect(() =>
+      Question.objects.values('questionText').distinct().orderBy('-pubDate').toSQL(),
+    ).toThrow(/add pubDate to values\(\)/)
+  })
 })

@@ -565,7 +565,7 @@ export class QuerySet<M, R = InstanceOf<M>> {
     if (where) query = query.where(where)
     if (annotations.some(([, , grouped]) => grouped)) query = query.groupBy(groupBy as any)
     if (state.distinct) query = query.distinct()
-    query = this.#applyOrder(ctx, joins, query, extraOrder)
+    query = this.#applyOrder(ctx, joins, query, extraOrder ?? this.#distinctValuesOrder())
     query = this.#applySlice(query)
     if (state.forUpdate && ctx.backend.vendor === 'postgresql') query = query.forUpdate()
     // Joins added by ordering after #applyJoins: rebuild with all joins in place.
@@ -593,6 +593,26 @@ export class QuerySet<M, R = InstanceOf<M>> {
       )
     }
     return result
+  }
+
+  /**
+   * SELECT DISTINCT may only ORDER BY selected columns (PostgreSQL enforces it; on SQLite the
+   * result would depend on hidden columns). Meta.ordering on other fields is dropped for
+   * `values().distinct()`; an explicit orderBy() on them is an error that says what to do.
+   */
+  #distinctValuesOrder(): readonly string[] | undefined {
+    const { values, distinct, order } = this.#state
+    if (!values || !distinct) return undefined
+    const selected = new Set(values.keys)
+    const outside = (key: string): boolean => !selected.has(key.replace(/^-/, ''))
+    if (!order) return this.#state.model.meta.ordering.filter((key) => !outside(key))
+    const bad = order.filter((key) => key !== '?' && outside(key))
+    if (bad.length) {
+      throw new QuerySetError(
+        `distinct() on values(${values.keys.join(', ')}) cannot order by ${bad.join(', ')}: add ${bad.map((key) => key.replace(/^-/, '')).join(', ')} to values() or order by selected fields`,
+      )
+    }
+    return undefined
   }
 
   #loadedFields(model: ModelRuntime): FieldMeta[] {

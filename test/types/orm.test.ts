@@ -4,7 +4,13 @@
  * typo in a field or lookup name is a compile error.
  */
 import { describe, expectTypeOf, it, expect } from 'vitest'
-import type { CreateInput, FieldsOf, InstanceOf, RowOf } from '../../framework/db/index.ts'
+import {
+  Q,
+  type CreateInput,
+  type FieldsOf,
+  type InstanceOf,
+  type RowOf,
+} from '../../framework/db/index.ts'
 import { Article, Choice, Question } from '../db/models.ts'
 
 describe('ORM types', () => {
@@ -65,6 +71,11 @@ describe('ORM types', () => {
     Question.objects.filter({ questionText__year: 2024 })
     // @ts-expect-error typo across a relation
     Choice.objects.filter({ question__pubDat__year: 2024 })
+    Question.objects.filter(
+      Q<typeof Question>({ pubDate__year: 2024 }).or(Q({ anything__goes: 1 })),
+    )
+    // @ts-expect-error Q<Model> checks its keys too
+    Q<typeof Question>({ pubDat__year: 2024 })
     // @ts-expect-error orderBy checks field names too
     Question.objects.orderBy('-pubDat')
     // @ts-expect-error values checks field names

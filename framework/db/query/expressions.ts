@@ -3,6 +3,7 @@
  * an atomic `votes = votes + 1`), Q objects combine filters with and/or/not, and the aggregates
  * Count, Sum, Avg, Min, Max feed `aggregate()` and `annotate()`.
  */
+import type { FieldsOf, FilterArgs } from '../models/types.ts'
 
 type Operand = Expression | number | string
 
@@ -86,16 +87,18 @@ export class QObject {
 
 /**
  * A filter condition as an object (keys are lookups, ANDed), to combine with `or`/`and`/`not`.
- * `Q()` does not know the model, so its keys are checked when the query runs; `filter({...})`
- * keys are checked at compile time.
+ * `Q()` does not know the model, so its keys are checked when the query runs; name the model to
+ * have them checked at compile time too: `Q<typeof Question>({ pubDate__year: 2005 })`.
  *
  * @example
  * ```ts
  * Question.objects.filter(Q({ questionText__startswith: 'Who' }).or(Q({ pubDate__year: 2005 }).not()))
  * ```
  */
-export function Q(args: Readonly<Record<string, unknown>> = {}): QObject {
-  return new QObject({ kind: 'leaf', args })
+export function Q<M = never>(
+  args: [M] extends [never] ? Readonly<Record<string, unknown>> : FilterArgs<FieldsOf<M>> = {},
+): QObject {
+  return new QObject({ kind: 'leaf', args: args as Readonly<Record<string, unknown>> })
 }
 
 /** The aggregate functions. */

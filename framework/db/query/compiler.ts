@@ -5,6 +5,10 @@
  * rather than a JOIN, so filtering never duplicates rows and exclude() across multi-valued
  * relations means "no related row matches", as in Django. JOINs are only used to select
  * (selectRelated) and to order by related fields.
+ *
+ * Why this file is over 600 lines: lookups, transforms and relation paths recurse into each
+ * other (a path may end in a date part or a JSON key after crossing relations); one module keeps
+ * that recursion and its per-backend SQL readable side by side.
  */
 import { sql, type RawBuilder, type SqlBool } from 'kysely'
 import type { Backend } from '../backends/backend.ts'

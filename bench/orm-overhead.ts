@@ -18,7 +18,6 @@ import {
   fields,
   getConnection,
 } from '../framework/db/index.ts'
-import type { ModelRuntime } from '../framework/db/models/model-meta.ts'
 
 const Row = defineModel(
   'BenchRow',
@@ -59,7 +58,7 @@ async function measure(candidates: Candidate[]): Promise<Map<string, number>> {
 
 try {
   await configureDatabases({ default: `sqlite:${file}` })
-  await createTables([Row as unknown as ModelRuntime])
+  await createTables([Row])
   await Row.objects.bulkCreate(
     Array.from(
       { length: 1000 },

@@ -88,7 +88,7 @@ export async function createModelTables(
   models: readonly AnyModelClass[],
   using = 'default',
 ): Promise<void> {
-  await createTables(models as unknown as ModelRuntime[], { using })
+  await createTables(models, { using })
 }
 
 /** Empties the tables of `models` (through tables first, then children before parents). */

@@ -7,6 +7,7 @@
 import { sql } from 'kysely'
 import { getConnection, type Connection } from '../connection/connections.ts'
 import { ModelDefinitionError } from '../errors.ts'
+import type { AnyModelClass } from '../models/define-model.ts'
 import type { ModelRuntime } from '../models/model-meta.ts'
 import { modelState, type FieldState, type ModelState } from '../models/model-state.ts'
 import {
@@ -199,10 +200,11 @@ function resolverFor(models: readonly ModelRuntime[]): StateResolver {
  * ```
  */
 export async function createTables(
-  models: readonly ModelRuntime[],
+  declared: readonly AnyModelClass[] | readonly ModelRuntime[],
   options: { using?: string } = {},
 ): Promise<void> {
   const { throughModels } = await import('../models/define-model.ts')
+  const models = declared as readonly ModelRuntime[]
   const all = [...models, ...models.flatMap((model) => throughModels(model))]
   const editor = new SchemaEditor(options.using)
   const resolve = resolverFor(all)
@@ -230,10 +232,11 @@ export async function createTables(
 
 /** Drops the tables of `models` and their auto-created many-to-many tables. */
 export async function dropTables(
-  models: readonly ModelRuntime[],
+  declared: readonly AnyModelClass[] | readonly ModelRuntime[],
   options: { using?: string } = {},
 ): Promise<void> {
   const { throughModels } = await import('../models/define-model.ts')
+  const models = declared as readonly ModelRuntime[]
   const all = [...models, ...models.flatMap((model) => throughModels(model))].reverse()
   const editor = new SchemaEditor(options.using)
   for (const model of all) await editor.deleteModel(modelState(model))

@@ -5,6 +5,7 @@
 
 /** The application and settings. */
 export { getGatewayApplication } from './core/index.ts'
+export { setup, getApps } from './db/index.ts'
 export { defineSettings, ImproperlyConfigured, type Settings, type SettingsInput } from './conf/index.ts'
 
 /** Middleware. */

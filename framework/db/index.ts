@@ -103,3 +103,8 @@ export {
 
 /** Test helpers (re-exported by framework/testing). */
 export { assertNumQueries, captureQueries } from './testing/query-counter.ts'
+
+/** Installed apps and startup. */
+export { setup, getApps } from './apps/setup.ts'
+export { AppRegistry, loadApps, type AppConfig } from './apps/registry.ts'
+export { resolveApp, type AppLocation } from './apps/resolve-app.ts'

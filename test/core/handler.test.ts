@@ -44,6 +44,8 @@ function app(settings: SettingsInput = {}, extra: Record<string, unknown> = {}) 
         SECRET_KEY: 'test-secret',
         ALLOWED_HOSTS: ['testserver'],
         ROOT_URLCONF: urlconf(views, extra),
+        // No template folders: the built-in error pages, whatever the cwd holds.
+        TEMPLATES: { DIRS: [], APP_DIRS: false, CONTEXT_PROCESSORS: [] },
         ...settings,
       },
       { env: {} },

@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { validatorCodes } from '../../framework/gateway/index.ts'
+import { readdirSync } from 'node:fs'
+import { hostErrorCodes, validatorCodes } from '../../framework/gateway/index.ts'
 
 const root = resolve(import.meta.dirname, '../..')
 const doc = readFileSync(resolve(root, 'docs/gateway.md'), 'utf8')
@@ -82,5 +83,40 @@ describe('docs/gateway.md validator codes', () => {
     const header = source.slice(0, source.indexOf('*/'))
     const checklist = [...new Set(header.match(codePattern) ?? [])]
     expect(checklist).toEqual(Object.keys(validatorCodes))
+  })
+})
+
+describe('docs/gateway.md host codes', () => {
+  const hostStart = '<!-- host-codes:start -->'
+  const hostEnd = '<!-- host-codes:end -->'
+  const table = doc.slice(doc.indexOf(hostStart), doc.indexOf(hostEnd))
+  const documented = new Map(
+    table
+      .split('\n')
+      .filter((line) => /^\|\s*`GW-/.test(line))
+      .map((line) => {
+        const [code = '', summary = ''] = line.split('|').slice(1, -1).map((cell) => cell.trim().replace(/^`|`$/g, ''))
+        return [code, summary] as const
+      }),
+  )
+
+  it('lists hostErrorCodes with their summaries', () => {
+    expect(doc.indexOf(hostStart)).toBeGreaterThan(0)
+    for (const [code, summary] of Object.entries(hostErrorCodes)) {
+      expect(documented.get(code), code).toBe(summary.replace(/\|/g, '\\|'))
+    }
+  })
+
+  it('documents every GW-H, GW-C and GW-L code the gateway source raises', () => {
+    const dir = resolve(root, 'framework/gateway')
+    const source = readdirSync(dir, { recursive: true })
+      .map(String)
+      .filter((name) => name.endsWith('.ts'))
+      .map((name) => readFileSync(resolve(dir, name), 'utf8'))
+      .join('\n')
+    const raised = new Set(source.match(/\bGW-[HCL][0-9]{2}\b/g) ?? [])
+    expect(raised.size).toBeGreaterThan(15)
+    const missing = [...raised].filter((code) => !doc.includes(code))
+    expect(missing).toEqual([])
   })
 })

@@ -62,7 +62,6 @@ export type { Notify } from './sd-notify.ts'
 export { watchForChanges } from './reload.ts'
 export { createErrorLog, LOG_LEVELS } from './error-log.ts'
 export type { ErrorLog, LogLevel } from './error-log.ts'
-export { loadApplication, resolveAppSpec, AppLoadError } from './app-loader.ts'
 
 /** The HTTP edge: limits, trusted proxies, PROXY protocol, access log, request ids, metrics (docs/server-http.md). */
 export {

@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { loadApplication } from './app-loader.ts'
+import { loadApplication } from '../gateway/index.ts'
 import { Arbiter, type SignalSource } from './arbiter.ts'
 import { parseBind } from './binds.ts'
 import { loadServeConfig, type ConfigSources } from './config.ts'
@@ -85,7 +85,7 @@ export async function runServe(io: ServeProcess): Promise<number> {
   if (settings.checkConfig || settings.preloadApp) {
     try {
       settings.bind.forEach(parseBind)
-      await loadApplication(settings.app, cwd)
+      await loadApplication(settings.app, { cwd })
     } catch (error) {
       err(`serve: ${(error as Error).message}\n`)
       return settings.checkConfig ? 1 : 3

@@ -8,7 +8,7 @@
  */
 import type { Socket } from 'node:net'
 import { createServer as createNetServer } from 'node:net'
-import { loadApplication } from './app-loader.ts'
+import { loadApplication } from '../gateway/index.ts'
 import { loadConfigFile, type ServeHooks } from './config.ts'
 import { createErrorLog } from './error-log.ts'
 import { isPrimaryMessage, type WorkerMessage } from './ipc-messages.ts'
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     if (settings.config) hooks = (await loadConfigFile(settings.config)).hooks ?? {}
     await hooks.postFork?.({ pid: boot.primaryPid, settings, workerId: id, workerPid: process.pid })
     if (!settings.app) throw new Error('No application given: pass MODULE:ATTR.')
-    const app = await loadApplication(settings.app, process.cwd())
+    const app = await loadApplication(settings.app, { cwd: process.cwd() })
     requestLog = createRequestLog(settings)
     const trust = TrustedProxies.parse(settings.forwardedAllowIps)
     const proxyFront = settings.proxyProtocol ? createNetServer() : undefined

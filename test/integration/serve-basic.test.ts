@@ -300,6 +300,6 @@ describe('serve (process model basics)', () => {
     const code = await new Promise((r) => child.once('exit', r))
     clearTimeout(timer)
     expect(code).toBe(3)
-    expect(out).toMatch(/no function export "nope"/)
+    expect(out).toMatch(/has no export "nope"; it exports/)
   })
 })

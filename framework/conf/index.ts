@@ -18,3 +18,4 @@ export { ImproperlyConfigured, type SettingsIssue } from './improperly-configure
 export { CheckRegistry, type Check, type CheckMessage } from './checks/registry.ts'
 export { builtinChecks, BUILTIN_CHECK_IDS } from './checks/builtin-checks.ts'
 export { deployChecks, DEPLOY_CHECK_IDS, DEPLOY_TAG } from './checks/deploy-checks.ts'
+export { resolveApp, type AppLocation } from './resolve-app.ts'

@@ -107,4 +107,4 @@ export { assertNumQueries, captureQueries } from './testing/query-counter.ts'
 /** Installed apps and startup. */
 export { setup, getApps } from './apps/setup.ts'
 export { AppRegistry, loadApps, type AppConfig } from './apps/registry.ts'
-export { resolveApp, type AppLocation } from './apps/resolve-app.ts'
+export { resolveApp, type AppLocation } from '../conf/index.ts'

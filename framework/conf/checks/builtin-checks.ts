@@ -1,10 +1,9 @@
 /**
  * @module The framework's own deployment checks (Django's `check --deploy` family).
  */
-import { statSync } from 'node:fs'
-import { isAbsolute, resolve } from 'node:path'
 import type { Settings } from '../settings-schema.ts'
 import { CheckRegistry, type CheckMessage } from './registry.ts'
+import { resolveApp } from '../resolve-app.ts'
 
 /** Every built-in check id with its one-line meaning; docs/settings.md lists the same ids. */
 export const BUILTIN_CHECK_IDS = {
@@ -13,7 +12,7 @@ export const BUILTIN_CHECK_IDS = {
   'security.W003': 'ALLOWED_HOSTS is empty while DEBUG is off',
   'security.W004': 'SECURE_HSTS_SECONDS is 0',
   'urls.E001': 'ROOT_URLCONF is not set',
-  'apps.E001': 'an INSTALLED_APPS entry is not a folder',
+  'apps.E001': 'an INSTALLED_APPS entry is neither a folder nor an importable package',
 } as const
 
 function securityChecks(settings: Settings): CheckMessage[] {
@@ -47,23 +46,19 @@ function urlChecks(settings: Settings): CheckMessage[] {
 
 function appChecks(settings: Settings): CheckMessage[] {
   return settings.INSTALLED_APPS.flatMap((app): CheckMessage[] => {
-    const dir = isAbsolute(app) ? app : resolve(process.cwd(), app)
-    let ok = false
     try {
-      ok = statSync(dir).isDirectory()
-    } catch {
-      ok = false
+      resolveApp(app, process.cwd())
+      return []
+    } catch (error) {
+      return [
+        {
+          id: 'apps.E001',
+          level: 'error',
+          message: `${BUILTIN_CHECK_IDS['apps.E001']}: ${error instanceof Error ? error.message : String(error)}`,
+          hint: 'An app is a folder of the project (models, urls, views, templates, migrations) or a package path such as framework/contrib/auth; fix the entry or remove it.',
+        },
+      ]
     }
-    return ok
-      ? []
-      : [
-          {
-            id: 'apps.E001',
-            level: 'error',
-            message: `${BUILTIN_CHECK_IDS['apps.E001']}: ${JSON.stringify(app)} (${dir})`,
-            hint: 'An app is a folder (models, urls, views, templates, migrations); fix the path or remove the entry.',
-          },
-        ]
   })
 }
 

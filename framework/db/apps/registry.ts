@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { ImproperlyConfigured } from '../../conf/index.ts'
 import type { ModelRuntime } from '../models/model-meta.ts'
-import { resolveApp, type AppLocation } from './resolve-app.ts'
+import { resolveApp, type AppLocation } from '../../conf/index.ts'
 
 /** One installed app. */
 export interface AppConfig extends AppLocation {

@@ -7,7 +7,7 @@
 import { existsSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
-import { ImproperlyConfigured } from '../../conf/index.ts'
+import { ImproperlyConfigured } from './improperly-configured.ts'
 
 /** An installed app's identity: the entry as written, its label and its folder. */
 export interface AppLocation {

@@ -11,3 +11,6 @@ export {
   type ClientResponse,
   type RequestOptions,
 } from './client.ts'
+
+/** Query counting for tests (Django's assertNumQueries / CaptureQueriesContext). */
+export { assertNumQueries, captureQueries } from '../db/index.ts'

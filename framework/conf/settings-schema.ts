@@ -101,6 +101,36 @@ export const settingsSchema = z
     /** Project-wide error views, `(request, error) => response`; core falls back to defaults. */
     HANDLER404: fn.optional(),
     HANDLER500: fn.optional(),
+    /** Auth (framework/contrib/auth): the user model's label, e.g. `'accounts.Customer'`. */
+    AUTH_USER_MODEL: z.string().regex(/^[a-z_][a-z0-9_]*\.[A-Z][A-Za-z0-9]*$/).default('auth.User'),
+    /** Password hashers, preferred first: algorithm names or hasher objects (auth's docs). */
+    PASSWORD_HASHERS: z
+      .array(z.union([z.string(), z.custom<object>((v) => typeof v === 'object' && v !== null)]))
+      .default(['pbkdf2_sha256', 'pbkdf2_sha1', 'scrypt']),
+    /** Password validators: `{ NAME, OPTIONS? }`, NAME a built-in validator's name. */
+    AUTH_PASSWORD_VALIDATORS: z
+      .array(z.object({ NAME: z.string(), OPTIONS: z.record(z.string(), z.unknown()).optional() }))
+      .default([]),
+    LOGIN_URL: z.string().default('/accounts/login/'),
+    LOGIN_REDIRECT_URL: z.string().default('/accounts/profile/'),
+    LOGOUT_REDIRECT_URL: z.string().nullable().default(null),
+    /** Seconds a password reset link stays valid (three days). */
+    PASSWORD_RESET_TIMEOUT: z.number().int().positive().default(259_200),
+    /** Email: `smtp`, `console`, `file` or `locmem` (Django's backends, by their short name). */
+    EMAIL_BACKEND: z.enum(['smtp', 'console', 'file', 'locmem']).default('smtp'),
+    EMAIL_HOST: z.string().default('localhost'),
+    EMAIL_PORT: z.number().int().min(1).max(65_535).default(25),
+    EMAIL_HOST_USER: z.string().default(''),
+    EMAIL_HOST_PASSWORD: z.string().default(''),
+    EMAIL_USE_TLS: z.boolean().default(false),
+    EMAIL_USE_SSL: z.boolean().default(false),
+    /** Seconds before an SMTP connection attempt or reply times out; `null`: no limit. */
+    EMAIL_TIMEOUT: z.number().positive().nullable().default(null),
+    /** The folder the `file` backend writes messages to. */
+    EMAIL_FILE_PATH: z.string().optional(),
+    EMAIL_SUBJECT_PREFIX: z.string().default('[Django] '),
+    DEFAULT_FROM_EMAIL: z.string().default('webmaster@localhost'),
+    SERVER_EMAIL: z.string().default('root@localhost'),
   })
   .strict()
 

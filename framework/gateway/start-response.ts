@@ -41,13 +41,13 @@ export class StartResponseError extends TypeError {
 
 /** A checked status line, split. */
 export interface ParsedStatus {
-  /** The numeric code, 100..999. */
+  /** The numeric code, 100..599 (the range RFC 9110 defines; docs/gateway.md, startResponse). */
   code: number
   /** The reason phrase (latin-1, not empty). */
   reason: string
 }
 
-const statusPattern = /^([1-9]\d\d) ([\t\x20-\x7e\x80-\xff]+)$/
+const statusPattern = /^([1-5]\d\d) ([\t\x20-\x7e\x80-\xff]+)$/
 const tokenPattern = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const valuePattern = /^[\t\x20-\x7e\x80-\xff]*$/
 const hopByHop = new Set([

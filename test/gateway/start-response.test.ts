@@ -33,6 +33,7 @@ describe('parseStatus', () => {
     ['20 OK', 'two digits'],
     ['2000 OK', 'four digits'],
     ['099 Low', 'a leading zero'],
+    ['600 Beyond', 'a code above 599'],
     ['200 OK\r\nX: y', 'a CRLF'],
     ['200 €', 'a non-latin-1 reason'],
     [200, 'a number'],

@@ -89,15 +89,38 @@ export const settingsSchema = z
     SECURE_SSL_HOST: z.string().nullable().default(null),
     SECURE_REDIRECT_EXEMPT: z.array(z.string()).default([]),
     X_FRAME_OPTIONS: z.enum(['DENY', 'SAMEORIGIN']).default('DENY'),
-    /** Placeholders for the sessions and CSRF issues. */
+    /** Sessions (framework/contrib/sessions, docs/sessions.md). */
+    /** `db` (default), `signed_cookies`, or a factory `(settings) => SessionBackend`. */
+    SESSION_ENGINE: z.union([z.enum(['db', 'signed_cookies']), fn]).default('db'),
     SESSION_COOKIE_NAME: z.string().default('sessionid'),
     SESSION_COOKIE_AGE: z.number().int().positive().default(1_209_600),
+    SESSION_COOKIE_DOMAIN: z.string().nullable().default(null),
+    SESSION_COOKIE_PATH: z.string().default('/'),
     SESSION_COOKIE_SECURE: z.boolean().default(false),
     SESSION_COOKIE_HTTPONLY: z.boolean().default(true),
     SESSION_COOKIE_SAMESITE: z.enum(['Lax', 'Strict', 'None']).nullable().default('Lax'),
+    SESSION_EXPIRE_AT_BROWSER_CLOSE: z.boolean().default(false),
+    SESSION_SAVE_EVERY_REQUEST: z.boolean().default(false),
+    /** Only JSON: a serializer that revives objects would turn a leaked key into code execution. */
+    SESSION_SERIALIZER: z.enum(['json']).default('json'),
+    /** CSRF protection (framework/contrib/csrf, docs/csrf.md). */
     CSRF_COOKIE_NAME: z.string().default('csrftoken'),
+    CSRF_COOKIE_AGE: z.number().int().positive().nullable().default(31_449_600),
+    CSRF_COOKIE_DOMAIN: z.string().nullable().default(null),
+    CSRF_COOKIE_PATH: z.string().default('/'),
     CSRF_COOKIE_SECURE: z.boolean().default(false),
+    CSRF_COOKIE_HTTPONLY: z.boolean().default(false),
+    CSRF_COOKIE_SAMESITE: z.enum(['Lax', 'Strict', 'None']).nullable().default('Lax'),
+    /** The environ key of the token header (X-CSRFToken). */
+    CSRF_HEADER_NAME: z.string().default('HTTP_X_CSRFTOKEN'),
     CSRF_TRUSTED_ORIGINS: z.array(z.string()).default([]),
+    CSRF_USE_SESSIONS: z.boolean().default(false),
+    /** A view `(request, reason) => response` for CSRF failures (default: the built-in 403 page). */
+    CSRF_FAILURE_VIEW: fn.optional(),
+    /** Messages (framework/contrib/messages, docs/sessions.md). */
+    MESSAGE_STORAGE: z.enum(['fallback', 'cookie', 'session']).default('fallback'),
+    MESSAGE_LEVEL: z.number().int().default(20),
+    MESSAGE_TAGS: z.record(z.string(), z.string()).default({}),
     /** Project-wide error views, `(request, error) => response`; core falls back to defaults. */
     HANDLER404: fn.optional(),
     HANDLER500: fn.optional(),

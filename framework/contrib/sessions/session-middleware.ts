@@ -1,0 +1,87 @@
+/**
+ * @module SessionMiddleware (Django's): gives every request `request.session`, and after the
+ * view saves it and sets (or deletes) the cookie.
+ *
+ * Loading is eager: before the view, and only when the request carries a session cookie (one
+ * primary-key query for the db backend; none for signed cookies or cookie-less requests). That is
+ * what keeps `request.session.get()` synchronous.
+ */
+import type { Middleware } from '../../core/index.ts'
+import type { HttpRequest, HttpResponseBase } from '../../http/index.ts'
+import type { Settings } from '../../conf/index.ts'
+import { SessionBase } from './session-base.ts'
+import { sessionBackend } from './session-engine.ts'
+import './request-session.ts'
+
+/**
+ * The session middleware. List it in MIDDLEWARE before anything that reads `request.session`
+ * (CsrfViewMiddleware with CSRF_USE_SESSIONS, auth, messages).
+ *
+ * @example
+ * ```ts
+ * // project/settings.ts
+ * import { SessionMiddleware } from 'framework/contrib/sessions'
+ * import { CsrfViewMiddleware } from 'framework/contrib/csrf'
+ *
+ * export const settings = defineSettings({
+ *   INSTALLED_APPS: ['framework/contrib/sessions', 'project/polls'],
+ *   MIDDLEWARE: ['SecurityMiddleware', SessionMiddleware, 'CommonMiddleware', CsrfViewMiddleware],
+ * })
+ * ```
+ */
+export const SessionMiddleware: Middleware = function SessionMiddleware(getResponse, { settings }) {
+  const backend = sessionBackend(settings)
+  const options = {
+    cookieAge: settings.SESSION_COOKIE_AGE,
+    expireAtBrowserClose: settings.SESSION_EXPIRE_AT_BROWSER_CLOSE,
+  }
+  return async (request) => {
+    const cookie = request.COOKIES[settings.SESSION_COOKIE_NAME]
+    const session = new SessionBase(backend, cookie || undefined, options)
+    await session.load()
+    request.session = session
+    const response = await getResponse(request)
+    await finishSession(request, response, settings, cookie !== undefined)
+    return response
+  }
+}
+
+/** Django's process_response: Vary, then save-and-set, or delete the cookie of an emptied session. */
+async function finishSession(
+  request: HttpRequest,
+  response: HttpResponseBase,
+  settings: Settings,
+  hadCookie: boolean,
+): Promise<void> {
+  const session = request.session
+  if (session.accessed) addVary(response, 'Cookie')
+  if (hadCookie && session.isEmpty) {
+    response.deleteCookie(settings.SESSION_COOKIE_NAME, {
+      path: settings.SESSION_COOKIE_PATH,
+      ...(settings.SESSION_COOKIE_DOMAIN ? { domain: settings.SESSION_COOKIE_DOMAIN } : {}),
+      ...(settings.SESSION_COOKIE_SAMESITE ? { sameSite: settings.SESSION_COOKIE_SAMESITE } : {}),
+    })
+    return
+  }
+  const wanted = session.modified || settings.SESSION_SAVE_EVERY_REQUEST
+  // A 5xx means the view failed half-way: keep the stored session as it was (Django's rule).
+  if (!wanted || session.isEmpty || response.status >= 500) return
+  const key = await session.save()
+  const atBrowserClose = session.getExpireAtBrowserClose()
+  response.setCookie(settings.SESSION_COOKIE_NAME, key, {
+    ...(atBrowserClose ? {} : { maxAge: session.getExpiryAge() }),
+    path: settings.SESSION_COOKIE_PATH,
+    ...(settings.SESSION_COOKIE_DOMAIN ? { domain: settings.SESSION_COOKIE_DOMAIN } : {}),
+    secure: settings.SESSION_COOKIE_SECURE,
+    httpOnly: settings.SESSION_COOKIE_HTTPONLY,
+    ...(settings.SESSION_COOKIE_SAMESITE ? { sameSite: settings.SESSION_COOKIE_SAMESITE } : {}),
+  })
+}
+
+/** Adds `field` to the Vary header unless it is there. */
+export function addVary(response: HttpResponseBase, field: string): void {
+  const current = response.headers.get('Vary')
+  const fields = current ? current.split(',').map((f) => f.trim().toLowerCase()) : []
+  if (fields.includes(field.toLowerCase()) || fields.includes('*')) return
+  response.headers.set('Vary', current ? `${current}, ${field}` : field)
+}

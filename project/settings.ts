@@ -11,7 +11,7 @@ export const settings = defineSettings({
   DEBUG: true,
   SECRET_KEY: 'dev-insecure-key-change-me-in-production-0123456789abcdef',
   ALLOWED_HOSTS: ['localhost', '127.0.0.1', '[::1]', 'testserver'],
-  INSTALLED_APPS: ['project/blog'],
+  INSTALLED_APPS: ['project/polls', 'project/blog'],
   MIDDLEWARE: [
     'SecurityMiddleware',
     'GZipMiddleware',

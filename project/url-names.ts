@@ -14,6 +14,10 @@ declare module '../framework/urls/url-names.ts' {
     'blog:detail': { slug: string }
     'blog:list': {}
     home: {}
+    'polls:detail': { pk: number }
+    'polls:index': {}
+    'polls:results': { pk: number }
+    'polls:vote': { questionId: number }
   }
 }
 

@@ -5,12 +5,14 @@
 import { include, path, TemplateView } from '../framework/index.ts'
 import { staticfilesUrlpatterns } from '../framework/contrib/staticfiles/index.ts'
 import { urlpatterns as blogPatterns } from './blog/urls.ts'
+import { urlpatterns as pollsPatterns } from './polls/urls.ts'
 import { settings } from './settings.ts'
 import { home } from './views.ts'
 
 export const urlpatterns = [
   path('', home, { name: 'home' }),
   path('about/', TemplateView.asView({ templateName: 'about.html' }), { name: 'about' }),
+  path('polls/', include(pollsPatterns, { namespace: 'polls' })),
   path('blog/', include(blogPatterns, { namespace: 'blog' })),
   // Serves static/ and the apps' static/ folders when DEBUG (an empty list otherwise).
   ...staticfilesUrlpatterns(settings),

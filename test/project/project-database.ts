@@ -1,0 +1,40 @@
+/**
+ * @module The example project with a database of its own: a fresh SQLite file in a temporary
+ * folder (DATABASE_URL, read by the settings), the polls tables, and the gateway application.
+ * Each test file gets its own (vitest runs files in separate processes).
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Application } from '../../framework/gateway/index.ts'
+import { closeConnections, createTables } from '../../framework/db/index.ts'
+import { Choice, Question } from '../../project/polls/models.ts'
+
+/** The application of project/wsgi.ts on a fresh database, and a function that removes it. */
+export async function projectWithDatabase(): Promise<{
+  application: Application
+  cleanup: () => Promise<void>
+}> {
+  const dir = mkdtempSync(join(tmpdir(), 'project-test-'))
+  // The settings module applies DATABASE_URL when it is first imported, so set it before.
+  process.env['DATABASE_URL'] = `sqlite:${join(dir, 'db.sqlite3')}`
+  const { application } = await import('../../project/wsgi.ts')
+  await createTables([Question, Choice])
+  return {
+    application,
+    async cleanup() {
+      await closeConnections()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** A question published `daysAgo` days ago (negative: in the future), with its choices. */
+export async function createQuestion(text: string, daysAgo: number, choices: string[] = []) {
+  const pubDate = new Date(Date.now() - daysAgo * 24 * 60 * 60 * 1000)
+  const question = await Question.objects.create({ questionText: text, pubDate })
+  for (const choiceText of choices) {
+    await Choice.objects.create({ question, choiceText })
+  }
+  return question
+}

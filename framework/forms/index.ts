@@ -1,0 +1,32 @@
+/**
+ * @module framework/forms: forms declared with typed fields (zod underneath), bound to submitted
+ * data, validated asynchronously, rendered through overridable templates; ModelForm from a
+ * model, formsets and inline formsets. Imports db/, conf/, templates/, http/.
+ */
+
+/** Forms. */
+export {
+  Form,
+  defineForm,
+  NON_FIELD_ERRORS,
+  type FormClass,
+  type FormDefinition,
+  type FormOptions,
+  type FieldMap,
+  type CleanedData,
+  type FormErrors,
+} from './form.ts'
+export { BoundField, prettyName } from './bound-field.ts'
+export { ValidationError, FormUsageError, type FormIssue } from './validation-error.ts'
+
+/** Fields and widgets. */
+export { field, type JsonValue, type CharOptions, type NumberOptions, type ChoiceOptions, type FileOptions } from './fields.ts'
+export { FormField, type FieldOptions, type FieldSpec, type FieldOutput, type FieldValidator } from './form-field.ts'
+export { Widget, widgets, type Choice, type RawValue, type WidgetConfig, type OptionContext } from './widgets.ts'
+export { renderAttrs, type HtmlAttrs } from './html-attrs.ts'
+
+/** Rendering. */
+export { FormRenderer, defaultRenderer, formRenderer, BUILTIN_FORM_TEMPLATES } from './form-renderer.ts'
+
+/** Submitted data. */
+export type { FormDataInput, FormFilesInput } from './form-input.ts'

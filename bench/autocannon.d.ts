@@ -18,6 +18,7 @@ declare module 'autocannon' {
     pipelining?: number
     method?: string
     headers?: Record<string, string>
+    body?: string
   }
   interface Result {
     requests: Histogram

@@ -1,0 +1,15 @@
+/**
+ * @module The one model of the benchmark's W3 page: 1000 rows in table `bench_row`, read by every
+ * configuration (ours through the QuerySet, the peers through kysely, better-sqlite3 or Django).
+ */
+import { defineModel, fields } from '../../../framework/db/index.ts'
+
+export const Row = defineModel(
+  'Row',
+  {
+    name: fields.char({ maxLength: 80 }),
+    votes: fields.integer(),
+    createdAt: fields.dateTime(),
+  },
+  { appLabel: 'bench' },
+)

@@ -16,13 +16,9 @@ export type {
   WorkerStatus,
 } from './arbiter.ts'
 export { Worker } from './worker.ts'
-export type {
-  WorkerOptions,
-  HostFactory,
-  EnvironHook,
-  RequestListener,
-  FinishedRequest,
-} from './worker.ts'
+export type { WorkerOptions, FinishedRequest } from './worker.ts'
+export { createServeHost } from './serve-host.ts'
+export type { Exchange, HostFactory, EnvironHook, RequestListener } from './serve-host.ts'
 
 /** Configuration: one declaration per setting, config files, the command line. */
 export {

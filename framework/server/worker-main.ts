@@ -12,11 +12,11 @@ import { loadApplication } from '../gateway/index.ts'
 import { loadConfigFile, type ServeHooks } from './config.ts'
 import { createErrorLog } from './error-log.ts'
 import { isPrimaryMessage, type WorkerMessage } from './ipc-messages.ts'
-import { createGatewayHost } from './gateway-host.ts'
 import { httpLimitsFromSettings } from './http-limits.ts'
 import { acceptProxyProtocol } from './proxy-protocol.ts'
 import { TrustedProxies } from './proxy.ts'
 import { createRequestLog } from './request-log.ts'
+import { createServeHost } from './serve-host.ts'
 import type { ServeSettings } from './settings.ts'
 import { Worker } from './worker.ts'
 
@@ -111,7 +111,7 @@ async function main(): Promise<void> {
       hooks,
       log,
       limits: httpLimitsFromSettings(settings),
-      host: createGatewayHost(app, settings, trust, log),
+      host: createServeHost(app, settings, trust, log),
       send,
       exit: (code) => {
         log.close()

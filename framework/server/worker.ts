@@ -21,6 +21,7 @@ import { createServer as createHttpsServer } from 'node:https'
 import { readFileSync } from 'node:fs'
 import type { Socket } from 'node:net'
 import type { Environ } from '../gateway/index.ts'
+import type { Exchange, HostFactory, RequestListener } from './serve-host.ts'
 import type { ServeHooks } from './config.ts'
 import type { ErrorLog } from './error-log.ts'
 import {
@@ -32,15 +33,6 @@ import {
 import type { HttpLimits } from './http-limits.ts'
 import type { WorkerMessage } from './ipc-messages.ts'
 import type { ServeSettings } from './settings.ts'
-
-/** A request listener with a hook to add environ keys: what the gateway's node-http host gives. */
-export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void
-
-/** Per-request environ additions the worker asks the host to make. */
-export type EnvironHook = (environ: Environ, req: IncomingMessage) => void
-
-/** Builds the request listener; worker-main passes one built on the gateway's toNodeListener. */
-export type HostFactory = (environHook: EnvironHook) => RequestListener
 
 /** Options of a Worker; everything with a process-wide effect is injected. */
 export interface WorkerOptions {
@@ -98,11 +90,6 @@ function countBody(res: ServerResponse): () => number {
   return () => bytes
 }
 
-const requestState = new WeakMap<
-  IncomingMessage,
-  { controller?: AbortController; environ?: Environ }
->()
-
 /**
  * The worker's server. `start()` begins the heartbeat, `handleConnection()` takes a socket from
  * the primary, `stop()` drains.
@@ -127,6 +114,8 @@ export class Worker {
   #drainTimer?: NodeJS.Timeout
   #deadline?: NodeJS.Timeout
   #exited = false
+  /** Whether %(b)s needs counting: only with an access log (wrapping res.write is not free). */
+  readonly #countBody: boolean
 
   constructor(options: WorkerOptions) {
     this.#o = options
@@ -141,7 +130,13 @@ export class Worker {
           })
         : createHttpServer(serverOptions)
     applyServerLimits(this.#server, options.limits)
-    const listener = options.host((environ, req) => this.#extendEnviron(environ, req))
+    const workerId = options.id
+    const preRequest = options.hooks?.preRequest
+    const listener = options.host((environ) => {
+      environ['serve.worker_id'] = workerId
+      preRequest?.(environ)
+    })
+    this.#countBody = options.settings.accesslog !== undefined
     const onRequest = (req: IncomingMessage, res: ServerResponse): void =>
       this.#onRequest(req, res, listener)
     this.#server.on('request', onRequest)
@@ -211,87 +206,21 @@ export class Worker {
     })
   }
 
-  #extendEnviron(environ: Environ, req: IncomingMessage): void {
-    const state = requestState.get(req)
-    if (state) {
-      state.environ = environ
-      // Why a combined signal: the host aborts on client disconnect, we add --request-timeout.
-      if (state.controller) {
-        environ['gateway.signal'] = AbortSignal.any([
-          environ['gateway.signal'],
-          state.controller.signal,
-        ])
-      }
-    }
-    environ['serve.worker_id'] = this.#o.id
-    this.#o.hooks?.preRequest?.(environ)
-  }
-
   #onRequest(req: IncomingMessage, res: ServerResponse, listener: RequestListener): void {
-    const startedAt = process.hrtime.bigint()
     this.#requests++
     const tracked = this.#sockets.get(req.socket)
     if (tracked) tracked.active++
     this.#inFlight.add(res)
     if (this.#draining) res.shouldKeepAlive = false
+    const request = new RequestRecord(req, res, this.#countBody ? countBody(res) : undefined)
     const timeoutSec = this.#o.settings.requestTimeout
-    // Only with --request-timeout: combining signals per request is not free.
-    const controller = timeoutSec > 0 ? new AbortController() : undefined
-    requestState.set(req, { controller })
-    const bodyBytes = this.#o.onFinished ? countBody(res) : () => 0
-    let timedOut = false
-    let timer: NodeJS.Timeout | undefined
-    if (controller) {
-      timer = setTimeout(() => {
-        timedOut = true
-        controller.abort(new Error(`--request-timeout of ${timeoutSec} s reached`))
-        this.#o.log.warning(`Request timeout: ${req.method} ${req.url} ran over ${timeoutSec} s`)
-        // The gateway host answers 503 itself on the abort; this covers a host that does not.
-        if (res.writableEnded || res.destroyed) return
-        if (!res.headersSent) {
-          res.shouldKeepAlive = false
-          res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '1' })
-          res.end(
-            `Service Unavailable: the request ran over --request-timeout (${timeoutSec} s).\n`,
-          )
-        } else {
-          res.destroy()
-        }
-      }, timeoutSec * 1000)
-    }
+    if (timeoutSec > 0) request.armTimeout(timeoutSec, this.#o.log)
     // Late writes from an app after a timeout answered must not crash the worker.
     res.on('error', () => {})
-    res.once('close', () => {
-      clearTimeout(timer)
-      this.#inFlight.delete(res)
-      const t = this.#sockets.get(req.socket)
-      if (t) {
-        t.active = Math.max(0, t.active - 1)
-        t.idleSince = Date.now()
-      }
-      const environ = requestState.get(req)?.environ
-      try {
-        if (environ) this.#o.hooks?.postRequest?.(environ, res.statusCode)
-        const durationNs = process.hrtime.bigint() - startedAt
-        this.#o.onFinished?.({
-          req,
-          res,
-          environ,
-          startedAt,
-          durationNs,
-          timedOut,
-          bodyBytes: bodyBytes(),
-        })
-      } catch (error) {
-        this.#o.log.error(`post_request failed: ${(error as Error).message}`)
-      }
-      if (this.#draining && !res.writableFinished) req.socket.destroy()
-      this.#checkRecycle()
-      this.#maybeExit()
-    })
+    res.once('close', () => this.#finished(request))
     if (!guardRequest(req, res, this.#o.limits)) return
     try {
-      listener(req, res)
+      request.exchange = listener(req, res)
     } catch (error) {
       this.#o.log.error(`Request handler failed: ${(error as Error).stack ?? String(error)}`)
       if (!res.headersSent) {
@@ -299,6 +228,37 @@ export class Worker {
         res.end('Internal Server Error\n')
       } else res.destroy()
     }
+  }
+
+  #finished(request: RequestRecord): void {
+    const { req, res } = request
+    clearTimeout(request.timer)
+    this.#inFlight.delete(res)
+    const t = this.#sockets.get(req.socket)
+    if (t) {
+      t.active = Math.max(0, t.active - 1)
+      t.idleSince = Date.now()
+    }
+    const environ = request.exchange?.environ
+    try {
+      if (environ) this.#o.hooks?.postRequest?.(environ, res.statusCode)
+      if (this.#o.onFinished) {
+        this.#o.onFinished({
+          req,
+          res,
+          environ,
+          startedAt: request.startedAt,
+          durationNs: process.hrtime.bigint() - request.startedAt,
+          timedOut: request.timedOut,
+          bodyBytes: request.bodyBytes ? request.bodyBytes() : 0,
+        })
+      }
+    } catch (error) {
+      this.#o.log.error(`post_request failed: ${(error as Error).message}`)
+    }
+    if (this.#draining && !res.writableFinished) req.socket.destroy()
+    this.#checkRecycle()
+    this.#maybeExit()
   }
 
   #checkRecycle(): void {
@@ -354,5 +314,43 @@ export class Worker {
     clearInterval(this.#drainTimer)
     clearTimeout(this.#deadline)
     this.#o.exit(code)
+  }
+}
+
+/** The worker's record of one request, from its head to the response's close. */
+class RequestRecord {
+  readonly startedAt = process.hrtime.bigint()
+  readonly req: IncomingMessage
+  readonly res: ServerResponse
+  readonly bodyBytes: (() => number) | undefined
+  exchange: Exchange | undefined
+  timer: NodeJS.Timeout | undefined
+  timedOut = false
+
+  constructor(req: IncomingMessage, res: ServerResponse, bodyBytes: (() => number) | undefined) {
+    this.req = req
+    this.res = res
+    this.bodyBytes = bodyBytes
+  }
+
+  /** --request-timeout: aborts gateway.signal; the host answers 503 or cuts the connection. */
+  armTimeout(seconds: number, log: ErrorLog): void {
+    this.timer = setTimeout(() => {
+      const { req, res } = this
+      this.timedOut = true
+      log.warning(`Request timeout: ${req.method} ${req.url} ran over ${seconds} s`)
+      const reason = new Error(`--request-timeout of ${seconds} s reached`)
+      if (this.exchange) {
+        this.exchange.abort(reason)
+        return
+      }
+      // Not (yet) in the host's hands (a body still being guarded): answer here.
+      if (res.writableEnded || res.destroyed) return
+      if (!res.headersSent) {
+        res.shouldKeepAlive = false
+        res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '1' })
+        res.end(`Service Unavailable: the request ran over --request-timeout (${seconds} s).\n`)
+      } else res.destroy()
+    }, seconds * 1000)
   }
 }

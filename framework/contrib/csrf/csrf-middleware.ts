@@ -1,0 +1,41 @@
+/**
+ * @module CsrfViewMiddleware (Django's): checks every unsafe request before its view runs and
+ * sends the CSRF cookie when a page used a token.
+ */
+import type { Middleware } from '../../core/index.ts'
+import type { ViewFunction } from '../../http/index.ts'
+import { checkCsrf } from './csrf-check.ts'
+import { csrfState, finishCsrfResponse, getToken } from './csrf-state.ts'
+import { isCsrfExempt } from './decorators.ts'
+import { rejectCsrf } from './failure-view.ts'
+import './request-csrf.ts'
+
+/**
+ * The CSRF middleware. POST, PUT, PATCH and DELETE need the token (form field
+ * `csrfmiddlewaretoken` or header X-CSRFToken) unless the view is wrapped in `csrfExempt`; a
+ * failure is a 403 and the view never runs. Put it after SessionMiddleware.
+ *
+ * @example
+ * ```ts
+ * import { CsrfViewMiddleware } from 'framework/contrib/csrf'
+ *
+ * defineSettings({ MIDDLEWARE: ['SecurityMiddleware', SessionMiddleware, CsrfViewMiddleware] })
+ * ```
+ */
+export const CsrfViewMiddleware: Middleware = function CsrfViewMiddleware(getResponse, { settings }) {
+  const handler = async (request: Parameters<typeof getResponse>[0]) => {
+    csrfState(request, settings)
+    request.csrfToken = () => getToken(request)
+    const response = await getResponse(request)
+    finishCsrfResponse(request, response)
+    return response
+  }
+  handler.processView = async (request: Parameters<typeof getResponse>[0], view: ViewFunction) => {
+    const state = csrfState(request, settings)
+    if (state.done || isCsrfExempt(view)) return undefined
+    state.done = true
+    const failure = await checkCsrf(request)
+    return failure ? rejectCsrf(request, failure, settings) : undefined
+  }
+  return handler
+}

@@ -2,9 +2,10 @@
  * @module `npx tsx bench/profile.ts [seconds]`: where the time goes in our stack for W1 and W3.
  * For each, starts `serve --workers 1` on the full-framework app with `node --cpu-prof`, loads it
  * with wrk (or autocannon), stops it gracefully so V8 writes the profile, and summarises the
- * worker's profile by layer (bench/lib/cpu-profile.ts). Writes bench/results/profile-<date>.md.
+ * worker's profile by layer (bench/lib/cpu-profile.ts). Writes bench/results/profile-<date>.md;
+ * BENCH_PROFILE_KEEP=DIR also keeps the raw W1.cpuprofile and W3.cpuprofile there.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { summarizeProfile } from './lib/cpu-profile.ts'
@@ -47,6 +48,8 @@ async function profileWorkload(w: WorkloadId): Promise<void> {
   }
   const file = readdirSync(dir).find((f) => f.includes(`.${worker}.`) && f.endsWith('.cpuprofile'))
   if (!file) throw new Error(`no profile of worker ${worker} in ${dir}: ${readdirSync(dir).join(', ')}`)
+  // BENCH_PROFILE_KEEP=DIR keeps the raw profiles (open them in Chrome DevTools' Performance tab).
+  if (process.env.BENCH_PROFILE_KEEP) copyFileSync(join(dir, file), join(process.env.BENCH_PROFILE_KEEP, `${w}.cpuprofile`))
   const s = summarizeProfile(join(dir, file))
   lines.push(`## ${w}: ${WORKLOADS[w].title}`, '', `${Math.round(rps)} req/s while profiled (the profiler slows the worker); ${(s.totalMs / 1000).toFixed(1)} s of worker samples, warm-up included.`, '')
   lines.push('| layer (innermost framework frame on the stack) | ms | share |', '| --- | ---: | ---: |')

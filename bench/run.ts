@@ -8,9 +8,11 @@
  *   npm run bench -- --only node-http-1,framework-1 --workloads W1,W3
  *
  * Options: --rounds N, --duration S, --warmup S, --connections N, --cgi-requests N,
- * --loader wrk|autocannon, --only IDS, --workloads IDS, --out DIR, --list.
+ * --loader wrk|autocannon, --only IDS, --workloads IDS, --out DIR, --list, and
+ * --compare DIR: also run each selected configuration from another checkout (e.g. a
+ * `git worktree` of the commit before a change), interleaved with this one: before/after figures.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -47,6 +49,7 @@ const { values: opts } = (() => {
         workloads: { type: 'string' },
         out: { type: 'string' },
         list: { type: 'boolean', default: false },
+        compare: { type: 'string' },
       },
     })
   } catch (error) {
@@ -86,7 +89,24 @@ for (const w of workloadFilter ?? []) {
   if (!(w in WORKLOADS)) fail(`unknown workload ${JSON.stringify(w)} in --workloads`, 'use W1, W2, W3 or W4')
 }
 
-const selected = CONFIGURATIONS.filter((c) => !onlyIds || onlyIds.includes(c.id))
+const compareRoot = opts.compare ? resolve(opts.compare) : undefined
+if (compareRoot && !existsSync(join(compareRoot, 'bench/run.ts'))) {
+  fail(`--compare ${JSON.stringify(opts.compare)} is not a checkout of this repository`, 'e.g. git worktree add ../before HEAD~1')
+}
+
+/** The same configuration, started from the checkout at `dir`. */
+function fromCheckout(c: Configuration, dir: string): Configuration {
+  return {
+    ...c,
+    id: `${c.id}@compare`,
+    label: `${c.label} [${relative(root, dir) || dir}]`,
+    launch: (port, ctx) => c.launch(port, { ...ctx, root: dir }),
+  }
+}
+
+const selected = CONFIGURATIONS.filter((c) => !onlyIds || onlyIds.includes(c.id)).flatMap((c) =>
+  compareRoot ? [c, fromCheckout(c, compareRoot)] : [c],
+)
 const skipped: { label: string; reason: string }[] = []
 const runnable: Configuration[] = []
 for (const c of selected) {

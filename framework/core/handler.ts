@@ -101,8 +101,9 @@ export class Handler {
       if (handler.processView) this.#viewHooks.unshift(handler.processView.bind(handler))
       if (handler.processException)
         this.#exceptionHooks.push(handler.processException.bind(handler))
-      next = async (request) =>
-        checkResponse(await handler(request), `middleware ${factory.name || '(anonymous)'}`)
+      // Named once here: a template literal per request showed in W1's profile.
+      const who = `middleware ${factory.name || '(anonymous)'}`
+      next = async (request) => checkResponse(await handler(request), who)
     }
     this.#chain = next
   }
@@ -245,6 +246,8 @@ export class Handler {
       await request.parseBody()
     }
     const response = await match.view(request, params)
+    // The view's name is only needed for the error message: not built on every request.
+    if (response instanceof HttpResponseBase) return response
     return checkResponse(response, `the view ${viewName(match.view, match.route)}`)
   }
 

@@ -252,7 +252,13 @@ export function guardRequest(req: IncomingMessage, res: ServerResponse, limits: 
     sendRejection(res, refused)
     return false
   }
-  guardBody(req, res, limits.limitRequestBody)
+  // Only a request with a body can exceed the cap or carry trailers; wrapping req.push for every
+  // bodiless GET cost a closure and a bind per request.
+  const headers = req.headers
+  const length = headers['content-length']
+  if (headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')) {
+    guardBody(req, res, limits.limitRequestBody)
+  }
   return true
 }
 

@@ -160,6 +160,7 @@ class ServeExchange implements Exchange {
   #settle: { resolve(body: Body): void; reject(error: unknown): void } | undefined
   #returned = false
   #finished = false
+  #writeFunction: Write | undefined
   #requestId = ''
 
   constructor(context: HostContext, req: IncomingMessage, res: ServerResponse) {
@@ -204,9 +205,8 @@ class ServeExchange implements Exchange {
         this.#controller.abort(new ResponseError('GW-H14', 'The client went away'))
       }
     })
-    req.on('error', () => {
-      // An aborted upload: reported through wsgi.input and the signal, never as a crash.
-    })
+    // An aborted upload: reported through wsgi.input and the signal, never as a crash.
+    req.on('error', ignore)
     try {
       context.hook(environ, req)
     } catch (error) {
@@ -238,17 +238,18 @@ class ServeExchange implements Exchange {
     return [name, this.#requestId]
   }
 
-  // The application's startResponse: recorded here until the response goes to the host.
-  #startResponse = (status: string, headers: ResponseHeaders, excInfo?: unknown): Write => {
+  /** The application's startResponse: recorded here until the response goes to the host. */
+  #startResponse(status: string, headers: ResponseHeaders, excInfo?: unknown): Write {
     if (this.#hostStartResponse) return this.#hostStartResponse(status, headers, excInfo)
     this.#start.start(status, headers, excInfo)
     this.#status = status
     this.#headers = headers
-    return this.#write
+    // Why made on first use: most applications never call write().
+    return (this.#writeFunction ??= (chunk: Uint8Array) => this.#write(chunk))
   }
 
-  // The application's write(): the generic path handles it (backpressure, ordering, limits).
-  #write = (chunk: Uint8Array): Promise<void> => {
+  /** The application's write(): the generic path handles it (backpressure, ordering, limits). */
+  #write(chunk: Uint8Array): Promise<void> {
     if (!this.#hostWrite) this.#handOver(undefined)
     return this.#hostWrite!(chunk)
   }
@@ -256,7 +257,10 @@ class ServeExchange implements Exchange {
   #call(environ: Environ): void {
     let result: Body | Promise<Body>
     try {
-      result = this.#context.app(environ, this.#startResponse)
+      // A function expression, not a named const: tsx's keepNames would define its name per request.
+      result = this.#context.app(environ, (status, headers, excInfo) =>
+        this.#startResponse(status, headers, excInfo),
+      )
     } catch (error) {
       this.#returned = true
       if (this.#settle) this.#settle.reject(error)
@@ -463,3 +467,5 @@ function hasHeader(headers: ResponseHeaders, lowerName: string): boolean {
 function isPromise<T>(value: unknown): value is Promise<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function'
 }
+
+function ignore(): void {}

@@ -216,7 +216,7 @@ export class Worker {
     const timeoutSec = this.#o.settings.requestTimeout
     if (timeoutSec > 0) request.armTimeout(timeoutSec, this.#o.log)
     // Late writes from an app after a timeout answered must not crash the worker.
-    res.on('error', () => {})
+    res.on('error', ignore)
     res.once('close', () => this.#finished(request))
     if (!guardRequest(req, res, this.#o.limits)) return
     try {
@@ -354,3 +354,5 @@ class RequestRecord {
     }, seconds * 1000)
   }
 }
+
+function ignore(): void {}

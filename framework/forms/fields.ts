@@ -32,13 +32,20 @@ function text(base: z.ZodString, o: CharOptions | undefined): z.ZodString {
   return schema
 }
 
-function textField(kind: string, base: z.ZodString, widget: FormField['widget'], o: CharOptions | undefined): FormField<string> {
+function textField(
+  kind: string,
+  base: z.ZodString,
+  widget: FormField['widget'],
+  o: CharOptions | undefined,
+  format?: z.ZodType<string, string>,
+): FormField<string> {
   const strip = o?.strip ?? true
+  const checked = text(base, o)
   return new FormField<string>(
     {
       kind,
       widget,
-      schema: text(base, o),
+      schema: format ? checked.pipe(format) : checked,
       emptyValue: '',
       toInput: (raw) => (typeof raw === 'string' ? (strip ? raw.trim() : raw) : undefined),
       attrs: { maxlength: o?.maxLength, minlength: o?.minLength },
@@ -136,10 +143,10 @@ export const field = {
   password: <const O extends CharOptions = {}>(o?: O): FormField<string> =>
     textField('password', z.string(), o?.widget ?? widgets.password(), { strip: false, ...o }),
   email: <const O extends CharOptions = {}>(o?: O): FormField<string> =>
-    textField('email', z.string().max(320).pipe(z.email({ error: 'Enter a valid email address.' })) as unknown as z.ZodString, o?.widget ?? widgets.email(), o),
+    textField('email', z.string().max(320, { error: 'Enter a valid email address.' }), o?.widget ?? widgets.email(), o, z.email({ error: 'Enter a valid email address.' })),
   /** An http(s) URL. */
   url: <const O extends CharOptions = {}>(o?: O): FormField<string> =>
-    textField('url', z.string().max(2048).pipe(z.url({ protocol: /^https?$/, hostname: z.regexes.domain, error: 'Enter a valid URL.' })) as unknown as z.ZodString, o?.widget ?? widgets.url(), o),
+    textField('url', z.string().max(2048, { error: 'Enter a valid URL.' }), o?.widget ?? widgets.url(), o, z.url({ protocol: /^https?$/, hostname: z.regexes.domain, error: 'Enter a valid URL.' })),
   slug: <const O extends CharOptions = {}>(o?: O): FormField<string> =>
     textField(
       'slug',
@@ -148,7 +155,7 @@ export const field = {
       o,
     ),
   uuid: <const O extends CharOptions = {}>(o?: O): FormField<string> =>
-    textField('uuid', z.string().pipe(z.uuid({ error: 'Enter a valid UUID.' })) as unknown as z.ZodString, o?.widget ?? widgets.text(), o),
+    textField('uuid', z.string(), o?.widget ?? widgets.text(), o, z.uuid({ error: 'Enter a valid UUID.' })),
 
   /** A whole number (a safe integer). */
   integer: <const O extends NumberOptions = {}>(o?: O): FormField<Opt<O, number, null>> =>

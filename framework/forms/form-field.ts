@@ -92,11 +92,11 @@ export class FormField<T = unknown> {
   readonly choices: readonly Choice[] | undefined
   readonly attrs: HtmlAttrs
   readonly spec: FieldSpec<T>
-  readonly #options: FieldOptions<T>
+  readonly options: FieldOptions<T>
 
   constructor(spec: FieldSpec<T>, options: FieldOptions<T> = {}) {
     this.spec = spec
-    this.#options = options
+    this.options = options
     this.kind = spec.kind
     this.label = options.label
     this.required = options.required ?? true
@@ -108,9 +108,25 @@ export class FormField<T = unknown> {
     Object.freeze(this)
   }
 
+  /**
+   * A copy with some spec parts or options replaced (ModelForm uses it to set labels, widgets and
+   * empty values on the fields it derives).
+   *
+   * @example
+   * ```ts
+   * const optional = field.char({ maxLength: 20 }).with({}, { required: false })
+   * ```
+   */
+  with<U = T>(spec: Partial<FieldSpec<U>>, options: FieldOptions<U> = {}): FormField<U> {
+    return new FormField<U>(
+      { ...(this.spec as unknown as FieldSpec<U>), ...spec },
+      { ...(this.options as unknown as FieldOptions<U>), ...options },
+    )
+  }
+
   /** The initial value (the declared one; a function is called each time). */
   initialValue(): T | undefined {
-    const initial = this.#options.initial
+    const initial = this.options.initial
     return typeof initial === 'function' ? (initial as () => T)() : initial
   }
 
@@ -121,7 +137,7 @@ export class FormField<T = unknown> {
 
   /** The message for `code`, or `fallback`, honouring errorMessages. */
   message(code: string, fallback: string): string {
-    return this.#options.errorMessages?.[code] ?? fallback
+    return this.options.errorMessages?.[code] ?? fallback
   }
 
   /** Cleans a submitted value: required/empty, the schema, then the validators. Never throws on bad input. */
@@ -145,7 +161,7 @@ export class FormField<T = unknown> {
       }
     }
     const issues: FormIssue[] = []
-    for (const validator of this.#options.validators ?? []) {
+    for (const validator of this.options.validators ?? []) {
       try {
         const message = validator(parsed.data as NonNullable<T>)
         if (typeof message === 'string' && message) issues.push({ code: 'invalid', path: [path], message })

@@ -25,6 +25,20 @@ export { FormField, type FieldOptions, type FieldSpec, type FieldOutput, type Fi
 export { Widget, widgets, type Choice, type RawValue, type WidgetConfig, type OptionContext } from './widgets.ts'
 export { renderAttrs, type HtmlAttrs } from './html-attrs.ts'
 
+/** ModelForm. */
+export {
+  ModelForm,
+  modelForm,
+  type ModelFormClass,
+  type ModelFormOptions,
+  type ModelFormCustomisation,
+  type ModelFormFields,
+  type ModelFieldValue,
+  type EditableKeys,
+} from './model-form.ts'
+export { modelChoice, modelMultipleChoice, instanceLabel, type ModelChoiceOptions } from './model-choice-fields.ts'
+export { formFieldFor } from './model-form-fields.ts'
+
 /** Rendering. */
 export { FormRenderer, defaultRenderer, formRenderer, BUILTIN_FORM_TEMPLATES } from './form-renderer.ts'
 

@@ -5,6 +5,7 @@
 import type { AnyModelClass } from '../../db/index.ts'
 import { AdminError } from './admin-error.ts'
 import {
+  capfirst,
   editableFields,
   fieldLabel,
   fieldNamed,
@@ -196,7 +197,7 @@ export class ModelAdmin<M extends AnyModelClass = AnyModelClass> {
       if (entry === '__str__') {
         return {
           name: entry,
-          label: this.verboseName,
+          label: capfirst(this.verboseName),
           field: undefined,
           computed: undefined,
           orderField: undefined,
@@ -207,7 +208,7 @@ export class ModelAdmin<M extends AnyModelClass = AnyModelClass> {
       const field = fieldNamed(this.model, entry)!
       return {
         name: entry,
-        label: fieldLabel(field),
+        label: capfirst(fieldLabel(field)),
         field,
         computed: undefined,
         orderField: field.relation?.kind === 'ManyToManyField' ? undefined : entry,

@@ -118,12 +118,15 @@ export interface InlineOptions<M extends AnyModelClass = AnyModelClass> {
   readonly verboseNamePlural?: string
 }
 
-/** Declares an inline with its model's field names checked by the compiler. */
+/**
+ * Declares an inline with its model's field names checked by the compiler. The result is
+ * widened to any model, so inlines of different models fit in one list.
+ */
 export function inline<M extends AnyModelClass>(
   model: M,
   options: Omit<InlineOptions<M>, 'model'> = {},
-): InlineOptions<M> {
-  return { model, ...options }
+): InlineOptions {
+  return { model, ...options } as unknown as InlineOptions
 }
 
 /** Options of `site.register()` (Django's ModelAdmin). Every one is optional. */

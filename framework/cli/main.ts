@@ -15,6 +15,16 @@ import { startprojectCommand } from './commands/startproject.ts'
 import { startappCommand } from './commands/startapp.ts'
 import { runserverCommand } from './commands/runserver.ts'
 import { checkCommand } from './commands/check.ts'
+import { makemigrationsCommand } from './commands/makemigrations.ts'
+import { migrateCommand } from './commands/migrate.ts'
+import { showmigrationsCommand } from './commands/showmigrations.ts'
+import { sqlmigrateCommand } from './commands/sqlmigrate.ts'
+import { shellCommand } from './commands/shell.ts'
+import { dbshellCommand } from './commands/dbshell.ts'
+import { dumpdataCommand } from './commands/dumpdata.ts'
+import { loaddataCommand } from './commands/loaddata.ts'
+import { testCommand } from './commands/test.ts'
+import { discoverAppCommands } from './app-commands.ts'
 import { clearsessionsCommand } from './commands/clearsessions.ts'
 import {
   createHelpCommand,
@@ -37,7 +47,16 @@ export const commands: readonly Command[] = [
   startappCommand,
   runserverCommand,
   checkCommand,
+  makemigrationsCommand,
+  migrateCommand,
+  showmigrationsCommand,
+  sqlmigrateCommand,
   clearsessionsCommand,
+  shellCommand,
+  dbshellCommand,
+  dumpdataCommand,
+  loaddataCommand,
+  testCommand,
 ]
 
 /**
@@ -45,10 +64,10 @@ export const commands: readonly Command[] = [
  * `framework <cmd>: error: <reason>` and `hint: ...` on stderr; any other error is a bug and is
  * printed with its stack (exit 1).
  *
- * `table` is the seam for applications' own commands: when settings can name installed apps,
- * the caller will pass `[...commands, ...appCommands]` (each app's commands/ folder), and
+ * With the default `table`, the installed apps' own commands (`<app>/commands/<name>.ts` of
+ * the project in ctx.cwd) are added when the name is not a built-in one, and listed by help;
  * built-in names win over app names (Django's rule is the reverse; ours keeps `help` and `serve`
- * predictable).
+ * predictable). A test passing its own table gets exactly that table.
  *
  * @example
  * ```ts
@@ -65,6 +84,20 @@ export async function main(
   const [name, ...rest] = argv
   let label = 'framework'
   try {
+    // The apps' commands are looked for only when the built-in table does not answer (listing,
+    // help, a name it lacks), so `cgi` and `serve` never import the settings for it.
+    const builtin = table.find((candidate) => candidate.name === name && name !== 'help')
+    if (!builtin && table === commands) {
+      const found = await discoverAppCommands(ctx.cwd)
+      const names = new Set(table.map((command) => command.name))
+      const extended = [...table, ...found.commands.filter((command) => !names.has(command.name))]
+      table = extended.map((command) =>
+        command.name === 'help' ? createHelpCommand(() => extended) : command,
+      )
+      if (found.problem && name !== undefined && !table.some((c) => c.name === name)) {
+        ctx.stderr.write(`note: the apps' commands are unknown: ${found.problem}\n`)
+      }
+    }
     if (name === undefined || name === '--help' || name === '-h') {
       ctx.stdout.write(formatCommandList(table))
       // Bare `framework` is a usage error (the user did not say what to do); --help is not.

@@ -52,6 +52,7 @@ export { parseBind, formatBind, systemdBinds, openListener, BindError } from './
 export type { BindSpec, Listener } from './binds.ts'
 export { Pidfile, PidfileError } from './pidfile.ts'
 export { openControlSocket } from './control-socket.ts'
+export { openMetricsEndpoint } from './metrics-endpoint.ts'
 export type { ControlCommand } from './control-socket.ts'
 export { createSdNotify } from './sd-notify.ts'
 export type { Notify } from './sd-notify.ts'

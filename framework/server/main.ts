@@ -11,6 +11,7 @@ import { parseBind } from './binds.ts'
 import { loadServeConfig, type ConfigSources } from './config.ts'
 import { openControlSocket } from './control-socket.ts'
 import { createErrorLog } from './error-log.ts'
+import { openMetricsEndpoint } from './metrics-endpoint.ts'
 import { watchForChanges } from './reload.ts'
 import { createSdNotify } from './sd-notify.ts'
 import { SETTINGS, type SettingSpec } from './settings.ts'
@@ -120,12 +121,18 @@ export async function runServe(io: ServeProcess): Promise<number> {
   const control = settings.controlSocket
     ? await openControlSocket(resolve(cwd, settings.controlSocket), arbiter)
     : undefined
+  let metrics: Awaited<ReturnType<typeof openMetricsEndpoint>> | undefined
   try {
+    if (settings.metricsBind) {
+      metrics = await openMetricsEndpoint(settings.metricsBind, arbiter)
+      log.info(`Metrics: GET /metrics on ${metrics.address}`)
+    }
     await arbiter.start()
   } catch (error) {
     log.critical((error as Error).message)
     log.close()
     await control?.close()
+    await metrics?.close()
     return (error as { code?: string }).code === 'serve.E_APP_LOAD' ? 3 : 1
   }
   const watcher = settings.reload
@@ -137,6 +144,7 @@ export async function runServe(io: ServeProcess): Promise<number> {
   const code = await arbiter.stopped
   watcher?.close()
   await control?.close()
+  await metrics?.close()
   log.close()
   return code
 }

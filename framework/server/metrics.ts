@@ -88,6 +88,17 @@ export class WorkerMetrics {
     }
   }
 
+  /** Marks a request as started (the in-flight gauge); pair it with one `end()`. */
+  begin(): void {
+    this.#inFlight++
+  }
+
+  /** Ends a request counted by `begin()`: in-flight goes down, the request is observed. */
+  end(status: number, seconds: number): void {
+    if (this.#inFlight > 0) this.#inFlight--
+    this.observe(status, seconds)
+  }
+
   /** Counts one finished request with its status and latency in seconds. */
   observe(status: number, seconds: number): void {
     this.#requests++

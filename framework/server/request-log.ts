@@ -12,6 +12,8 @@ import type { FinishedRequest } from './worker.ts'
 
 /** What createRequestLog returns. */
 export interface RequestLog {
+  /** A request started: counted in flight until its record(). */
+  started(): void
   record(info: FinishedRequest): void
   snapshot(): MetricsSnapshot
   reopen(): void
@@ -24,7 +26,11 @@ export interface RequestLog {
  * @example
  * ```ts
  * const requestLog = createRequestLog(settings)
- * worker = new Worker({ ..., onFinished: (info) => requestLog.record(info) })
+ * worker = new Worker({
+ *   ...,
+ *   onStarted: () => requestLog.started(),
+ *   onFinished: (info) => requestLog.record(info),
+ * })
  * ```
  */
 export function createRequestLog(settings: ServeSettings): RequestLog {
@@ -38,9 +44,12 @@ export function createRequestLog(settings: ServeSettings): RequestLog {
     target === undefined ? undefined : target === '-' ? 1 : openSync(target, 'a')
   let fd = open()
   return {
+    started() {
+      metrics.begin()
+    },
     record(info) {
       const { req, res, environ } = info
-      metrics.observe(res.statusCode, Number(info.durationNs) / 1e9)
+      metrics.end(res.statusCode, Number(info.durationNs) / 1e9)
       if (fd === undefined) return
       const entry: AccessLogEntry = {
         remoteAddr: req.socket.remoteAddress ?? '-',

@@ -426,8 +426,19 @@ export const SETTINGS = [
     kind: 'string',
     default: 'X-Request-Id',
     section: 'Logging',
-    description: 'Request header whose value is kept as the request id (one is made when absent).',
+    description:
+      'Request header whose value is kept as the request id (one is made when absent) and echoed on the response; empty turns request ids off.',
     parse: text('--request-id-header'),
+  },
+  {
+    name: 'metricsBind',
+    flag: '--metrics-bind',
+    kind: 'string',
+    default: undefined as string | undefined,
+    section: 'Logging',
+    description:
+      'Where the primary serves `GET /metrics` (Prometheus text, added up over all workers): HOST:PORT or unix:PATH. Off when unset; keep it off the public interface.',
+    parse: optionalText('--metrics-bind'),
   },
   {
     name: 'controlSocket',

@@ -74,13 +74,7 @@ async function main(): Promise<void> {
       log.reopen()
       requestLog?.reopen()
     } else if (message.t === 'stats') {
-      // The counters see finished requests; in-flight is the worker's own live count.
-      const snapshot = requestLog?.snapshot()
-      send({
-        t: 'stats',
-        id: message.id,
-        stats: snapshot && { ...snapshot, inFlight: worker?.inFlight ?? 0 },
-      })
+      send({ t: 'stats', id: message.id, stats: requestLog?.snapshot() })
     }
   })
   process.on('SIGTERM', () => (worker ? worker.stop() : process.exit(0)))
@@ -129,6 +123,7 @@ async function main(): Promise<void> {
           },
         )
       },
+      onStarted: () => requestLog?.started(),
       onFinished: (info) => requestLog?.record(info),
       acceptConnection: proxyFront ? (socket) => proxyFront.emit('connection', socket) : undefined,
     })

@@ -49,6 +49,8 @@ export interface WorkerOptions {
   exit: (code: number) => void
   /** Memory reading for heartbeats (default process.memoryUsage.rss). */
   rss?: () => number
+  /** Called as each request starts (the metrics' in-flight gauge). */
+  onStarted?: () => void
   /** Called for each finished request (access log, metrics). */
   onFinished?: (info: FinishedRequest) => void
   /** Wraps each connection before HTTP sees it (PROXY protocol); default: none. */
@@ -211,6 +213,7 @@ export class Worker {
     const tracked = this.#sockets.get(req.socket)
     if (tracked) tracked.active++
     this.#inFlight.add(res)
+    this.#o.onStarted?.()
     if (this.#draining) res.shouldKeepAlive = false
     const request = new RequestRecord(req, res, this.#countBody ? countBody(res) : undefined)
     const timeoutSec = this.#o.settings.requestTimeout

@@ -20,6 +20,17 @@ describe('WorkerMetrics', () => {
     expect(s.buckets[LATENCY_BUCKETS.indexOf(1)]).toBe(1) // <= 1 s
     expect(s.latencySum).toBeCloseTo(0.703)
   })
+  it('keeps requests between begin() and end() in the in-flight gauge', () => {
+    const metrics = new WorkerMetrics()
+    metrics.begin()
+    metrics.begin()
+    expect(metrics.snapshot()).toMatchObject({ inFlight: 2, requests: 0 })
+    metrics.end(200, 0.003)
+    expect(metrics.snapshot()).toMatchObject({ inFlight: 1, requests: 1, statuses: { '200': 1 } })
+    metrics.end(503, 0.2)
+    expect(metrics.snapshot()).toMatchObject({ inFlight: 0, requests: 2 })
+  })
+
   it('counts a latency above the last bound in +Inf', () => {
     const metrics = new WorkerMetrics()
     metrics.observe(200, 60)

@@ -212,12 +212,19 @@ describe('deployChecks', () => {
   it('documents a meaning for every id it can report', () => {
     expect(Object.keys(DEPLOY_CHECK_IDS).sort()).toEqual([
       'security.W005',
+      'security.W006',
       'security.W008',
       'security.W009',
       'security.W012',
       'security.W013',
       'security.W016',
+      'security.W019',
       'security.W020',
+      'security.W022',
+      'security.W023',
+      'security.W024',
+      'security.W025',
+      'security.W030',
     ])
   })
 })

@@ -39,6 +39,28 @@ export {
 export { modelChoice, modelMultipleChoice, instanceLabel, type ModelChoiceOptions } from './model-choice-fields.ts'
 export { formFieldFor } from './model-form-fields.ts'
 
+/** Formsets. */
+export {
+  Formset,
+  formset,
+  DELETION_FIELD,
+  type FormsetClass,
+  type FormsetConfig,
+  type FormsetOptions,
+  type FormFactory,
+} from './formset.ts'
+export {
+  ModelFormset,
+  InlineFormset,
+  modelFormset,
+  inlineFormset,
+  type ModelFormsetClass,
+  type ModelFormsetOptions,
+  type ModelFormsetSpec,
+  type InlineFormsetClass,
+  type InlineFormsetOptions,
+} from './model-formset.ts'
+
 /** Rendering. */
 export { FormRenderer, defaultRenderer, formRenderer, BUILTIN_FORM_TEMPLATES } from './form-renderer.ts'
 

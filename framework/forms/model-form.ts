@@ -58,6 +58,11 @@ export interface ModelFormCustomisation<K extends string, X extends FieldMap> {
 export interface ModelFormOptions<M, F extends FieldMap> extends FormOptions<F> {
   /** The row to update; a new (unsaved) instance when omitted. */
   readonly instance?: InstanceOf<M>
+  /**
+   * Model fields the form does not edit but whose value is set on the instance beforehand and
+   * must still be validated (an inline formset's parent key, for uniqueTogether).
+   */
+  readonly validateFields?: readonly string[]
 }
 
 /**
@@ -74,6 +79,7 @@ export class ModelForm<M extends AnyModelClass = AnyModelClass, F extends FieldM
   /** The edited row (a new, unsaved one when none was given). Updated by isValid(). */
   readonly instance: InstanceOf<M>
   readonly #modelFieldNames: readonly string[]
+  readonly #validateFields: readonly string[]
   readonly #manyInitial = new Map<string, unknown>()
 
   constructor(model: M, modelFieldNames: readonly string[], definition: FormDefinition<F>, options: ModelFormOptions<M, F> = {}) {
@@ -89,6 +95,7 @@ export class ModelForm<M extends AnyModelClass = AnyModelClass, F extends FieldM
     this.model = model
     this.instance = instance
     this.#modelFieldNames = modelFieldNames
+    this.#validateFields = options.validateFields ?? []
   }
 
   /** Loads database choices, and the current many-to-many links of a saved instance. */
@@ -130,7 +137,11 @@ export class ModelForm<M extends AnyModelClass = AnyModelClass, F extends FieldM
       record[meta.attname] = cleaned[name]
     }
     const exclude = this.model.meta.fields
-      .filter((meta: ModelFieldMeta) => !this.#modelFieldNames.includes(meta.name) || failed.has(meta.name) || !(meta.name in cleaned))
+      .filter((meta: ModelFieldMeta) =>
+        this.#validateFields.includes(meta.name)
+          ? false
+          : !this.#modelFieldNames.includes(meta.name) || failed.has(meta.name) || !(meta.name in cleaned),
+      )
       .map((meta: ModelFieldMeta) => meta.name)
     try {
       await (this.instance as { fullClean(o: object): Promise<void> }).fullClean({ exclude, validateUnique: true })

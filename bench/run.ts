@@ -23,6 +23,7 @@ import { renderReport, type Results } from './lib/report.ts'
 import { freePort, startServer, stopServer, type RunningServer } from './lib/server-process.ts'
 import { summarize, type Sample } from './lib/stats.ts'
 import { renderChart, type ChartBar, type ChartGroup } from './lib/svg-chart.ts'
+import { formPost } from './lib/form-session.ts'
 import { seedDatabase } from './lib/seed-database.ts'
 import { WORKLOADS, type WorkloadId } from './lib/workloads.ts'
 import { measureExampleProjectIdle } from './lib/idle-memory.ts'
@@ -130,8 +131,10 @@ process.once('SIGINT', () => {
   void (current ? stopServer(current) : Promise.resolve()).finally(() => process.exit(130))
 })
 
-async function requestFor(c: Configuration, w: WorkloadId): Promise<RequestSpec> {
-  return c.requests?.[w] ?? WORKLOADS[w].spec
+async function requestFor(c: Configuration, w: WorkloadId, server: RunningServer): Promise<RequestSpec> {
+  const spec = c.requests?.[w] ?? WORKLOADS[w].spec
+  // W4 replays a browser's form submission: cookies and token come from a GET of the form.
+  return w === 'W4' ? formPost(server.base, spec.path) : spec
 }
 
 /** JIT, caches and pools: every workload once before any is measured. */
@@ -157,11 +160,12 @@ async function turn(c: Configuration, round: number): Promise<void> {
   const workloads = workloadsOf(c)
   if (workloads.length === 0) return
   const port = await freePort()
-  const first = await requestFor(c, workloads[0]!)
+  const first = c.requests?.[workloads[0]!] ?? WORKLOADS[workloads[0]!].spec
   current = await startServer(c.label, c.launch(port, ctx), port, first.method === 'POST' ? '/plaintext' : first.path)
   try {
     if (round === 0) idleRss.set(c.id, maxWorkerRss(current.pid))
-    const specs = await Promise.all(workloads.map((w) => requestFor(c, w)))
+    const server = current
+    const specs = await Promise.all(workloads.map((w) => requestFor(c, w, server)))
     await warmUp(c, current, specs)
     for (const [i, w] of workloads.entries()) {
       const sample = await measure(c, current, specs[i]!)

@@ -91,7 +91,7 @@ function lighttpd(root: string, port: number, scratch: string): Launch {
   return { command: LIGHTTPD, args: ['-D', '-f', conf] }
 }
 
-const FULL: WorkloadId[] = ['W1', 'W2', 'W3']
+const FULL: WorkloadId[] = ['W1', 'W2', 'W3', 'W4']
 const PEER: WorkloadId[] = ['W1', 'W2', 'W3']
 
 function frameworkApp(workers: number): Configuration {

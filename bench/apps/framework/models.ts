@@ -13,3 +13,13 @@ export const Row = defineModel(
   },
   { appLabel: 'bench' },
 )
+
+/** W4 writes one of these per form POST. */
+export const Entry = defineModel(
+  'Entry',
+  {
+    text: fields.char({ maxLength: 200 }),
+    createdAt: fields.dateTime(),
+  },
+  { appLabel: 'bench' },
+)

@@ -31,6 +31,9 @@ export const shellCommand: Command = {
     'app registry), every model of every installed app (Question, Choice, ...) and the ORM',
     `helpers (${ormNames.join(', ')}) are defined. \`await\` works at the prompt.`,
     '',
+    'When the standard input is not a terminal (framework shell < script.js), it is run as one',
+    'script, with the same names in scope, as Django does.',
+    '',
     '  -c, --command CODE  run CODE (await allowed) instead of the prompt, then exit',
     `  --settings MODULE   the settings module (default ${DEFAULT_SETTINGS})`,
   ].join('\n'),
@@ -50,6 +53,10 @@ export const shellCommand: Command = {
     for (const model of apps.models()) scope[model.meta.modelName] = model
     try {
       if (values.command !== undefined) return await runCode(values.command, scope, ctx)
+      // As Django's shell: input that is not a terminal (a pipe, a file) is a script, run whole.
+      // (A REPL would read piped lines before an earlier line's await finished.)
+      const stdin = ctx.stdin as { isTTY?: boolean }
+      if (stdin.isTTY !== true) return await runCode(await readAll(ctx.stdin), scope, ctx)
       ctx.stdout.write(
         `Models in scope: ${apps.models().map((m) => m.meta.modelName).join(', ') || 'none'}. Also: settings, apps, ${ormNames.join(', ')}.\n`,
       )
@@ -84,6 +91,12 @@ async function runCode(code: string, scope: Record<string, unknown>, ctx: Comman
     })
   }
   return 0
+}
+
+async function readAll(input: AsyncIterable<Uint8Array | string>): Promise<string> {
+  let text = ''
+  for await (const chunk of input) text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()
+  return text
 }
 
 /** A REPL on the context's streams; resolves when it closes (.exit, Ctrl-D, end of input). */

@@ -38,13 +38,13 @@ export const testCommand: Command = {
       keepdb: { type: 'boolean' },
       settings: { type: 'string' },
     })
+    const { settings, apps } = await loadProject(ctx.cwd, values.settings)
     const vitest = join(ctx.cwd, 'node_modules', '.bin', 'vitest')
     if (!existsSync(vitest)) {
       throw new CommandError('CLI-E03', `vitest is not installed in ${ctx.cwd}`, {
         hint: 'run npm install (a project made by startproject lists vitest in devDependencies)',
       })
     }
-    const { settings, apps } = await loadProject(ctx.cwd, values.settings)
     const testDb = await createTestDatabase(settings, apps)
     ctx.stdout.write(`Created the test database ${testDb.url}\n`)
     try {

@@ -33,3 +33,18 @@ export { GZipMiddleware } from './middleware/gzip-middleware.ts'
 export { debugPage, technical404 } from './error-pages/debug-page.ts'
 export { productionPage, type ErrorPageContext } from './error-pages/production-page.ts'
 export { maskSettings } from './error-pages/mask-settings.ts'
+
+/** Email (Django's django.core.mail): messages and the EMAIL_BACKEND backends. */
+export { EmailMessage, BadHeaderError, bareAddress, type EmailInit } from './mail/email-message.ts'
+export {
+  getEmailBackend,
+  outbox,
+  ConsoleEmailBackend,
+  FileEmailBackend,
+  LocmemEmailBackend,
+  SmtpEmailBackend,
+  type EmailBackend,
+  type MailSettings,
+} from './mail/mail-backends.ts'
+export { sendMail } from './mail/send-mail.ts'
+export { sendSmtp, SmtpError, type SmtpOptions, type SmtpEnvelope } from './mail/smtp-client.ts'

@@ -21,13 +21,12 @@ import {
   ResponseError,
   ResponseStart,
   cutResponse,
-  environFromNodeRequest,
 } from '../gateway/index.ts'
 import type {
   Application,
   Body,
   Environ,
-  NodeEnvironOptions,
+  GatewayInput,
   ResponseHead,
   ResponseHeaders,
   StartResponse,
@@ -42,6 +41,7 @@ import {
   type TrustedProxies,
 } from './proxy.ts'
 import { REQUEST_ID_ENVIRON_KEY, requestIdFor } from './request-id.ts'
+import { requestInput, serveEnviron, type EnvironOptions, type LazyEnvironSource } from './serve-environ.ts'
 import type { ServeSettings } from './settings.ts'
 
 /** Per-request environ additions the worker asks the host to make. */
@@ -84,7 +84,7 @@ function httpDate(): string {
 interface HostContext {
   app: Application
   errors: ErrorsStream
-  urlScheme: 'http' | 'https'
+  environ: EnvironOptions
   /** Lower-cased request-id header name; '' when request ids are off. */
   requestIdHeader: string
   /** The header name echoed on the response, as configured ('' when off). */
@@ -117,7 +117,7 @@ export function createServeHost(
     const context: HostContext = {
       app,
       errors,
-      urlScheme: settings.certfile ? 'https' : 'http',
+      environ: { urlScheme: settings.certfile ? 'https' : 'http', errors },
       requestIdHeader: header.toLowerCase(),
       requestIdResponseHeader: header,
       hook,
@@ -142,12 +142,17 @@ export function createServeHost(
 }
 
 /** One request: the environ, the application's call, and the response. */
-class ServeExchange implements Exchange {
+class ServeExchange implements Exchange, LazyEnvironSource {
   environ: Environ | undefined
   readonly #context: HostContext
   readonly #req: IncomingMessage
   readonly #res: ServerResponse
-  readonly #controller = new AbortController()
+  /** gateway.signal's controller, made when the signal is first asked for (serve-environ.ts). */
+  #controller: AbortController | undefined
+  /** Why the request ended early (the client left, a timeout), once it did. */
+  #abortReason: Error | undefined
+  #input: RequestInput | undefined
+  #onFirstRead: (() => void) | undefined
   readonly #start = new ResponseStart()
   /** The raw arguments of the last successful startResponse call, for a replay. */
   #status: unknown
@@ -173,21 +178,14 @@ class ServeExchange implements Exchange {
     const req = this.#req
     const res = this.#res
     const context = this.#context
-    const signal = this.#controller.signal
-    const options: NodeEnvironOptions = {
-      urlScheme: context.urlScheme,
-      multiprocess: true,
-      errors: context.errors,
-      signal,
-    }
     const expect = req.headers.expect
     if (expect !== undefined && req.httpVersion === '1.1' && /^\s*100-continue\s*$/i.test(expect)) {
       // Answered when the application first reads wsgi.input (docs/gateway.md), not before.
-      options.onFirstRead = () => {
+      this.#onFirstRead = () => {
         if (!res.headersSent && !res.destroyed) res.writeContinue()
       }
     }
-    const environ = environFromNodeRequest(req, options)
+    const environ = serveEnviron(req, context.environ, this)
     this.environ = environ
     // Most requests carry no forwarding header: resolveForwarded then returns an empty object.
     for (const _ in forwarded) {
@@ -201,9 +199,7 @@ class ServeExchange implements Exchange {
     res.sendDate = false
     res.once('close', () => {
       // The client went away before the response ended: gateway.signal tells the application.
-      if (!res.writableFinished && !this.#controller.signal.aborted) {
-        this.#controller.abort(new ResponseError('GW-H14', 'The client went away'))
-      }
+      if (!res.writableFinished) this.#ended(new ResponseError('GW-H14', 'The client went away'))
     })
     // An aborted upload: reported through wsgi.input and the signal, never as a crash.
     req.on('error', ignore)
@@ -220,8 +216,29 @@ class ServeExchange implements Exchange {
     this.#call(environ)
   }
 
+  /** gateway.signal, made on first use; already aborted if the request ended early before. */
+  signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController()
+      if (this.#abortReason) this.#controller.abort(this.#abortReason)
+    }
+    return this.#controller.signal
+  }
+
+  /** wsgi.input, made on first use. */
+  input(): GatewayInput {
+    return (this.#input ??= requestInput(this.#req, this.signal(), this.#onFirstRead))
+  }
+
+  /** The request ended early: remember why, and abort the signal if anyone holds it. */
+  #ended(reason: Error): void {
+    if (this.#abortReason) return
+    this.#abortReason = reason
+    this.#controller?.abort(reason)
+  }
+
   abort(reason: Error): void {
-    if (!this.#controller.signal.aborted) this.#controller.abort(reason)
+    this.#ended(reason)
     const res = this.#res
     if (res.writableEnded || res.destroyed) return
     if (!res.headersSent && !(this.#host?.headSent ?? false)) {
@@ -287,7 +304,7 @@ class ServeExchange implements Exchange {
       this.#settle.resolve(body)
       return
     }
-    if (this.#controller.signal.aborted) {
+    if (this.#abortReason) {
       // Nobody to answer (the client left, or the server gave up): close the body, once.
       this.#closeBody(body)
       return
@@ -340,9 +357,9 @@ class ServeExchange implements Exchange {
 
   /** Reads what the application left of the body, so the connection can carry the next request. */
   #drainInput(): void {
-    const input = this.environ!['wsgi.input']
+    const input = this.#input
     const res = this.#res
-    if (input instanceof RequestInput && input.started && !input.ended && !res.destroyed) {
+    if (input && input.started && !input.ended && !res.destroyed) {
       const req = this.#req
       res.once('finish', () => {
         void input.discard(drainLimit).then((ok) => {

@@ -10,7 +10,8 @@ export { TemplateView } from './template-view.ts'
 export { RedirectView } from './redirect-view.ts'
 export { ListView } from './list-view.ts'
 export { DetailView } from './detail-view.ts'
-export { FormView, type FormResult } from './form-view.ts'
+export { FormView, requestFormRenderer, type FormViewFormClass } from './form-view.ts'
+export { CreateView, UpdateView, DeleteView } from './edit-views.ts'
 export { Paginator, Page, InvalidPage } from './paginator.ts'
 
 /** Decorators. */
@@ -33,5 +34,8 @@ export {
   type HasAbsoluteUrl,
   type RedirectOptions,
   type UrlLike,
+  getObjectOr404,
+  getListOr404,
+  type ObjectSource,
 } from './shortcuts.ts'
 export { templateEngine, requestSettings } from './template-engines.ts'

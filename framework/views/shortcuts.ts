@@ -3,6 +3,14 @@
  */
 import type { Settings } from '../conf/index.ts'
 import {
+  DoesNotExist,
+  QuerySet,
+  type AnyModelClass,
+  type FilterInput,
+  type InstanceOf,
+} from '../db/index.ts'
+import {
+  Http404,
   HttpResponse,
   HttpResponsePermanentRedirect,
   HttpResponseRedirect,
@@ -115,4 +123,70 @@ function resolveTarget(to: string, params: Record<string, unknown>): string {
     )
   }
   return to
+}
+
+/** A model or a QuerySet of it: what getObjectOr404() and getListOr404() search. */
+export type ObjectSource<M extends AnyModelClass> = M | QuerySet<M>
+
+function querySetOf<M extends AnyModelClass>(source: ObjectSource<M>): QuerySet<M> {
+  return source instanceof QuerySet ? source : (source.objects as unknown as QuerySet<M>)
+}
+
+const INTEGER_KEYS = new Set(['AutoField', 'BigAutoField', 'IntegerField', 'BigIntegerField', 'SmallIntegerField'])
+
+/**
+ * A primary key the database cannot hold ('abc' for an integer key) matches nothing: a 404, not
+ * a database error (PostgreSQL rejects such a comparison).
+ */
+function impossibleKey(model: AnyModelClass, filters: readonly unknown[]): boolean {
+  if (!INTEGER_KEYS.has(model.meta.pk.kind)) return false
+  return filters.some((filter) => {
+    if (typeof filter !== 'object' || filter === null || !('pk' in filter)) return false
+    const pk = (filter as { pk: unknown }).pk
+    return !(typeof pk === 'number' ? Number.isSafeInteger(pk) : typeof pk === 'string' && /^-?\d{1,15}$/.test(pk))
+  })
+}
+
+/**
+ * The one object matching `filters`, or Http404 (Django's get_object_or_404).
+ *
+ * @example
+ * ```ts
+ * const question = await getObjectOr404(Question, { pk: params.id })
+ * const mine = await getObjectOr404(Question.objects.filter({ ownerId: user.id }), { pk: params.id })
+ * ```
+ */
+export async function getObjectOr404<M extends AnyModelClass>(
+  source: ObjectSource<M>,
+  ...filters: FilterInput<M>[]
+): Promise<InstanceOf<M>> {
+  const queryset = querySetOf(source)
+  const model = queryset.model as AnyModelClass
+  if (impossibleKey(model, filters)) throw new Http404(`No ${model.modelName} matches the given query.`)
+  try {
+    return (await queryset.get(...filters)) as InstanceOf<M>
+  } catch (error) {
+    if (error instanceof DoesNotExist) throw new Http404(`No ${model.modelName} matches the given query.`)
+    throw error
+  }
+}
+
+/**
+ * The objects matching `filters`, or Http404 when there are none (Django's get_list_or_404).
+ *
+ * @example
+ * ```ts
+ * const choices = await getListOr404(Choice, { questionId: params.id })
+ * ```
+ */
+export async function getListOr404<M extends AnyModelClass>(
+  source: ObjectSource<M>,
+  ...filters: FilterInput<M>[]
+): Promise<InstanceOf<M>[]> {
+  const queryset = querySetOf(source)
+  const model = queryset.model as AnyModelClass
+  if (impossibleKey(model, filters)) throw new Http404(`No ${model.modelName} matches the given query.`)
+  const list = (await (filters.length ? queryset.filter(...filters) : queryset.all()).list()) as InstanceOf<M>[]
+  if (list.length === 0) throw new Http404(`No ${model.modelName} matches the given query.`)
+  return list
 }

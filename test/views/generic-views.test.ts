@@ -1,13 +1,11 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { Http404, HttpResponse, QueryDict } from '../../framework/http/index.ts'
+import { Http404, HttpResponse } from '../../framework/http/index.ts'
 import { path, setRootResolver, URLResolver } from '../../framework/urls/index.ts'
 import {
   DetailView,
-  FormView,
   ListView,
   RedirectView,
   TemplateView,
-  type FormResult,
 } from '../../framework/views/index.ts'
 import { bodyText, makeRequest, templateSite } from './support.ts'
 
@@ -152,37 +150,3 @@ describe('DetailView', () => {
   })
 })
 
-describe('FormView', () => {
-  class Subscribe extends FormView {
-    override templateName = 'form.html'
-    override successUrl = '/thanks/'
-    override validate(data: QueryDict): FormResult {
-      const email = data.get('email') ?? ''
-      return email.includes('@')
-        ? { ok: true, data: { email } }
-        : { ok: false, errors: { email: ['Enter an email address.'] } }
-    }
-  }
-  const post = (body: string) =>
-    makeRequest(settings, {
-      method: 'POST',
-      body,
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    })
-
-  it('shows the empty form on GET', async () => {
-    expect(await bodyText(await Subscribe.asView()(makeRequest(settings), {}))).toBe(
-      'errors={} email=',
-    )
-  })
-
-  it('redirects to successUrl after a valid POST', async () => {
-    const response = await Subscribe.asView()(post('email=a%40b.c'), {})
-    expect([response.status, response.headers.get('Location')]).toEqual([302, '/thanks/'])
-  })
-
-  it('re-renders the form with errors and the submitted data after an invalid POST', async () => {
-    const text = await bodyText(await Subscribe.asView()(post('email=nope'), {}))
-    expect(text).toBe('errors={&quot;email&quot;:[&quot;Enter an email address.&quot;]} email=nope')
-  })
-})

@@ -272,3 +272,31 @@ describe('the CSRF failure page', () => {
     expect([response.status, response.text]).toEqual([403, 'custom: CSRF cookie not set. csrf.no_cookie'])
   })
 })
+
+describe('CsrfViewMiddleware and bad input', () => {
+  it('answers 400 (not 500) to a multipart POST without a boundary, before any view runs', async () => {
+    const { client } = await withToken()
+    runs = 0
+    const response = await client.post('/transfer/', 'x', { contentType: 'multipart/form-data' })
+    expect(response.status).toBe(400)
+    expect(runs).toBe(0)
+  })
+
+  it('answers 413 to a form body past DATA_UPLOAD_MAX_MEMORY_SIZE while reading the token', async () => {
+    const { client, token } = await withToken({ DATA_UPLOAD_MAX_MEMORY_SIZE: 100 })
+    const response = await client.post('/transfer/', `csrfmiddlewaretoken=${token}&big=${'x'.repeat(500)}`, {
+      contentType: 'application/x-www-form-urlencoded',
+    })
+    expect(response.status).toBe(413)
+  })
+
+  it('refuses a 10 kB token header quickly as malformed', async () => {
+    const { client } = await withToken()
+    const response = await client.post('/transfer/', '{}', {
+      headers: { 'X-CSRFToken': 'a'.repeat(10_000) },
+      contentType: 'application/json',
+    })
+    expect(response.status).toBe(403)
+    expect(response.errors).toContain('[csrf.bad_token]')
+  })
+})

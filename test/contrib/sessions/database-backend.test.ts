@@ -2,7 +2,11 @@
  * The database session backend on both database backends (SQLite file, PostgreSQL schema):
  * keys, expiry, updates, deletion and clearExpired.
  */
-import { expect, it } from 'vitest'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { closeConnections, configureDatabases } from '../../../framework/db/index.ts'
 import {
   DatabaseSessionBackend,
   Session,
@@ -56,5 +60,20 @@ describeEachBackend('DatabaseSessionBackend', [Session], () => {
     const key = await backend.save(undefined, { n: 1 }, later())
     await Session.objects.filter({ sessionKey: key }).update({ sessionData: '{not json' })
     expect(await backend.load(key)).toEqual({})
+  })
+})
+
+describe('DatabaseSessionBackend without its table', () => {
+  it('says how to create it (sessions.no_table) instead of a bare SQL error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sessions-notable-'))
+    await configureDatabases({ default: `sqlite:${join(dir, 'db.sqlite3')}` })
+    try {
+      const error = await new DatabaseSessionBackend().load('a'.repeat(32)).catch((e: unknown) => e)
+      expect((error as { code?: string }).code).toBe('sessions.no_table')
+      expect((error as Error).message).toContain("run 'framework migrate'")
+    } finally {
+      await closeConnections()
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

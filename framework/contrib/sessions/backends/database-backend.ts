@@ -28,11 +28,20 @@ export class DatabaseSessionBackend implements SessionBackend {
     return this.using ? Session.objects.using(this.using) : Session.objects
   }
 
+  /** Runs a query; a missing table becomes an error that says how to create it. */
+  async #run<T>(query: () => Promise<T>): Promise<T> {
+    try {
+      return await query()
+    } catch (error) {
+      throw missingTable(error) ?? error
+    }
+  }
+
   async load(key: string): Promise<SessionData | undefined> {
     if (!isWellFormedSessionKey(key)) return undefined
-    const row = await this.#objects()
-      .filter({ sessionKey: key, expireDate__gt: new Date() })
-      .first()
+    const row = await this.#run(() =>
+      this.#objects().filter({ sessionKey: key, expireDate__gt: new Date() }).first(),
+    )
     if (!row) return undefined
     try {
       const data: unknown = JSON.parse(row.sessionData)
@@ -48,9 +57,9 @@ export class DatabaseSessionBackend implements SessionBackend {
   async save(key: string | undefined, data: SessionData, expireDate: Date): Promise<string> {
     const sessionData = JSON.stringify(data)
     if (key !== undefined) {
-      const updated = await this.#objects()
-        .filter({ sessionKey: key })
-        .update({ sessionData, expireDate })
+      const updated = await this.#run(() =>
+        this.#objects().filter({ sessionKey: key }).update({ sessionData, expireDate }),
+      )
       if (updated === 0) throw new SessionInterrupted()
       return key
     }
@@ -58,7 +67,7 @@ export class DatabaseSessionBackend implements SessionBackend {
     for (let attempt = 0; ; attempt++) {
       const fresh = newSessionKey()
       try {
-        await this.#objects().create({ sessionKey: fresh, sessionData, expireDate })
+        await this.#run(() => this.#objects().create({ sessionKey: fresh, sessionData, expireDate }))
         return fresh
       } catch (error) {
         if (!(error instanceof IntegrityError) || attempt >= 3) throw error
@@ -68,10 +77,23 @@ export class DatabaseSessionBackend implements SessionBackend {
 
   async delete(key: string): Promise<void> {
     if (!isWellFormedSessionKey(key)) return
-    await this.#objects().filter({ sessionKey: key }).delete()
+    await this.#run(() => this.#objects().filter({ sessionKey: key }).delete())
   }
 
   async clearExpired(): Promise<number> {
-    return this.#objects().filter({ expireDate__lt: new Date() }).delete()
+    return this.#run(() => this.#objects().filter({ expireDate__lt: new Date() }).delete())
   }
+}
+
+/** "no such table" (SQLite) / "relation does not exist" (PostgreSQL) as a coded, fixable error. */
+function missingTable(error: unknown): Error | undefined {
+  const text = `${(error as Error)?.message ?? ''} ${(error as { cause?: Error })?.cause?.message ?? ''}`
+  if (!/no such table|relation "[^"]*session[^"]*" does not exist/i.test(text)) return undefined
+  return Object.assign(
+    new Error(
+      "The sessions table does not exist: add 'framework/contrib/sessions' to INSTALLED_APPS and run 'framework migrate' (or set SESSION_ENGINE: 'signed_cookies').",
+      { cause: error },
+    ),
+    { code: 'sessions.no_table' },
+  )
 }

@@ -34,7 +34,7 @@ describe('the CSRF, security and sessions docs', () => {
 
   it('docs/sessions.md names every coded error of the sessions app', () => {
     const doc = read('sessions.md')
-    for (const code of ['sessions.not_json', 'sessions.bad_expiry', 'sessions.interrupted', 'sessions.no_secret_key', 'messages.not_installed', 'messages.no_session']) {
+    for (const code of ['sessions.not_json', 'sessions.bad_expiry', 'sessions.interrupted', 'sessions.no_secret_key', 'sessions.no_table', 'messages.not_installed', 'messages.no_session']) {
       expect(doc).toContain(`\`${code}\``)
     }
   })

@@ -6,7 +6,7 @@
 import type { Settings } from '../../conf/index.ts'
 import type { HttpRequest } from '../../http/index.ts'
 import { hasPerm } from '../auth/backend.ts'
-import type { ModelAdmin } from './model-admin.ts'
+import type { AnyModelClass } from '../../db/index.ts'
 import type { Permission } from './options.ts'
 
 /** The user fields the admin reads (auth's User, or a custom AUTH_USER_MODEL with the same). */
@@ -31,15 +31,26 @@ export function isAdminUser(user: AdminUser | undefined): user is AdminUser {
   return Boolean(user && user.isAuthenticated && user.isActive && user.isStaff)
 }
 
+/** The model an admin permission is about: its app label and lower-case model name. */
+export interface PermissionTarget {
+  readonly appLabel: string
+  readonly modelName: string
+}
+
 /** The permission name of an action on a model: `polls.view_question`. */
-export function permissionName(admin: ModelAdmin, permission: Permission): string {
-  return `${admin.appLabel}.${permission}_${admin.modelName}`
+export function permissionName(target: PermissionTarget, permission: Permission): string {
+  return `${target.appLabel}.${permission}_${target.modelName}`
+}
+
+/** The permission target of any model (an inline's model need not be registered). */
+export function targetOf(model: AnyModelClass): PermissionTarget {
+  return { appLabel: model.meta.appLabel, modelName: model.meta.modelName.toLowerCase() }
 }
 
 /** Whether `user` holds `permission` on the model of `admin`. */
 export async function hasModelPermission(
   user: AdminUser,
-  admin: ModelAdmin,
+  admin: PermissionTarget,
   permission: Permission,
   settings: Settings,
 ): Promise<boolean> {
@@ -59,7 +70,7 @@ export interface ModelPermissions {
 /** Loads a user's permissions on a model (auth caches them per user object, one query). */
 export async function modelPermissions(
   user: AdminUser,
-  admin: ModelAdmin,
+  admin: PermissionTarget,
   settings: Settings,
 ): Promise<ModelPermissions> {
   const [view, add, change, remove] = await Promise.all(

@@ -108,3 +108,46 @@ export { assertNumQueries, captureQueries } from './testing/query-counter.ts'
 export { setup, getApps } from './apps/setup.ts'
 export { AppRegistry, loadApps, type AppConfig } from './apps/registry.ts'
 export { resolveApp, type AppLocation } from '../conf/index.ts'
+
+/** Migrations: the `migrations` object of migration files, and the engine behind the commands. */
+export { migrations } from './migrations/migrations-namespace.ts'
+export type { Operation } from './migrations/operations/operation.ts'
+export type { RunCodeContext, RunCodeFunction } from './migrations/operations/special-operations.ts'
+export type { Migration, MigrationDefinition, MigrationKey } from './migrations/migration.ts'
+export { MigrationError, migrationErrorCodes } from './migrations/migration-error.ts'
+export { ProjectState } from './migrations/project-state.ts'
+export { MigrationGraph } from './migrations/graph.ts'
+export { loadMigrationGraph, loadMigrations, type MigrationSource } from './migrations/loader.ts'
+export { autodetect, type AppChanges } from './migrations/autodetector.ts'
+export {
+  interactiveQuestioner,
+  nonInteractiveQuestioner,
+  parseDefaultValue,
+  type Questioner,
+  type QuestionerAnswers,
+} from './migrations/questioner.ts'
+export { writeMigration } from './migrations/writer.ts'
+export {
+  makeMigrations,
+  type MakeMigrationsOptions,
+  type WrittenMigration,
+} from './migrations/make-migrations.ts'
+export {
+  migrate,
+  showMigrations,
+  type MigrateOptions,
+  type MigrationStatus,
+} from './migrations/migrate.ts'
+export {
+  collectMigrationSql,
+  findMigration,
+  stateAfter,
+  type PlanStep,
+} from './migrations/executor.ts'
+export { MigrationRecorder, MIGRATIONS_TABLE } from './migrations/recorder.ts'
+export {
+  createTestDatabase,
+  migrateTestDatabase,
+  type TestDatabase,
+  type TestDatabaseOptions,
+} from './migrations/test-database.ts'

@@ -167,7 +167,7 @@ export const field = {
           .string()
           .regex(INTEGER, { error: 'Enter a whole number.' })
           .transform(Number)
-          .pipe(bounded(z.number().refine(Number.isSafeInteger, { error: 'Enter a whole number.' }) as unknown as z.ZodNumber, o)) as z.ZodType<Opt<O, number, null>>,
+          .pipe(bounded(z.number({ error: 'Enter a whole number.' }).refine(Number.isSafeInteger, { error: 'Enter a whole number.' }) as unknown as z.ZodNumber, o)) as z.ZodType<Opt<O, number, null>>,
         emptyValue: null as Opt<O, number, null>,
         toInput: asText,
         attrs: { min: o?.min, max: o?.max, step: o?.step },
@@ -184,7 +184,7 @@ export const field = {
           .string()
           .regex(NUMBER, { error: 'Enter a number.' })
           .transform(Number)
-          .pipe(bounded(z.number().finite({ error: 'Enter a number.' }), o)) as z.ZodType<Opt<O, number, null>>,
+          .pipe(bounded(z.number({ error: 'Enter a number.' }), o)) as z.ZodType<Opt<O, number, null>>,
         emptyValue: null as Opt<O, number, null>,
         toInput: asText,
         attrs: { min: o?.min, max: o?.max, step: o?.step },

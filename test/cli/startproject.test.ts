@@ -86,6 +86,7 @@ describe('framework startproject', () => {
     expect(read(dir, 'project/wsgi.ts')).toContain(
       'export const application = getGatewayApplication(settings)',
     )
+    expect(read(dir, 'project/wsgi.ts')).toMatch(/\nawait setup\(settings, .*\)\n\nexport const application/)
     expect(read(dir, 'test/home.test.ts')).toContain("import { Client } from 'framework/testing'")
   })
 
@@ -106,7 +107,7 @@ describe('framework startproject', () => {
     const pkg = JSON.parse(read(cwd, 'mysite/package.json'))
     expect(pkg.dependencies).toEqual({ framework: `file:${repo}` })
     expect(pkg.scripts.start).toBe('framework runserver')
-    expect(pkg.scripts.test).toBe('vitest run')
+    expect(pkg.scripts.test).toBe('framework test')
     expect(pkg.type).toBe('module')
     const readme = read(cwd, 'mysite/README.md')
     expect(readme).toContain('npm install && npm start')

@@ -158,4 +158,61 @@ describe('startproject flow (startproject, npm install, npm test, npm start)', (
     expect(tested.code, `${tested.stdout}\n${tested.stderr}`).toBe(0)
     expect(tested.stdout).toMatch(/Tests\s+.*2 passed/)
   }, 240_000)
+
+  it('shows a row on a page after a model, makemigrations, migrate, a view and a URL', async () => {
+    const framework = join(site, 'node_modules/.bin/framework')
+    writeFileSync(
+      join(site, 'polls/models.ts'),
+      `import { defineModel, fields } from 'framework/db'
+export const Question = defineModel('Question', {
+  questionText: fields.char({ maxLength: 200 }),
+  pubDate: fields.dateTime(),
+}, { appLabel: 'polls' })
+`,
+    )
+    const made = await exec(framework, ['makemigrations', 'polls'], site, 60_000)
+    expect(made.code, made.stderr).toBe(0)
+    expect(made.stdout).toContain('polls/migrations/0001_initial.ts')
+    const migrated = await exec(framework, ['migrate'], site, 60_000)
+    expect(migrated.code, `${migrated.stdout}\n${migrated.stderr}`).toBe(0)
+    const created = await exec(
+      framework,
+      ['shell', '-c', "await Question.objects.create({ questionText: 'Row from the flow test', pubDate: new Date() })"],
+      site,
+      60_000,
+    )
+    expect(created.code, created.stderr).toBe(0)
+    writeFileSync(
+      join(site, 'polls/views.ts'),
+      `import { render, type HttpRequest } from 'framework'
+import { Question } from './models.ts'
+export async function index(request: HttpRequest) {
+  return render(request, 'polls/index.html', { title: 'Polls', questions: await Question.objects.list() })
+}
+`,
+    )
+    writeFileSync(
+      join(site, 'polls/templates/polls/index.html'),
+      `<h1><%= it.title %></h1>
+<ul><% for (const q of it.questions) { %><li><%= q.questionText %></li><% } %></ul>
+`,
+    )
+    const urlsFile = join(site, 'project/urls.ts')
+    writeFileSync(
+      urlsFile,
+      readFileSync(urlsFile, 'utf8')
+        .replace("import { path, TemplateView } from 'framework'", "import { include, path, TemplateView } from 'framework'\nimport { urlpatterns as pollsUrls } from '../polls/urls.ts'")
+        .replace('export const urlpatterns = [', "export const urlpatterns = [\n  path('polls/', include(pollsUrls, { namespace: 'polls' })),"),
+    )
+    const shown = await exec(
+      framework,
+      ['shell', '-c', `const { Client } = await import('framework/testing')
+const { application } = await import('${site}/project/wsgi.ts')
+const response = await new Client(application).get('/polls/')
+console.log(response.status, response.text.includes('<li>Row from the flow test</li>'))`],
+      site,
+      60_000,
+    )
+    expect([shown.code, shown.stdout, shown.stderr]).toEqual([0, '200 true\n', ''])
+  }, 240_000)
 })

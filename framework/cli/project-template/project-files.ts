@@ -60,7 +60,8 @@ export function projectFiles(options: ProjectTemplateOptions): Record<string, st
       type: 'module',
       scripts: {
         start: `${pkg} runserver`,
-        test: 'vitest run',
+        // On a fresh test database with the apps' tables, not the development one.
+        test: `${pkg} test`,
         check: `${pkg} check`,
         typecheck: 'tsc --noEmit -p .',
       },
@@ -138,9 +139,14 @@ export const urlpatterns = [
 `,
     'project/wsgi.ts': `/**
  * @module ${name} as a gateway application: what \`${pkg} runserver\` and \`${pkg} serve\` load.
+ * setup() comes first: it opens DATABASES and loads the models of INSTALLED_APPS.
  */
-import { getGatewayApplication } from '${pkg}'
+import { fileURLToPath } from 'node:url'
+import { getGatewayApplication, setup } from '${pkg}'
 import { settings } from './settings.ts'
+
+// INSTALLED_APPS are folders of the project, wherever the process was started from.
+await setup(settings, { cwd: fileURLToPath(new URL('..', import.meta.url)) })
 
 export const application = getGatewayApplication(settings)
 `,

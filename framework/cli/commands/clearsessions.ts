@@ -16,7 +16,10 @@ function databasesFrom(settings: Settings, cwd: string): Record<string, string> 
     Object.entries(settings.DATABASES).map(([alias, { URL }]) => {
       const m = /^sqlite:(?!\/\/)(.+)$/.exec(URL)
       const path = m?.[1]
-      return [alias, path && path !== ':memory:' && !isAbsolute(path) ? `sqlite:${resolve(cwd, path)}` : URL]
+      return [
+        alias,
+        path && path !== ':memory:' && !isAbsolute(path) ? `sqlite:${resolve(cwd, path)}` : URL,
+      ]
     }),
   )
 }
@@ -65,10 +68,14 @@ export const clearsessionsCommand: Command = {
           cause: error,
         })
       }
-      throw new CommandError('CLI-E03', `cannot clear sessions: ${(error as Error).message.split('\n')[0]}`, {
-        hint: 'check DATABASES in your settings module',
-        cause: error,
-      })
+      throw new CommandError(
+        'CLI-E03',
+        `cannot clear sessions: ${(error as Error).message.split('\n')[0]}`,
+        {
+          hint: 'check DATABASES in your settings module',
+          cause: error,
+        },
+      )
     } finally {
       await closeConnections()
     }

@@ -46,7 +46,8 @@ export async function checkCsrf(request: HttpRequest): Promise<CsrfFailure | und
     const failure = refererFailure(request, settings)
     if (failure) return failure
   }
-  if (state.cookieProblem) return csrfFailure('csrf.bad_cookie', `CSRF cookie ${state.cookieProblem}.`)
+  if (state.cookieProblem)
+    return csrfFailure('csrf.bad_cookie', `CSRF cookie ${state.cookieProblem}.`)
   // The secret the client holds: one made during this request does not count.
   const secret = state.clientSecret
   if (secret === undefined) return csrfFailure('csrf.no_cookie', 'CSRF cookie not set.')
@@ -54,7 +55,10 @@ export async function checkCsrf(request: HttpRequest): Promise<CsrfFailure | und
   let source = 'POST'
   if (request.method === 'POST') {
     // The handler parses form bodies after the view hooks run; the check needs the field now.
-    if (request.contentType === 'application/x-www-form-urlencoded' || request.contentType === 'multipart/form-data') {
+    if (
+      request.contentType === 'application/x-www-form-urlencoded' ||
+      request.contentType === 'multipart/form-data'
+    ) {
       await request.parseBody()
     }
     token = request.POST.get(CSRF_FIELD_NAME) ?? ''

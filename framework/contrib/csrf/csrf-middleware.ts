@@ -22,7 +22,10 @@ import './request-csrf.ts'
  * defineSettings({ MIDDLEWARE: ['SecurityMiddleware', SessionMiddleware, CsrfViewMiddleware] })
  * ```
  */
-export const CsrfViewMiddleware: Middleware = function CsrfViewMiddleware(getResponse, { settings }) {
+export const CsrfViewMiddleware: Middleware = function CsrfViewMiddleware(
+  getResponse,
+  { settings },
+) {
   const handler = async (request: Parameters<typeof getResponse>[0]) => {
     csrfState(request, settings)
     request.csrfToken = () => getToken(request)

@@ -5,7 +5,13 @@
  */
 import type { Settings } from '../../conf/index.ts'
 import type { HttpRequest, HttpResponseBase } from '../../http/index.ts'
-import { CSRF_TOKEN_LENGTH, maskSecret, newCsrfSecret, tokenFormatProblem, unmaskToken } from './csrf-token.ts'
+import {
+  CSRF_TOKEN_LENGTH,
+  maskSecret,
+  newCsrfSecret,
+  tokenFormatProblem,
+  unmaskToken,
+} from './csrf-token.ts'
 import { patchVary } from './vary.ts'
 
 /** The session key holding the secret with CSRF_USE_SESSIONS (Django's name). */
@@ -27,7 +33,10 @@ interface CsrfState {
 
 const states = new WeakMap<HttpRequest, CsrfState>()
 
-function sessionOf(request: HttpRequest): { get(key: string): unknown; set(key: string, value: unknown): void } {
+function sessionOf(request: HttpRequest): {
+  get(key: string): unknown
+  set(key: string, value: unknown): void
+} {
   const session = (request as { session?: unknown }).session
   if (!session) {
     throw Object.assign(
@@ -41,7 +50,10 @@ function sessionOf(request: HttpRequest): { get(key: string): unknown; set(key: 
 }
 
 /** The secret as the client sent it: the value, or a format problem. */
-function readSecret(request: HttpRequest, settings: Settings): { secret?: string; problem?: string } {
+function readSecret(
+  request: HttpRequest,
+  settings: Settings,
+): { secret?: string; problem?: string } {
   const raw = settings.CSRF_USE_SESSIONS
     ? sessionOf(request).get(CSRF_SESSION_KEY)
     : request.COOKIES[settings.CSRF_COOKIE_NAME]

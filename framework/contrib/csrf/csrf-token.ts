@@ -47,7 +47,9 @@ export function unmaskToken(token: string): string {
 }
 
 /** Why a token or secret is malformed, or undefined when it is well formed. */
-export function tokenFormatProblem(token: string): 'has incorrect length' | 'has invalid characters' | undefined {
+export function tokenFormatProblem(
+  token: string,
+): 'has incorrect length' | 'has invalid characters' | undefined {
   if (token.length !== CSRF_TOKEN_LENGTH && token.length !== CSRF_SECRET_LENGTH)
     return 'has incorrect length'
   if (!/^[a-zA-Z0-9]+$/.test(token)) return 'has invalid characters'

@@ -26,11 +26,16 @@ const HELP: Partial<Record<CsrfFailure['code'], string>> = {
     'Add the origin to CSRF_TRUSTED_ORIGINS if it is yours (e.g. a front end on another host).',
   'csrf.no_referer':
     'HTTPS requests without Origin must send a Referer; a Referrer-Policy of no-referrer (or a privacy extension) removes it. Use same-origin.',
-  'csrf.insecure_referer': 'The form was posted from a plain-http page to an https one: serve every page over HTTPS.',
+  'csrf.insecure_referer':
+    'The form was posted from a plain-http page to an https one: serve every page over HTTPS.',
 }
 
 /** The built-in failure page. */
-function failurePage(request: HttpRequest, failure: CsrfFailure, settings: Settings): HttpResponseBase {
+function failurePage(
+  request: HttpRequest,
+  failure: CsrfFailure,
+  settings: Settings,
+): HttpResponseBase {
   const detail = settings.DEBUG
     ? `<p>Reason given for failure: <code>${escapeHtml(failure.reason)}</code> [${escapeHtml(failure.code)}]</p>
 <p>${escapeHtml(HELP[failure.code] ?? 'See docs/csrf.md.')}</p>

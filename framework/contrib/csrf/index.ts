@@ -19,8 +19,4 @@ export { csrf, csrfInput } from './csrf-context.ts'
 
 /** Failures. */
 export { rejectCsrf, type CsrfFailureView } from './failure-view.ts'
-export {
-  CSRF_FAILURE_CODES,
-  type CsrfFailure,
-  type CsrfFailureCode,
-} from './csrf-reasons.ts'
+export { CSRF_FAILURE_CODES, type CsrfFailure, type CsrfFailureCode } from './csrf-reasons.ts'

@@ -6,7 +6,14 @@
 import './request-messages.ts'
 
 /** Adding and reading. */
-export { messages, addMessage, getMessages, getLevel, setLevel, type AddMessageOptions } from './api.ts'
+export {
+  messages,
+  addMessage,
+  getMessages,
+  getLevel,
+  setLevel,
+  type AddMessageOptions,
+} from './api.ts'
 export { Message, DEBUG, INFO, SUCCESS, WARNING, ERROR, DEFAULT_TAGS } from './message.ts'
 
 /** The middleware and storages. */

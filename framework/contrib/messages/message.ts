@@ -33,7 +33,12 @@ export class Message {
   /** The level's tag (from DEFAULT_TAGS and MESSAGE_TAGS), set by the storage. */
   levelTag: string
 
-  constructor(level: number, message: string, extraTags = '', levelTag = DEFAULT_TAGS[level] ?? '') {
+  constructor(
+    level: number,
+    message: string,
+    extraTags = '',
+    levelTag = DEFAULT_TAGS[level] ?? '',
+  ) {
     this.level = level
     this.message = message
     this.extraTags = extraTags

@@ -88,7 +88,7 @@ describe('CSRF_USE_SESSIONS', () => {
     expect((await client.post('/post/', { csrfmiddlewaretoken: response.text })).status).toBe(200)
   })
 
-  it("rejects a token from another session", async () => {
+  it('rejects a token from another session', async () => {
     const victim = clientFor(views, settings)
     const attacker = clientFor(views, settings)
     await victim.get('/form/')
@@ -121,7 +121,9 @@ describe('templates', () => {
   it('csrfInput renders the hidden field whose token the next POST passes with', async () => {
     const client = clientFor(views, settings)
     const page = await client.get('/form/')
-    const field = /<input type="hidden" name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})">/.exec(page.text)
+    const field = /<input type="hidden" name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})">/.exec(
+      page.text,
+    )
     expect(field).not.toBeNull()
     const meta = /content="([A-Za-z0-9]{64})"/.exec(page.text)
     expect(meta?.[1]).toMatch(/^[A-Za-z0-9]{64}$/)
@@ -136,7 +138,9 @@ describe('templates', () => {
   it('csrfInput(request) works in HTML a view builds itself', async () => {
     const client = clientFor(views, settings)
     const text = (await client.get('/built/')).text
-    expect(text).toMatch(/^<form><input type="hidden" name="csrfmiddlewaretoken" value="[A-Za-z0-9]{64}"><\/form>$/)
+    expect(text).toMatch(
+      /^<form><input type="hidden" name="csrfmiddlewaretoken" value="[A-Za-z0-9]{64}"><\/form>$/,
+    )
   })
 
   it("the built-in 'csrf' context processor name gives it.csrfToken through request.csrfToken", async () => {

@@ -47,8 +47,12 @@ describe('CsrfViewMiddleware: what passes', () => {
   it('accepts PUT, PATCH and DELETE with the X-CSRFToken header', async () => {
     const { client, token } = await withToken()
     const headers = { 'X-CSRFToken': token }
-    expect((await client.put('/transfer/', '{}', { headers, contentType: 'application/json' })).status).toBe(200)
-    expect((await client.patch('/transfer/', '{}', { headers, contentType: 'application/json' })).status).toBe(200)
+    expect(
+      (await client.put('/transfer/', '{}', { headers, contentType: 'application/json' })).status,
+    ).toBe(200)
+    expect(
+      (await client.patch('/transfer/', '{}', { headers, contentType: 'application/json' })).status,
+    ).toBe(200)
     expect((await client.delete('/transfer/', { headers })).status).toBe(200)
   })
 
@@ -97,7 +101,11 @@ describe('CsrfViewMiddleware: what passes', () => {
   })
 
   it('marks the cookie Secure with CSRF_COOKIE_SECURE and HttpOnly with CSRF_COOKIE_HTTPONLY', async () => {
-    const client = clientFor(views, { ...settings, CSRF_COOKIE_SECURE: true, CSRF_COOKIE_HTTPONLY: true })
+    const client = clientFor(views, {
+      ...settings,
+      CSRF_COOKIE_SECURE: true,
+      CSRF_COOKIE_HTTPONLY: true,
+    })
     const cookie = setCookie((await client.get('/form/')).headers, 'csrftoken') ?? ''
     expect(cookie).toMatch(/; Secure/)
     expect(cookie).toMatch(/; HttpOnly/)
@@ -148,7 +156,10 @@ describe('CsrfViewMiddleware: attacks that fail with 403 and never run the view'
     const { token } = await withToken()
     runs = 0
     const stranger = clientFor(views, settings)
-    await rejected(await stranger.post('/transfer/', { csrfmiddlewaretoken: token }), 'csrf.no_cookie')
+    await rejected(
+      await stranger.post('/transfer/', { csrfmiddlewaretoken: token }),
+      'csrf.no_cookie',
+    )
     expect(runs).toBe(0)
   })
 
@@ -166,7 +177,10 @@ describe('CsrfViewMiddleware: attacks that fail with 403 and never run the view'
     const last = token.at(-1) === 'a' ? 'b' : 'a'
     const wrong = token.slice(0, -1) + last
     runs = 0
-    await rejected(await client.post('/transfer/', { csrfmiddlewaretoken: wrong }), 'csrf.token_incorrect')
+    await rejected(
+      await client.post('/transfer/', { csrfmiddlewaretoken: wrong }),
+      'csrf.token_incorrect',
+    )
     const secret = client.cookies.get('csrftoken') ?? ''
     const wrongSecret = (secret[0] === 'a' ? 'b' : 'a') + secret.slice(1)
     await rejected(
@@ -181,7 +195,10 @@ describe('CsrfViewMiddleware: attacks that fail with 403 and never run the view'
 
   it('tokens of the wrong length or alphabet (rejected before any comparison)', async () => {
     const { client, token } = await withToken()
-    await rejected(await client.post('/transfer/', { csrfmiddlewaretoken: token.slice(1) }), 'csrf.bad_token')
+    await rejected(
+      await client.post('/transfer/', { csrfmiddlewaretoken: token.slice(1) }),
+      'csrf.bad_token',
+    )
     await rejected(
       await client.post('/transfer/', { csrfmiddlewaretoken: `${token.slice(0, -1)}!` }),
       'csrf.bad_token',
@@ -222,7 +239,10 @@ describe('CsrfViewMiddleware: attacks that fail with 403 and never run the view'
     const { client, token } = await withToken()
     const data = { csrfmiddlewaretoken: token }
     await rejected(
-      await client.post('/transfer/', data, { secure: true, headers: { Referer: 'https://evil.example/x' } }),
+      await client.post('/transfer/', data, {
+        secure: true,
+        headers: { Referer: 'https://evil.example/x' },
+      }),
       'csrf.bad_referer',
     )
     await rejected(
@@ -234,7 +254,11 @@ describe('CsrfViewMiddleware: attacks that fail with 403 and never run the view'
   it('an Origin of another site, even over plain HTTP', async () => {
     const { client, token } = await withToken()
     await rejected(
-      await client.post('/transfer/', { csrfmiddlewaretoken: token }, { headers: { Origin: 'http://evil.example' } }),
+      await client.post(
+        '/transfer/',
+        { csrfmiddlewaretoken: token },
+        { headers: { Origin: 'http://evil.example' } },
+      ),
       'csrf.bad_origin',
     )
   })
@@ -269,7 +293,10 @@ describe('the CSRF failure page', () => {
       CSRF_FAILURE_VIEW: (_request: HttpRequest, reason: string, code: string) =>
         new HttpResponse(`custom: ${reason} ${code}`, { status: 403 }),
     }).post('/transfer/', {})
-    expect([response.status, response.text]).toEqual([403, 'custom: CSRF cookie not set. csrf.no_cookie'])
+    expect([response.status, response.text]).toEqual([
+      403,
+      'custom: CSRF cookie not set. csrf.no_cookie',
+    ])
   })
 })
 
@@ -284,9 +311,13 @@ describe('CsrfViewMiddleware and bad input', () => {
 
   it('answers 413 to a form body past DATA_UPLOAD_MAX_MEMORY_SIZE while reading the token', async () => {
     const { client, token } = await withToken({ DATA_UPLOAD_MAX_MEMORY_SIZE: 100 })
-    const response = await client.post('/transfer/', `csrfmiddlewaretoken=${token}&big=${'x'.repeat(500)}`, {
-      contentType: 'application/x-www-form-urlencoded',
-    })
+    const response = await client.post(
+      '/transfer/',
+      `csrfmiddlewaretoken=${token}&big=${'x'.repeat(500)}`,
+      {
+        contentType: 'application/x-www-form-urlencoded',
+      },
+    )
     expect(response.status).toBe(413)
   })
 

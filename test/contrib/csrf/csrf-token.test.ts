@@ -18,7 +18,14 @@ describe('CSRF tokens', () => {
 
   it('never throws on lengths timingSafeEqual would refuse, and rejects them', () => {
     const secret = newCsrfSecret()
-    for (const token of ['', 'a', secret.slice(1), `${secret}x`, maskSecret(secret).slice(1), `${maskSecret(secret)}a`]) {
+    for (const token of [
+      '',
+      'a',
+      secret.slice(1),
+      `${secret}x`,
+      maskSecret(secret).slice(1),
+      `${maskSecret(secret)}a`,
+    ]) {
       expect(tokenMatches(token, secret)).toBe(false)
     }
   })

@@ -12,7 +12,12 @@ const hardened: SettingsInput = {
   SECRET_KEY: 'q8#v!t0z^m3w(k1x-y5r+b7n@c2p%d9f)g4h&j6s*l0a_e1u=o',
   ALLOWED_HOSTS: ['example.com'],
   INSTALLED_APPS: [],
-  MIDDLEWARE: ['SecurityMiddleware', SessionMiddleware, CsrfViewMiddleware, 'XFrameOptionsMiddleware'],
+  MIDDLEWARE: [
+    'SecurityMiddleware',
+    SessionMiddleware,
+    CsrfViewMiddleware,
+    'XFrameOptionsMiddleware',
+  ],
   SECURE_HSTS_SECONDS: 31_536_000,
   SECURE_HSTS_INCLUDE_SUBDOMAINS: true,
   SECURE_SSL_REDIRECT: true,
@@ -32,7 +37,9 @@ describe('deployment checks for sessions, CSRF and headers', () => {
   })
 
   it('flags sessions without CsrfViewMiddleware, by middleware or by installed app', () => {
-    expect(ids({ MIDDLEWARE: ['SecurityMiddleware', SessionMiddleware] })).toEqual(['security.W030'])
+    expect(ids({ MIDDLEWARE: ['SecurityMiddleware', SessionMiddleware] })).toEqual([
+      'security.W030',
+    ])
     expect(
       ids({ MIDDLEWARE: ['SecurityMiddleware'], INSTALLED_APPS: ['framework/contrib/sessions'] }),
     ).toEqual(['security.W030'])
@@ -49,7 +56,10 @@ describe('deployment checks for sessions, CSRF and headers', () => {
   it('flags plain-http trusted origins and names them in the hint', () => {
     const findings = deployChecks().run(
       defineSettings(
-        { ...hardened, CSRF_TRUSTED_ORIGINS: ['https://ok.example.com', 'http://shop.example.com'] },
+        {
+          ...hardened,
+          CSRF_TRUSTED_ORIGINS: ['https://ok.example.com', 'http://shop.example.com'],
+        },
         { env: {} },
       ),
     )

@@ -14,10 +14,12 @@ const read = (name: string) => readFileSync(resolve(docs, name), 'utf8')
 describe('the CSRF, security and sessions docs', () => {
   it('docs/csrf.md lists every failure code, and only those', () => {
     const doc = read('csrf.md')
-    const listed = new Set(
-      [...doc.matchAll(/`(csrf\.[a-z_]+)`/g)].map((m) => m[1] ?? ''),
-    )
-    const known = new Set([...Object.keys(CSRF_FAILURE_CODES), 'csrf.no_session', 'csrf.no_settings'])
+    const listed = new Set([...doc.matchAll(/`(csrf\.[a-z_]+)`/g)].map((m) => m[1] ?? ''))
+    const known = new Set([
+      ...Object.keys(CSRF_FAILURE_CODES),
+      'csrf.no_session',
+      'csrf.no_settings',
+    ])
     expect([...known].filter((code) => !listed.has(code))).toEqual([])
     expect([...listed].filter((code) => !known.has(code))).toEqual([])
   })
@@ -34,7 +36,15 @@ describe('the CSRF, security and sessions docs', () => {
 
   it('docs/sessions.md names every coded error of the sessions app', () => {
     const doc = read('sessions.md')
-    for (const code of ['sessions.not_json', 'sessions.bad_expiry', 'sessions.interrupted', 'sessions.no_secret_key', 'sessions.no_table', 'messages.not_installed', 'messages.no_session']) {
+    for (const code of [
+      'sessions.not_json',
+      'sessions.bad_expiry',
+      'sessions.interrupted',
+      'sessions.no_secret_key',
+      'sessions.no_table',
+      'messages.not_installed',
+      'messages.no_session',
+    ]) {
       expect(doc).toContain(`\`${code}\``)
     }
   })

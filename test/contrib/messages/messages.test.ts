@@ -24,10 +24,9 @@ beforeAll(async () => {
 afterAll(() => db.dispose())
 
 function show(request: HttpRequest): HttpResponse {
-  return new HttpResponse(
-    JSON.stringify([...request.messages].map((m) => [m.tags, m.message])),
-    { contentType: 'application/json' },
-  )
+  return new HttpResponse(JSON.stringify([...request.messages].map((m) => [m.tags, m.message])), {
+    contentType: 'application/json',
+  })
 }
 
 const views = {
@@ -38,7 +37,8 @@ const views = {
     return new HttpResponseRedirect('/show/')
   },
   '/many/': (request: HttpRequest) => {
-    for (let i = 0; i < 60; i++) messages.info(request, `message number ${i} with some padding text`)
+    for (let i = 0; i < 60; i++)
+      messages.info(request, `message number ${i} with some padding text`)
     return new HttpResponseRedirect('/show/')
   },
   '/debug/': (request: HttpRequest) => {
@@ -91,7 +91,9 @@ describe('message storages under pressure and attack', () => {
     await client.get('/save/')
     const value = decodeURIComponent(client.cookies.get('messages') ?? '')
     const signature = value.slice(value.lastIndexOf(':'))
-    const forged = Buffer.from(JSON.stringify([[40, '<script>alert(1)</script>']])).toString('base64url')
+    const forged = Buffer.from(JSON.stringify([[40, '<script>alert(1)</script>']])).toString(
+      'base64url',
+    )
     client.cookies.set('messages', encodeURIComponent(forged + signature))
     expect((await client.get('/show/')).json()).toEqual([])
   })
@@ -117,7 +119,9 @@ describe('message storages under pressure and attack', () => {
   })
 
   it('messages.success without the middleware says what to add', async () => {
-    const response = await clientFor({ '/x/': (r: HttpRequest) => (messages.success(r, 'hi'), new HttpResponse('x')) }).get('/x/')
+    const response = await clientFor({
+      '/x/': (r: HttpRequest) => (messages.success(r, 'hi'), new HttpResponse('x')),
+    }).get('/x/')
     expect(response.status).toBe(500)
     expect(response.errors).toContain('add MessageMiddleware')
   })

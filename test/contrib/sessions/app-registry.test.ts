@@ -12,7 +12,9 @@ describe('the sessions and messages apps', () => {
   it('load with their labels, the sessions app with its Session model', async () => {
     const apps = await loadApps(['framework/contrib/sessions', 'framework/contrib/messages'], repo)
     expect(apps.all().map((app) => app.label)).toEqual(['sessions', 'messages'])
-    expect(apps.get('sessions').models.map((model) => model.meta.label)).toEqual(['sessions.Session'])
+    expect(apps.get('sessions').models.map((model) => model.meta.label)).toEqual([
+      'sessions.Session',
+    ])
     expect(apps.get('messages').models).toEqual([])
   })
 

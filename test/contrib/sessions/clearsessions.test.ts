@@ -55,7 +55,11 @@ describe('framework clearsessions', () => {
     await configureDatabases({ default: `sqlite:${join(dir, 'db.sqlite3')}` })
     await createTables([Session])
     const day = 86_400_000
-    for (const [key, offset] of [['a', -day], ['b', -1000], ['c', day]] as const) {
+    for (const [key, offset] of [
+      ['a', -day],
+      ['b', -1000],
+      ['c', day],
+    ] as const) {
       await Session.objects.create({
         sessionKey: key.repeat(32),
         sessionData: '{}',
@@ -64,9 +68,15 @@ describe('framework clearsessions', () => {
     }
     await closeConnections()
     const result = await run(dir)
-    expect([result.code, result.stdout, result.stderr]).toEqual([0, 'Deleted 2 expired sessions.\n', ''])
+    expect([result.code, result.stdout, result.stderr]).toEqual([
+      0,
+      'Deleted 2 expired sessions.\n',
+      '',
+    ])
     await configureDatabases({ default: `sqlite:${join(dir, 'db.sqlite3')}` })
-    expect(await Session.objects.valuesList(["sessionKey"], { flat: true }).list()).toEqual(['c'.repeat(32)])
+    expect(await Session.objects.valuesList(['sessionKey'], { flat: true }).list()).toEqual([
+      'c'.repeat(32),
+    ])
     await closeConnections()
   })
 
@@ -86,6 +96,8 @@ describe('framework clearsessions', () => {
   it('refuses a stray argument with a usage error', async () => {
     const result = await run(project(), 'now')
     expect(result.code).toBe(2)
-    expect(result.stderr).toMatch(/^framework clearsessions: error: unexpected argument "now"\nhint: /)
+    expect(result.stderr).toMatch(
+      /^framework clearsessions: error: unexpected argument "now"\nhint: /,
+    )
   })
 })

@@ -27,7 +27,9 @@ const MIDDLEWARE = [
 const views = {
   '/': (request: HttpRequest) => {
     request.session.set('visited', true)
-    return new HttpResponse(`<form method="post"><input name="csrfmiddlewaretoken" value="${request.csrfToken()}"></form>`)
+    return new HttpResponse(
+      `<form method="post"><input name="csrfmiddlewaretoken" value="${request.csrfToken()}"></form>`,
+    )
   },
 }
 

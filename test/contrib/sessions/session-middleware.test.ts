@@ -14,8 +14,7 @@ const views = {
     request.session.set('color', request.GET.get('color') ?? 'blue')
     return new HttpResponse('ok')
   },
-  '/get/': (request: HttpRequest) =>
-    new HttpResponse(String(request.session.get('color', 'none'))),
+  '/get/': (request: HttpRequest) => new HttpResponse(String(request.session.get('color', 'none'))),
   '/nothing/': () => new HttpResponse('no session touched'),
   '/login/': async (request: HttpRequest) => {
     await request.session.cycleKey()
@@ -112,7 +111,9 @@ describe('SessionMiddleware with the database backend', () => {
     const client = clientFor(views, settings)
     await client.get('/set/', { color: 'red' })
     const key = client.cookies.get('sessionid') ?? ''
-    await Session.objects.filter({ sessionKey: key }).update({ expireDate: new Date(Date.now() - 1000) })
+    await Session.objects
+      .filter({ sessionKey: key })
+      .update({ expireDate: new Date(Date.now() - 1000) })
     expect((await client.get('/get/')).text).toBe('none')
   })
 

@@ -44,14 +44,22 @@ describe('the signed-cookie session backend', () => {
 
   it('refuses a cookie signed with another key', async () => {
     const client = clientFor(views, settings)
-    const forged = sign(payload({ role: 'admin' }), 'not-the-secret', 'framework.contrib.sessions.signed_cookies')
+    const forged = sign(
+      payload({ role: 'admin' }),
+      'not-the-secret',
+      'framework.contrib.sessions.signed_cookies',
+    )
     client.cookies.set('sessionid', encodeURIComponent(forged))
     expect((await client.get('/get/')).text).toBe('none')
   })
 
   it('accepts a cookie signed with the right key and salt (the check is the signature)', async () => {
     const client = clientFor(views, settings)
-    const genuine = sign(payload({ role: 'admin' }), SECRET, 'framework.contrib.sessions.signed_cookies')
+    const genuine = sign(
+      payload({ role: 'admin' }),
+      SECRET,
+      'framework.contrib.sessions.signed_cookies',
+    )
     client.cookies.set('sessionid', encodeURIComponent(genuine))
     expect((await client.get('/get/')).text).toBe('admin')
   })

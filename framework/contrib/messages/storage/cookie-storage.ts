@@ -69,12 +69,16 @@ export class CookieStorage extends BaseStorage {
         httpOnly: true,
         sameSite: 'Lax',
         secure: this.settings.SESSION_COOKIE_SECURE,
-        ...(this.settings.SESSION_COOKIE_DOMAIN ? { domain: this.settings.SESSION_COOKIE_DOMAIN } : {}),
+        ...(this.settings.SESSION_COOKIE_DOMAIN
+          ? { domain: this.settings.SESSION_COOKIE_DOMAIN }
+          : {}),
       })
     } else if (this.request.COOKIES[MESSAGES_COOKIE] !== undefined) {
       response.deleteCookie(MESSAGES_COOKIE, {
         path: '/',
-        ...(this.settings.SESSION_COOKIE_DOMAIN ? { domain: this.settings.SESSION_COOKIE_DOMAIN } : {}),
+        ...(this.settings.SESSION_COOKIE_DOMAIN
+          ? { domain: this.settings.SESSION_COOKIE_DOMAIN }
+          : {}),
       })
     }
     return unstored

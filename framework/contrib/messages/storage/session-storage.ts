@@ -46,7 +46,11 @@ export class SessionStorage extends BaseStorage {
 
   storeMessages(messages: Message[], _response: HttpResponseBase): Message[] {
     const session = this.#session()
-    if (messages.length) session.set(SESSION_KEY, messages.map((m) => m.toJSON()))
+    if (messages.length)
+      session.set(
+        SESSION_KEY,
+        messages.map((m) => m.toJSON()),
+      )
     else if (session.has(SESSION_KEY)) session.delete(SESSION_KEY)
     return []
   }

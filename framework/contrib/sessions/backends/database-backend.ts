@@ -67,7 +67,9 @@ export class DatabaseSessionBackend implements SessionBackend {
     for (let attempt = 0; ; attempt++) {
       const fresh = newSessionKey()
       try {
-        await this.#run(() => this.#objects().create({ sessionKey: fresh, sessionData, expireDate }))
+        await this.#run(() =>
+          this.#objects().create({ sessionKey: fresh, sessionData, expireDate }),
+        )
         return fresh
       } catch (error) {
         if (!(error instanceof IntegrityError) || attempt >= 3) throw error

@@ -5,7 +5,7 @@
  */
 import type { Settings } from '../../conf/index.ts'
 import type { HttpRequest } from '../../http/index.ts'
-import { hasPerm } from '../auth/backend.ts'
+import { hasPerm } from '../auth/index.ts'
 import type { AnyModelClass } from '../../db/index.ts'
 import type { Permission } from './options.ts'
 

@@ -118,6 +118,10 @@ describe('the change page', () => {
     })
     expect(response.status, response.text.slice(0, 3000)).toBe(302)
     expect(response.headers.get('location')).toBe(url)
+    // The notice survives the redirect (messages framework) and is shown once.
+    const next = await client.get(url)
+    expect(next.text).toContain('was changed successfully. You may edit it again below.')
+    expect((await client.get(url)).text).not.toContain('was changed successfully')
     const after = await Choice.objects.filter({ question: id }).orderBy('id').list()
     expect(after.map((c) => [c.choiceText, c.votes])).toEqual([
       ['Spring', 4],

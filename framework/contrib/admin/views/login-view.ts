@@ -8,8 +8,7 @@ import {
   HttpResponseRedirect,
   type HttpResponseBase,
 } from '../../../http/index.ts'
-import { authenticate } from '../../auth/backend.ts'
-import { login, logout } from '../../auth/session-auth.ts'
+import { authenticate, login, logout } from '../../auth/index.ts'
 import { isAdminUser } from '../permissions.ts'
 import type { AdminRequest } from './admin-request.ts'
 

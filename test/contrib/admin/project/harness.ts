@@ -20,11 +20,17 @@ import type { Application } from '../../../../framework/gateway/index.ts'
 import { path } from '../../../../framework/urls/index.ts'
 import { staticfilesUrlpatterns } from '../../../../framework/contrib/staticfiles/index.ts'
 import { SessionMiddleware, Session } from '../../../../framework/contrib/sessions/index.ts'
-import { AuthenticationMiddleware } from '../../../../framework/contrib/auth/authentication-middleware.ts'
-import { Group, Permission, User } from '../../../../framework/contrib/auth/models.ts'
-import { createPermissions } from '../../../../framework/contrib/auth/create-permissions.ts'
-import { createSuperuser, createUser } from '../../../../framework/contrib/auth/user-model.ts'
-import { Pbkdf2Sha256Hasher } from '../../../../framework/contrib/auth/hashers/pbkdf2-hasher.ts'
+import {
+  AuthenticationMiddleware,
+  Group,
+  Permission,
+  Pbkdf2Sha256Hasher,
+  User,
+  createPermissions,
+  createSuperuser,
+  createUser,
+} from '../../../../framework/contrib/auth/index.ts'
+import { MessageMiddleware } from '../../../../framework/contrib/messages/index.ts'
 import { LogEntry } from '../../../../framework/contrib/admin/index.ts'
 import { site } from './admin.ts'
 import { pollModels } from './models.ts'
@@ -54,7 +60,7 @@ export async function startAdminProject(options: { listPerPage?: number } = {}):
     SECRET_KEY: 'admin-tests-secret-key-that-is-long-enough-0123456789',
     ALLOWED_HOSTS: ['*'],
     INSTALLED_APPS: [ADMIN_APP],
-    MIDDLEWARE: [SessionMiddleware, AuthenticationMiddleware],
+    MIDDLEWARE: [SessionMiddleware, AuthenticationMiddleware, MessageMiddleware],
     PASSWORD_HASHERS: [new Pbkdf2Sha256Hasher({ iterations: 1000 })],
     TEMPLATES: { DIRS: [], APP_DIRS: true, CONTEXT_PROCESSORS: ['request', 'debug', 'static'] },
   }

@@ -4,7 +4,20 @@
  */
 import { existsSync } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
-import type { Settings } from '../conf/index.ts'
+import { resolveApp, type Settings } from '../conf/index.ts'
+
+/**
+ * An app's folder as setup() finds it: a project folder, else a package export
+ * (`'framework/contrib/messages'` from node_modules); an entry that is neither keeps the old
+ * guess, and the apps check reports it.
+ */
+function appFolder(app: string, cwd: string): string {
+  try {
+    return resolveApp(app, cwd).path
+  } catch {
+    return isAbsolute(app) ? app : resolve(cwd, app)
+  }
+}
 
 /**
  * The directories searched for templates, in order, as absolute paths. An app is a folder path
@@ -19,7 +32,7 @@ export function templateDirs(settings: Settings, cwd = process.cwd()): string[] 
   const dirs = settings.TEMPLATES.DIRS.map((dir) => resolve(cwd, dir))
   if (settings.TEMPLATES.APP_DIRS) {
     for (const app of settings.INSTALLED_APPS) {
-      const dir = join(isAbsolute(app) ? app : resolve(cwd, app), 'templates')
+      const dir = join(appFolder(app, cwd), 'templates')
       // Why the check: an app without templates/ is normal and must not lengthen every error.
       if (existsSync(dir)) dirs.push(dir)
     }

@@ -164,7 +164,9 @@ export async function openListener(
   spec: BindSpec,
   options: { mode: number; backlog?: number },
 ): Promise<Listener> {
-  const server = createServer({ pauseOnConnect: true })
+  // noDelay as node:http's own servers set it: the option lives on the kernel socket and so
+  // survives the hand-off to a worker; without it small responses wait on Nagle's algorithm.
+  const server = createServer({ pauseOnConnect: true, noDelay: true })
   const backlog = options.backlog ?? 2048
   if (spec.kind === 'unix') await removeStaleSocket(spec.path)
   await new Promise<void>((resolve, reject) => {

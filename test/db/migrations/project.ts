@@ -1,6 +1,7 @@
 /**
  * @module A throwaway project on disk for the migration tests: package.json, project/settings.ts
- * reading DATABASE_URL, node_modules/framework linked to this checkout (so generated files import
+ * naming the database (overridable by MIGRATIONS_TEST_DATABASE_URL), node_modules/framework
+ * linked to this checkout (so generated files import
  * `framework/db` as a real project does), app folders, and the CLI run as a real process.
  */
 import { spawnSync } from 'node:child_process'
@@ -15,7 +16,7 @@ export interface TestProject {
   readonly dir: string
   /** Writes (or rewrites) a file of the project. */
   write(path: string, text: string): void
-  /** Runs `framework <args>` in the project with DATABASE_URL set; stdin is closed (or `input`). */
+  /** Runs `framework <args>` in the project with its database URL set; stdin is closed (or `input`). */
   cli(args: readonly string[], input?: string): { code: number; stdout: string; stderr: string }
   remove(): void
 }
@@ -30,8 +31,10 @@ export interface TestProject {
  * project.cli(['makemigrations', '--noinput'])
  * ```
  */
-export function createProject(apps: readonly string[], databaseUrl: string): TestProject {
+export function createProject(apps: readonly string[], databaseUrl?: string): TestProject {
   const dir = mkdtempSync(join(tmpdir(), 'migrations-project-'))
+  // Absolute, so main() in a test process (whose cwd is the repository) finds the same file.
+  const url = databaseUrl ?? `sqlite:${join(dir, 'db.sqlite3')}`
   const write = (path: string, text: string): void => {
     mkdirSync(dirname(join(dir, path)), { recursive: true })
     writeFileSync(join(dir, path), text)
@@ -46,7 +49,7 @@ export const settings = defineSettings({
   DEBUG: true,
   SECRET_KEY: '${'k'.repeat(64)}',
   INSTALLED_APPS: ${JSON.stringify(apps)},
-  DATABASES: { default: { URL: process.env.DATABASE_URL ?? 'sqlite:db.sqlite3' } },
+  DATABASES: { default: { URL: process.env.MIGRATIONS_TEST_DATABASE_URL ?? ${JSON.stringify(url)} } },
 }, { env: {} })
 `,
   )
@@ -57,7 +60,7 @@ export const settings = defineSettings({
     cli(args, input) {
       const result = spawnSync(process.execPath, [join(repo, 'bin/framework.js'), ...args], {
         cwd: dir,
-        env: { ...process.env, DATABASE_URL: databaseUrl },
+        env: { ...process.env, MIGRATIONS_TEST_DATABASE_URL: url },
         input: input ?? '',
         encoding: 'utf8',
         timeout: 60_000,

@@ -8,6 +8,7 @@
 import type { Settings } from '../../conf/index.ts'
 import type { HttpRequest } from '../../http/index.ts'
 import { requestSettings } from '../../views/index.ts'
+import { rotateToken } from '../csrf/index.ts'
 import '../sessions/index.ts'
 import { AnonymousUser } from './anonymous-user.ts'
 import { constantTimeEquals } from './hashers/password-hasher.ts'
@@ -54,8 +55,8 @@ function settingsOf(request: HttpRequest, settings?: SessionAuthSettings): Sessi
 
 /**
  * Logs `user` in: a new session key (against session fixation: a key planted before login is
- * worthless after), the user's id and password HMAC in the session, `lastLogin` updated,
- * `request.user` set.
+ * worthless after), the user's id and password HMAC in the session, a new CSRF secret,
+ * `lastLogin` updated, `request.user` set.
  *
  * @example
  * ```ts
@@ -82,6 +83,8 @@ export async function login(
   session.set(SESSION_KEY, String(user.pk))
   session.set(BACKEND_SESSION_KEY, BACKEND)
   session.set(HASH_SESSION_KEY, hash)
+  // A CSRF token seen before login (by a page an attacker could read) is useless after it.
+  rotateToken(request)
   user.lastLogin = new Date()
   await user.save({ updateFields: ['lastLogin'] })
   setRequestUser(request, user)

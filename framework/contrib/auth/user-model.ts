@@ -27,6 +27,8 @@ export interface AuthUser {
   /** Always true for a user row (AnonymousUser says false). */
   readonly isAuthenticated: true
   readonly isAnonymous: false
+  /** The value of the username field (Django's get_username()). */
+  getUsername(): string
   save(options?: { updateFields?: readonly string[] }): Promise<void>
 }
 

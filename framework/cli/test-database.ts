@@ -1,19 +1,15 @@
 /**
- * @module The database `framework test` runs the project's tests against: a fresh one beside the
- * configured database (a SQLite file in a temporary folder, or PostgreSQL's `test_<name>`), its
- * schema built from the installed apps, dropped afterwards. Django's test database.
+ * @module The database `framework test` runs the project's tests against: db's
+ * createTestDatabase() (a SQLite file in a temporary folder, or a `test_<random>` schema on
+ * PostgreSQL, built by running every migration), plus, as Django's `--run-syncdb`, the tables of
+ * apps that have models but no migrations yet. Failures become one-line CommandErrors.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { sql } from 'kysely'
+import { existsSync, readdirSync } from 'node:fs'
 import type { Settings } from '../conf/index.ts'
 import {
   closeConnections,
-  configureDatabases,
   createTables,
-  getConnection,
-  parseDatabaseUrl,
+  createTestDatabase as createMigratedDatabase,
   type AnyModelClass,
   type AppRegistry,
 } from '../db/index.ts'
@@ -26,9 +22,13 @@ export interface TestDatabase {
   destroy(): Promise<void>
 }
 
+function hasMigrations(folder: string): boolean {
+  return existsSync(folder) && readdirSync(folder).some((file) => /^\d{4}_.*\.[jt]s$/.test(file))
+}
+
 /**
- * Creates the test database for DATABASES.default and builds every installed model's table in
- * it. Leaves no connection open (the tests run in other processes).
+ * Creates the test database for DATABASES.default, migrated. Leaves no connection open (the
+ * tests run in other processes).
  *
  * @example
  * ```ts
@@ -41,70 +41,20 @@ export async function createTestDatabase(
   settings: Settings,
   apps: AppRegistry,
 ): Promise<TestDatabase> {
-  const url = settings.DATABASES.default?.URL ?? 'sqlite:db.sqlite3'
-  const target = parseDatabaseUrl(url)
-  let testDb: TestDatabase
-  if (target.vendor === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'framework-test-db-'))
-    testDb = {
-      url: `sqlite:${join(dir, 'test.sqlite3')}`,
-      async destroy() {
-        rmSync(dir, { recursive: true, force: true })
-      },
-    }
-  } else {
-    testDb = await createPostgresDatabase(target.url)
-  }
+  let created: Awaited<ReturnType<typeof createMigratedDatabase>> | undefined
   try {
-    await configureDatabases({ default: testDb.url })
-    await buildSchema(apps)
-  } catch (error) {
+    created = await createMigratedDatabase(settings, apps.all())
+    const unmigrated = apps.all().filter((app) => app.models.length && !hasMigrations(app.migrationsPath))
+    await createTables(unmigrated.flatMap((app) => app.models) as unknown as AnyModelClass[])
     await closeConnections()
-    await testDb.destroy()
-    throw new CommandError('CLI-E03', `cannot build the test database: ${oneLine((error as Error).message)}`, {
-      hint: 'check the models of the installed apps (framework check)',
-      cause: error,
-    })
-  }
-  await closeConnections()
-  return testDb
-}
-
-/** The tables of every installed model (the migrations' result, until they build it). */
-async function buildSchema(apps: AppRegistry): Promise<void> {
-  await createTables(apps.models() as unknown as AnyModelClass[])
-}
-
-async function createPostgresDatabase(url: string): Promise<TestDatabase> {
-  const main = new URL(url)
-  const name = `test_${main.pathname.slice(1) || 'postgres'}`
-  if (!/^[A-Za-z0-9_]+$/.test(name)) {
-    throw new CommandError('CLI-E03', `cannot name a test database after ${JSON.stringify(main.pathname.slice(1))}`, {
-      hint: 'use a database name of letters, digits and underscores',
-    })
-  }
-  const testUrl = new URL(url)
-  testUrl.pathname = `/${name}`
-  const admin = async (statement: string) => {
-    await configureDatabases({ default: url })
-    try {
-      await sql.raw(statement).execute(getConnection('default').executor())
-    } finally {
-      await closeConnections()
-    }
-  }
-  try {
-    // A test database left by an interrupted run is replaced, as Django does with --noinput.
-    await admin(`DROP DATABASE IF EXISTS ${name}`)
-    await admin(`CREATE DATABASE ${name}`)
   } catch (error) {
-    throw new CommandError('CLI-E03', `cannot create the test database ${name}: ${oneLine((error as Error).message)}`, {
-      hint: 'the DATABASE_URL user needs the CREATEDB privilege, and PostgreSQL must be running',
+    await created?.destroy().catch(() => {})
+    await closeConnections()
+    throw new CommandError('CLI-E03', `cannot build the test database: ${oneLine((error as Error).message)}`, {
+      hint: "check the migrations (framework showmigrations) and the models (framework makemigrations --check)",
       cause: error,
     })
   }
-  return {
-    url: testUrl.toString(),
-    destroy: () => admin(`DROP DATABASE IF EXISTS ${name}`),
-  }
+  const testDb = created
+  return { url: testDb.url, destroy: () => testDb.destroy() }
 }

@@ -1,13 +1,14 @@
 /**
  * @module The example project with a database of its own: a fresh SQLite file in a temporary
- * folder (DATABASE_URL, read by the settings), the polls tables, and the gateway application.
- * Each test file gets its own (vitest runs files in separate processes).
+ * folder (DATABASE_URL, read by the settings), the tables built by the migrations, and the gateway application.
+ * Each test file gets its own (vitest runs files in separate processes). The schema is built by
+ * the migrations, so a model change without its migration fails here.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Application } from '../../framework/gateway/index.ts'
-import { closeConnections, createTables } from '../../framework/db/index.ts'
+import { closeConnections, getApps, migrateTestDatabase } from '../../framework/db/index.ts'
 import { Choice, Question } from '../../project/polls/models.ts'
 
 /** The application of project/wsgi.ts on a fresh database, and a function that removes it. */
@@ -19,7 +20,8 @@ export async function projectWithDatabase(): Promise<{
   // The settings module applies DATABASE_URL when it is first imported, so set it before.
   process.env['DATABASE_URL'] = `sqlite:${join(dir, 'db.sqlite3')}`
   const { application } = await import('../../project/wsgi.ts')
-  await createTables([Question, Choice])
+  // The tables come from the project's migrations, as in production.
+  await migrateTestDatabase(getApps().all())
   return {
     application,
     async cleanup() {

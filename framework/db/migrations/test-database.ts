@@ -74,7 +74,16 @@ export async function createTestDatabase(
     }
   }
   await configureDatabases({ [alias]: testUrl })
-  if (options.migrate !== false) await migrate(apps, { using: alias })
+  if (options.migrate !== false) {
+    try {
+      await migrate(apps, { using: alias })
+    } catch (error) {
+      // Why: a broken migration must not leave a test database behind.
+      await closeConnections()
+      await cleanup().catch(() => {})
+      throw error
+    }
+  }
   return {
     url: testUrl,
     alias,

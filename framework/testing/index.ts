@@ -14,3 +14,6 @@ export {
 
 /** Query counting for tests (Django's assertNumQueries / CaptureQueriesContext). */
 export { assertNumQueries, captureQueries } from '../db/index.ts'
+
+/** A test database built by running every migration (the test runner's; also for custom setups). */
+export { createTestDatabase, migrateTestDatabase, type TestDatabase } from '../db/index.ts'

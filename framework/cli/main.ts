@@ -26,6 +26,8 @@ import { loaddataCommand } from './commands/loaddata.ts'
 import { testCommand } from './commands/test.ts'
 import { discoverAppCommands } from './app-commands.ts'
 import { clearsessionsCommand } from './commands/clearsessions.ts'
+import { createsuperuserCommand } from './commands/createsuperuser.ts'
+import { changepasswordCommand } from './commands/changepassword.ts'
 import {
   createHelpCommand,
   formatCommandHelp,
@@ -52,6 +54,8 @@ export const commands: readonly Command[] = [
   showmigrationsCommand,
   sqlmigrateCommand,
   clearsessionsCommand,
+  createsuperuserCommand,
+  changepasswordCommand,
   shellCommand,
   dbshellCommand,
   dumpdataCommand,

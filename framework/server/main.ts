@@ -150,7 +150,17 @@ export async function runServe(io: ServeProcess): Promise<number> {
 }
 
 // Run directly (`tsx framework/server/main.ts ...`): the process's own argv, env and signals.
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+// Why the process-wide mark: a config file outside a "type": "module" package is compiled as
+// CommonJS, and its import of framework/server loads a second copy of this module, whose
+// import.meta.url also equals argv[1]; without the mark that copy started a second server.
+const runningMark = Symbol.for('framework.server.main.running')
+const marks = globalThis as { [runningMark]?: boolean }
+if (
+  process.argv[1] &&
+  import.meta.url === pathToFileURL(process.argv[1]).href &&
+  !marks[runningMark]
+) {
+  marks[runningMark] = true
   // No top-level await: a config file compiled as CommonJS may import this module.
   void runServe({
     argv: process.argv.slice(2),

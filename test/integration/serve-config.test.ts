@@ -99,6 +99,8 @@ export const config = defineConfig({
       .trim()
       .split('\n')
       .map((l) => l.split(' ') as [string, string])
+    // One server: a config file compiled as CommonJS once made main.ts start a second one.
+    expect(lines.filter(([h]) => h === 'onStarting')).toHaveLength(1)
     const pidOf = (hook: string) => lines.find(([h]) => h === hook)?.[1]
     const primary = String(run.pid)
     for (const hook of ['onStarting', 'whenReady', 'preFork', 'workerExit', 'onExit'])
@@ -124,7 +126,7 @@ export const config = defineConfig({
     )
     const bad = await runToExit(['--check-config', 'examples/hello_world:nothing'])
     expect(bad.code).toBe(1)
-    expect(bad.err).toMatch(/no function export "nothing"/)
+    expect(bad.err).toMatch(/has no export "nothing"; it exports "processHttpRequest"/)
     const badSetting = await runToExit([
       '--check-config',
       '--timeout',

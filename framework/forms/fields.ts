@@ -8,8 +8,18 @@ import type { UploadedFile } from '../http/index.ts'
 import { FormField, formatValue, type FieldOptions } from './form-field.ts'
 import { widgets, type Choice, type RawValue } from './widgets.ts'
 
-/** `T`, or `T | E` when the options say `required: false`. */
+/**
+ * A factory whose cleaned type gains the empty value `E` when called with `required: false`.
+ * Overloads rather than a generic options type: they keep contextual typing, so a validator's
+ * parameter is typed without annotations.
+ */
+/** `T`, or `T | E` when the options say `required: false` (for generic factories). */
 type Opt<O, T, E> = O extends { required: false } ? T | E : T
+
+export interface OptionalAware<T, E, Opts> {
+  (options: Opts & { readonly required: false }): FormField<T | E>
+  (options?: Opts): FormField<T>
+}
 
 /** A JSON value. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
@@ -91,6 +101,12 @@ function choiceLookup<V extends Choice[0]>(choices: readonly (readonly [V, strin
 const invalidChoice = (value: unknown) =>
   `Select a valid choice. ${String(value).slice(0, 100)} is not one of the available choices.`
 
+/** Options of decimal fields. */
+export interface DecimalOptions extends FieldOptions<string> {
+  readonly maxDigits?: number
+  readonly decimalPlaces?: number
+}
+
 /** Options of choice fields. */
 export interface ChoiceOptions<V> extends FieldOptions<V> {
   readonly choices: readonly (readonly [V, string])[]
@@ -134,31 +150,31 @@ export interface FileOptions extends FieldOptions<UploadedFile> {
  */
 export const field = {
   /** Text on one line. */
-  char: <const O extends CharOptions = {}>(o?: O): FormField<string> =>
+  char: (o?: CharOptions): FormField<string> =>
     textField('char', z.string(), o?.widget ?? widgets.text(), o),
   /** Text on several lines (a textarea). */
-  text: <const O extends CharOptions = {}>(o?: O): FormField<string> =>
+  text: (o?: CharOptions): FormField<string> =>
     textField('text', z.string(), o?.widget ?? widgets.textarea(), o),
   /** A password: never re-rendered with its value; not stripped. */
-  password: <const O extends CharOptions = {}>(o?: O): FormField<string> =>
+  password: (o?: CharOptions): FormField<string> =>
     textField('password', z.string(), o?.widget ?? widgets.password(), { strip: false, ...o }),
-  email: <const O extends CharOptions = {}>(o?: O): FormField<string> =>
+  email: (o?: CharOptions): FormField<string> =>
     textField('email', z.string().max(320, { error: 'Enter a valid email address.' }), o?.widget ?? widgets.email(), o, z.email({ error: 'Enter a valid email address.' })),
   /** An http(s) URL. */
-  url: <const O extends CharOptions = {}>(o?: O): FormField<string> =>
+  url: (o?: CharOptions): FormField<string> =>
     textField('url', z.string().max(2048, { error: 'Enter a valid URL.' }), o?.widget ?? widgets.url(), o, z.url({ protocol: /^https?$/, hostname: z.regexes.domain, error: 'Enter a valid URL.' })),
-  slug: <const O extends CharOptions = {}>(o?: O): FormField<string> =>
+  slug: (o?: CharOptions): FormField<string> =>
     textField(
       'slug',
       z.string().regex(/^[-a-zA-Z0-9_]+$/, { error: 'Enter a valid “slug” consisting of letters, numbers, underscores or hyphens.' }),
       o?.widget ?? widgets.text(),
       o,
     ),
-  uuid: <const O extends CharOptions = {}>(o?: O): FormField<string> =>
+  uuid: (o?: CharOptions): FormField<string> =>
     textField('uuid', z.string(), o?.widget ?? widgets.text(), o, z.uuid({ error: 'Enter a valid UUID.' })),
 
   /** A whole number (a safe integer). */
-  integer: <const O extends NumberOptions = {}>(o?: O): FormField<Opt<O, number, null>> =>
+  integer: ((o?: NumberOptions) =>
     new FormField(
       {
         kind: 'integer',
@@ -167,15 +183,15 @@ export const field = {
           .string()
           .regex(INTEGER, { error: 'Enter a whole number.' })
           .transform(Number)
-          .pipe(bounded(z.number({ error: 'Enter a whole number.' }).refine(Number.isSafeInteger, { error: 'Enter a whole number.' }) as unknown as z.ZodNumber, o)) as z.ZodType<Opt<O, number, null>>,
-        emptyValue: null as Opt<O, number, null>,
+          .pipe(bounded(z.number({ error: 'Enter a whole number.' }).refine(Number.isSafeInteger, { error: 'Enter a whole number.' }) as unknown as z.ZodNumber, o)) as z.ZodType<number | null>,
+        emptyValue: null as number | null,
         toInput: asText,
         attrs: { min: o?.min, max: o?.max, step: o?.step },
       },
-      o as FieldOptions<Opt<O, number, null>>,
-    ),
+      o as FieldOptions<number | null>,
+    )) as OptionalAware<number, null, NumberOptions>,
   /** A floating point number. */
-  float: <const O extends NumberOptions = {}>(o?: O): FormField<Opt<O, number, null>> =>
+  float: ((o?: NumberOptions) =>
     new FormField(
       {
         kind: 'float',
@@ -184,17 +200,15 @@ export const field = {
           .string()
           .regex(NUMBER, { error: 'Enter a number.' })
           .transform(Number)
-          .pipe(bounded(z.number({ error: 'Enter a number.' }), o)) as z.ZodType<Opt<O, number, null>>,
-        emptyValue: null as Opt<O, number, null>,
+          .pipe(bounded(z.number({ error: 'Enter a number.' }), o)) as z.ZodType<number | null>,
+        emptyValue: null as number | null,
         toInput: asText,
         attrs: { min: o?.min, max: o?.max, step: o?.step },
       },
-      o as FieldOptions<Opt<O, number, null>>,
-    ),
+      o as FieldOptions<number | null>,
+    )) as OptionalAware<number, null, NumberOptions>,
   /** A decimal kept as text (`'12.50'`) so no precision is lost. */
-  decimal: <const O extends FieldOptions<string> & { maxDigits?: number; decimalPlaces?: number }>(
-    o?: O,
-  ): FormField<Opt<O, string, null>> =>
+  decimal: ((o?: DecimalOptions) =>
     new FormField(
       {
         kind: 'decimal',
@@ -218,14 +232,14 @@ export const field = {
             whole = whole.replace(/^0+(?=\d)/, '') || '0'
             if (o?.decimalPlaces !== undefined) fraction = fraction.padEnd(o.decimalPlaces, '0')
             return `${sign}${whole}${fraction ? `.${fraction}` : ''}`
-          }) as z.ZodType<Opt<O, string, null>>,
-        emptyValue: null as Opt<O, string, null>,
+          }) as z.ZodType<string | null>,
+        emptyValue: null as string | null,
         toInput: asText,
       },
-      o as FieldOptions<Opt<O, string, null>>,
-    ),
+      o as FieldOptions<string | null>,
+    )) as OptionalAware<string, null, DecimalOptions>,
   /** A checkbox. `required: true` (the default) means it must be checked, as in Django. */
-  boolean: <const O extends FieldOptions<boolean> = {}>(o?: O): FormField<boolean> =>
+  boolean: (o?: FieldOptions<boolean>): FormField<boolean> =>
     new FormField<boolean>(
       {
         kind: 'boolean',
@@ -292,23 +306,23 @@ export const field = {
     )
   },
   /** A calendar date, cleaned to `'YYYY-MM-DD'`. */
-  date: <const O extends FieldOptions<string> = {}>(o?: O): FormField<Opt<O, string, null>> =>
+  date: ((o?: FieldOptions<string>) =>
     new FormField(
       {
         kind: 'date',
         widget: o?.widget ?? widgets.date(),
-        schema: z.iso.date({ error: 'Enter a valid date.' }) as unknown as z.ZodType<Opt<O, string, null>>,
-        emptyValue: null as Opt<O, string, null>,
+        schema: z.iso.date({ error: 'Enter a valid date.' }) as unknown as z.ZodType<string | null>,
+        emptyValue: null as string | null,
         toInput: asText,
         format: (value) => (value instanceof Date ? isoDate(value) : formatValue(value)),
       },
-      o as FieldOptions<Opt<O, string, null>>,
-    ),
+      o as FieldOptions<string | null>,
+    )) as OptionalAware<string, null, FieldOptions<string>>,
   /**
    * An instant, cleaned to a `Date`. A `datetime-local` value has no zone: it is read as UTC
    * (and shown in UTC), unless it carries an offset.
    */
-  dateTime: <const O extends FieldOptions<Date> = {}>(o?: O): FormField<Opt<O, Date, null>> =>
+  dateTime: ((o?: FieldOptions<Date>) =>
     new FormField(
       {
         kind: 'datetime',
@@ -324,15 +338,15 @@ export const field = {
               return z.NEVER
             }
             return date
-          }) as unknown as z.ZodType<Opt<O, Date, null>>,
-        emptyValue: null as Opt<O, Date, null>,
+          }) as unknown as z.ZodType<Date | null>,
+        emptyValue: null as Date | null,
         toInput: asText,
         format: localDateTime,
       },
-      o as FieldOptions<Opt<O, Date, null>>,
-    ),
+      o as FieldOptions<Date | null>,
+    )) as OptionalAware<Date, null, FieldOptions<Date>>,
   /** A time of day, cleaned to `'HH:MM:SS'`. */
-  time: <const O extends FieldOptions<string> = {}>(o?: O): FormField<Opt<O, string, null>> =>
+  time: ((o?: FieldOptions<string>) =>
     new FormField(
       {
         kind: 'time',
@@ -347,14 +361,14 @@ export const field = {
               return z.NEVER
             }
             return `${hh}:${mm}:${ss}${frac ? `.${frac}` : ''}`
-          }) as unknown as z.ZodType<Opt<O, string, null>>,
-        emptyValue: null as Opt<O, string, null>,
+          }) as unknown as z.ZodType<string | null>,
+        emptyValue: null as string | null,
         toInput: asText,
       },
-      o as FieldOptions<Opt<O, string, null>>,
-    ),
+      o as FieldOptions<string | null>,
+    )) as OptionalAware<string, null, FieldOptions<string>>,
   /** Any JSON value, typed in a textarea. */
-  json: <const O extends FieldOptions<JsonValue> = {}>(o?: O): FormField<Opt<O, JsonValue, null>> =>
+  json: ((o?: FieldOptions<JsonValue>) =>
     new FormField(
       {
         kind: 'json',
@@ -366,15 +380,15 @@ export const field = {
             ctx.addIssue({ code: 'invalid_format', format: 'json', message: 'Enter a valid JSON.' })
             return z.NEVER
           }
-        }) as unknown as z.ZodType<Opt<O, JsonValue, null>>,
-        emptyValue: null as Opt<O, JsonValue, null>,
+        }) as unknown as z.ZodType<JsonValue | null>,
+        emptyValue: null as JsonValue | null,
         toInput: asText,
         format: (value) => (value === undefined || value === null ? undefined : typeof value === 'string' ? value : JSON.stringify(value)),
       },
-      o as FieldOptions<Opt<O, JsonValue, null>>,
-    ),
+      o as FieldOptions<JsonValue | null>,
+    )) as OptionalAware<JsonValue, null, FieldOptions<JsonValue>>,
   /** An uploaded file (bind the form with `request.FILES`; the form needs `enctype="multipart/form-data"`). */
-  file: <const O extends FileOptions = {}>(o?: O): FormField<Opt<O, UploadedFile, null>> =>
+  file: ((o?: FileOptions) =>
     new FormField(
       {
         kind: 'file',
@@ -384,14 +398,14 @@ export const field = {
           else if (file.size === 0 && !o?.allowEmptyFile) ctx.addIssue({ code: 'custom', message: 'The submitted file is empty.' })
           else if (o?.maxSize !== undefined && file.size > o.maxSize)
             ctx.addIssue({ code: 'too_big', origin: 'file', maximum: o.maxSize, message: `Ensure this file is at most ${o.maxSize} bytes (it has ${file.size}).` })
-        }) as unknown as z.ZodType<Opt<O, UploadedFile, null>>,
-        emptyValue: null as Opt<O, UploadedFile, null>,
+        }) as unknown as z.ZodType<UploadedFile | null>,
+        emptyValue: null as UploadedFile | null,
         toInput: (raw) => (typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : undefined),
         format: () => undefined,
         attrs: { accept: o?.accept },
       },
-      o as FieldOptions<Opt<O, UploadedFile, null>>,
-    ),
+      o as FieldOptions<UploadedFile | null>,
+    )) as OptionalAware<UploadedFile, null, FileOptions>,
   /**
    * A field from your own zod schema: it receives the submitted text (or texts, with a multiple
    * widget) and its output is the cleaned value.

@@ -4,7 +4,8 @@ import { UploadedFile } from '../../framework/http/index.ts'
 import { defineForm, field, widgets, type FormField } from '../../framework/forms/index.ts'
 
 /** Cleans one value through a one-field form: the cleaned value, or the messages. */
-async function clean(formField: FormField, value: unknown, files?: Record<string, UploadedFile>) {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function clean(formField: FormField<any>, value: unknown, files?: Record<string, UploadedFile>) {
   const Form = defineForm({ fields: { f: formField } })
   const form = new Form().bind(value === undefined ? {} : { f: value }, files)
   return (await form.isValid()) ? { value: (form.cleanedData as { f: unknown }).f } : { errors: form.errors.f }

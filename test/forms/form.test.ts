@@ -153,3 +153,27 @@ describe('Form binding and validation', () => {
     expect(new Stamp().field('n').value()).toBe('2')
   })
 })
+
+describe('cleanedData types', () => {
+  it('widens optional fields with their empty value and keeps choice values literal', () => {
+    const Typed = defineForm({
+      fields: {
+        n: field.integer(),
+        maybe: field.integer({ required: false }),
+        when: field.dateTime({ required: false }),
+        day: field.date(),
+        size: field.choice({ choices: [[1, 'S'], [2, 'L']] }),
+        many: field.multipleChoice({ choices: [['a', 'A'], ['b', 'B']] }),
+        text: field.char({ validators: [(value) => (value.startsWith('x') ? 'No x.' : undefined)] }),
+      },
+    })
+    type Data = InstanceType<typeof Typed>['cleanedData']
+    expectTypeOf<Data['n']>().toEqualTypeOf<number>()
+    expectTypeOf<Data['maybe']>().toEqualTypeOf<number | null>()
+    expectTypeOf<Data['when']>().toEqualTypeOf<Date | null>()
+    expectTypeOf<Data['day']>().toEqualTypeOf<string>()
+    expectTypeOf<Data['size']>().toEqualTypeOf<1 | 2>()
+    expectTypeOf<Data['many']>().toEqualTypeOf<('a' | 'b')[]>()
+    expectTypeOf<Data['text']>().toEqualTypeOf<string>()
+  })
+})

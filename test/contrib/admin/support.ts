@@ -36,3 +36,5 @@ export async function postForm(
   const page = await client.get(pageUrl)
   return client.post(target, { ...data, csrfmiddlewaretoken: csrfFrom(page.text) })
 }
+
+export { RAW_ID_THRESHOLD as RAW_ID_THRESHOLD_FOR_TESTS } from '../../../framework/contrib/admin/index.ts'

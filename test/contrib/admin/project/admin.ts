@@ -2,7 +2,7 @@
  * The test project's admin registrations, as a project's admin.ts would write them.
  */
 import { action, column, inline, site } from '../../../../framework/contrib/admin/index.ts'
-import { Category, Choice, Note, Question } from './models.ts'
+import { Category, Choice, Note, Question, Tag } from './models.ts'
 
 site.register(Category, { repr: (c) => c.name, searchFields: ['name'] })
 
@@ -42,5 +42,7 @@ site.register(Choice, {
 })
 
 site.register(Note, { repr: (n) => n.text })
+
+site.register(Tag, { repr: (t) => t.name })
 
 export { site }

@@ -47,8 +47,7 @@ export interface AdminProject {
 }
 
 /** Builds the project on a fresh SQLite file. */
-export async function startAdminProject(options: { listPerPage?: number } = {}): Promise<AdminProject> {
-  void options
+export async function startAdminProject(options: { templateDirs?: string[] } = {}): Promise<AdminProject> {
   const dir = mkdtempSync(join(tmpdir(), 'admin-test-'))
   const dbPath = join(dir, 'db.sqlite3')
   await configureDatabases({ default: `sqlite:${dbPath}` })
@@ -62,7 +61,7 @@ export async function startAdminProject(options: { listPerPage?: number } = {}):
     INSTALLED_APPS: [ADMIN_APP],
     MIDDLEWARE: [SessionMiddleware, AuthenticationMiddleware, MessageMiddleware],
     PASSWORD_HASHERS: [new Pbkdf2Sha256Hasher({ iterations: 1000 })],
-    TEMPLATES: { DIRS: [], APP_DIRS: true, CONTEXT_PROCESSORS: ['request', 'debug', 'static'] },
+    TEMPLATES: { DIRS: options.templateDirs ?? [], APP_DIRS: true, CONTEXT_PROCESSORS: ['request', 'debug', 'static'] },
   }
   // Why two steps: the static files patterns are built from the settings.
   const urlpatterns = [path('admin/', site.urls), ...staticfilesUrlpatterns(defineSettings(common))]

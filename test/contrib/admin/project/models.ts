@@ -10,6 +10,12 @@ export const Category = defineModel(
   { appLabel: 'adminpolls', ordering: ['name'], verboseNamePlural: 'categories' },
 )
 
+export const Tag = defineModel(
+  'Tag',
+  { name: fields.char({ maxLength: 50 }) },
+  { appLabel: 'adminpolls', ordering: ['name'] },
+)
+
 export const Question = defineModel(
   'Question',
   {
@@ -25,6 +31,7 @@ export const Question = defineModel(
       ],
       default: 'd',
     }),
+    tags: fields.manyToMany(() => Tag, { blank: true }),
   },
   { appLabel: 'adminpolls', ordering: ['-pubDate'] },
 )
@@ -49,4 +56,4 @@ export const Note = defineModel(
   { appLabel: 'adminpolls' },
 )
 
-export const pollModels = [Category, Question, Choice, Note]
+export const pollModels = [Category, Tag, Question, Choice, Note]

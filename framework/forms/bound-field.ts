@@ -118,7 +118,8 @@ export class BoundField {
       !(widget.kind === 'checkbox-multiple') &&
       !(widget.isFile && this.initial)
     return {
-      ...this.field.attrs,
+      // Constraints (maxlength, min...) mean nothing on a hidden input.
+      ...(widget.isHidden ? {} : this.field.attrs),
       id: this.autoId || undefined,
       required: required || undefined,
       disabled: this.field.disabled || undefined,

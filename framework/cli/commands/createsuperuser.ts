@@ -95,6 +95,7 @@ export async function loadAuthProject(ctx: CommandContext, settingsModule: strin
 
 /** A database error about a missing table, as a CommandError that says to migrate. */
 export function missingTable(error: unknown): unknown {
+  if (error instanceof CommandError) return error
   const text = `${(error as Error)?.message ?? ''} ${String((error as { cause?: Error })?.cause?.message ?? '')}`
   if (/no such table|does not exist/.test(text)) {
     return new CommandError('CLI-E03', `the database has no user table (${text.trim().split('\n')[0]})`, {

@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module'
 import { afterEach, describe, expect, it } from 'vitest'
-import { startServe, workerPids, type ServeRun } from './serve-harness.ts'
+import { startServe, until, workerPids, type ServeRun } from './serve-harness.ts'
 
 interface AutocannonResult {
   errors: number
@@ -17,6 +17,11 @@ interface AutocannonResult {
 }
 type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon
+/** autocannon's callback form, which returns the running instance (to stop it early). */
+const autocannonWithHandle = createRequire(import.meta.url)('autocannon') as (
+  options: Record<string, unknown>,
+  done: (error: Error | null, result: AutocannonResult) => void,
+) => { stop(): void }
 
 const runs: ServeRun[] = []
 afterEach(async () => {
@@ -37,10 +42,32 @@ describe('serve under load', { timeout: 90_000 }, () => {
     const run = await startServe(['--bind', '127.0.0.1:0', '-w', '2', '--log-level', 'info'])
     runs.push(run)
     const before = workerPids(run.log())
-    const pending = load(run.url)
+    // The load lasts until the reload has finished (bounded): on a busy machine booting the new
+    // generation can take longer than a fixed 10 s window, and the old workers' drain (the part
+    // that could fail requests) comes last.
+    let stopLoad = (): void => {}
+    const loadStarted = Date.now()
+    const pending = new Promise<AutocannonResult>((resolve, reject) => {
+      const instance = autocannonWithHandle(
+        { url: `${run.url}/`, connections: 50, duration: 60, timeout: 10 },
+        (error, result) => (error ? reject(error) : resolve(result)),
+      )
+      stopLoad = () => instance.stop()
+    })
     await new Promise((r) => setTimeout(r, 2500))
     const from = run.log().length
     process.kill(run.pid, 'SIGHUP')
+    await until(
+      () => {
+        const now = workerPids(run.log())
+        return now.length === 2 && !now.some((pid) => before.includes(pid))
+      },
+      45_000,
+      'the new generation ready and the old workers gone',
+    )
+    // At least the issue's 10 s of load, and 2 s of it after the reload.
+    await new Promise((r) => setTimeout(r, Math.max(2000, loadStarted + 10_000 - Date.now())))
+    stopLoad()
     const result = await pending
     const after = workerPids(run.log())
     expect(run.log().slice(from)).toMatch(/Reloading: starting generation 2/)

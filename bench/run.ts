@@ -3,7 +3,7 @@
  * loopback, warmed up, loaded (wrk, else autocannon), stopped, in interleaved rounds; writes
  * bench/results/<date>.md and <date>.svg. See docs/benchmarks.md.
  *
- *   npm run bench                       3 rounds × 4 s per workload (about 10 minutes)
+ *   npm run bench                       3 rounds × 3 s per workload (10 to 15 minutes)
  *   npm run bench -- --quick            1 round × 2 s (about 2 minutes)
  *   npm run bench -- --only node-http-1,framework-1 --workloads W1,W3
  *
@@ -13,7 +13,7 @@
  * `git worktree` of the commit before a change), interleaved with this one: before/after figures.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { cpus, tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { CONFIGURATIONS, type Configuration, type RunContext } from './lib/configurations.ts'
@@ -72,8 +72,8 @@ if (opts.list) {
 
 const quick = opts.quick
 const rounds = positive('rounds', opts.rounds, quick ? 1 : 3)
-const seconds = positive('duration', opts.duration, quick ? 2 : 4)
-const warmup = positive('warmup', opts.warmup, quick ? 1 : 2)
+const seconds = positive('duration', opts.duration, quick ? 2 : 3)
+const warmup = positive('warmup', opts.warmup, 1)
 const connections = positive('connections', opts.connections, 50)
 // A Node CGI request costs about a second of CPU (node, tsx, the app, every time): few of them.
 const cgiRequests = positive('cgi-requests', opts['cgi-requests'], quick ? 10 : 30)
@@ -124,6 +124,7 @@ const ctx: RunContext = { root, db: join(scratch, 'bench.sqlite3'), scratch }
 const samples = new Map<string, Map<WorkloadId, Sample[]>>()
 const idleRss = new Map<string, number>()
 const started = new Date()
+const loadAtStart = loadavg()[0]!
 let current: RunningServer | undefined
 
 // Ctrl-C must not leave servers behind.
@@ -161,7 +162,8 @@ async function turn(c: Configuration, round: number): Promise<void> {
   if (workloads.length === 0) return
   const port = await freePort()
   const first = c.requests?.[workloads[0]!] ?? WORKLOADS[workloads[0]!].spec
-  current = await startServer(c.label, c.launch(port, ctx), port, first.method === 'POST' ? '/plaintext' : first.path)
+  const readyPath = c.readyPath ?? (first.method === 'POST' ? '/plaintext' : first.path)
+  current = await startServer(c.label, c.launch(port, ctx), port, readyPath)
   try {
     if (round === 0) idleRss.set(c.id, maxWorkerRss(current.pid))
     const server = current
@@ -234,6 +236,7 @@ try {
       rounds,
       cgiRequests,
       minutes: (Date.now() - started.getTime()) / 60_000,
+      load: [loadAtStart, loadavg()[0]!],
       command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     },
     configurations: runnable,

@@ -31,6 +31,8 @@ export interface Configuration {
   workloads: WorkloadId[]
   /** 'cgi': a fixed number of requests on new connections instead of a timed run. */
   mode: 'timed' | 'cgi'
+  /** What to GET until it answers 200 before loading (default: the first workload's path). */
+  readyPath?: string
   /** Per-workload request, when it differs from the workload's default path. */
   requests?: Partial<Record<WorkloadId, RequestSpec>>
   /** Why it cannot run here, or undefined when it can. */
@@ -149,6 +151,8 @@ function cgi(id: string, label: string, script: string): Configuration {
     processes: 1,
     workloads: ['W1'],
     mode: 'cgi',
+    // A static file: a CGI request can take longer than a readiness probe waits on a busy machine.
+    readyPath: '/ready.txt',
     requests: { W1: { path: `/${script}` } },
     missing: lighttpdMissing,
     launch: (port, ctx) => lighttpd(ctx.root, port, ctx.scratch),

@@ -21,6 +21,8 @@ export interface RunInfo {
   cgiRequests: number
   minutes: number
   command: string
+  /** 1-minute load average at the start and the end: other work on the machine skews figures. */
+  load: [number, number]
 }
 
 export interface Report {
@@ -112,6 +114,7 @@ export function renderReport(report: Report): string {
     `Node ${i.node}; ${i.cpus} CPUs shared with the load generator (${i.loader}, one thread, ${i.connections} keep-alive connections); loopback.`,
     `${i.rounds} round(s) of ${i.seconds} s per workload after ${i.warmupSeconds} s of warm-up, configurations interleaved (A B C … A B C …), each started before and stopped after its turn in every round.`,
     `CGI configurations: ${i.cgiRequests} requests per round, 2 at a time, each on a new connection.`,
+    `Load average (1 min) at start ${i.load[0].toFixed(1)}, at end ${i.load[1].toFixed(1)}${Math.max(...i.load) > i.cpus ? ': **the machine was busy with other work, so absolute figures are low and noisy; ratios within a round and CPU µs/req hold up better**' : ''}.`,
     'Figures are medians over rounds; peak RSS is the largest worker seen during the runs; CPU µs/req is the server process tree\'s user+system time (master and workers, from /proc) divided by the requests served.',
     '',
     `![requests/s per configuration and workload](${report.chartFile})`,

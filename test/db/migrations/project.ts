@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 
 export const repo = resolve(import.meta.dirname, '../../..')
+const tsxCli = join(repo, 'node_modules/tsx/dist/cli.mjs')
 
 /** A project folder and how to drive it. */
 export interface TestProject {
@@ -18,6 +19,11 @@ export interface TestProject {
   write(path: string, text: string): void
   /** Runs `framework <args>` in the project with its database URL set; stdin is closed (or `input`). */
   cli(args: readonly string[], input?: string): { code: number; stdout: string; stderr: string }
+  /**
+   * Runs several `framework` commands in one new process, one after the other through the CLI's
+   * main() (a process start costs seconds on a loaded machine; the models stay the same within it).
+   */
+  commands(list: readonly (readonly string[])[]): { code: number; stdout: string; stderr: string }[]
   remove(): void
 }
 
@@ -66,6 +72,21 @@ export const settings = defineSettings({
         timeout: 60_000,
       })
       return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr }
+    },
+    commands(list) {
+      const result = spawnSync(process.execPath, [tsxCli, join(repo, 'test/db/migrations/run-commands.ts'), JSON.stringify(list)], {
+        cwd: dir,
+        env: { ...process.env, MIGRATIONS_TEST_DATABASE_URL: url },
+        input: '',
+        encoding: 'utf8',
+        timeout: 120_000,
+      })
+      if (result.status !== 0) throw new Error(`run-commands exited ${result.status}\n${result.stdout}\n${result.stderr}`)
+      return JSON.parse(result.stdout.slice(result.stdout.lastIndexOf('\n@@results ') + '\n@@results '.length)) as {
+        code: number
+        stdout: string
+        stderr: string
+      }[]
     },
     remove() {
       rmSync(dir, { recursive: true, force: true })

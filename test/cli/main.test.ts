@@ -54,7 +54,7 @@ describe('main (the framework command)', () => {
     expect(await main(['help'], ctx)).toBe(0)
     for (const command of commands) {
       expect(out.stdout).toMatch(
-        new RegExp(`^  ${command.name} +${command.summary.replace(/[().]/g, '\\$&')}$`, 'm'),
+        new RegExp(`^  ${command.name} +${command.summary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'),
       )
     }
   })

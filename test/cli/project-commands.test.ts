@@ -185,5 +185,5 @@ export const settings = defineSettings({
     expect(result.code).toBe(0)
     const url = /Created the test database sqlite:(\S+)/.exec(result.stdout)![1]!
     expect(() => execFileSync('test', ['-e', url])).toThrow()
-  })
+  }, 120_000)
 })

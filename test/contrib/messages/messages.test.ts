@@ -118,6 +118,28 @@ describe('message storages under pressure and attack', () => {
     expect((await client.get('/show/')).json()).toEqual([])
   })
 
+  it('MESSAGE_TAGS renames a level tag; messages.add takes a custom level', async () => {
+    const client = clientFor(
+      {
+        '/custom/': (request: HttpRequest) => {
+          messages.error(request, 'Broken.')
+          messages.add(request, 35, 'Custom level.', { extraTags: 'x' })
+          return new HttpResponseRedirect('/show/')
+        },
+        '/show/': show,
+      },
+      {
+        MIDDLEWARE: [MessageMiddleware],
+        MESSAGE_STORAGE: 'cookie',
+        MESSAGE_TAGS: { 40: 'danger', 35: 'notice' },
+      },
+    )
+    expect((await client.get('/custom/', undefined, { follow: true })).json()).toEqual([
+      ['danger', 'Broken.'],
+      ['x notice', 'Custom level.'],
+    ])
+  })
+
   it('messages.success without the middleware says what to add', async () => {
     const response = await clientFor({
       '/x/': (r: HttpRequest) => (messages.success(r, 'hi'), new HttpResponse('x')),

@@ -3,7 +3,7 @@
  * sends the CSRF cookie when a page used a token.
  */
 import type { Middleware } from '../../core/index.ts'
-import type { ViewFunction } from '../../http/index.ts'
+import type { HttpRequest, ViewFunction } from '../../http/index.ts'
 import { checkCsrf } from './csrf-check.ts'
 import { csrfState, finishCsrfResponse, getToken } from './csrf-state.ts'
 import { isCsrfExempt } from './decorators.ts'
@@ -26,14 +26,14 @@ export const CsrfViewMiddleware: Middleware = function CsrfViewMiddleware(
   getResponse,
   { settings },
 ) {
-  const handler = async (request: Parameters<typeof getResponse>[0]) => {
+  const handler = async (request: HttpRequest) => {
     csrfState(request, settings)
     request.csrfToken = () => getToken(request)
     const response = await getResponse(request)
     finishCsrfResponse(request, response)
     return response
   }
-  handler.processView = async (request: Parameters<typeof getResponse>[0], view: ViewFunction) => {
+  handler.processView = async (request: HttpRequest, view: ViewFunction) => {
     const state = csrfState(request, settings)
     if (state.done || isCsrfExempt(view)) return undefined
     state.done = true

@@ -1,5 +1,5 @@
 /**
- * The admin test project: a SQLite file in a temp dir with the auth, sessions, admin and
+ * The admin test project: a SQLite file in a temp dir (or a PostgreSQL schema) with the auth, sessions, admin and
  * adminpolls tables, default permissions, three users (a superuser, a view-only staff user and
  * a non-staff user), and the gateway application with sessions and auth middleware. CSRF
  * middleware is left out on purpose: the admin must protect its own POSTs.
@@ -32,6 +32,7 @@ import {
 } from '../../../../framework/contrib/auth/index.ts'
 import { MessageMiddleware } from '../../../../framework/contrib/messages/index.ts'
 import { LogEntry } from '../../../../framework/contrib/admin/index.ts'
+import { openTestDatabase, type BackendCase } from '../../../db/backends.ts'
 import { site } from './admin.ts'
 import { pollModels } from './models.ts'
 
@@ -47,10 +48,14 @@ export interface AdminProject {
 }
 
 /** Builds the project on a fresh SQLite file. */
-export async function startAdminProject(options: { templateDirs?: string[] } = {}): Promise<AdminProject> {
+export async function startAdminProject(
+  options: { templateDirs?: string[]; backend?: BackendCase['name'] } = {},
+): Promise<AdminProject> {
   const dir = mkdtempSync(join(tmpdir(), 'admin-test-'))
   const dbPath = join(dir, 'db.sqlite3')
-  await configureDatabases({ default: `sqlite:${dbPath}` })
+  // PostgreSQL: a schema of its own (test/db/backends.ts); SQLite: a file in the temp dir.
+  const pgDatabase = options.backend === 'postgresql' ? await openTestDatabase('postgresql') : undefined
+  if (!pgDatabase) await configureDatabases({ default: `sqlite:${dbPath}` })
   const models = [Permission, Group, User, Session, LogEntry, ...pollModels] as unknown as AnyModelClass[]
   await createTables(models)
   await createPermissions(models)
@@ -79,6 +84,7 @@ export async function startAdminProject(options: { templateDirs?: string[] } = {
     dbPath,
     async dispose() {
       await closeConnections()
+      await pgDatabase?.dispose()
       rmSync(dir, { recursive: true, force: true })
     },
   }

@@ -1,7 +1,7 @@
 /**
  * @module `npm run bench`: every configuration of issue 10 started as a real process on
  * loopback, warmed up, loaded (wrk, else autocannon), stopped, in interleaved rounds; writes
- * bench/results/<date>.md and <date>.svg. See docs/benchmarks.md.
+ * bench/results/<date>.md, <date>.svg and <date>.json (every round). See docs/benchmarks.md.
  *
  *   npm run bench                       3 rounds × 3 s per workload (10 to 15 minutes)
  *   npm run bench -- --quick            1 round × 2 s (about 2 minutes)
@@ -248,6 +248,9 @@ try {
   })
   const mdPath = join(outDir, `${date}.md`)
   writeFileSync(mdPath, text)
+  // Every round's figures, for whoever wants more than the medians.
+  const raw = Object.fromEntries([...samples].map(([id, byWorkload]) => [id, Object.fromEntries(byWorkload)]))
+  writeFileSync(join(outDir, `${date}.json`), `${JSON.stringify({ started, loader, connections, seconds, rounds, skipped, idleRss: Object.fromEntries(idleRss), exampleProjectIdleMiB, samples: raw }, null, 1)}\n`)
   process.stdout.write(text)
   console.error(`bench: wrote ${mdPath} and ${chartPath}`)
 } finally {

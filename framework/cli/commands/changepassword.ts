@@ -4,7 +4,13 @@
  * FRAMEWORK_PASSWORD. Every session of the user is logged out (the password is in their hash).
  */
 import { userInfo } from 'node:os'
-import { getUserModel, setPassword, usernameField, validatePassword, type AuthUser } from '../../contrib/auth/index.ts'
+import {
+  getUserModel,
+  setPassword,
+  usernameField,
+  validatePassword,
+  type AuthUser,
+} from '../../contrib/auth/index.ts'
 import { closeConnections } from '../../db/index.ts'
 import { CommandError, parseCommandArgs } from '../command.ts'
 import type { Command } from '../command.ts'
@@ -43,7 +49,8 @@ export const changepasswordCommand: Command = {
       const model = getUserModel(settings)
       const field = usernameField(model)
       const username = positionals[0] ?? userInfo().username
-      const user = (await model.objects.filter({ [field]: username } as never).first()) as AuthUser | undefined
+      const user = (await model.objects.filter({ [field]: username } as never).first()) as
+        AuthUser | undefined
       if (!user) {
         throw new CommandError('CLI-E03', `user ${JSON.stringify(username)} does not exist`, {
           hint: 'framework changepassword USERNAME (or framework createsuperuser to make one)',
@@ -54,15 +61,23 @@ export const changepasswordCommand: Command = {
       if (noinput) {
         password = ctx.env['FRAMEWORK_PASSWORD']
         if (!password) {
-          throw new CommandError('CLI-E02', '--noinput needs the new password in FRAMEWORK_PASSWORD', {
-            hint: `FRAMEWORK_PASSWORD=... framework changepassword ${username} --noinput`,
-          })
+          throw new CommandError(
+            'CLI-E02',
+            '--noinput needs the new password in FRAMEWORK_PASSWORD',
+            {
+              hint: `FRAMEWORK_PASSWORD=... framework changepassword ${username} --noinput`,
+            },
+          )
         }
         const issues = await validatePassword(password, settings, attributes)
         if (issues.length) {
-          throw new CommandError('CLI-E03', `password refused: ${issues.map((i) => i.message).join(' ')}`, {
-            hint: 'choose a longer, less common password',
-          })
+          throw new CommandError(
+            'CLI-E03',
+            `password refused: ${issues.map((i) => i.message).join(' ')}`,
+            {
+              hint: 'choose a longer, less common password',
+            },
+          )
         }
       } else {
         ctx.stdout.write(`Changing password for user '${username}'\n`)
@@ -72,7 +87,7 @@ export const changepasswordCommand: Command = {
           const second = await prompt.secret('Password (again): ')
           if (first === undefined || second === undefined) break
           if (first !== second) {
-            ctx.stderr.write("Passwords do not match. Please try again.\n")
+            ctx.stderr.write('Passwords do not match. Please try again.\n')
             continue
           }
           const issues = await validatePassword(first, settings, attributes)
@@ -83,9 +98,13 @@ export const changepasswordCommand: Command = {
           password = first
         }
         if (password === undefined) {
-          throw new CommandError('CLI-E03', `too many failures, password for ${JSON.stringify(username)} not changed`, {
-            hint: 'enter the same acceptable password twice',
-          })
+          throw new CommandError(
+            'CLI-E03',
+            `too many failures, password for ${JSON.stringify(username)} not changed`,
+            {
+              hint: 'enter the same acceptable password twice',
+            },
+          )
         }
       }
       await setPassword(user, password, settings)

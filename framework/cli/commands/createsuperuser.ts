@@ -53,9 +53,11 @@ export function createPrompt(ctx: CommandContext): Prompt {
       const next = await iterator.next()
       if (next.done) ended = true
       else {
-        const text = typeof next.value === 'string' ? next.value : Buffer.from(next.value).toString('utf8')
+        const text =
+          typeof next.value === 'string' ? next.value : Buffer.from(next.value).toString('utf8')
         // Ctrl-C and Ctrl-D arrive as characters in raw mode.
-        if (text.includes('\u0003')) throw new CommandError('CLI-E03', 'interrupted', { exitCode: 130 })
+        if (text.includes('\u0003'))
+          throw new CommandError('CLI-E03', 'interrupted', { exitCode: 130 })
         buffer += text
         if (text.includes('\u0004')) ended = true
       }
@@ -86,7 +88,7 @@ export function createPrompt(ctx: CommandContext): Prompt {
 export async function loadAuthProject(ctx: CommandContext, settingsModule: string | undefined) {
   const project = await loadMigrationProject(ctx, settingsModule)
   if (!project.apps.has('auth') && project.settings.AUTH_USER_MODEL === 'auth.User') {
-    throw new CommandError('CLI-E03', "the auth app is not installed", {
+    throw new CommandError('CLI-E03', 'the auth app is not installed', {
       hint: "add 'framework/contrib/auth' to INSTALLED_APPS, then run 'framework migrate'",
     })
   }
@@ -98,10 +100,14 @@ export function missingTable(error: unknown): unknown {
   if (error instanceof CommandError) return error
   const text = `${(error as Error)?.message ?? ''} ${String((error as { cause?: Error })?.cause?.message ?? '')}`
   if (/no such table|does not exist/.test(text)) {
-    return new CommandError('CLI-E03', `the database has no user table (${text.trim().split('\n')[0]})`, {
-      hint: "run 'framework migrate' first",
-      cause: error,
-    })
+    return new CommandError(
+      'CLI-E03',
+      `the database has no user table (${text.trim().split('\n')[0]})`,
+      {
+        hint: "run 'framework migrate' first",
+        cause: error,
+      },
+    )
   }
   return asCommandError(error)
 }
@@ -139,7 +145,10 @@ async function interactive(
       const answer = await prompt.line(
         `${field === 'email' ? 'Email address' : 'Username'}${defaultName ? ` (leave blank to use '${defaultName}')` : ''}: `,
       )
-      if (answer === undefined) throw new CommandError('CLI-E03', 'no username given (stdin ended)', { hint: 'use --noinput with FRAMEWORK_SUPERUSER_USERNAME to run without a terminal' })
+      if (answer === undefined)
+        throw new CommandError('CLI-E03', 'no username given (stdin ended)', {
+          hint: 'use --noinput with FRAMEWORK_SUPERUSER_USERNAME to run without a terminal',
+        })
       username = answer.trim() || defaultName
     }
     const problem = await usernameProblem(settings, username)
@@ -155,7 +164,9 @@ async function interactive(
     const password = await prompt.secret('Password: ')
     const again = await prompt.secret('Password (again): ')
     if (password === undefined || again === undefined) {
-      throw new CommandError('CLI-E03', 'no password given (stdin ended)', { hint: 'use --noinput with FRAMEWORK_SUPERUSER_PASSWORD to run without a terminal' })
+      throw new CommandError('CLI-E03', 'no password given (stdin ended)', {
+        hint: 'use --noinput with FRAMEWORK_SUPERUSER_PASSWORD to run without a terminal',
+      })
     }
     if (password !== again) {
       ctx.stderr.write("Error: Your passwords didn't match.\n")
@@ -165,7 +176,10 @@ async function interactive(
       ctx.stderr.write("Error: Blank passwords aren't allowed.\n")
       continue
     }
-    const issues = await validatePassword(password, settings, { [field]: username, email: email ?? '' })
+    const issues = await validatePassword(password, settings, {
+      [field]: username,
+      email: email ?? '',
+    })
     if (issues.length) {
       for (const issue of issues) ctx.stderr.write(`${issue.message}\n`)
       const bypass = await prompt.line('Bypass password validation and create user anyway? [y/N]: ')
@@ -179,7 +193,8 @@ async function interactive(
 export const createsuperuserCommand: Command = {
   name: 'createsuperuser',
   summary: 'Create a superuser (interactive, or --noinput with FRAMEWORK_SUPERUSER_* variables).',
-  usage: 'framework createsuperuser [--username NAME] [--email EMAIL] [--noinput] [--settings MODULE]',
+  usage:
+    'framework createsuperuser [--username NAME] [--email EMAIL] [--noinput] [--settings MODULE]',
   help: [
     'Asks for a username, an email address and a password (twice; AUTH_PASSWORD_VALIDATORS check it,',
     'and you may bypass them), then creates the user with isStaff and isSuperuser set. Creates the',
@@ -211,26 +226,38 @@ export const createsuperuserCommand: Command = {
       if (noinput) {
         const username = values.username ?? ctx.env['FRAMEWORK_SUPERUSER_USERNAME'] ?? ''
         if (!username) {
-          throw new CommandError('CLI-E02', 'no username: --noinput needs --username or FRAMEWORK_SUPERUSER_USERNAME', {
-            hint: 'FRAMEWORK_SUPERUSER_USERNAME=admin FRAMEWORK_SUPERUSER_PASSWORD=... framework createsuperuser --noinput',
-          })
+          throw new CommandError(
+            'CLI-E02',
+            'no username: --noinput needs --username or FRAMEWORK_SUPERUSER_USERNAME',
+            {
+              hint: 'FRAMEWORK_SUPERUSER_USERNAME=admin FRAMEWORK_SUPERUSER_PASSWORD=... framework createsuperuser --noinput',
+            },
+          )
         }
         const problem = await usernameProblem(settings, username)
-        if (problem) throw new CommandError('CLI-E03', `${problem} (${JSON.stringify(username)})`, { hint: 'choose another --username' })
+        if (problem)
+          throw new CommandError('CLI-E03', `${problem} (${JSON.stringify(username)})`, {
+            hint: 'choose another --username',
+          })
         answers = {
           username,
           email: values.email ?? ctx.env['FRAMEWORK_SUPERUSER_EMAIL'],
           password: ctx.env['FRAMEWORK_SUPERUSER_PASSWORD'] || null,
         }
       } else {
-        answers = await interactive(ctx, settings, { username: values.username, email: values.email })
+        answers = await interactive(ctx, settings, {
+          username: values.username,
+          email: values.email,
+        })
       }
       await createPermissions(apps as AppRegistry)
       const model = getUserModel(settings)
       await createSuperuser(
         {
           [usernameField(model)]: answers.username,
-          ...(answers.email !== undefined && usernameField(model) !== 'email' && model.meta.byName.has('email')
+          ...(answers.email !== undefined &&
+          usernameField(model) !== 'email' &&
+          model.meta.byName.has('email')
             ? { email: answers.email }
             : {}),
           password: answers.password,

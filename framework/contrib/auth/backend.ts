@@ -42,8 +42,7 @@ export async function authenticate(
   const password = credentials.password
   if (typeof username !== 'string' || typeof password !== 'string' || !username) return undefined
   const user = (await model.objects.filter({ [field]: username } as never).first()) as
-    | AuthUser
-    | undefined
+    AuthUser | undefined
   if (!user) {
     await checkPassword(password, null, settings) // the same cost as a real check
     return undefined

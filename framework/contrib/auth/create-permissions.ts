@@ -35,7 +35,9 @@ export function contentTypeOf(model: ModelLike | AnyModelClass): string {
  * ```
  */
 export async function createPermissions(source: ModelSource): Promise<number> {
-  const models = (Array.isArray(source) ? source : (source as { models(): unknown[] }).models()) as ModelLike[]
+  const models = (
+    Array.isArray(source) ? source : (source as { models(): unknown[] }).models()
+  ) as ModelLike[]
   const wanted = models
     .filter((model) => model.meta.options.autoCreated !== true)
     .flatMap((model) =>

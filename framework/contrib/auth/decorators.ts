@@ -39,7 +39,9 @@ function userOf(request: HttpRequest): AuthUser | AnonymousUser {
   const user = (request as { user?: AuthUser | AnonymousUser }).user
   if (!user) {
     throw Object.assign(
-      new Error('request.user is not set: add AuthenticationMiddleware (framework/contrib/auth) to MIDDLEWARE after SessionMiddleware.'),
+      new Error(
+        'request.user is not set: add AuthenticationMiddleware (framework/contrib/auth) to MIDDLEWARE after SessionMiddleware.',
+      ),
       { code: 'auth.E008' },
     )
   }
@@ -57,7 +59,11 @@ function userOf(request: HttpRequest): AuthUser | AnonymousUser {
  */
 export function redirectToLogin(
   request: HttpRequest,
-  options: { loginUrl?: string; redirectFieldName?: string; settings?: Pick<Settings, 'LOGIN_URL'> } = {},
+  options: {
+    loginUrl?: string
+    redirectFieldName?: string
+    settings?: Pick<Settings, 'LOGIN_URL'>
+  } = {},
 ): HttpResponseRedirect {
   const loginUrl = options.loginUrl ?? (options.settings ?? requestSettings(request)).LOGIN_URL
   const field = options.redirectFieldName ?? 'next'
@@ -67,7 +73,9 @@ export function redirectToLogin(
   if (!sameSite) next = request.buildAbsoluteUri()
   target.searchParams.set(field, next)
   const location =
-    target.host === 'placeholder.invalid' ? `${target.pathname}${target.search}${target.hash}` : target.toString()
+    target.host === 'placeholder.invalid'
+      ? `${target.pathname}${target.search}${target.hash}`
+      : target.toString()
   return new HttpResponseRedirect(location)
 }
 
@@ -88,7 +96,9 @@ export function userPassesTest(test: UserTest, options: AccessOptions = {}) {
       if (options.raiseException) throw new PermissionDenied()
       return redirectToLogin(request, {
         ...(options.loginUrl !== undefined ? { loginUrl: options.loginUrl } : {}),
-        ...(options.redirectFieldName !== undefined ? { redirectFieldName: options.redirectFieldName } : {}),
+        ...(options.redirectFieldName !== undefined
+          ? { redirectFieldName: options.redirectFieldName }
+          : {}),
       })
     }
     Object.defineProperty(wrapped, 'name', { value: view.name })
@@ -119,10 +129,7 @@ export function loginRequired<P>(view: AnyView<P>, options: AccessOptions = {}):
  * export const edit = permissionRequired('polls.change_question')(editView)
  * ```
  */
-export function permissionRequired(
-  perms: string | readonly string[],
-  options: AccessOptions = {},
-) {
+export function permissionRequired(perms: string | readonly string[], options: AccessOptions = {}) {
   const list = typeof perms === 'string' ? [perms] : [...perms]
   return <P>(view: AnyView<P>): AnyView<P> => {
     const wrapped = async (request: HttpRequest, params: P) => {
@@ -130,7 +137,9 @@ export function permissionRequired(
       if (!user.isAuthenticated && !options.raiseException) {
         return redirectToLogin(request, {
           ...(options.loginUrl !== undefined ? { loginUrl: options.loginUrl } : {}),
-          ...(options.redirectFieldName !== undefined ? { redirectFieldName: options.redirectFieldName } : {}),
+          ...(options.redirectFieldName !== undefined
+            ? { redirectFieldName: options.redirectFieldName }
+            : {}),
         })
       }
       if (await hasPerms(user, list, requestSettings(request))) return view(request, params)

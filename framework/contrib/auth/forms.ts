@@ -8,7 +8,10 @@ import type { Settings } from '../../conf/index.ts'
 import { Form, field, type CleanedData, type FormOptions } from '../../forms/index.ts'
 import { authenticate } from './backend.ts'
 import { isPasswordUsable } from './hashers/passwords.ts'
-import { passwordValidatorsHelpTexts, validatePassword } from './password-validation/validate-password.ts'
+import {
+  passwordValidatorsHelpTexts,
+  validatePassword,
+} from './password-validation/validate-password.ts'
 import {
   checkUserPassword,
   createUser,
@@ -49,7 +52,10 @@ export class AuthenticationForm extends Form<typeof loginFields> {
   override async clean(data: Partial<CleanedData<typeof loginFields>>): Promise<void> {
     await super.clean(data)
     if (data.username === undefined || data.password === undefined) return
-    this.#user = await authenticate({ username: data.username, password: data.password }, this.#settings)
+    this.#user = await authenticate(
+      { username: data.username, password: data.password },
+      this.#settings,
+    )
     if (!this.#user) {
       const model = getUserModel(this.#settings)
       this.addError(
@@ -95,7 +101,8 @@ async function checkNewPassword(
     form.addError('newPassword2', 'The two password fields didn’t match.')
     return
   }
-  for (const issue of await validatePassword(one, settings, user)) form.addError('newPassword2', issue.message)
+  for (const issue of await validatePassword(one, settings, user))
+    form.addError('newPassword2', issue.message)
 }
 
 /**
@@ -111,7 +118,11 @@ export class SetPasswordForm extends Form<NewPasswordFields> {
   readonly user: AuthUser
   protected readonly settings: FormSettings
 
-  constructor(user: AuthUser, settings: FormSettings, options: FormOptions<NewPasswordFields> = {}) {
+  constructor(
+    user: AuthUser,
+    settings: FormSettings,
+    options: FormOptions<NewPasswordFields> = {},
+  ) {
     super({ fields: newPasswordFields(settings) }, options)
     this.user = user
     this.settings = settings
@@ -119,7 +130,12 @@ export class SetPasswordForm extends Form<NewPasswordFields> {
 
   override async clean(data: Partial<CleanedData<NewPasswordFields>>): Promise<void> {
     await super.clean(data)
-    await checkNewPassword(this, data, this.settings, this.user as unknown as Record<string, unknown>)
+    await checkNewPassword(
+      this,
+      data,
+      this.settings,
+      this.user as unknown as Record<string, unknown>,
+    )
   }
 
   /** Hashes and saves the new password. */
@@ -144,7 +160,11 @@ export class PasswordChangeForm extends SetPasswordForm {
     attrs: { autocomplete: 'current-password', autofocus: true },
   })
 
-  constructor(user: AuthUser, settings: FormSettings, options: FormOptions<NewPasswordFields> = {}) {
+  constructor(
+    user: AuthUser,
+    settings: FormSettings,
+    options: FormOptions<NewPasswordFields> = {},
+  ) {
     super(user, settings, options)
     // The old password first, as Django orders it.
     const fields = this.fields as Record<string, unknown>
@@ -156,7 +176,10 @@ export class PasswordChangeForm extends SetPasswordForm {
   override async clean(data: Partial<CleanedData<NewPasswordFields>>): Promise<void> {
     const old = (data as Record<string, unknown>)['oldPassword']
     if (typeof old === 'string' && !(await checkUserPassword(this.user, old, this.settings))) {
-      this.addError('oldPassword' as never, 'Your old password was entered incorrectly. Please enter it again.')
+      this.addError(
+        'oldPassword' as never,
+        'Your old password was entered incorrectly. Please enter it again.',
+      )
     }
     await super.clean(data)
   }
@@ -198,7 +221,10 @@ export class UserCreationForm extends Form<typeof signUpFields> {
     const { username, password1, password2 } = data
     if (username !== undefined) {
       if (!/^[\w.@+-]+$/u.test(username)) {
-        this.addError('username', 'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.')
+        this.addError(
+          'username',
+          'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.',
+        )
       } else {
         const model = getUserModel(this.#settings)
         const field = usernameField(model)
@@ -208,9 +234,12 @@ export class UserCreationForm extends Form<typeof signUpFields> {
       }
     }
     if (password1 !== undefined && password2 !== undefined) {
-      if (password1 !== password2) this.addError('password2', 'The two password fields didn’t match.')
+      if (password1 !== password2)
+        this.addError('password2', 'The two password fields didn’t match.')
       else {
-        for (const issue of await validatePassword(password1, this.#settings, { username: username ?? '' })) {
+        for (const issue of await validatePassword(password1, this.#settings, {
+          username: username ?? '',
+        })) {
           this.addError('password2', issue.message)
         }
       }
@@ -221,7 +250,10 @@ export class UserCreationForm extends Form<typeof signUpFields> {
   async save(extra: Record<string, unknown> = {}): Promise<AuthUser> {
     const model = getUserModel(this.#settings)
     const { username, password1 } = this.cleanedData
-    return createUser({ ...extra, [usernameField(model)]: username, password: password1 }, this.#settings)
+    return createUser(
+      { ...extra, [usernameField(model)]: username, password: password1 },
+      this.#settings,
+    )
   }
 }
 

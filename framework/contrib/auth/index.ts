@@ -7,7 +7,14 @@
 import './request-user.ts'
 
 /** Models and the user model protocol. */
-export { User, Group, Permission, type UserInstance, type GroupInstance, type PermissionInstance } from './models.ts'
+export {
+  User,
+  Group,
+  Permission,
+  type UserInstance,
+  type GroupInstance,
+  type PermissionInstance,
+} from './models.ts'
 export {
   getUserModel,
   usernameField,
@@ -21,7 +28,12 @@ export {
   type NewUser,
 } from './user-model.ts'
 export { AnonymousUser } from './anonymous-user.ts'
-export { createPermissions, contentTypeOf, DEFAULT_PERMISSIONS, type ModelSource } from './create-permissions.ts'
+export {
+  createPermissions,
+  contentTypeOf,
+  DEFAULT_PERMISSIONS,
+  type ModelSource,
+} from './create-permissions.ts'
 
 /** Authentication and permissions. */
 export {
@@ -56,7 +68,12 @@ export {
   UnknownHasherError,
   type PasswordCheck,
 } from './hashers/passwords.ts'
-export { Pbkdf2Sha256Hasher, Pbkdf2Sha1Hasher, DJANGO_PBKDF2_ITERATIONS, type Pbkdf2Options } from './hashers/pbkdf2-hasher.ts'
+export {
+  Pbkdf2Sha256Hasher,
+  Pbkdf2Sha1Hasher,
+  DJANGO_PBKDF2_ITERATIONS,
+  type Pbkdf2Options,
+} from './hashers/pbkdf2-hasher.ts'
 export { ScryptHasher, type ScryptHasherOptions } from './hashers/scrypt-hasher.ts'
 export { constantTimeEquals, type PasswordHasher } from './hashers/password-hasher.ts'
 export {
@@ -78,7 +95,14 @@ export { PasswordResetTokenGenerator, encodeUid, decodeUid } from './tokens.ts'
 export { urlHasAllowedHostAndScheme } from './safe-url.ts'
 
 /** Access control. */
-export { loginRequired, permissionRequired, userPassesTest, redirectToLogin, type AccessOptions, type UserTest } from './decorators.ts'
+export {
+  loginRequired,
+  permissionRequired,
+  userPassesTest,
+  redirectToLogin,
+  type AccessOptions,
+  type UserTest,
+} from './decorators.ts'
 export { LoginRequiredMixin, PermissionRequiredMixin, UserPassesTestMixin } from './mixins.ts'
 
 /** Forms, views and URLs. */

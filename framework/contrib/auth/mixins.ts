@@ -56,7 +56,10 @@ function AccessMixin<T extends ViewClass>(Base: T) {
  */
 export function LoginRequiredMixin<T extends ViewClass>(Base: T) {
   abstract class LoginRequired extends AccessMixin(Base) {
-    override async dispatch(request: HttpRequest, params: Record<string, unknown>): Promise<HttpResponseBase> {
+    override async dispatch(
+      request: HttpRequest,
+      params: Record<string, unknown>,
+    ): Promise<HttpResponseBase> {
       if (!this.user.isAuthenticated) return this.handleNoPermission()
       return super.dispatch(request, params)
     }
@@ -82,16 +85,27 @@ export function PermissionRequiredMixin<T extends ViewClass>(Base: T) {
 
     /** Whether the user has them; override for object-level rules. */
     async hasPermission(): Promise<boolean> {
-      const perms = typeof this.permissionRequired === 'string' ? [this.permissionRequired] : this.permissionRequired
+      const perms =
+        typeof this.permissionRequired === 'string'
+          ? [this.permissionRequired]
+          : this.permissionRequired
       if (perms.length === 0) {
-        throw Object.assign(new Error(`${this.constructor.name} is missing permissionRequired: set it or override hasPermission().`), {
-          code: 'auth.E009',
-        })
+        throw Object.assign(
+          new Error(
+            `${this.constructor.name} is missing permissionRequired: set it or override hasPermission().`,
+          ),
+          {
+            code: 'auth.E009',
+          },
+        )
       }
       return hasPerms(this.user, perms, requestSettings(this.request))
     }
 
-    override async dispatch(request: HttpRequest, params: Record<string, unknown>): Promise<HttpResponseBase> {
+    override async dispatch(
+      request: HttpRequest,
+      params: Record<string, unknown>,
+    ): Promise<HttpResponseBase> {
       if (!(await this.hasPermission())) return this.handleNoPermission()
       return super.dispatch(request, params)
     }
@@ -113,10 +127,15 @@ export function UserPassesTestMixin<T extends ViewClass>(Base: T) {
   abstract class UserPassesTest extends AccessMixin(Base) {
     /** The test; override it. */
     testFunc(): boolean | Promise<boolean> {
-      throw Object.assign(new Error(`${this.constructor.name} must override testFunc().`), { code: 'auth.E009' })
+      throw Object.assign(new Error(`${this.constructor.name} must override testFunc().`), {
+        code: 'auth.E009',
+      })
     }
 
-    override async dispatch(request: HttpRequest, params: Record<string, unknown>): Promise<HttpResponseBase> {
+    override async dispatch(
+      request: HttpRequest,
+      params: Record<string, unknown>,
+    ): Promise<HttpResponseBase> {
       if (!(await this.testFunc())) return this.handleNoPermission()
       return super.dispatch(request, params)
     }

@@ -30,7 +30,10 @@ export function urlHasAllowedHostAndScheme(
   return check(trimmed, options) && check(normalised, options)
 }
 
-function check(url: string, options: { allowedHosts: readonly string[]; requireHttps?: boolean }): boolean {
+function check(
+  url: string,
+  options: { allowedHosts: readonly string[]; requireHttps?: boolean },
+): boolean {
   if (url.startsWith('///')) return false
   let parsed: URL
   try {

@@ -15,10 +15,14 @@ import { createHash, createHmac } from 'node:crypto'
 export function saltedHmac(keySalt: string, value: string, secret: string): string {
   if (!secret) {
     throw Object.assign(
-      new Error('SECRET_KEY is empty: auth signs session hashes and reset tokens with it; set SECRET_KEY.'),
+      new Error(
+        'SECRET_KEY is empty: auth signs session hashes and reset tokens with it; set SECRET_KEY.',
+      ),
       { code: 'auth.E005' },
     )
   }
-  const key = createHash('sha256').update(keySalt + secret).digest()
+  const key = createHash('sha256')
+    .update(keySalt + secret)
+    .digest()
   return createHmac('sha256', key).update(value).digest('hex')
 }

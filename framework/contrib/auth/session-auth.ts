@@ -22,7 +22,10 @@ export const HASH_SESSION_KEY = '_auth_user_hash'
 const BACKEND = 'framework.contrib.auth.ModelBackend'
 
 /** The settings login and logout read. */
-export type SessionAuthSettings = Pick<Settings, 'AUTH_USER_MODEL' | 'PASSWORD_HASHERS' | 'SECRET_KEY'>
+export type SessionAuthSettings = Pick<
+  Settings,
+  'AUTH_USER_MODEL' | 'PASSWORD_HASHERS' | 'SECRET_KEY'
+>
 
 /**
  * The HMAC of the user's password hash stored in the session (Django's
@@ -74,7 +77,10 @@ export async function login(
   const hash = sessionAuthHash(user, conf.SECRET_KEY)
   const current = session.get<string>(SESSION_KEY)
   const currentHash = session.get<string>(HASH_SESSION_KEY) ?? ''
-  if (current !== undefined && (current !== String(user.pk) || !constantTimeEquals(currentHash, hash))) {
+  if (
+    current !== undefined &&
+    (current !== String(user.pk) || !constantTimeEquals(currentHash, hash))
+  ) {
     // Another user's session (or a stale one): start from nothing rather than inherit its data.
     await session.flush()
   } else {

@@ -28,6 +28,8 @@ export const authUrlpatterns = [
   path('password_change/done/', PasswordChangeDoneView.asView(), { name: 'password_change_done' }),
   path('password_reset/', PasswordResetView.asView(), { name: 'password_reset' }),
   path('password_reset/done/', PasswordResetDoneView.asView(), { name: 'password_reset_done' }),
-  path('reset/<uidb64>/<token>/', PasswordResetConfirmView.asView(), { name: 'password_reset_confirm' }),
+  path('reset/<uidb64>/<token>/', PasswordResetConfirmView.asView(), {
+    name: 'password_reset_confirm',
+  }),
   path('reset/done/', PasswordResetCompleteView.asView(), { name: 'password_reset_complete' }),
 ] as const

@@ -107,7 +107,12 @@ export function usernameField(model: AnyModelClass): string {
 /** Django's normalize_email: the domain part lower-cased. */
 export function normalizeEmail(email: string): string {
   const at = email.lastIndexOf('@')
-  return at < 0 ? email.trim() : `${email.slice(0, at).trim()}@${email.slice(at + 1).trim().toLowerCase()}`
+  return at < 0
+    ? email.trim()
+    : `${email.slice(0, at).trim()}@${email
+        .slice(at + 1)
+        .trim()
+        .toLowerCase()}`
 }
 
 /**

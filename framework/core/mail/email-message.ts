@@ -65,7 +65,10 @@ function quotedPrintable(text: string): string {
   for (const byte of bytes) {
     if (byte === 0x0a) {
       // Trailing space before a line break must be encoded (RFC 2045 §6.7 rule 3).
-      line = line.replace(/[ \t]$/, (c) => `=${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
+      line = line.replace(
+        /[ \t]$/,
+        (c) => `=${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+      )
       lines.push(line)
       line = ''
     } else if ((byte >= 33 && byte <= 126 && byte !== 61) || byte === 32) {
@@ -108,7 +111,8 @@ export class EmailMessage {
     this.headers = init.headers ?? {}
     checkHeader('Subject', this.subject)
     checkHeader('From', this.from)
-    for (const address of [...this.to, ...this.cc, ...this.bcc, ...this.replyTo]) checkHeader('To', address)
+    for (const address of [...this.to, ...this.cc, ...this.bcc, ...this.replyTo])
+      checkHeader('To', address)
     for (const [name, value] of Object.entries(this.headers)) checkHeader(name, value)
   }
 
@@ -133,7 +137,8 @@ export class EmailMessage {
     headers.push(['Date', date.toUTCString().replace('GMT', '-0000')])
     const domain = bareAddress(this.from).split('@')[1] || 'localhost'
     headers.push(['Message-ID', `<${Date.now()}.${randomBytes(8).toString('hex')}@${domain}>`])
-    for (const [name, value] of Object.entries(this.headers)) headers.push([name, encodeWord(value)])
+    for (const [name, value] of Object.entries(this.headers))
+      headers.push([name, encodeWord(value)])
     const body = ascii ? this.body.replace(/\r?\n/g, '\r\n') : quotedPrintable(this.body)
     return `${headers.map(([n, v]) => `${n}: ${v}`).join('\r\n')}\r\n\r\n${body}\r\n`
   }

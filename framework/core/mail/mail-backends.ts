@@ -49,7 +49,8 @@ export class ConsoleEmailBackend implements EmailBackend {
     this.#stream = stream
   }
   async sendMessages(messages: readonly EmailMessage[]): Promise<number> {
-    for (const message of messages) this.#stream.write(`${message.toString().replace(/\r\n/g, '\n')}${'-'.repeat(79)}\n`)
+    for (const message of messages)
+      this.#stream.write(`${message.toString().replace(/\r\n/g, '\n')}${'-'.repeat(79)}\n`)
     return messages.length
   }
 }
@@ -59,9 +60,14 @@ export class FileEmailBackend implements EmailBackend {
   readonly folder: string
   constructor(folder: string | undefined) {
     if (!folder) {
-      throw Object.assign(new Error('EMAIL_BACKEND is "file" but EMAIL_FILE_PATH is not set: set it to the folder messages go to.'), {
-        code: 'mail.E003',
-      })
+      throw Object.assign(
+        new Error(
+          'EMAIL_BACKEND is "file" but EMAIL_FILE_PATH is not set: set it to the folder messages go to.',
+        ),
+        {
+          code: 'mail.E003',
+        },
+      )
     }
     this.folder = folder
   }

@@ -60,7 +60,9 @@ class SmtpConnection {
   #attach(socket: Socket | TLSSocket): void {
     socket.setEncoding('utf8')
     socket.on('data', (chunk: string) => this.#onData(chunk))
-    socket.on('error', (error) => this.#fail(new SmtpError(`SMTP connection failed: ${error.message}`, 0, { cause: error })))
+    socket.on('error', (error) =>
+      this.#fail(new SmtpError(`SMTP connection failed: ${error.message}`, 0, { cause: error })),
+    )
     socket.on('close', () => this.#fail(new SmtpError('The SMTP server closed the connection.')))
     if (this.#timeoutMs > 0) {
       socket.setTimeout(this.#timeoutMs, () => {
@@ -129,7 +131,9 @@ class SmtpConnection {
     plain.removeAllListeners('error')
     plain.setTimeout(0)
     const secure = await new Promise<TLSSocket>((resolve, reject) => {
-      const socket = tlsConnect({ socket: plain, servername: host, ...tlsOptions }, () => resolve(socket))
+      const socket = tlsConnect({ socket: plain, servername: host, ...tlsOptions }, () =>
+        resolve(socket),
+      )
       socket.once('error', reject)
     })
     this.#socket = secure
@@ -145,9 +149,23 @@ class SmtpConnection {
 function open(options: SmtpOptions): Promise<Socket | TLSSocket> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error) =>
-      reject(new SmtpError(`Cannot connect to the SMTP server ${options.host}:${options.port}: ${error.message}`, 0, { cause: error }))
+      reject(
+        new SmtpError(
+          `Cannot connect to the SMTP server ${options.host}:${options.port}: ${error.message}`,
+          0,
+          { cause: error },
+        ),
+      )
     const socket = options.useSsl
-      ? tlsConnect({ host: options.host, port: options.port, servername: options.host, ...options.tlsOptions }, () => resolve(socket))
+      ? tlsConnect(
+          {
+            host: options.host,
+            port: options.port,
+            servername: options.host,
+            ...options.tlsOptions,
+          },
+          () => resolve(socket),
+        )
       : netConnect({ host: options.host, port: options.port }, () => resolve(socket))
     socket.once('error', onError)
     if (options.timeoutMs) {
@@ -175,7 +193,10 @@ export interface SmtpEnvelope {
  * await sendSmtp({ host: '127.0.0.1', port: 2525 }, [{ from: 'a@x', recipients: ['b@y'], data: message.toString() }])
  * ```
  */
-export async function sendSmtp(options: SmtpOptions, messages: readonly SmtpEnvelope[]): Promise<number> {
+export async function sendSmtp(
+  options: SmtpOptions,
+  messages: readonly SmtpEnvelope[],
+): Promise<number> {
   if (options.useTls && options.useSsl) {
     throw new SmtpError('EMAIL_USE_TLS and EMAIL_USE_SSL exclude each other: set only one.')
   }
@@ -183,7 +204,11 @@ export async function sendSmtp(options: SmtpOptions, messages: readonly SmtpEnve
   const connection = new SmtpConnection(socket, options.timeoutMs ?? 0)
   try {
     const greeting = await connection.read()
-    if (greeting.code !== 220) throw new SmtpError(`The SMTP server greeted with ${greeting.code} ${greeting.lines.join(' ')}.`, greeting.code)
+    if (greeting.code !== 220)
+      throw new SmtpError(
+        `The SMTP server greeted with ${greeting.code} ${greeting.lines.join(' ')}.`,
+        greeting.code,
+      )
     const name = hostname() || 'localhost'
     let ehlo = await connection.command(`EHLO ${name}`, [250, 500, 502]).catch(() => undefined)
     if (!ehlo || ehlo.code !== 250) ehlo = await connection.command(`HELO ${name}`, [250])
@@ -199,18 +224,29 @@ export async function sendSmtp(options: SmtpOptions, messages: readonly SmtpEnve
     if (options.username && options.password) {
       const auth = features.find((f) => f.startsWith('AUTH')) ?? ''
       if (auth.includes('PLAIN') || !auth.includes('LOGIN')) {
-        const token = Buffer.from(`\0${options.username}\0${options.password}`, 'utf8').toString('base64')
+        const token = Buffer.from(`\0${options.username}\0${options.password}`, 'utf8').toString(
+          'base64',
+        )
         await connection.command(`AUTH PLAIN ${token}`, [235], 'AUTH PLAIN')
       } else {
         await connection.command('AUTH LOGIN', [334])
-        await connection.command(Buffer.from(options.username).toString('base64'), [334], 'AUTH LOGIN')
-        await connection.command(Buffer.from(options.password).toString('base64'), [235], 'AUTH LOGIN')
+        await connection.command(
+          Buffer.from(options.username).toString('base64'),
+          [334],
+          'AUTH LOGIN',
+        )
+        await connection.command(
+          Buffer.from(options.password).toString('base64'),
+          [235],
+          'AUTH LOGIN',
+        )
       }
     }
     let sent = 0
     for (const message of messages) {
       await connection.command(`MAIL FROM:<${message.from}>`, [250])
-      for (const recipient of message.recipients) await connection.command(`RCPT TO:<${recipient}>`, [250, 251])
+      for (const recipient of message.recipients)
+        await connection.command(`RCPT TO:<${recipient}>`, [250, 251])
       await connection.command('DATA', [354])
       // Dot-stuffing: a line starting with '.' gets another, so it cannot end the data early.
       const data = message.data.replace(/\r?\n/g, '\r\n').replace(/^\./gm, '..')

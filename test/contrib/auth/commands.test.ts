@@ -24,10 +24,14 @@ function cli(args: string[], options: { input?: string; env?: Record<string, str
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr }
 }
 
-function row(username: string): { password: string; is_superuser: number; is_staff: number; email: string } | undefined {
+function row(
+  username: string,
+): { password: string; is_superuser: number; is_staff: number; email: string } | undefined {
   const db = new Database(join(project.dir, 'db.sqlite3'), { readonly: true })
   try {
-    return db.prepare('SELECT password, is_superuser, is_staff, email FROM auth_user WHERE username = ?').get(username) as never
+    return db
+      .prepare('SELECT password, is_superuser, is_staff, email FROM auth_user WHERE username = ?')
+      .get(username) as never
   } finally {
     db.close()
   }
@@ -77,13 +81,20 @@ describe('framework createsuperuser', () => {
     const admin = row('admin')
     expect(admin).toMatchObject({ is_superuser: 1, is_staff: 1, email: 'admin@example.com' })
     expect(admin?.password).toMatch(/^pbkdf2_sha256\$1000\$/)
-    expect((await checkPassword('correct horse battery', admin?.password, hashers)).valid).toBe(true)
+    expect((await checkPassword('correct horse battery', admin?.password, hashers)).valid).toBe(
+      true,
+    )
   })
 
   it('creates the default permissions of every installed model', () => {
     const db = new Database(join(project.dir, 'db.sqlite3'), { readonly: true })
     try {
-      const codenames = db.prepare("SELECT codename FROM auth_permission WHERE content_type = 'shop.shelf' ORDER BY codename").pluck().all()
+      const codenames = db
+        .prepare(
+          "SELECT codename FROM auth_permission WHERE content_type = 'shop.shelf' ORDER BY codename",
+        )
+        .pluck()
+        .all()
       expect(codenames).toEqual(['add_shelf', 'change_shelf', 'delete_shelf', 'view_shelf'])
     } finally {
       db.close()
@@ -93,23 +104,40 @@ describe('framework createsuperuser', () => {
   it('refuses a taken username in one line with a hint', () => {
     const result = cli(['createsuperuser', '--noinput', '--username', 'admin'])
     expect(result.code).toBe(1)
-    expect(result.stderr).toMatch(/^framework createsuperuser: error: That username is already taken\. \("admin"\)\nhint: /)
+    expect(result.stderr).toMatch(
+      /^framework createsuperuser: error: That username is already taken\. \("admin"\)\nhint: /,
+    )
   })
 
   it('--noinput without a username says which variable to set', () => {
-    const result = cli(['createsuperuser', '--noinput'], { env: { FRAMEWORK_SUPERUSER_USERNAME: '' } })
+    const result = cli(['createsuperuser', '--noinput'], {
+      env: { FRAMEWORK_SUPERUSER_USERNAME: '' },
+    })
     expect(result.code).toBe(2)
     expect(result.stderr).toContain('FRAMEWORK_SUPERUSER_USERNAME')
   })
 
   it('asks on stdin: a mismatch and a refused password are asked again, then the user is created', async () => {
-    const input = ['ops', 'ops@example.com', 'one thing', 'another thing', 'password', 'password', 'n', 'a long enough secret', 'a long enough secret', ''].join('\n')
+    const input = [
+      'ops',
+      'ops@example.com',
+      'one thing',
+      'another thing',
+      'password',
+      'password',
+      'n',
+      'a long enough secret',
+      'a long enough secret',
+      '',
+    ].join('\n')
     const result = cli(['createsuperuser'], { input })
     expect(result.code, result.stderr).toBe(0)
     expect(result.stderr).toContain("Error: Your passwords didn't match.")
     expect(result.stderr).toContain('This password is too common.')
     expect(result.stdout).toContain('Bypass password validation and create user anyway? [y/N]')
-    expect((await checkPassword('a long enough secret', row('ops')?.password, hashers)).valid).toBe(true)
+    expect((await checkPassword('a long enough secret', row('ops')?.password, hashers)).valid).toBe(
+      true,
+    )
   })
 
   it('stops with an error when stdin ends before a password', () => {
@@ -122,11 +150,15 @@ describe('framework createsuperuser', () => {
 
 describe('framework changepassword', () => {
   it('changes the password after two matching, valid entries', async () => {
-    const result = cli(['changepassword', 'admin'], { input: 'short\nshort\nnew admin secret\nnew admin secret\n' })
+    const result = cli(['changepassword', 'admin'], {
+      input: 'short\nshort\nnew admin secret\nnew admin secret\n',
+    })
     expect(result.code, result.stderr).toBe(0)
     expect(result.stderr).toContain('too short')
     expect(result.stdout).toContain("Password changed successfully for user 'admin'")
-    expect((await checkPassword('new admin secret', row('admin')?.password, hashers)).valid).toBe(true)
+    expect((await checkPassword('new admin secret', row('admin')?.password, hashers)).valid).toBe(
+      true,
+    )
   })
 
   it('gives up after three failures and leaves the password alone', async () => {
@@ -138,12 +170,18 @@ describe('framework changepassword', () => {
   })
 
   it('--noinput takes FRAMEWORK_PASSWORD and validates it', async () => {
-    const weak = cli(['changepassword', 'admin', '--noinput'], { env: { FRAMEWORK_PASSWORD: 'password' } })
+    const weak = cli(['changepassword', 'admin', '--noinput'], {
+      env: { FRAMEWORK_PASSWORD: 'password' },
+    })
     expect(weak.code).toBe(1)
     expect(weak.stderr).toContain('password refused')
-    const ok = cli(['changepassword', 'admin', '--noinput'], { env: { FRAMEWORK_PASSWORD: 'from the environment' } })
+    const ok = cli(['changepassword', 'admin', '--noinput'], {
+      env: { FRAMEWORK_PASSWORD: 'from the environment' },
+    })
     expect(ok.code, ok.stderr).toBe(0)
-    expect((await checkPassword('from the environment', row('admin')?.password, hashers)).valid).toBe(true)
+    expect(
+      (await checkPassword('from the environment', row('admin')?.password, hashers)).valid,
+    ).toBe(true)
   })
 
   it('names an unknown user', () => {

@@ -16,8 +16,13 @@ function sources(dir: string): string[] {
   })
 }
 
-const code = [...sources(join(root, 'framework/contrib/auth')), ...sources(join(root, 'framework/core/mail'))].join('\n')
-const codes = [...new Set([...code.matchAll(/'((?:auth|mail)\.E\d{3})'/g)].map((m) => m[1] as string))]
+const code = [
+  ...sources(join(root, 'framework/contrib/auth')),
+  ...sources(join(root, 'framework/core/mail')),
+].join('\n')
+const codes = [
+  ...new Set([...code.matchAll(/'((?:auth|mail)\.E\d{3})'/g)].map((m) => m[1] as string)),
+]
 
 describe('docs/auth.md', () => {
   it('documents every code thrown by the auth app and the mail module', () => {

@@ -26,12 +26,15 @@ const SALT = 'Kq8ZJ0dF1Yx2mW3vT4uS5r'
 
 // Made with Debian's python3-django 3.2.25: make_password(PASSWORD, salt=SALT) (its default,
 // 260,000 iterations) and PBKDF2PasswordHasher().encode(PASSWORD, SALT, iterations=1_000_000).
-const DJANGO_32_DEFAULT = 'pbkdf2_sha256$260000$Kq8ZJ0dF1Yx2mW3vT4uS5r$bZ6ZLjceK+goQlLalkLOSHiFg920+73fxuTElcYbObs='
-const DJANGO_1M = 'pbkdf2_sha256$1000000$Kq8ZJ0dF1Yx2mW3vT4uS5r$MZMjwmJt0wfiBBJZmCKfo+y9VGBL8YG74lBuQCAoQns='
+const DJANGO_32_DEFAULT =
+  'pbkdf2_sha256$260000$Kq8ZJ0dF1Yx2mW3vT4uS5r$bZ6ZLjceK+goQlLalkLOSHiFg920+73fxuTElcYbObs='
+const DJANGO_1M =
+  'pbkdf2_sha256$1000000$Kq8ZJ0dF1Yx2mW3vT4uS5r$MZMjwmJt0wfiBBJZmCKfo+y9VGBL8YG74lBuQCAoQns='
 // PBKDF2SHA1PasswordHasher().encode('pässwörd', 'abcDEF123ghiJKL456mnoP', iterations=10000)
 const DJANGO_SHA1 = 'pbkdf2_sha1$10000$abcDEF123ghiJKL456mnoP$XreDiTZKft9aHx87peezk6X5o84='
 // hashlib.scrypt(PASSWORD, salt=SALT, n=16384, r=8, p=5, dklen=64) in Django 4+'s format.
-const SCRYPT = 'scrypt$16384$Kq8ZJ0dF1Yx2mW3vT4uS5r$8$5$l/tdxNOuhpxvTrH6n6FjtglfO9tLh715Ux4PD/f4AabbEVSy+5AyYW5N4Se2beqAAWfl6tNKIl62iXfX15EFTA=='
+const SCRYPT =
+  'scrypt$16384$Kq8ZJ0dF1Yx2mW3vT4uS5r$8$5$l/tdxNOuhpxvTrH6n6FjtglfO9tLh715Ux4PD/f4AabbEVSy+5AyYW5N4Se2beqAAWfl6tNKIl62iXfX15EFTA=='
 
 const settings = defineSettings({ DEBUG: true }, { env: {} })
 
@@ -47,7 +50,7 @@ describe('PBKDF2-SHA256 hasher', () => {
     expect(await new Pbkdf2Sha256Hasher().encode(PASSWORD, SALT)).toBe(DJANGO_1M)
   }, 30_000)
 
-  it("verifies a hash made by Django 3.2 and flags it for upgrade (fewer iterations)", async () => {
+  it('verifies a hash made by Django 3.2 and flags it for upgrade (fewer iterations)', async () => {
     const result = await checkPassword(PASSWORD, DJANGO_32_DEFAULT, settings)
     expect(result).toEqual({ valid: true, mustUpdate: true })
     expect((await checkPassword('wrong', DJANGO_32_DEFAULT, settings)).valid).toBe(false)
@@ -83,15 +86,29 @@ describe('other hashers', () => {
   it('verifies Django PBKDF2-SHA1 hashes and always asks to upgrade them', async () => {
     const result = await checkPassword('pässwörd', DJANGO_SHA1, settings)
     expect(result).toEqual({ valid: true, mustUpdate: true })
-    expect(await new Pbkdf2Sha1Hasher({ iterations: 10_000 }).encode('pässwörd', 'abcDEF123ghiJKL456mnoP')).toBe(DJANGO_SHA1)
+    expect(
+      await new Pbkdf2Sha1Hasher({ iterations: 10_000 }).encode(
+        'pässwörd',
+        'abcDEF123ghiJKL456mnoP',
+      ),
+    ).toBe(DJANGO_SHA1)
   })
 
   it("writes scrypt hashes in Django's format, equal to hashlib.scrypt's", async () => {
     expect(await new ScryptHasher().encode(PASSWORD, SALT)).toBe(SCRYPT)
-    const scryptFirst = defineSettings({ DEBUG: true, PASSWORD_HASHERS: ['scrypt', 'pbkdf2_sha256'] }, { env: {} })
-    expect(await checkPassword(PASSWORD, SCRYPT, scryptFirst)).toEqual({ valid: true, mustUpdate: false })
+    const scryptFirst = defineSettings(
+      { DEBUG: true, PASSWORD_HASHERS: ['scrypt', 'pbkdf2_sha256'] },
+      { env: {} },
+    )
+    expect(await checkPassword(PASSWORD, SCRYPT, scryptFirst)).toEqual({
+      valid: true,
+      mustUpdate: false,
+    })
     // Not the preferred hasher under the default settings: verified, then upgraded.
-    expect(await checkPassword(PASSWORD, SCRYPT, settings)).toEqual({ valid: true, mustUpdate: true })
+    expect(await checkPassword(PASSWORD, SCRYPT, settings)).toEqual({
+      valid: true,
+      mustUpdate: true,
+    })
   }, 30_000)
 
   it('refuses a scrypt hash whose parameters would exhaust memory', async () => {
@@ -157,7 +174,10 @@ describe('constant-time comparison', () => {
   })
 
   it('checkPassword spends a full hash on an unknown account (no timing shortcut)', async () => {
-    const slow = defineSettings({ DEBUG: true, PASSWORD_HASHERS: [new Pbkdf2Sha256Hasher({ iterations: 200_000 })] }, { env: {} })
+    const slow = defineSettings(
+      { DEBUG: true, PASSWORD_HASHERS: [new Pbkdf2Sha256Hasher({ iterations: 200_000 })] },
+      { env: {} },
+    )
     const encoded = await makePassword(PASSWORD, slow)
     const started = performance.now()
     await checkPassword('wrong', encoded, slow)

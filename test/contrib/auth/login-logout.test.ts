@@ -4,7 +4,12 @@
  * off-site `next`, GET logout.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { User, createUser, makePassword, Pbkdf2Sha256Hasher } from '../../../framework/contrib/auth/index.ts'
+import {
+  User,
+  createUser,
+  makePassword,
+  Pbkdf2Sha256Hasher,
+} from '../../../framework/contrib/auth/index.ts'
 import { Session } from '../../../framework/contrib/sessions/index.ts'
 import { captureQueries } from '../../../framework/db/index.ts'
 import { authClient, authDatabase, authSettings, logIn } from './support.ts'
@@ -21,7 +26,10 @@ afterAll(async () => {
 beforeEach(async () => {
   await Session.objects.all().delete()
   await User.objects.all().delete()
-  await createUser({ username: 'ada', email: 'ada@example.com', password: 'analytical engine' }, settings)
+  await createUser(
+    { username: 'ada', email: 'ada@example.com', password: 'analytical engine' },
+    settings,
+  )
 })
 
 describe('LoginView', () => {
@@ -60,7 +68,12 @@ describe('LoginView', () => {
   })
 
   it('goes to a same-site next after login', async () => {
-    const response = await logIn(authClient(settings), 'ada', 'analytical engine', '/secret/?page=2')
+    const response = await logIn(
+      authClient(settings),
+      'ada',
+      'analytical engine',
+      '/secret/?page=2',
+    )
     expect(response.headers.get('Location')).toBe('/secret/?page=2')
   })
 
@@ -112,7 +125,12 @@ describe('attack: off-site next', () => {
   }
 
   it('accepts an absolute next on the same host', async () => {
-    const response = await logIn(authClient(settings), 'ada', 'analytical engine', 'http://testserver/secret/')
+    const response = await logIn(
+      authClient(settings),
+      'ada',
+      'analytical engine',
+      'http://testserver/secret/',
+    )
     expect(response.headers.get('Location')).toBe('http://testserver/secret/')
   })
 })

@@ -42,12 +42,22 @@ describe('EmailMessage', () => {
   })
 
   it('refuses a header with a line break (header injection)', () => {
-    expect(() => new EmailMessage({ subject: 'Hi\r\nBcc: victim@example.com', body: '', to: ['a@b.c'] })).toThrow(BadHeaderError)
-    expect(() => new EmailMessage({ subject: 'x', body: '', to: ['a@b.c\nCc: v@x.y'] })).toThrow(/line break/)
+    expect(
+      () => new EmailMessage({ subject: 'Hi\r\nBcc: victim@example.com', body: '', to: ['a@b.c'] }),
+    ).toThrow(BadHeaderError)
+    expect(() => new EmailMessage({ subject: 'x', body: '', to: ['a@b.c\nCc: v@x.y'] })).toThrow(
+      /line break/,
+    )
   })
 
   it('lists every envelope recipient, Bcc included, as bare addresses', () => {
-    const message = new EmailMessage({ subject: 's', body: 'b', to: ['A <a@x.y>'], cc: ['c@x.y'], bcc: ['d@x.y'] })
+    const message = new EmailMessage({
+      subject: 's',
+      body: 'b',
+      to: ['A <a@x.y>'],
+      cc: ['c@x.y'],
+      bcc: ['d@x.y'],
+    })
     expect(message.recipients()).toEqual(['a@x.y', 'c@x.y', 'd@x.y'])
   })
 })
@@ -55,8 +65,13 @@ describe('EmailMessage', () => {
 describe('backends', () => {
   it('locmem appends to the outbox; sendMail fills From with DEFAULT_FROM_EMAIL', async () => {
     outbox.length = 0
-    const settings = defineSettings({ ...base, EMAIL_BACKEND: 'locmem', DEFAULT_FROM_EMAIL: 'noreply@example.com' }, { env: {} })
-    expect(await sendMail({ subject: 'Hi', body: 'Hello', to: ['ada@example.com'] }, settings)).toBe(1)
+    const settings = defineSettings(
+      { ...base, EMAIL_BACKEND: 'locmem', DEFAULT_FROM_EMAIL: 'noreply@example.com' },
+      { env: {} },
+    )
+    expect(
+      await sendMail({ subject: 'Hi', body: 'Hello', to: ['ada@example.com'] }, settings),
+    ).toBe(1)
     expect(outbox).toHaveLength(1)
     expect(outbox[0]?.from).toBe('noreply@example.com')
   })
@@ -64,7 +79,9 @@ describe('backends', () => {
   it('console writes the message and a separator to the stream', async () => {
     let written = ''
     const backend = new ConsoleEmailBackend({ write: (text: string) => (written += text) })
-    await backend.sendMessages([new EmailMessage({ subject: 'Hi', body: 'Hello there', from: 'a@b.c', to: ['d@e.f'] })])
+    await backend.sendMessages([
+      new EmailMessage({ subject: 'Hi', body: 'Hello there', from: 'a@b.c', to: ['d@e.f'] }),
+    ])
     expect(written).toContain('Subject: Hi\n')
     expect(written).toContain('Hello there')
     expect(written.trimEnd().endsWith('-'.repeat(79))).toBe(true)
@@ -73,7 +90,10 @@ describe('backends', () => {
   it('file writes one .eml per message in EMAIL_FILE_PATH', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mail-file-'))
     try {
-      const settings = defineSettings({ ...base, EMAIL_BACKEND: 'file', EMAIL_FILE_PATH: join(dir, 'out') }, { env: {} })
+      const settings = defineSettings(
+        { ...base, EMAIL_BACKEND: 'file', EMAIL_FILE_PATH: join(dir, 'out') },
+        { env: {} },
+      )
       await sendMail({ subject: 'One', body: '1', to: ['a@b.c'] }, settings)
       await sendMail({ subject: 'Two', body: '2', to: ['a@b.c'] }, settings)
       const files = readdirSync(join(dir, 'out'))
@@ -99,7 +119,11 @@ describe('SMTP against a real server process', () => {
 
   beforeAll(async () => {
     if (!python.available) return
-    sink = spawn('python3', ['-W', 'ignore', join(import.meta.dirname, 'fixtures/smtp-sink.py'), dir], { stdio: ['ignore', 'pipe', 'pipe'] })
+    sink = spawn(
+      'python3',
+      ['-W', 'ignore', join(import.meta.dirname, 'fixtures/smtp-sink.py'), dir],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    )
     port = await new Promise<number>((resolve, reject) => {
       sink?.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())))
       sink?.once('exit', (code) => reject(new Error(`smtp sink exited with ${code}`)))
@@ -112,53 +136,86 @@ describe('SMTP against a real server process', () => {
     rmSync(dir, { recursive: true, force: true })
   })
 
-  it.skipIf(!python.available)(`delivers through the SMTP backend with AUTH PLAIN ${python.reason}`, async () => {
-    const settings = defineSettings(
-      { ...base, EMAIL_BACKEND: 'smtp', EMAIL_HOST: '127.0.0.1', EMAIL_PORT: port, EMAIL_HOST_USER: 'user', EMAIL_HOST_PASSWORD: 'secret', EMAIL_TIMEOUT: 5 },
-      { env: {} },
-    )
-    const sent = await sendMail(
-      { subject: 'Über', body: 'first\n.leading dot\nlast', from: 'Site <site@example.com>', to: ['ada@example.com'], bcc: ['audit@example.com'] },
-      settings,
-    )
-    expect(sent).toBe(1)
-    const envelope = JSON.parse(readFileSync(join(dir, '1.json'), 'utf8'))
-    expect(envelope).toEqual({ from: 'site@example.com', to: ['ada@example.com', 'audit@example.com'], auth: 'user' })
-    const text = readFileSync(join(dir, '1.eml'), 'utf8')
-    expect(text).toContain('Subject: =?utf-8?b?w5xiZXI=?=')
-    // Dot-stuffing: the server saw (and unstuffed) the line, so it was not taken as the end.
-    expect(text).toContain('\n.leading dot\n')
-    expect(text).toContain('last')
-    expect(text).not.toContain('audit@example.com')
-  })
+  it.skipIf(!python.available)(
+    `delivers through the SMTP backend with AUTH PLAIN ${python.reason}`,
+    async () => {
+      const settings = defineSettings(
+        {
+          ...base,
+          EMAIL_BACKEND: 'smtp',
+          EMAIL_HOST: '127.0.0.1',
+          EMAIL_PORT: port,
+          EMAIL_HOST_USER: 'user',
+          EMAIL_HOST_PASSWORD: 'secret',
+          EMAIL_TIMEOUT: 5,
+        },
+        { env: {} },
+      )
+      const sent = await sendMail(
+        {
+          subject: 'Über',
+          body: 'first\n.leading dot\nlast',
+          from: 'Site <site@example.com>',
+          to: ['ada@example.com'],
+          bcc: ['audit@example.com'],
+        },
+        settings,
+      )
+      expect(sent).toBe(1)
+      const envelope = JSON.parse(readFileSync(join(dir, '1.json'), 'utf8'))
+      expect(envelope).toEqual({
+        from: 'site@example.com',
+        to: ['ada@example.com', 'audit@example.com'],
+        auth: 'user',
+      })
+      const text = readFileSync(join(dir, '1.eml'), 'utf8')
+      expect(text).toContain('Subject: =?utf-8?b?w5xiZXI=?=')
+      // Dot-stuffing: the server saw (and unstuffed) the line, so it was not taken as the end.
+      expect(text).toContain('\n.leading dot\n')
+      expect(text).toContain('last')
+      expect(text).not.toContain('audit@example.com')
+    },
+  )
 
-  it.skipIf(!python.available)(`reports refused credentials as an SmtpError with the reply ${python.reason}`, async () => {
-    const error = await sendSmtp({ host: '127.0.0.1', port, username: 'user', password: 'wrong', timeoutMs: 5000 }, [
-      { from: 'a@b.c', recipients: ['d@e.f'], data: 'Subject: x\r\n\r\nx\r\n' },
-    ]).catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(SmtpError)
-    expect((error as SmtpError).replyCode).toBe(535)
-    expect((error as Error).message).toContain('AUTH')
-    expect((error as Error).message).not.toContain('wrong')
-  })
+  it.skipIf(!python.available)(
+    `reports refused credentials as an SmtpError with the reply ${python.reason}`,
+    async () => {
+      const error = await sendSmtp(
+        { host: '127.0.0.1', port, username: 'user', password: 'wrong', timeoutMs: 5000 },
+        [{ from: 'a@b.c', recipients: ['d@e.f'], data: 'Subject: x\r\n\r\nx\r\n' }],
+      ).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(SmtpError)
+      expect((error as SmtpError).replyCode).toBe(535)
+      expect((error as Error).message).toContain('AUTH')
+      expect((error as Error).message).not.toContain('wrong')
+    },
+  )
 })
 
 describe('SMTP failures', () => {
   it('names the server when the connection is refused', async () => {
     const listener: Server = createServer()
-    const port = await new Promise<number>((resolve) => listener.listen(0, '127.0.0.1', () => resolve((listener.address() as { port: number }).port)))
+    const port = await new Promise<number>((resolve) =>
+      listener.listen(0, '127.0.0.1', () => resolve((listener.address() as { port: number }).port)),
+    )
     await new Promise((resolve) => listener.close(resolve))
-    const error = await sendSmtp({ host: '127.0.0.1', port, timeoutMs: 2000 }, []).catch((e: unknown) => e)
+    const error = await sendSmtp({ host: '127.0.0.1', port, timeoutMs: 2000 }, []).catch(
+      (e: unknown) => e,
+    )
     expect(error).toBeInstanceOf(SmtpError)
     expect((error as Error).message).toContain(`127.0.0.1:${port}`)
   })
 
   it('times out on a server that never greets, instead of hanging', async () => {
     const silent: Server = createServer(() => {})
-    const port = await new Promise<number>((resolve) => silent.listen(0, '127.0.0.1', () => resolve((silent.address() as { port: number }).port)))
+    const port = await new Promise<number>((resolve) =>
+      silent.listen(0, '127.0.0.1', () => resolve((silent.address() as { port: number }).port)),
+    )
     try {
       const started = Date.now()
-      const error = await sendSmtp({ host: '127.0.0.1', port, timeoutMs: 300 }, []).catch((e: unknown) => e)
+      const error = await sendSmtp({ host: '127.0.0.1', port, timeoutMs: 300 }, []).catch(
+        (e: unknown) => e,
+      )
       expect(error).toBeInstanceOf(SmtpError)
       expect((error as Error).message).toMatch(/did not answer within 300 ms/)
       expect(Date.now() - started).toBeLessThan(3000)

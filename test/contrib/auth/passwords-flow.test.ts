@@ -37,7 +37,10 @@ beforeEach(async () => {
   outbox.length = 0
   await Session.objects.all().delete()
   await User.objects.all().delete()
-  await createUser({ username: 'ada', email: 'ada@example.com', password: 'analytical engine' }, settings)
+  await createUser(
+    { username: 'ada', email: 'ada@example.com', password: 'analytical engine' },
+    settings,
+  )
 })
 
 async function ada(): Promise<AuthUser> {
@@ -45,13 +48,19 @@ async function ada(): Promise<AuthUser> {
 }
 
 function changePassword(client: Client, old: string, next: string, again = next) {
-  return client.post('/accounts/password_change/', { oldPassword: old, newPassword1: next, newPassword2: again })
+  return client.post('/accounts/password_change/', {
+    oldPassword: old,
+    newPassword1: next,
+    newPassword2: again,
+  })
 }
 
 describe('PasswordChangeView', () => {
   it('is for logged-in users only', async () => {
     const response = await authClient(settings).get('/accounts/password_change/')
-    expect(response.headers.get('Location')).toBe('/accounts/login/?next=%2Faccounts%2Fpassword_change%2F')
+    expect(response.headers.get('Location')).toBe(
+      '/accounts/login/?next=%2Faccounts%2Fpassword_change%2F',
+    )
   })
 
   it('changes the password and keeps this session logged in', async () => {
@@ -70,7 +79,12 @@ describe('PasswordChangeView', () => {
     const wrongOld = await changePassword(client, 'nope', 'poetical science 1843')
     expect(wrongOld.status).toBe(200)
     expect(wrongOld.text).toContain('Your old password was entered incorrectly')
-    const mismatch = await changePassword(client, 'analytical engine', 'poetical science 1843', 'other thing 1843')
+    const mismatch = await changePassword(
+      client,
+      'analytical engine',
+      'poetical science 1843',
+      'other thing 1843',
+    )
     expect(mismatch.text).toContain('didn’t match')
     const weak = await changePassword(client, 'analytical engine', '12345678')
     expect(weak.text).toContain('too short')
@@ -151,7 +165,9 @@ describe('password reset', () => {
   })
 
   it('answers an unknown address exactly like a known one, and sends nothing', async () => {
-    const response = await authClient(settings).post('/accounts/password_reset/', { email: 'nobody@example.com' })
+    const response = await authClient(settings).post('/accounts/password_reset/', {
+      email: 'nobody@example.com',
+    })
     expect(response.status).toBe(302)
     expect(response.headers.get('Location')).toBe('/accounts/password_reset/done/')
     expect(outbox).toHaveLength(0)
@@ -190,19 +206,30 @@ describe('attack: password reset token reuse and forgery', () => {
     const made = Date.now()
     const token = new PasswordResetTokenGenerator(settings, { now: () => made }).makeToken(user)
     const at = (ms: number) => new PasswordResetTokenGenerator(settings, { now: () => ms })
-    expect(at(made + (settings.PASSWORD_RESET_TIMEOUT - 1) * 1000).checkToken(user, token)).toBe(true)
-    expect(at(made + (settings.PASSWORD_RESET_TIMEOUT + 2) * 1000).checkToken(user, token)).toBe(false)
+    expect(at(made + (settings.PASSWORD_RESET_TIMEOUT - 1) * 1000).checkToken(user, token)).toBe(
+      true,
+    )
+    expect(at(made + (settings.PASSWORD_RESET_TIMEOUT + 2) * 1000).checkToken(user, token)).toBe(
+      false,
+    )
   })
 
   it('refuses tampered tokens, another user’s token and garbage', async () => {
     const user = await ada()
-    const other = await createUser({ username: 'eve', email: 'eve@example.com', password: 'eve password 1' }, settings)
+    const other = await createUser(
+      { username: 'eve', email: 'eve@example.com', password: 'eve password 1' },
+      settings,
+    )
     const tokens = new PasswordResetTokenGenerator(settings)
     const token = tokens.makeToken(user)
     const [ts, mac] = token.split('-') as [string, string]
     expect(tokens.checkToken(other, token)).toBe(false)
-    expect(tokens.checkToken(user, `${ts}-${mac.slice(0, -1)}${mac.endsWith('0') ? '1' : '0'}`)).toBe(false)
-    expect(tokens.checkToken(user, `${(Number.parseInt(ts, 36) + 1).toString(36)}-${mac}`)).toBe(false)
+    expect(
+      tokens.checkToken(user, `${ts}-${mac.slice(0, -1)}${mac.endsWith('0') ? '1' : '0'}`),
+    ).toBe(false)
+    expect(tokens.checkToken(user, `${(Number.parseInt(ts, 36) + 1).toString(36)}-${mac}`)).toBe(
+      false,
+    )
     for (const bad of ['', 'x', '-', `${ts}-`, 'zzzzzzzzzzzzzzzzzz-abc', null, 42]) {
       expect(tokens.checkToken(user, bad)).toBe(false)
     }
@@ -213,7 +240,9 @@ describe('attack: password reset token reuse and forgery', () => {
 
   it('answers malformed uids with the invalid-link page, never a crash', async () => {
     for (const uid of ['!!!', 'AAAA', encodeUid('99999999999999999999'), encodeUid(424242)]) {
-      const response = await authClient(settings).get(`/accounts/reset/${encodeURIComponent(uid)}/1-abc/`)
+      const response = await authClient(settings).get(
+        `/accounts/reset/${encodeURIComponent(uid)}/1-abc/`,
+      )
       expect([uid, response.status]).toEqual([uid, 200])
       expect(response.context?.['validlink']).toBe(false)
     }

@@ -41,7 +41,10 @@ async function perm(codename: string) {
 
 describe('createPermissions', () => {
   it('creates add, change, delete and view for every model, named like Django', async () => {
-    const rows = await Permission.objects.filter({ contentType: 'auth.group' }).valuesList(['codename'], { flat: true }).list()
+    const rows = await Permission.objects
+      .filter({ contentType: 'auth.group' })
+      .valuesList(['codename'], { flat: true })
+      .list()
     expect(rows.sort()).toEqual(['add_group', 'change_group', 'delete_group', 'view_group'])
     expect((await perm('add_user')).name).toBe('Can add user')
     expect((await perm('view_session')).contentType).toBe('sessions.session')
@@ -63,7 +66,10 @@ describe('hasPerm', () => {
     await editors.permissions.add(await perm('change_group'))
     await bob.groups.add(editors)
     const fresh = await User.objects.get({ username: 'bob' })
-    expect([...(await getAllPermissions(fresh as never, settings))].sort()).toEqual(['auth.change_group', 'auth.view_group'])
+    expect([...(await getAllPermissions(fresh as never, settings))].sort()).toEqual([
+      'auth.change_group',
+      'auth.view_group',
+    ])
     expect(await hasPerm(fresh as never, 'auth.change_group', settings)).toBe(true)
     expect(await hasPerm(fresh as never, 'auth.delete_group', settings)).toBe(false)
   })
@@ -87,7 +93,9 @@ describe('attack: anonymous user on a protected view', () => {
     it(`${label}: redirects to LOGIN_URL with next=${path}`, async () => {
       const response = await authClient(settings).get(`${path}?q=1`)
       expect(response.status).toBe(302)
-      expect(response.headers.get('Location')).toBe(`/accounts/login/?next=${encodeURIComponent(`${path}?q=1`)}`)
+      expect(response.headers.get('Location')).toBe(
+        `/accounts/login/?next=${encodeURIComponent(`${path}?q=1`)}`,
+      )
     })
   }
 
@@ -100,7 +108,11 @@ describe('attack: anonymous user on a protected view', () => {
     const client = authClient(settings)
     const first = await client.get('/secret/')
     const loginPage = first.headers.get('Location') as string
-    const done = await client.post(loginPage, { username: 'bob', password: 'plain user pass' }, { follow: true })
+    const done = await client.post(
+      loginPage,
+      { username: 'bob', password: 'plain user pass' },
+      { follow: true },
+    )
     expect(done.status).toBe(200)
     expect(done.text).toBe('secret for bob')
   })
@@ -168,7 +180,11 @@ describe('urlHasAllowedHostAndScheme', () => {
     }
   })
   it('requires https when asked', () => {
-    expect(urlHasAllowedHostAndScheme('http://example.com/', { ...hosts, requireHttps: true })).toBe(false)
-    expect(urlHasAllowedHostAndScheme('https://example.com/', { ...hosts, requireHttps: true })).toBe(true)
+    expect(
+      urlHasAllowedHostAndScheme('http://example.com/', { ...hosts, requireHttps: true }),
+    ).toBe(false)
+    expect(
+      urlHasAllowedHostAndScheme('https://example.com/', { ...hosts, requireHttps: true }),
+    ).toBe(true)
   })
 })

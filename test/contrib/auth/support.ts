@@ -48,7 +48,9 @@ export async function authDatabase(): Promise<{ dir: string; dispose(): Promise<
   }
 }
 
-const whoami = loginRequired((request: HttpRequest) => new HttpResponse(`hello ${request.user.getUsername()}`))
+const whoami = loginRequired(
+  (request: HttpRequest) => new HttpResponse(`hello ${request.user.getUsername()}`),
+)
 
 class SecretPage extends LoginRequiredMixin(TemplateView) {
   override async get(request: HttpRequest) {
@@ -69,7 +71,8 @@ export const urlpatterns = [
   path('whoami/', whoami, { name: 'whoami' }),
   path(
     'me/',
-    (request: HttpRequest) => new HttpResponse(`${request.user.constructor.name} ${request.user.isAuthenticated}`),
+    (request: HttpRequest) =>
+      new HttpResponse(`${request.user.constructor.name} ${request.user.isAuthenticated}`),
     { name: 'me' },
   ),
   path(
@@ -89,7 +92,9 @@ export const urlpatterns = [
   ),
   path(
     'staff/',
-    userPassesTest((user) => user.isAuthenticated && !!user.isStaff)(() => new HttpResponse('staff only')),
+    userPassesTest((user) => user.isAuthenticated && !!user.isStaff)(
+      () => new HttpResponse('staff only'),
+    ),
     { name: 'staff' },
   ),
 ]
@@ -120,5 +125,8 @@ export function authClient(settings: Settings = authSettings()): Client {
 
 /** Logs `client` in through the real login view; returns the response. */
 export function logIn(client: Client, username: string, password: string, next?: string) {
-  return client.post(`/accounts/login/${next ? `?next=${encodeURIComponent(next)}` : ''}`, { username, password })
+  return client.post(`/accounts/login/${next ? `?next=${encodeURIComponent(next)}` : ''}`, {
+    username,
+    password,
+  })
 }

@@ -6,7 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closeConnections, configureDatabases, createTables, defineModel, fields } from '../../../framework/db/index.ts'
+import {
+  closeConnections,
+  configureDatabases,
+  createTables,
+  defineModel,
+  fields,
+} from '../../../framework/db/index.ts'
 import { Session } from '../../../framework/contrib/sessions/index.ts'
 import {
   authenticate,
@@ -36,7 +42,10 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'auth-swap-'))
   await configureDatabases({ default: `sqlite:${join(dir, 'db.sqlite3')}` })
   await createTables([Session, Customer])
-  await createUser({ email: 'grace@example.com', password: 'cobol compiler 1959', fullName: 'Grace' }, settings)
+  await createUser(
+    { email: 'grace@example.com', password: 'cobol compiler 1959', fullName: 'Grace' },
+    settings,
+  )
 })
 afterAll(async () => {
   await closeConnections()
@@ -50,10 +59,15 @@ describe('a swapped-in user model', () => {
   })
 
   it('authenticates by email and hashes with PASSWORD_HASHERS', async () => {
-    const user = await authenticate({ username: 'grace@example.com', password: 'cobol compiler 1959' }, settings)
+    const user = await authenticate(
+      { username: 'grace@example.com', password: 'cobol compiler 1959' },
+      settings,
+    )
     expect(user?.getUsername()).toBe('grace@example.com')
     expect(user?.password).toMatch(/^pbkdf2_sha256\$1000\$/)
-    expect(await authenticate({ username: 'grace@example.com', password: 'nope' }, settings)).toBeUndefined()
+    expect(
+      await authenticate({ username: 'grace@example.com', password: 'nope' }, settings),
+    ).toBeUndefined()
   })
 
   it('logs in through LoginView and is request.user', async () => {
@@ -64,13 +78,20 @@ describe('a swapped-in user model', () => {
   })
 
   it('has no permissions when the model has no permission fields', async () => {
-    const user = await authenticate({ username: 'grace@example.com', password: 'cobol compiler 1959' }, settings)
+    const user = await authenticate(
+      { username: 'grace@example.com', password: 'cobol compiler 1959' },
+      settings,
+    )
     expect(await hasPerm(user as never, 'auth.view_group', settings)).toBe(false)
   })
 
   it('names the missing field when a model cannot be a user model', () => {
     defineModel('Visitor', { name: fields.char({ maxLength: 10 }) }, { appLabel: 'accounts' })
-    expect(() => getUserModel({ AUTH_USER_MODEL: 'accounts.Visitor' })).toThrow(/has no field "password"/)
-    expect(() => getUserModel({ AUTH_USER_MODEL: 'accounts.Nobody' })).toThrow(/not a defined model/)
+    expect(() => getUserModel({ AUTH_USER_MODEL: 'accounts.Visitor' })).toThrow(
+      /has no field "password"/,
+    )
+    expect(() => getUserModel({ AUTH_USER_MODEL: 'accounts.Nobody' })).toThrow(
+      /not a defined model/,
+    )
   })
 })

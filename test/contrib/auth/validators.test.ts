@@ -66,11 +66,16 @@ describe('UserAttributeSimilarityValidator', () => {
 
   it('refuses a password too close to the username, a name or a part of the email', () => {
     const v = new UserAttributeSimilarityValidator()
-    const user = { username: 'adalovelace', firstName: 'Ada', email: 'countess.lovelace@example.com' }
+    const user = {
+      username: 'adalovelace',
+      firstName: 'Ada',
+      email: 'countess.lovelace@example.com',
+    }
     expect(v.validate('adalovelace1', user).map((i) => i.code)).toEqual(['password_too_similar'])
-    expect(v.validate('lovelace!', { username: 'ada', email: 'countess.lovelace@example.com' })[0]?.message).toBe(
-      'The password is too similar to the email.',
-    )
+    expect(
+      v.validate('lovelace!', { username: 'ada', email: 'countess.lovelace@example.com' })[0]
+        ?.message,
+    ).toBe('The password is too similar to the email.')
     expect(v.validate('correct horse battery', user)).toEqual([])
     expect(v.validate('adalovelace')).toEqual([]) // no user, nothing to compare
   })
@@ -81,7 +86,10 @@ describe('validatePassword', () => {
     {
       DEBUG: true,
       AUTH_PASSWORD_VALIDATORS: [
-        { NAME: 'django.contrib.auth.password_validation.MinimumLengthValidator', OPTIONS: { min_length: 12 } },
+        {
+          NAME: 'django.contrib.auth.password_validation.MinimumLengthValidator',
+          OPTIONS: { min_length: 12 },
+        },
         { NAME: 'CommonPasswordValidator' },
         { NAME: 'NumericPasswordValidator' },
         { NAME: 'UserAttributeSimilarityValidator' },
@@ -92,16 +100,25 @@ describe('validatePassword', () => {
 
   it('runs every validator and returns every issue (accepts Django’s names and option names)', async () => {
     const issues = await validatePassword('123456', settings)
-    expect(issues.map((i) => i.code)).toEqual(['password_too_short', 'password_too_common', 'password_entirely_numeric'])
+    expect(issues.map((i) => i.code)).toEqual([
+      'password_too_short',
+      'password_too_common',
+      'password_entirely_numeric',
+    ])
     expect(await validatePassword('a long and unusual passphrase', settings)).toEqual([])
   })
 
   it('gives the help texts for the form', () => {
-    expect(passwordValidatorsHelpTexts(settings)[0]).toBe('Your password must contain at least 12 characters.')
+    expect(passwordValidatorsHelpTexts(settings)[0]).toBe(
+      'Your password must contain at least 12 characters.',
+    )
   })
 
   it('names an unknown validator', () => {
-    const bad = defineSettings({ DEBUG: true, AUTH_PASSWORD_VALIDATORS: [{ NAME: 'Argon2Validator' }] }, { env: {} })
+    const bad = defineSettings(
+      { DEBUG: true, AUTH_PASSWORD_VALIDATORS: [{ NAME: 'Argon2Validator' }] },
+      { env: {} },
+    )
     expect(() => getPasswordValidators(bad)).toThrow(/Unknown password validator "Argon2Validator"/)
   })
 })

@@ -64,7 +64,9 @@ export function getHashers(settings: Pick<Settings, 'PASSWORD_HASHERS'>): Passwo
     return make()
   })
   if (hashers.length === 0) {
-    throw new UnknownHasherError('PASSWORD_HASHERS is empty: list at least one hasher, e.g. [\'pbkdf2_sha256\'].')
+    throw new UnknownHasherError(
+      "PASSWORD_HASHERS is empty: list at least one hasher, e.g. ['pbkdf2_sha256'].",
+    )
   }
   cache.set(settings, hashers)
   return hashers
@@ -133,7 +135,8 @@ export async function checkPassword(
   settings: Pick<Settings, 'PASSWORD_HASHERS'>,
 ): Promise<PasswordCheck> {
   const preferred = getHashers(settings)[0] as PasswordHasher
-  const hasher = encoded && isPasswordUsable(encoded) ? identifyHasher(encoded, settings) : undefined
+  const hasher =
+    encoded && isPasswordUsable(encoded) ? identifyHasher(encoded, settings) : undefined
   if (!hasher || !encoded) {
     await preferred.encode(password, preferred.salt())
     return { valid: false, mustUpdate: false }

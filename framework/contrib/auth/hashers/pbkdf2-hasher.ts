@@ -5,7 +5,12 @@
  */
 import { pbkdf2 } from 'node:crypto'
 import { promisify } from 'node:util'
-import { constantTimeEquals, maskHash, randomString, type PasswordHasher } from './password-hasher.ts'
+import {
+  constantTimeEquals,
+  maskHash,
+  randomString,
+  type PasswordHasher,
+} from './password-hasher.ts'
 
 const pbkdf2Async = promisify(pbkdf2)
 

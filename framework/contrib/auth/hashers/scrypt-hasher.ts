@@ -3,7 +3,12 @@
  * key in standard base64. Memory-hard: about 16 MiB per hash with the defaults.
  */
 import { scrypt, type ScryptOptions } from 'node:crypto'
-import { constantTimeEquals, maskHash, randomString, type PasswordHasher } from './password-hasher.ts'
+import {
+  constantTimeEquals,
+  maskHash,
+  randomString,
+  type PasswordHasher,
+} from './password-hasher.ts'
 
 function scryptAsync(password: Buffer, salt: Buffer, keylen: number, options: ScryptOptions) {
   return new Promise<Buffer>((resolve, reject) =>

@@ -63,7 +63,9 @@ export function similarityRatio(a: string, b: string): number {
     }
     if (best === 0) return 0
     return (
-      best + matches(x.slice(0, bx), y.slice(0, by)) + matches(x.slice(bx + best), y.slice(by + best))
+      best +
+      matches(x.slice(0, bx), y.slice(0, by)) +
+      matches(x.slice(bx + best), y.slice(by + best))
     )
   }
   return (2 * matches(a, b)) / (a.length + b.length)
@@ -84,7 +86,8 @@ export class UserAttributeSimilarityValidator implements PasswordValidator {
   readonly userAttributes: readonly string[]
   readonly maxSimilarity: number
   constructor(options: { userAttributes?: readonly string[]; maxSimilarity?: number } = {}) {
-    this.userAttributes = options.userAttributes ?? UserAttributeSimilarityValidator.DEFAULT_USER_ATTRIBUTES
+    this.userAttributes =
+      options.userAttributes ?? UserAttributeSimilarityValidator.DEFAULT_USER_ATTRIBUTES
     this.maxSimilarity = options.maxSimilarity ?? 0.7
     if (this.maxSimilarity < 0.1) throw new RangeError('maxSimilarity must be at least 0.1')
   }
@@ -125,7 +128,9 @@ const lists = new Map<string, Promise<Set<string>>>()
 
 async function loadList(path: string | URL): Promise<Set<string>> {
   const raw = await readFile(path)
-  const text = String(path).endsWith('.gz') ? (await gunzipAsync(raw)).toString('utf8') : raw.toString('utf8')
+  const text = String(path).endsWith('.gz')
+    ? (await gunzipAsync(raw)).toString('utf8')
+    : raw.toString('utf8')
   return new Set(
     text
       .split('\n')

@@ -35,24 +35,37 @@ export class LoginView extends TemplateView {
 
   /** The URL after login. */
   getSuccessUrl(): string {
-    const next = safeNext(this.request, { fieldName: this.redirectFieldName, allowedHosts: this.successUrlAllowedHosts })
+    const next = safeNext(this.request, {
+      fieldName: this.redirectFieldName,
+      allowedHosts: this.successUrlAllowedHosts,
+    })
     return next || resolveUrl(this.nextPage ?? requestSettings(this.request).LOGIN_REDIRECT_URL)
   }
 
-  override async getContextData(extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  override async getContextData(
+    extra: Record<string, unknown> = {},
+  ): Promise<Record<string, unknown>> {
     return super.getContextData({
-      next: safeNext(this.request, { fieldName: this.redirectFieldName, allowedHosts: this.successUrlAllowedHosts }),
+      next: safeNext(this.request, {
+        fieldName: this.redirectFieldName,
+        allowedHosts: this.successUrlAllowedHosts,
+      }),
       redirectFieldName: this.redirectFieldName,
       ...extra,
     })
   }
 
-  override async get(request: HttpRequest, params: Record<string, unknown>): Promise<HttpResponseBase> {
+  override async get(
+    request: HttpRequest,
+    params: Record<string, unknown>,
+  ): Promise<HttpResponseBase> {
     if (this.redirectAuthenticatedUser && request.user.isAuthenticated) {
       return new HttpResponseRedirect(this.getSuccessUrl())
     }
     void params
-    return this.renderToResponse(await this.getContextData({ form: new AuthenticationForm(requestSettings(request)) }))
+    return this.renderToResponse(
+      await this.getContextData({ form: new AuthenticationForm(requestSettings(request)) }),
+    )
   }
 
   async post(request: HttpRequest, _params: Record<string, unknown>): Promise<HttpResponseBase> {

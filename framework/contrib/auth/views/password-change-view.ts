@@ -27,14 +27,19 @@ export class PasswordChangeView extends LoginRequiredMixin(TemplateView) {
   override templateName: string | undefined = 'registration/password_change_form.html'
   successUrl = 'password_change_done'
 
-  override async get(request: HttpRequest, _params: Record<string, unknown>): Promise<HttpResponseBase> {
+  override async get(
+    request: HttpRequest,
+    _params: Record<string, unknown>,
+  ): Promise<HttpResponseBase> {
     const form = new PasswordChangeForm(request.user as AuthUser, requestSettings(request))
     return this.renderToResponse(await this.getContextData({ form, title: 'Password change' }))
   }
 
   async post(request: HttpRequest, _params: Record<string, unknown>): Promise<HttpResponseBase> {
     await request.parseBody()
-    const form = new PasswordChangeForm(request.user as AuthUser, requestSettings(request)).bind(request.POST)
+    const form = new PasswordChangeForm(request.user as AuthUser, requestSettings(request)).bind(
+      request.POST,
+    )
     if (!(await form.isValid())) {
       return this.renderToResponse(await this.getContextData({ form, title: 'Password change' }))
     }

@@ -47,8 +47,13 @@ export class PasswordResetView extends TemplateView {
   /** The route name of the confirm view, reversed with `{ uidb64, token }` for the link. */
   confirmUrlName = 'password_reset_confirm'
 
-  override async get(_request: HttpRequest, _params: Record<string, unknown>): Promise<HttpResponseBase> {
-    return this.renderToResponse(await this.getContextData({ form: new PasswordResetForm(), title: 'Password reset' }))
+  override async get(
+    _request: HttpRequest,
+    _params: Record<string, unknown>,
+  ): Promise<HttpResponseBase> {
+    return this.renderToResponse(
+      await this.getContextData({ form: new PasswordResetForm(), title: 'Password reset' }),
+    )
   }
 
   async post(request: HttpRequest, _params: Record<string, unknown>): Promise<HttpResponseBase> {
@@ -80,7 +85,12 @@ export class PasswordResetView extends TemplateView {
       const subject = engine.render(this.subjectTemplateName, context).replace(/\s+/g, ' ').trim()
       const body = engine.render(this.emailTemplateName, context)
       await sendMail(
-        { subject, body, to: [user.email ?? ''], ...(this.fromEmail ? { from: this.fromEmail } : {}) },
+        {
+          subject,
+          body,
+          to: [user.email ?? ''],
+          ...(this.fromEmail ? { from: this.fromEmail } : {}),
+        },
         settings,
       )
     }
@@ -90,11 +100,19 @@ export class PasswordResetView extends TemplateView {
   #confirmPath(uidb64: string, token: string): string {
     const resolver = getRootResolver()
     if (!resolver) {
-      throw Object.assign(new Error('PasswordResetView needs the URLconf to build the reset link: render it inside a request.'), {
-        code: 'auth.E010',
-      })
+      throw Object.assign(
+        new Error(
+          'PasswordResetView needs the URLconf to build the reset link: render it inside a request.',
+        ),
+        {
+          code: 'auth.E010',
+        },
+      )
     }
-    return (resolver.reverse as (n: string, p?: Record<string, unknown>) => string)(this.confirmUrlName, { uidb64, token })
+    return (resolver.reverse as (n: string, p?: Record<string, unknown>) => string)(
+      this.confirmUrlName,
+      { uidb64, token },
+    )
   }
 }
 
@@ -139,30 +157,45 @@ export class PasswordResetConfirmView extends TemplateView {
     const user = await this.#user(params['uidb64'])
     if (!user) return undefined
     const tokens = new PasswordResetTokenGenerator(requestSettings(this.request))
-    const token = params['token'] === RESET_URL_TOKEN ? this.request.session.get(INTERNAL_RESET_SESSION_TOKEN) : undefined
+    const token =
+      params['token'] === RESET_URL_TOKEN
+        ? this.request.session.get(INTERNAL_RESET_SESSION_TOKEN)
+        : undefined
     return token !== undefined && tokens.checkToken(user, token) ? user : undefined
   }
 
   #invalid(): Promise<HttpResponseBase> {
-    return Promise.resolve(this.getContextData({ validlink: false, form: undefined, title: 'Password reset unsuccessful' })).then(
-      (context) => this.renderToResponse(context),
-    )
+    return Promise.resolve(
+      this.getContextData({
+        validlink: false,
+        form: undefined,
+        title: 'Password reset unsuccessful',
+      }),
+    ).then((context) => this.renderToResponse(context))
   }
 
-  override async get(request: HttpRequest, params: Record<string, unknown>): Promise<HttpResponseBase> {
+  override async get(
+    request: HttpRequest,
+    params: Record<string, unknown>,
+  ): Promise<HttpResponseBase> {
     const token = params['token']
     if (token !== RESET_URL_TOKEN) {
       const user = await this.#user(params['uidb64'])
       const tokens = new PasswordResetTokenGenerator(requestSettings(request))
       if (!user || !tokens.checkToken(user, token)) return this.#invalid()
       request.session.set(INTERNAL_RESET_SESSION_TOKEN, token)
-      const path = request.path.replace(new RegExp(`${escapeRegExp(String(token))}/?$`), `${RESET_URL_TOKEN}/`)
+      const path = request.path.replace(
+        new RegExp(`${escapeRegExp(String(token))}/?$`),
+        `${RESET_URL_TOKEN}/`,
+      )
       return new HttpResponseRedirect(path)
     }
     const user = await this.#checked(params)
     if (!user) return this.#invalid()
     const form = new SetPasswordForm(user, requestSettings(request))
-    return this.renderToResponse(await this.getContextData({ validlink: true, form, title: 'Enter new password' }))
+    return this.renderToResponse(
+      await this.getContextData({ validlink: true, form, title: 'Enter new password' }),
+    )
   }
 
   async post(request: HttpRequest, params: Record<string, unknown>): Promise<HttpResponseBase> {
@@ -171,7 +204,9 @@ export class PasswordResetConfirmView extends TemplateView {
     if (!user) return this.#invalid()
     const form = new SetPasswordForm(user, requestSettings(request)).bind(request.POST)
     if (!(await form.isValid())) {
-      return this.renderToResponse(await this.getContextData({ validlink: true, form, title: 'Enter new password' }))
+      return this.renderToResponse(
+        await this.getContextData({ validlink: true, form, title: 'Enter new password' }),
+      )
     }
     await form.save()
     request.session.delete(INTERNAL_RESET_SESSION_TOKEN)
@@ -195,7 +230,12 @@ function escapeRegExp(text: string): string {
 export class PasswordResetCompleteView extends TemplateView {
   override templateName: string | undefined = 'registration/password_reset_complete.html'
 
-  override async getContextData(extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-    return super.getContextData({ loginUrl: resolveUrl(requestSettings(this.request).LOGIN_URL), ...extra })
+  override async getContextData(
+    extra: Record<string, unknown> = {},
+  ): Promise<Record<string, unknown>> {
+    return super.getContextData({
+      loginUrl: resolveUrl(requestSettings(this.request).LOGIN_URL),
+      ...extra,
+    })
   }
 }

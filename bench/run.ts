@@ -17,7 +17,13 @@ import { cpus, loadavg, tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { CONFIGURATIONS, type Configuration, type RunContext } from './lib/configurations.ts'
-import { defaultLoader, fixedCountLoad, timedLoad, type LoaderName, type RequestSpec } from './lib/load-generator.ts'
+import {
+  defaultLoader,
+  fixedCountLoad,
+  timedLoad,
+  type LoaderName,
+  type RequestSpec,
+} from './lib/load-generator.ts'
 import { maxWorkerRss, sampleRss, treeCpuSeconds } from './lib/process-tree.ts'
 import { renderReport, type Results } from './lib/report.ts'
 import { freePort, startServer, stopServer, type RunningServer } from './lib/server-process.ts'
@@ -54,19 +60,27 @@ const { values: opts } = (() => {
       },
     })
   } catch (error) {
-    fail((error as Error).message, 'see the options at the top of bench/run.ts or docs/benchmarks.md')
+    fail(
+      (error as Error).message,
+      'see the options at the top of bench/run.ts or docs/benchmarks.md',
+    )
   }
 })()
 
 function positive(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback
   const n = Number(text)
-  if (!(n > 0)) fail(`--${name} must be a positive number, got ${JSON.stringify(text)}`, `e.g. --${name} ${fallback}`)
+  if (!(n > 0))
+    fail(
+      `--${name} must be a positive number, got ${JSON.stringify(text)}`,
+      `e.g. --${name} ${fallback}`,
+    )
   return n
 }
 
 if (opts.list) {
-  for (const c of CONFIGURATIONS) console.log(`${c.id.padEnd(18)} ${c.label} [${c.workloads.join(' ')}]`)
+  for (const c of CONFIGURATIONS)
+    console.log(`${c.id.padEnd(18)} ${c.label} [${c.workloads.join(' ')}]`)
   process.exit(0)
 }
 
@@ -78,21 +92,30 @@ const connections = positive('connections', opts.connections, 50)
 // A Node CGI request costs about a second of CPU (node, tsx, the app, every time): few of them.
 const cgiRequests = positive('cgi-requests', opts['cgi-requests'], quick ? 10 : 30)
 const loader = (opts.loader ?? defaultLoader()) as LoaderName
-if (loader !== 'wrk' && loader !== 'autocannon') fail(`unknown --loader ${JSON.stringify(loader)}`, 'use wrk or autocannon')
+if (loader !== 'wrk' && loader !== 'autocannon')
+  fail(`unknown --loader ${JSON.stringify(loader)}`, 'use wrk or autocannon')
 const outDir = resolve(opts.out ?? join(root, 'bench/results'))
 
 const onlyIds = opts.only?.split(',').map((s) => s.trim())
 for (const id of onlyIds ?? []) {
-  if (!CONFIGURATIONS.some((c) => c.id === id)) fail(`unknown configuration ${JSON.stringify(id)} in --only`, 'npm run bench -- --list shows them')
+  if (!CONFIGURATIONS.some((c) => c.id === id))
+    fail(
+      `unknown configuration ${JSON.stringify(id)} in --only`,
+      'npm run bench -- --list shows them',
+    )
 }
 const workloadFilter = opts.workloads?.split(',').map((s) => s.trim()) as WorkloadId[] | undefined
 for (const w of workloadFilter ?? []) {
-  if (!(w in WORKLOADS)) fail(`unknown workload ${JSON.stringify(w)} in --workloads`, 'use W1, W2, W3 or W4')
+  if (!(w in WORKLOADS))
+    fail(`unknown workload ${JSON.stringify(w)} in --workloads`, 'use W1, W2, W3 or W4')
 }
 
 const compareRoot = opts.compare ? resolve(opts.compare) : undefined
 if (compareRoot && !existsSync(join(compareRoot, 'bench/run.ts'))) {
-  fail(`--compare ${JSON.stringify(opts.compare)} is not a checkout of this repository`, 'e.g. git worktree add ../before HEAD~1')
+  fail(
+    `--compare ${JSON.stringify(opts.compare)} is not a checkout of this repository`,
+    'e.g. git worktree add ../before HEAD~1',
+  )
 }
 
 /** The same configuration, started from the checkout at `dir`. */
@@ -117,7 +140,8 @@ for (const c of selected) {
     console.error(`skip ${c.label}: ${why}`)
   } else runnable.push(c)
 }
-const workloadsOf = (c: Configuration) => c.workloads.filter((w) => !workloadFilter || workloadFilter.includes(w))
+const workloadsOf = (c: Configuration) =>
+  c.workloads.filter((w) => !workloadFilter || workloadFilter.includes(w))
 
 const scratch = mkdtempSync(join(tmpdir(), 'bench-run-'))
 const ctx: RunContext = { root, db: join(scratch, 'bench.sqlite3'), scratch }
@@ -132,21 +156,33 @@ process.once('SIGINT', () => {
   void (current ? stopServer(current) : Promise.resolve()).finally(() => process.exit(130))
 })
 
-async function requestFor(c: Configuration, w: WorkloadId, server: RunningServer): Promise<RequestSpec> {
+async function requestFor(
+  c: Configuration,
+  w: WorkloadId,
+  server: RunningServer,
+): Promise<RequestSpec> {
   const spec = c.requests?.[w] ?? WORKLOADS[w].spec
   // W4 replays a browser's form submission: cookies and token come from a GET of the form.
   return w === 'W4' ? formPost(server.base, spec.path) : spec
 }
 
 /** JIT, caches and pools: every workload once before any is measured. */
-async function warmUp(c: Configuration, server: RunningServer, specs: RequestSpec[]): Promise<void> {
+async function warmUp(
+  c: Configuration,
+  server: RunningServer,
+  specs: RequestSpec[],
+): Promise<void> {
   for (const spec of specs) {
     if (c.mode === 'timed') await timedLoad(loader, server.base, spec, connections, warmup)
     else await fixedCountLoad(server.base, spec, 3, 1)
   }
 }
 
-async function measure(c: Configuration, server: RunningServer, spec: RequestSpec): Promise<Sample> {
+async function measure(
+  c: Configuration,
+  server: RunningServer,
+  spec: RequestSpec,
+): Promise<Sample> {
   const rss = sampleRss(server.pid)
   const cpuBefore = treeCpuSeconds(server.pid)
   const r =
@@ -154,7 +190,11 @@ async function measure(c: Configuration, server: RunningServer, spec: RequestSpe
       ? await timedLoad(loader, server.base, spec, connections, seconds)
       : await fixedCountLoad(server.base, spec, cgiRequests, 2)
   const cpu = treeCpuSeconds(server.pid) - cpuBefore
-  return { ...r, cpuUsPerRequest: r.requests > 0 ? (cpu * 1e6) / r.requests : NaN, peakRssMiB: rss.stop() }
+  return {
+    ...r,
+    cpuUsPerRequest: r.requests > 0 ? (cpu * 1e6) / r.requests : NaN,
+    peakRssMiB: rss.stop(),
+  }
 }
 
 async function turn(c: Configuration, round: number): Promise<void> {
@@ -194,7 +234,9 @@ function family(c: Configuration): ChartBar['family'] {
 
 try {
   await seedDatabase(ctx.db)
-  console.error(`bench: ${runnable.length} configuration(s), ${rounds} round(s), ${seconds} s per workload, loader ${loader}`)
+  console.error(
+    `bench: ${runnable.length} configuration(s), ${rounds} round(s), ${seconds} s per workload, loader ${loader}`,
+  )
   for (let round = 0; round < rounds; round++) {
     for (const c of runnable) {
       try {
@@ -205,7 +247,9 @@ try {
     }
   }
   const exampleProjectIdleMiB =
-    !onlyIds || onlyIds.some((id) => id.startsWith('framework')) ? await measureExampleProjectIdle(root) : undefined
+    !onlyIds || onlyIds.some((id) => id.startsWith('framework'))
+      ? await measureExampleProjectIdle(root)
+      : undefined
 
   const results: Results = new Map()
   for (const [id, byWorkload] of samples) {
@@ -223,7 +267,10 @@ try {
       }),
     }))
     .filter((g) => g.bars.length > 0)
-  writeFileSync(chartPath, renderChart(`Requests/s per configuration, ${date} (${cpus().length} CPUs, ${loader})`, groups))
+  writeFileSync(
+    chartPath,
+    renderChart(`Requests/s per configuration, ${date} (${cpus().length} CPUs, ${loader})`, groups),
+  )
   const text = renderReport({
     info: {
       started,
@@ -249,8 +296,13 @@ try {
   const mdPath = join(outDir, `${date}.md`)
   writeFileSync(mdPath, text)
   // Every round's figures, for whoever wants more than the medians.
-  const raw = Object.fromEntries([...samples].map(([id, byWorkload]) => [id, Object.fromEntries(byWorkload)]))
-  writeFileSync(join(outDir, `${date}.json`), `${JSON.stringify({ started, loader, connections, seconds, rounds, skipped, idleRss: Object.fromEntries(idleRss), exampleProjectIdleMiB, samples: raw }, null, 1)}\n`)
+  const raw = Object.fromEntries(
+    [...samples].map(([id, byWorkload]) => [id, Object.fromEntries(byWorkload)]),
+  )
+  writeFileSync(
+    join(outDir, `${date}.json`),
+    `${JSON.stringify({ started, loader, connections, seconds, rounds, skipped, idleRss: Object.fromEntries(idleRss), exampleProjectIdleMiB, samples: raw }, null, 1)}\n`,
+  )
   process.stdout.write(text)
   console.error(`bench: wrote ${mdPath} and ${chartPath}`)
 } finally {

@@ -13,6 +13,8 @@ runWorkers(workers, () => {
   const app = Fastify({ logger: false })
   app.get('/plaintext', (_req, reply) => reply.type('text/plain; charset=utf-8').send(HELLO))
   app.get('/json', () => ({ message: HELLO }))
-  app.get('/rows', async (_req, reply) => reply.type('text/html; charset=utf-8').send(render(await query())))
+  app.get('/rows', async (_req, reply) =>
+    reply.type('text/html; charset=utf-8').send(render(await query())),
+  )
   void app.listen({ port, host: '127.0.0.1' })
 })

@@ -3,7 +3,14 @@
  * `tsx bench/apps/node-http.ts PORT WORKERS DB` (WORKERS > 1: node:cluster, round-robin).
  */
 import { createServer } from 'node:http'
-import { HELLO, jsonBody, peerArgs, rowsStatement, rowsTemplate, runWorkers } from './peer-runtime.ts'
+import {
+  HELLO,
+  jsonBody,
+  peerArgs,
+  rowsStatement,
+  rowsTemplate,
+  runWorkers,
+} from './peer-runtime.ts'
 
 const { port, workers, db } = peerArgs()
 

@@ -51,7 +51,11 @@ export const jsonBody = () => JSON.stringify({ message: HELLO })
 
 /** The W3 template (the framework app's file), compiled once, autoescaping as ours does. */
 export function rowsTemplate(): (rows: readonly object[]) => string {
-  const eta = new Eta({ views: resolve(import.meta.dirname, 'framework/templates'), cache: true, autoEscape: true })
+  const eta = new Eta({
+    views: resolve(import.meta.dirname, 'framework/templates'),
+    cache: true,
+    autoEscape: true,
+  })
   return (rows) => eta.render('rows.html', { title: 'Rows', rows })
 }
 

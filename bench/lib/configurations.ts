@@ -50,25 +50,40 @@ function djangoMissing(): string | undefined {
     execFileSync('/usr/bin/python3', ['-c', 'import django'], { stdio: 'ignore' })
     djangoChecked = undefined
   } catch {
-    djangoChecked = 'python3-django is not installed (apt-get install --no-install-recommends python3-django)'
+    djangoChecked =
+      'python3-django is not installed (apt-get install --no-install-recommends python3-django)'
   }
   return djangoChecked
 }
 
 const gunicornMissing = () =>
-  existsSync(GUNICORN) ? undefined : 'gunicorn is not installed (apt-get install --no-install-recommends gunicorn)'
+  existsSync(GUNICORN)
+    ? undefined
+    : 'gunicorn is not installed (apt-get install --no-install-recommends gunicorn)'
 const lighttpdMissing = () =>
-  existsSync(LIGHTTPD) ? undefined : 'lighttpd is not installed (apt-get install --no-install-recommends lighttpd)'
+  existsSync(LIGHTTPD)
+    ? undefined
+    : 'lighttpd is not installed (apt-get install --no-install-recommends lighttpd)'
 const always = () => undefined
 
 /** `node --import tsx FILE ...`: no wrapper process, so the tree is the server's own. */
 function nodeApp(root: string, file: string, args: string[]): Launch {
-  return { command: process.execPath, args: ['--import', 'tsx', resolve(root, file), ...args], cwd: root }
+  return {
+    command: process.execPath,
+    args: ['--import', 'tsx', resolve(root, file), ...args],
+    cwd: root,
+  }
 }
 
 function serve(root: string, app: string, port: number, workers: number, db: string): Launch {
   return {
-    ...nodeApp(root, 'bin/serve.js', [resolve(root, app), '--bind', `127.0.0.1:${port}`, '--workers', String(workers)]),
+    ...nodeApp(root, 'bin/serve.js', [
+      resolve(root, app),
+      '--bind',
+      `127.0.0.1:${port}`,
+      '--workers',
+      String(workers),
+    ]),
     env: { BENCH_DB: db },
   }
 }
@@ -76,7 +91,17 @@ function serve(root: string, app: string, port: number, workers: number, db: str
 function gunicorn(dir: string, app: string, port: number, workers: number, db: string): Launch {
   return {
     command: GUNICORN,
-    args: ['--chdir', dir, '--bind', `127.0.0.1:${port}`, '--workers', String(workers), '--log-level', 'warning', app],
+    args: [
+      '--chdir',
+      dir,
+      '--bind',
+      `127.0.0.1:${port}`,
+      '--workers',
+      String(workers),
+      '--log-level',
+      'warning',
+      app,
+    ],
     env: { BENCH_DB: db },
   }
 }
@@ -104,7 +129,8 @@ function frameworkApp(workers: number): Configuration {
     workloads: FULL,
     mode: 'timed',
     missing: always,
-    launch: (port, ctx) => serve(ctx.root, 'bench/apps/framework/wsgi.ts:application', port, workers, ctx.db),
+    launch: (port, ctx) =>
+      serve(ctx.root, 'bench/apps/framework/wsgi.ts:application', port, workers, ctx.db),
   }
 }
 
@@ -116,7 +142,8 @@ function bareServe(workers: number): Configuration {
     workloads: ['W1'],
     mode: 'timed',
     missing: always,
-    launch: (port, ctx) => serve(ctx.root, 'examples/hello_world.ts:processHttpRequest', port, workers, ctx.db),
+    launch: (port, ctx) =>
+      serve(ctx.root, 'examples/hello_world.ts:processHttpRequest', port, workers, ctx.db),
   }
 }
 
@@ -140,7 +167,14 @@ function django(workers: number): Configuration {
     workloads: PEER,
     mode: 'timed',
     missing: () => gunicornMissing() ?? djangoMissing(),
-    launch: (port, ctx) => gunicorn(join(ctx.root, 'bench/apps/django_site'), 'benchsite.wsgi:application', port, workers, ctx.db),
+    launch: (port, ctx) =>
+      gunicorn(
+        join(ctx.root, 'bench/apps/django_site'),
+        'benchsite.wsgi:application',
+        port,
+        workers,
+        ctx.db,
+      ),
   }
 }
 
@@ -177,7 +211,8 @@ export const CONFIGURATIONS: Configuration[] = [
     workloads: ['W1', 'W2'],
     mode: 'timed',
     missing: gunicornMissing,
-    launch: (port, ctx) => gunicorn(join(ctx.root, 'bench/apps/wsgi_bare'), 'app:application', port, 1, ctx.db),
+    launch: (port, ctx) =>
+      gunicorn(join(ctx.root, 'bench/apps/wsgi_bare'), 'app:application', port, 1, ctx.db),
   },
   django(1),
   django(2),

@@ -45,7 +45,8 @@ const LAYERS: [RegExp, string][] = [
 
 function layerOf(frame: CallFrame): string | undefined {
   // eta compiles templates with new Function(): no URL, named "anonymous".
-  if (frame.url === '' && frame.functionName === 'anonymous') return 'template (framework/templates, eta)'
+  if (frame.url === '' && frame.functionName === 'anonymous')
+    return 'template (framework/templates, eta)'
   for (const [re, label] of LAYERS) if (re.test(frame.url)) return label
   return undefined
 }

@@ -11,7 +11,9 @@ function get(url: string): Promise<{ status: number; cookies: string[]; body: st
       let body = ''
       res.setEncoding('utf8')
       res.on('data', (c: string) => (body += c))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, cookies: res.headers['set-cookie'] ?? [], body }))
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, cookies: res.headers['set-cookie'] ?? [], body }),
+      )
     })
       .on('error', reject)
       .end()
@@ -23,11 +25,15 @@ export async function formPost(base: string, path: string): Promise<RequestSpec>
   const page = await get(base + path)
   const token = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(page.body)?.[1]
   if (page.status !== 200 || !token) {
-    throw new Error(`GET ${path} gave ${page.status} without a CSRF token field:\n${page.body.slice(0, 300)}`)
+    throw new Error(
+      `GET ${path} gave ${page.status} without a CSRF token field:\n${page.body.slice(0, 300)}`,
+    )
   }
   const cookie = page.cookies.map((c) => c.split(';')[0]).join('; ')
   if (!/csrftoken=/.test(cookie) || !/sessionid=/.test(cookie)) {
-    throw new Error(`GET ${path} did not set both the csrftoken and sessionid cookies: ${JSON.stringify(page.cookies)}`)
+    throw new Error(
+      `GET ${path} did not set both the csrftoken and sessionid cookies: ${JSON.stringify(page.cookies)}`,
+    )
   }
   return {
     path,

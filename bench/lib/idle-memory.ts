@@ -14,7 +14,16 @@ export async function measureExampleProjectIdle(root: string): Promise<number | 
       'serve project/wsgi.ts',
       {
         command: process.execPath,
-        args: ['--import', 'tsx', resolve(root, 'bin/serve.js'), 'project/wsgi.ts:application', '--bind', `127.0.0.1:${port}`, '--workers', '1'],
+        args: [
+          '--import',
+          'tsx',
+          resolve(root, 'bin/serve.js'),
+          'project/wsgi.ts:application',
+          '--bind',
+          `127.0.0.1:${port}`,
+          '--workers',
+          '1',
+        ],
         cwd: root,
       },
       port,

@@ -45,7 +45,13 @@ function wrkDuration(text: string): number {
   const m = /^([\d.]+)(us|ms|s|m)$/.exec(text)
   if (!m) return NaN
   const value = Number(m[1])
-  return m[2] === 'us' ? value / 1000 : m[2] === 'ms' ? value : m[2] === 's' ? value * 1000 : value * 60_000
+  return m[2] === 'us'
+    ? value / 1000
+    : m[2] === 'ms'
+      ? value
+      : m[2] === 's'
+        ? value * 1000
+        : value * 60_000
 }
 
 /** Parses wrk's `--latency` report. Exported for the smoke test. */
@@ -54,7 +60,8 @@ export function parseWrk(out: string): LoadResult {
   if (!total) throw new Error(`wrk printed no request count:\n${out}`)
   const requests = Number(total[1])
   const seconds = wrkDuration(`${total[2]}${total[3]}`) / 1000
-  const pct = (p: string) => wrkDuration(new RegExp(`^\\s+${p}%\\s+(\\S+)`, 'm').exec(out)?.[1] ?? '')
+  const pct = (p: string) =>
+    wrkDuration(new RegExp(`^\\s+${p}%\\s+(\\S+)`, 'm').exec(out)?.[1] ?? '')
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out)
   // Read errors are how wrk counts a server closing after each response (Gunicorn's sync
   // worker without keep-alive); only connect, write and timeout errors are failures.
@@ -84,9 +91,21 @@ function wrkScript(spec: RequestSpec): string {
   return file
 }
 
-function runWrk(url: string, spec: RequestSpec, connections: number, seconds: number): Promise<LoadResult> {
+function runWrk(
+  url: string,
+  spec: RequestSpec,
+  connections: number,
+  seconds: number,
+): Promise<LoadResult> {
   // wrk takes whole seconds only.
-  const args = ['-t1', `-c${connections}`, `-d${Math.max(1, Math.round(seconds))}s`, '--latency', '--timeout', '5s']
+  const args = [
+    '-t1',
+    `-c${connections}`,
+    `-d${Math.max(1, Math.round(seconds))}s`,
+    '--latency',
+    '--timeout',
+    '5s',
+  ]
   if (spec.method === 'POST' || spec.headers) args.push('-s', wrkScript(spec))
   return new Promise((resolve, reject) => {
     execFile(WRK, [...args, url], { timeout: (seconds + 30) * 1000 }, (error, stdout, stderr) => {
@@ -96,7 +115,12 @@ function runWrk(url: string, spec: RequestSpec, connections: number, seconds: nu
   })
 }
 
-async function runAutocannon(url: string, spec: RequestSpec, connections: number, seconds: number): Promise<LoadResult> {
+async function runAutocannon(
+  url: string,
+  spec: RequestSpec,
+  connections: number,
+  seconds: number,
+): Promise<LoadResult> {
   const r = await autocannon({
     url,
     connections,
@@ -125,7 +149,9 @@ export function timedLoad(
   seconds: number,
 ): Promise<LoadResult> {
   const url = base + spec.path
-  return loader === 'wrk' ? runWrk(url, spec, connections, seconds) : runAutocannon(url, spec, connections, seconds)
+  return loader === 'wrk'
+    ? runWrk(url, spec, connections, seconds)
+    : runAutocannon(url, spec, connections, seconds)
 }
 
 function once(url: string): Promise<{ status: number; ms: number }> {
@@ -133,9 +159,16 @@ function once(url: string): Promise<{ status: number; ms: number }> {
   return new Promise((resolve) => {
     const req = request(url, { agent: false, timeout: 30_000 }, (res) => {
       res.resume()
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: Number(process.hrtime.bigint() - started) / 1e6 }))
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        }),
+      )
     })
-    req.on('error', () => resolve({ status: 0, ms: Number(process.hrtime.bigint() - started) / 1e6 }))
+    req.on('error', () =>
+      resolve({ status: 0, ms: Number(process.hrtime.bigint() - started) / 1e6 }),
+    )
     req.on('timeout', () => req.destroy())
     req.end()
   })
@@ -146,7 +179,12 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Sends exactly `count` requests, `concurrency` at a time, each on a new connection. */
-export async function fixedCountLoad(base: string, spec: RequestSpec, count: number, concurrency: number): Promise<LoadResult> {
+export async function fixedCountLoad(
+  base: string,
+  spec: RequestSpec,
+  count: number,
+  concurrency: number,
+): Promise<LoadResult> {
   const latencies: number[] = []
   let bad = 0
   let errors = 0
@@ -164,5 +202,13 @@ export async function fixedCountLoad(base: string, spec: RequestSpec, count: num
   await Promise.all(Array.from({ length: concurrency }, lane))
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
   latencies.sort((a, b) => a - b)
-  return { requests: count, seconds, rps: count / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), errors, bad }
+  return {
+    requests: count,
+    seconds,
+    rps: count / seconds,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    errors,
+    bad,
+  }
 }

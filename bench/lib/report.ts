@@ -46,7 +46,11 @@ function lookup(report: Report, id: string, w: WorkloadId): Summary | undefined 
   return report.results.get(id)?.get(w)
 }
 
-function ratio(a: Summary | undefined, b: Summary | undefined, key: 'rps' | 'cpuUsPerRequest'): number {
+function ratio(
+  a: Summary | undefined,
+  b: Summary | undefined,
+  key: 'rps' | 'cpuUsPerRequest',
+): number {
   return a && b ? a[key] / b[key] : NaN
 }
 
@@ -72,10 +76,19 @@ function workloadTable(report: Report, w: WorkloadId): string[] {
  * One acceptance line: the figure, the target, met or not (or not measured), and the same ratio
  * by CPU time per request (theirs ÷ ours), which a shared machine disturbs less.
  */
-function target(text: string, value: number, goal: number, better: 'higher' | 'lower', unit = 'x', cpuRatio = NaN): string {
+function target(
+  text: string,
+  value: number,
+  goal: number,
+  better: 'higher' | 'lower',
+  unit = 'x',
+  cpuRatio = NaN,
+): string {
   if (!Number.isFinite(value)) return `- ${text}: not measured in this run`
   const met = better === 'higher' ? value >= goal : value <= goal
-  const cpu = Number.isFinite(cpuRatio) ? `; by CPU µs/req: ${cpuRatio.toFixed(2)}x, ${cpuRatio >= goal ? 'met' : 'not met'}` : ''
+  const cpu = Number.isFinite(cpuRatio)
+    ? `; by CPU µs/req: ${cpuRatio.toFixed(2)}x, ${cpuRatio >= goal ? 'met' : 'not met'}`
+    : ''
   return `- ${text}: **${value.toFixed(2)}${unit}** (target ${better === 'higher' ? '≥' : '<'} ${goal}${unit}: ${met ? 'met' : '**NOT met**'}${cpu})`
 }
 
@@ -89,23 +102,53 @@ function acceptance(report: Report): string[] {
   const lines = [
     '## Acceptance targets (issue 10), from this run',
     '',
-    'Each ratio by median req/s, then by CPU µs per request (the other side\'s ÷ ours).',
+    "Each ratio by median req/s, then by CPU µs per request (the other side's ÷ ours).",
     '',
   ]
   const line = (text: string, [rps, cpu]: [number, number], goal: number) =>
     target(text, rps, goal, 'higher', 'x', cpu)
   for (const n of [1, 2]) {
-    lines.push(line(`W1 serve + bare hello_world.ts ×${n} ÷ node:http ×${n}`, vs(`serve-bare-${n}`, baselineId(n), 'W1'), 0.9))
+    lines.push(
+      line(
+        `W1 serve + bare hello_world.ts ×${n} ÷ node:http ×${n}`,
+        vs(`serve-bare-${n}`, baselineId(n), 'W1'),
+        0.9,
+      ),
+    )
   }
   for (const w of ['W1', 'W2'] as const) {
     for (const n of [1, 2]) {
-      lines.push(line(`${w} full framework ×${n} ÷ node:http ×${n}`, vs(`framework-${n}`, baselineId(n), w), 0.7))
+      lines.push(
+        line(
+          `${w} full framework ×${n} ÷ node:http ×${n}`,
+          vs(`framework-${n}`, baselineId(n), w),
+          0.7,
+        ),
+      )
     }
-    lines.push(line(`${w} full framework ×1 ÷ Express ×1 (ahead of Express)`, vs('framework-1', 'express-1', w), 1))
+    lines.push(
+      line(
+        `${w} full framework ×1 ÷ Express ×1 (ahead of Express)`,
+        vs('framework-1', 'express-1', w),
+        1,
+      ),
+    )
   }
   for (const n of [1, 2]) {
-    lines.push(line(`W3 full framework ×${n} ÷ Gunicorn + Django ×${n}`, vs(`framework-${n}`, `django-${n}`, 'W3'), 5))
-    lines.push(line(`W3 full framework ×${n} ÷ Fastify + kysely ×${n}`, vs(`framework-${n}`, `fastify-${n}`, 'W3'), 0.8))
+    lines.push(
+      line(
+        `W3 full framework ×${n} ÷ Gunicorn + Django ×${n}`,
+        vs(`framework-${n}`, `django-${n}`, 'W3'),
+        5,
+      ),
+    )
+    lines.push(
+      line(
+        `W3 full framework ×${n} ÷ Fastify + kysely ×${n}`,
+        vs(`framework-${n}`, `fastify-${n}`, 'W3'),
+        0.8,
+      ),
+    )
   }
   const serveW1 = g('serve-bare-1', 'W1')?.rps ?? NaN
   for (const id of ['cgi-framework', 'cgi-python']) {
@@ -117,7 +160,15 @@ function acceptance(report: Report): string[] {
         : `- W1 serve ÷ ${label}: not measured in this run`,
     )
   }
-  lines.push(target('Idle worker RSS, `serve project/wsgi.ts` (example project loaded), MiB', report.exampleProjectIdleMiB ?? NaN, 80, 'lower', ' MiB'))
+  lines.push(
+    target(
+      'Idle worker RSS, `serve project/wsgi.ts` (example project loaded), MiB',
+      report.exampleProjectIdleMiB ?? NaN,
+      80,
+      'lower',
+      ' MiB',
+    ),
+  )
   return [...lines, '']
 }
 
@@ -131,7 +182,7 @@ export function renderReport(report: Report): string {
     `${i.rounds} round(s) of ${i.seconds} s per workload after ${i.warmupSeconds} s of warm-up, configurations interleaved (A B C … A B C …), each started before and stopped after its turn in every round.`,
     `CGI configurations: ${i.cgiRequests} requests per round, 2 at a time, each on a new connection.`,
     `Load average (1 min) at start ${i.load[0].toFixed(1)}, at end ${i.load[1].toFixed(1)}${Math.max(...i.load) > i.cpus ? ': **the machine was busy with other work, so absolute figures are low and noisy; ratios within a round and CPU µs/req hold up better**' : ''}.`,
-    'Figures are medians over rounds; peak RSS is the largest worker seen during the runs; CPU µs/req is the server process tree\'s user+system time (master and workers, from /proc) divided by the requests served.',
+    "Figures are medians over rounds; peak RSS is the largest worker seen during the runs; CPU µs/req is the server process tree's user+system time (master and workers, from /proc) divided by the requests served.",
     '',
     `![requests/s per configuration and workload](${report.chartFile})`,
     '',
@@ -140,7 +191,8 @@ export function renderReport(report: Report): string {
     '',
   ]
   for (const w of Object.keys(WORKLOADS) as WorkloadId[]) {
-    if (report.configurations.some((c) => lookup(report, c.id, w))) lines.push(...workloadTable(report, w))
+    if (report.configurations.some((c) => lookup(report, c.id, w)))
+      lines.push(...workloadTable(report, w))
   }
   if (report.idleRss.size) {
     lines.push('### Idle RSS per worker (after start and one request), MiB', '')

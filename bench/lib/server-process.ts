@@ -37,7 +37,12 @@ function answers(url: string): Promise<boolean> {
 }
 
 /** Spawns `launch` in its own process group and resolves once GET `readyPath` answers 200. */
-export async function startServer(label: string, launch: Launch, port: number, readyPath: string): Promise<RunningServer> {
+export async function startServer(
+  label: string,
+  launch: Launch,
+  port: number,
+  readyPath: string,
+): Promise<RunningServer> {
   const child = spawn(launch.command, launch.args, {
     cwd: launch.cwd,
     env: { ...process.env, ...launch.env },
@@ -50,7 +55,9 @@ export async function startServer(label: string, launch: Launch, port: number, r
   const deadline = Date.now() + 30_000
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`${label} exited (${child.exitCode ?? child.signalCode}) before it answered:\n${tail}`)
+      throw new Error(
+        `${label} exited (${child.exitCode ?? child.signalCode}) before it answered:\n${tail}`,
+      )
     }
     if (await answers(base + readyPath)) return { child, pid: child.pid!, base, stderr: () => tail }
     await new Promise((r) => setTimeout(r, 100))

@@ -24,7 +24,8 @@ const COLORS: Record<ChartBar['family'], string> = {
   cgi: '#dc2626',
 }
 
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+const escape = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 
 /** Renders `groups` as an SVG document (horizontal bars, log10 axis, values printed). */
 export function renderChart(title: string, groups: readonly ChartGroup[]): string {
@@ -35,7 +36,8 @@ export function renderChart(title: string, groups: readonly ChartGroup[]): strin
   const values = groups.flatMap((g) => g.bars.map((b) => b.value)).filter((v) => v > 0)
   const min = 10 ** Math.floor(Math.log10(Math.min(1, ...values)))
   const max = 10 ** Math.ceil(Math.log10(Math.max(10, ...values)))
-  const x = (v: number) => labelWidth + (plotWidth * Math.log10(Math.max(v, min) / min)) / Math.log10(max / min)
+  const x = (v: number) =>
+    labelWidth + (plotWidth * Math.log10(Math.max(v, min) / min)) / Math.log10(max / min)
   const out: string[] = []
   let y = 40
   for (const group of groups) {

@@ -14,6 +14,14 @@ export interface Workload {
 export const WORKLOADS: Record<WorkloadId, Workload> = {
   W1: { id: 'W1', title: 'plaintext "Hello, World!"', spec: { path: '/plaintext' } },
   W2: { id: 'W2', title: 'JSON {"message": "Hello, World!"}', spec: { path: '/json' } },
-  W3: { id: 'W3', title: '20 of 1000 rows (SQLite) through an ORM and an autoescaping template', spec: { path: '/rows' } },
-  W4: { id: 'W4', title: 'form POST with a session, a CSRF check and a database write', spec: { path: '/form', method: 'POST' } },
+  W3: {
+    id: 'W3',
+    title: '20 of 1000 rows (SQLite) through an ORM and an autoescaping template',
+    spec: { path: '/rows' },
+  },
+  W4: {
+    id: 'W4',
+    title: 'form POST with a session, a CSRF check and a database write',
+    spec: { path: '/form', method: 'POST' },
+  },
 }

@@ -17,7 +17,7 @@ describe('docs/benchmarks.md', () => {
     expect(missing).toEqual([])
   })
 
-  it("documents every option bench/run.ts accepts", () => {
+  it('documents every option bench/run.ts accepts', () => {
     const block = /options: \{([\s\S]*?)\n {6}\},/.exec(runSource)?.[1] ?? ''
     const options = [...block.matchAll(/^ {8}'?([a-z-]+)'?: \{/gm)].map((m) => `--${m[1]}`)
     expect(options.length).toBeGreaterThan(5)
@@ -27,7 +27,9 @@ describe('docs/benchmarks.md', () => {
   it('links only to files that exist', () => {
     const links = [...doc.matchAll(/\]\((\.\.\/[^)#]+)\)/g)].map((m) => m[1]!)
     expect(links.length).toBeGreaterThan(3)
-    const dead = links.filter((l) => !existsSync(resolve(dirname(resolve(root, 'docs/benchmarks.md')), l)))
+    const dead = links.filter(
+      (l) => !existsSync(resolve(dirname(resolve(root, 'docs/benchmarks.md')), l)),
+    )
     expect(dead).toEqual([])
   })
 })

@@ -20,14 +20,30 @@ function run(args: string[]): Promise<{ code: number; stdout: string; stderr: st
       process.execPath,
       ['--import', 'tsx', resolve(root, 'bench/run.ts'), ...args],
       { cwd: root, timeout: 60_000 },
-      (error, stdout, stderr) => done({ code: error ? ((error.code as number) ?? 1) : 0, stdout, stderr }),
+      (error, stdout, stderr) =>
+        done({ code: error ? ((error.code as number) ?? 1) : 0, stdout, stderr }),
     )
   })
 }
 
 describe('bench/run.ts', () => {
   it('runs one tiny round and writes a report with figures and a chart', async () => {
-    const r = await run(['--only', 'node-http-1', '--workloads', 'W1', '--rounds', '1', '--duration', '1', '--warmup', '1', '--loader', 'autocannon', '--out', out])
+    const r = await run([
+      '--only',
+      'node-http-1',
+      '--workloads',
+      'W1',
+      '--rounds',
+      '1',
+      '--duration',
+      '1',
+      '--warmup',
+      '1',
+      '--loader',
+      'autocannon',
+      '--out',
+      out,
+    ])
     expect(r.stderr).not.toMatch(/round 1 node:http ×1: /) // a failed turn prints its error that way
     expect(r.code).toBe(0)
     const files = readdirSync(out)
@@ -39,13 +55,17 @@ describe('bench/run.ts', () => {
     expect(row, text).not.toBeNull()
     expect(Number(row![1]!.replace(/,/g, ''))).toBeGreaterThan(100)
     expect(text).toContain(`](${svg})`)
-    expect(readFileSync(join(out, svg!), 'utf8')).toMatch(/<svg[^>]*>[\s\S]*node:http ×1[\s\S]*<\/svg>/)
+    expect(readFileSync(join(out, svg!), 'utf8')).toMatch(
+      /<svg[^>]*>[\s\S]*node:http ×1[\s\S]*<\/svg>/,
+    )
   }, 60_000)
 
   it('rejects an unknown configuration with one line and a hint', async () => {
     const r = await run(['--only', 'nope', '--out', out])
     expect(r.code).toBe(2)
-    expect(r.stderr.trim()).toBe('bench: unknown configuration "nope" in --only (npm run bench -- --list shows them)')
+    expect(r.stderr.trim()).toBe(
+      'bench: unknown configuration "nope" in --only (npm run bench -- --list shows them)',
+    )
   })
 })
 
@@ -63,14 +83,32 @@ describe('parseWrk', () => {
   Non-2xx or 3xx responses: 12
 Requests/sec:  30000.00
 `
-    expect(parseWrk(report)).toEqual({ requests: 120000, seconds: 4, rps: 30000, p50Ms: 0.435, p99Ms: 2500, errors: 6, bad: 12 })
+    expect(parseWrk(report)).toEqual({
+      requests: 120000,
+      seconds: 4,
+      rps: 30000,
+      p50Ms: 0.435,
+      p99Ms: 2500,
+      errors: 6,
+      bad: 12,
+    })
   })
 })
 
 describe('renderChart', () => {
   it('draws bars on a log scale, so a value 1000x smaller is still visible and labelled', () => {
-    const svg = renderChart('t', [{ title: 'W1', bars: [{ label: 'a', value: 10_000, family: 'baseline' }, { label: 'cgi <x>', value: 10, family: 'cgi' }] }])
-    const widths = [...svg.matchAll(/<rect x="250" y="[\d.]+" width="([\d.]+)"/g)].map((m) => Number(m[1]))
+    const svg = renderChart('t', [
+      {
+        title: 'W1',
+        bars: [
+          { label: 'a', value: 10_000, family: 'baseline' },
+          { label: 'cgi <x>', value: 10, family: 'cgi' },
+        ],
+      },
+    ])
+    const widths = [...svg.matchAll(/<rect x="250" y="[\d.]+" width="([\d.]+)"/g)].map((m) =>
+      Number(m[1]),
+    )
     expect(widths).toHaveLength(2)
     expect(widths[1]).toBeGreaterThan(widths[0]! / 10) // linear would give 1/1000
     expect(svg).toContain('cgi &lt;x&gt;')

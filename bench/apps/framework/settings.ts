@@ -23,5 +23,7 @@ export const settings = defineSettings({
   ],
   ROOT_URLCONF: resolve(here, 'urls.ts'),
   TEMPLATES: { DIRS: [resolve(here, 'templates')], APP_DIRS: false, CONTEXT_PROCESSORS: [] },
-  DATABASES: { default: { URL: `sqlite:${process.env.BENCH_DB ?? resolve(here, 'bench.sqlite3')}` } },
+  DATABASES: {
+    default: { URL: `sqlite:${process.env.BENCH_DB ?? resolve(here, 'bench.sqlite3')}` },
+  },
 })

@@ -40,7 +40,9 @@ export const form = requireHttpMethods(['GET', 'POST'])(async (request: HttpRequ
   }
   const text = request.POST.get('text') ?? ''
   if (text.length === 0 || text.length > 200) {
-    return new HttpResponseBadRequest('text: 1 to 200 characters', { contentType: 'text/plain; charset=utf-8' })
+    return new HttpResponseBadRequest('text: 1 to 200 characters', {
+      contentType: 'text/plain; charset=utf-8',
+    })
   }
   await Entry.objects.create({ text, createdAt: new Date() })
   request.session.set('posted', posted + 1)

@@ -31,12 +31,18 @@ export interface FormDefinition<F extends FieldMap> {
    * Per-field steps, run after the field's own checks with its cleaned value; return the value
    * to keep (possibly changed) or throw ValidationError.
    */
-  readonly cleanField?: {
-    readonly [K in keyof F]?: (value: FieldOutput<F[K]>, form: Form<F>) => FieldOutput<F[K]> | Promise<FieldOutput<F[K]>>
-  }
+  readonly cleanField?: { readonly [K in keyof F]?: CleanFieldStep<FieldOutput<F[K]>, Form<F>> }
   /** The whole-form step, with the values that passed so far; throw ValidationError or call form.addError(). */
-  readonly clean?: (data: Partial<CleanedData<F>>, form: Form<F>) => void | Promise<void>
+  clean?(data: Partial<CleanedData<F>>, form: Form<F>): void | Promise<void>
 }
+
+/**
+ * One `cleanField` step. Why the method-type form: method parameters are bivariant, so a
+ * `Form<{ email: ... }>` class stays usable where a `Form<FieldMap>` is expected (FormView).
+ */
+export type CleanFieldStep<T, FormType> = {
+  step(value: T, form: FormType): T | Promise<T>
+}['step']
 
 /** Options of a form instance. */
 export interface FormOptions<F extends FieldMap = FieldMap> {

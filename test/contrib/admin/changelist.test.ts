@@ -125,6 +125,8 @@ describe.each(backends)('on $name', (backend) => {
         const first = await assertNumQueries(5, () => client.get('/admin/adminpolls/question/'))
         expect(first.status).toBe(200)
         expect((first.text.match(/name="_selected_action"/g) ?? []).length).toBe(20)
+        // The category column shows the related object's name, loaded in the same query.
+        expect(first.text).toMatch(/<td>\s*Science\s*<\/td>/)
         const pages = Math.ceil(total / 20)
         const last = await assertNumQueries(5, () => client.get(`/admin/adminpolls/question/?p=${pages}`))
         expect(last.status).toBe(200)

@@ -25,7 +25,7 @@ import {
 } from '../model-info.ts'
 import { modelPermissions, targetOf, type ModelPermissions } from '../permissions.ts'
 import type { AdminRequest } from './admin-request.ts'
-import { getObject, modelContext, require } from './lookup.ts'
+import { getObject, modelContext, requirePermission } from './lookup.ts'
 
 /** One line of a fieldset as the template draws it. */
 type FormLine =
@@ -81,7 +81,7 @@ async function formPage(
 ): Promise<HttpResponseBase> {
   const { admin, perms } = await modelContext(request, params)
   const adding = objectId === undefined
-  require(adding ? perms.add : perms.view, `${adding ? 'add' : 'view'} ${admin.verboseNamePlural}`)
+  requirePermission(adding ? perms.add : perms.view, `${adding ? 'add' : 'view'} ${admin.verboseNamePlural}`)
   const obj = adding ? undefined : await getObject(admin, objectId)
   const canSave = adding ? perms.add : perms.change
   const isPost = request.request.method === 'POST'

@@ -18,7 +18,7 @@ import type { ModelAdmin } from '../model-admin.ts'
 import { capfirst, verboseNamePlural } from '../model-info.ts'
 import type { ModelPermissions } from '../permissions.ts'
 import type { AdminRequest } from './admin-request.ts'
-import { modelContext, require } from './lookup.ts'
+import { modelContext, requirePermission } from './lookup.ts'
 import { deletionContext } from './delete-view.ts'
 
 /** The built-in action's name, as in Django. */
@@ -61,7 +61,7 @@ export async function changelistView(
   params: { appLabel: string; modelName: string },
 ): Promise<HttpResponseBase> {
   const { admin, perms } = await modelContext(request, params)
-  require(perms.view, `view ${admin.verboseNamePlural}`)
+  requirePermission(perms.view, `view ${admin.verboseNamePlural}`)
   const actions = availableActions(admin, perms)
   if (request.request.method === 'POST') {
     return runAction(request, admin, perms, actions)
@@ -132,7 +132,7 @@ async function runAction(
   }
 
   if (name === DELETE_SELECTED) {
-    require(perms.delete, `delete ${admin.verboseNamePlural}`)
+    requirePermission(perms.delete, `delete ${admin.verboseNamePlural}`)
     const preview = await previewDeletion(admin.model, objects)
     if (post.get('post') !== 'yes' || preview.protectedObjects.length) {
       return request.render('admin/delete_selected_confirmation.html', {

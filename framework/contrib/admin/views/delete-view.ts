@@ -8,7 +8,7 @@ import { previewDeletion } from '../deletion-preview.ts'
 import { logAction } from '../log-entries.ts'
 import { capfirst, urlName, verboseName } from '../model-info.ts'
 import type { AdminRequest } from './admin-request.ts'
-import { getObject, modelContext, require } from './lookup.ts'
+import { getObject, modelContext, requirePermission } from './lookup.ts'
 
 /** A node of the cascade as the template draws it. */
 export interface DeletedItem {
@@ -50,7 +50,7 @@ export async function deleteView(
   params: { appLabel: string; modelName: string; objectId: string },
 ): Promise<HttpResponseBase> {
   const { admin, perms } = await modelContext(request, params)
-  require(perms.delete, `delete ${admin.verboseNamePlural}`)
+  requirePermission(perms.delete, `delete ${admin.verboseNamePlural}`)
   const obj = await getObject(admin, params.objectId)
   const preview = await previewDeletion(admin.model, [obj])
   const modelParams = { appLabel: admin.appLabel, modelName: admin.modelName }

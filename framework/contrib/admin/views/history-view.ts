@@ -5,7 +5,7 @@ import type { HttpResponseBase } from '../../../http/index.ts'
 import { actionLabel, historyOf } from '../log-entries.ts'
 import { capfirst, formatDateTime } from '../model-info.ts'
 import type { AdminRequest } from './admin-request.ts'
-import { getObject, modelContext, require } from './lookup.ts'
+import { getObject, modelContext, requirePermission } from './lookup.ts'
 
 /** GET /admin/<app>/<model>/<id>/history/ */
 export async function historyView(
@@ -13,7 +13,7 @@ export async function historyView(
   params: { appLabel: string; modelName: string; objectId: string },
 ): Promise<HttpResponseBase> {
   const { admin, perms } = await modelContext(request, params)
-  require(perms.view, `view ${admin.verboseNamePlural}`)
+  requirePermission(perms.view, `view ${admin.verboseNamePlural}`)
   const obj = await getObject(admin, params.objectId)
   const entries = await historyOf(admin, params.objectId)
   const modelParams = { appLabel: admin.appLabel, modelName: admin.modelName }

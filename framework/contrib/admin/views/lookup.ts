@@ -29,7 +29,7 @@ export async function modelContext(
 }
 
 /** Throws PermissionDenied (403) unless `allowed`. */
-export function require(allowed: boolean, what: string): void {
+export function requirePermission(allowed: boolean, what: string): void {
   if (!allowed) throw new PermissionDenied(`You do not have permission to ${what}.`)
 }
 

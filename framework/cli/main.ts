@@ -19,6 +19,7 @@ import { makemigrationsCommand } from './commands/makemigrations.ts'
 import { migrateCommand } from './commands/migrate.ts'
 import { showmigrationsCommand } from './commands/showmigrations.ts'
 import { sqlmigrateCommand } from './commands/sqlmigrate.ts'
+import { squashmigrationsCommand } from './commands/squashmigrations.ts'
 import { shellCommand } from './commands/shell.ts'
 import { dbshellCommand } from './commands/dbshell.ts'
 import { dumpdataCommand } from './commands/dumpdata.ts'
@@ -53,6 +54,7 @@ export const commands: readonly Command[] = [
   migrateCommand,
   showmigrationsCommand,
   sqlmigrateCommand,
+  squashmigrationsCommand,
   clearsessionsCommand,
   createsuperuserCommand,
   changepasswordCommand,

@@ -145,6 +145,7 @@ export {
   type PlanStep,
 } from './migrations/executor.ts'
 export { MigrationRecorder, MIGRATIONS_TABLE } from './migrations/recorder.ts'
+export { squashMigrations, type SquashedMigration } from './migrations/squash-migrations.ts'
 export {
   createTestDatabase,
   migrateTestDatabase,

@@ -2,7 +2,14 @@
  * @module `framework sqlmigrate app migration`: prints the SQL a migration runs on the configured
  * database's backend, without running it.
  */
-import { closeConnections, collectMigrationSql, findMigration, loadMigrationGraph, MigrationError } from '../../db/index.ts'
+import {
+  closeConnections,
+  collectMigrationSql,
+  findMigration,
+  loadMigrations,
+  MigrationError,
+  MigrationGraph,
+} from '../../db/index.ts'
 import { CommandError, parseCommandArgs } from '../command.ts'
 import type { Command } from '../command.ts'
 import { DEFAULT_SETTINGS } from '../dev-server/project-loading.ts'
@@ -38,7 +45,8 @@ export const sqlmigrateCommand: Command = {
         throw new MigrationError('migrations.E008', `no installed app with label ${JSON.stringify(app)} (installed: ${apps.all().map((a) => a.label).join(', ')})`, {
           hint: 'check INSTALLED_APPS in your settings, or the spelling',
         })
-      const graph = await loadMigrationGraph(apps.all())
+      // Every file, squashed or replaced, so any of them can be shown.
+      const graph = new MigrationGraph(await loadMigrations(apps.all()))
       const migration = findMigration(graph, app, name)
       const statements = await collectMigrationSql(graph, migration, {
         backwards: values.backwards ?? false,

@@ -222,8 +222,12 @@ export async function executeMigrationPlan(
             { hint: 'fix or delete those rows in a data migration before this one' },
           )
       }
-      if (step.backwards) await recorder.recordUnapplied(migration.app, migration.name)
-      else await recorder.recordApplied(migration.app, migration.name)
+      // A squashed migration also records (or forgets) the ones it replaces, as Django's does.
+      for (const [app, name] of [[migration.app, migration.name] as const, ...migration.replaces]) {
+        if (step.backwards) await recorder.recordUnapplied(app, name)
+        else if (app === migration.app && name === migration.name) await recorder.recordApplied(app, name)
+        else if (!applied.has(migrationKey(app, name))) await recorder.recordApplied(app, name)
+      }
     }
     // Why outside the transaction: SQLite ignores PRAGMA foreign_keys inside one.
     if (sqlite) await pragma('PRAGMA foreign_keys = OFF')

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url'
 import { MigrationGraph } from './graph.ts'
 import { isDefinedMigration, type Migration } from './migration.ts'
 import { MigrationError } from './migration-error.ts'
+import { applyReplacements } from './replacements.ts'
 
 /** Where an app keeps its migrations (an AppConfig has both). */
 export interface MigrationSource {
@@ -67,13 +68,20 @@ export async function loadMigrations(sources: readonly MigrationSource[]): Promi
         dependencies: defined.dependencies ?? [],
         operations: defined.operations,
         atomic: defined.atomic ?? true,
+        replaces: defined.replaces ?? [],
       })
     }
   }
   return out
 }
 
-/** Loads every app's migrations into a graph (checking dependencies and cycles). */
-export async function loadMigrationGraph(sources: readonly MigrationSource[]): Promise<MigrationGraph> {
-  return new MigrationGraph(await loadMigrations(sources))
+/**
+ * Loads every app's migrations into a graph (checking dependencies and cycles), a squashed
+ * migration standing in for the ones it replaces unless only some of those are applied.
+ */
+export async function loadMigrationGraph(
+  sources: readonly MigrationSource[],
+  applied: ReadonlySet<string> = new Set(),
+): Promise<MigrationGraph> {
+  return new MigrationGraph(applyReplacements(await loadMigrations(sources), applied))
 }

@@ -3,10 +3,25 @@
  * and run the plan. Returns the steps taken, as values (STYLE.md rule 11).
  */
 import { executeMigrationPlan, migrationPlan, type MigrateTarget, type PlanStep } from './executor.ts'
-import { loadMigrationGraph, type MigrationSource } from './loader.ts'
+import { MigrationGraph } from './graph.ts'
+import { loadMigrations, type MigrationSource } from './loader.ts'
 import { migrationKey } from './migration.ts'
 import { MigrationError } from './migration-error.ts'
 import { MigrationRecorder } from './recorder.ts'
+import { applyReplacements, withSquashedApplied } from './replacements.ts'
+
+/** The graph for a database (squashed migrations resolved against what it has applied) and its applied set. */
+async function graphFor(
+  sources: readonly MigrationSource[],
+  using: string | undefined,
+): Promise<{ graph: MigrationGraph; applied: Map<string, Date> }> {
+  const loaded = await loadMigrations(sources)
+  const recorded = await new MigrationRecorder(using).applied()
+  const applied = new Map(recorded)
+  for (const key of withSquashedApplied(loaded, new Set(recorded.keys())))
+    if (!applied.has(key)) applied.set(key, new Date(Math.max(0, ...[...recorded.values()].map((d) => d.getTime()))))
+  return { graph: new MigrationGraph(applyReplacements(loaded, new Set(recorded.keys()))), applied }
+}
 
 /** Options of {@link migrate}. */
 export interface MigrateOptions extends MigrateTarget {
@@ -40,14 +55,13 @@ export async function migrate(
       { hint: 'check INSTALLED_APPS in your settings, or the spelling' },
     )
   }
-  const graph = await loadMigrationGraph(sources)
+  const { graph, applied: appliedAt } = await graphFor(sources, options.using)
   if (options.app && !graph.appMigrations(options.app).length && options.name && options.name !== 'zero') {
     throw new MigrationError('migrations.E008', `App ${options.app} has no migrations`, {
       hint: `framework makemigrations ${options.app} creates its first one`,
     })
   }
-  const recorder = new MigrationRecorder(options.using)
-  const applied = new Set((await recorder.applied()).keys())
+  const applied = new Set(appliedAt.keys())
   const plan = migrationPlan(graph, applied, options, sources.map((s) => s.label))
   if (options.planOnly) return plan
   await executeMigrationPlan(graph, plan, applied, options)
@@ -73,8 +87,7 @@ export async function showMigrations(
   sources: readonly MigrationSource[],
   options: { using?: string } = {},
 ): Promise<MigrationStatus[]> {
-  const graph = await loadMigrationGraph(sources)
-  const applied = await new MigrationRecorder(options.using).applied()
+  const { graph, applied } = await graphFor(sources, options.using)
   return sources.flatMap((source) =>
     graph.appMigrations(source.label).map((m) => ({
       app: m.app,

@@ -14,6 +14,8 @@ export interface MigrationDefinition {
   readonly operations: readonly Operation[]
   /** Run without a transaction (PostgreSQL statements such as CREATE INDEX CONCURRENTLY). */
   readonly atomic?: boolean
+  /** The migrations this one squashes (squashmigrations writes it; see replacements.ts). */
+  readonly replaces?: readonly MigrationKey[]
 }
 
 /** A loaded migration: its definition, app and name. */
@@ -25,6 +27,8 @@ export interface Migration {
   readonly dependencies: readonly MigrationKey[]
   readonly operations: readonly Operation[]
   readonly atomic: boolean
+  /** The migrations this one squashes ([] for an ordinary one). */
+  readonly replaces: readonly MigrationKey[]
 }
 
 const brand = Symbol.for('framework.migration')

@@ -84,7 +84,9 @@ function renderField(field: AnyField & { to?: () => unknown }, indent: string, c
         // Why: a through model is a thunk in the model; in a migration it names the model by label.
         name === 'through' && typeof value === 'function'
           ? [name, new Code(`() => ${quoteString(String((value as () => unknown)()))}`)]
-          : [name, value],
+          : typeof value === 'function'
+            ? [name, { callable: (value as { name?: string }).name || 'anonymous' }]
+            : [name, value],
       ),
   )
   let head = `fields.${factories[kind]}(`
@@ -144,6 +146,7 @@ export function renderOperation(operation: Operation, indent = '    '): string {
 export function writeMigration(migration: {
   dependencies: readonly MigrationKey[]
   operations: readonly Operation[]
+  replaces?: readonly MigrationKey[]
   importFrom?: string
   comment?: string
 }): string {
@@ -156,6 +159,9 @@ export function writeMigration(migration: {
     `import { ${names} } from '${migration.importFrom ?? 'framework/db'}'`,
     ``,
     `export default migrations.define({`,
+    ...(migration.replaces?.length
+      ? [`  replaces: ${render(migration.replaces, '  ', '  replaces: '.length, 1)},`]
+      : []),
     `  dependencies: ${render(migration.dependencies, '  ', '  dependencies: '.length, 1)},`,
   ]
   if (migration.operations.length) {

@@ -8,7 +8,7 @@ import { executeMigrationPlan, migrationPlan, type MigrateTarget } from '../../.
 
 /** A migration of `app` named `name` depending on the previous one given. */
 export function migration(app: string, name: string, operations: Operation[], dependencies: [string, string][] = []): Migration {
-  return { app, name, file: '', dependencies, operations, atomic: true }
+  return { app, name, file: '', dependencies, operations, atomic: true, replaces: [] }
 }
 
 /** Migrates the default alias to `target` through the real executor; resolves to the step names. */

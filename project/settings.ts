@@ -5,25 +5,42 @@
  * ALLOWED_HOSTS (docs/settings.md).
  */
 import { defineSettings } from '../framework/index.ts'
+import { AuthenticationMiddleware } from '../framework/contrib/auth/index.ts'
+import { csrf } from '../framework/contrib/csrf/index.ts'
+import { MessageMiddleware } from '../framework/contrib/messages/index.ts'
+import { SessionMiddleware } from '../framework/contrib/sessions/index.ts'
 
 export const settings = defineSettings({
   // Development defaults; production sets DEBUG=0 and a real SECRET_KEY in the environment.
   DEBUG: true,
   SECRET_KEY: 'dev-insecure-key-change-me-in-production-0123456789abcdef',
   ALLOWED_HOSTS: ['localhost', '127.0.0.1', '[::1]', 'testserver'],
-  INSTALLED_APPS: ['project/polls', 'project/blog'],
+  INSTALLED_APPS: [
+    'framework/contrib/sessions',
+    'framework/contrib/auth',
+    'framework/contrib/messages',
+    'project/accounts',
+    'project/polls',
+    'project/blog',
+  ],
+  // CSRF is checked per view (csrfProtect on the account pages and the vote) rather than by
+  // CsrfViewMiddleware, so the blog's older comment form keeps working as it is.
   MIDDLEWARE: [
     'SecurityMiddleware',
     'GZipMiddleware',
     'ConditionalGetMiddleware',
+    SessionMiddleware,
     'CommonMiddleware',
+    AuthenticationMiddleware,
+    MessageMiddleware,
     'XFrameOptionsMiddleware',
   ],
+  LOGIN_REDIRECT_URL: '/accounts/profile/',
   ROOT_URLCONF: 'project/urls.ts',
   TEMPLATES: {
     DIRS: ['templates'],
     APP_DIRS: true,
-    CONTEXT_PROCESSORS: ['request', 'debug', 'static'],
+    CONTEXT_PROCESSORS: ['request', 'debug', 'static', 'user', 'messages', csrf],
   },
   STATIC_URL: '/static/',
   STATIC_ROOT: 'staticfiles',

@@ -14,10 +14,14 @@ declare module '../framework/urls/url-names.ts' {
     'blog:detail': { slug: string }
     'blog:list': {}
     home: {}
+    login: {}
+    logout: {}
     'polls:detail': { pk: number }
     'polls:index': {}
     'polls:results': { pk: number }
     'polls:vote': { questionId: number }
+    profile: {}
+    signup: {}
   }
 }
 

@@ -6,6 +6,7 @@ import { include, path, TemplateView } from '../framework/index.ts'
 import { staticfilesUrlpatterns } from '../framework/contrib/staticfiles/index.ts'
 import { urlpatterns as blogPatterns } from './blog/urls.ts'
 import { urlpatterns as pollsPatterns } from './polls/urls.ts'
+import { urlpatterns as accountsPatterns } from './accounts/urls.ts'
 import { settings } from './settings.ts'
 import { home } from './views.ts'
 
@@ -13,6 +14,7 @@ export const urlpatterns = [
   path('', home, { name: 'home' }),
   path('about/', TemplateView.asView({ templateName: 'about.html' }), { name: 'about' }),
   path('polls/', include(pollsPatterns, { namespace: 'polls' })),
+  path('accounts/', include(accountsPatterns)),
   path('blog/', include(blogPatterns, { namespace: 'blog' })),
   // Serves static/ and the apps' static/ folders when DEBUG (an empty list otherwise).
   ...staticfilesUrlpatterns(settings),

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Application } from '../../framework/gateway/index.ts'
 import { Client } from '../../framework/testing/index.ts'
 import { Choice, Question, wasPublishedRecently } from '../../project/polls/models.ts'
-import { createQuestion, projectWithDatabase } from './project-database.ts'
+import { createQuestion, postForm, projectWithDatabase } from './project-database.ts'
 
 let client: Client
 let application: Application
@@ -80,7 +80,7 @@ describe('the detail and results pages', () => {
     const future = await createQuestion('Not yet', -5, ['A'])
     expect((await client.get(`/polls/${future.id}/`)).status).toBe(404)
     expect((await client.get(`/polls/${future.id}/results/`)).status).toBe(404)
-    expect((await client.post(`/polls/${future.id}/vote/`, { choice: '1' })).status).toBe(404)
+    expect((await postForm(client, `/polls/${future.id}/vote/`, { choice: '1' })).status).toBe(404)
   })
 
   it('answers 404 for a question that does not exist', async () => {
@@ -92,19 +92,21 @@ describe('voting', () => {
   it('counts the vote and redirects to the results, which show it', async () => {
     const question = await createQuestion('Tabs or spaces?', 1, ['Tabs', 'Spaces'])
     const [tabs] = await Choice.objects.filter({ question: question.id }).orderBy('id').list()
-    const response = await client.post(
+    const response = await postForm(
+      client,
       `/polls/${question.id}/vote/`,
       { choice: String(tabs!.id) },
       { follow: true },
     )
     expect(response.redirectChain).toEqual([[`/polls/${question.id}/results/`, 302]])
+    expect(response.text).toContain('<li class="success">Your vote was counted.</li>')
     expect(response.text).toContain('Tabs -- 1 vote</li>')
     expect(response.text).toContain('Spaces -- 0 votes</li>')
   })
 
   it('re-renders the form with a reason (400) when no choice was selected', async () => {
     const question = await createQuestion('Pick one', 1, ['A', 'B'])
-    const response = await client.post(`/polls/${question.id}/vote/`, {})
+    const response = await postForm(client, `/polls/${question.id}/vote/`, {})
     expect(response.status).toBe(400)
     expect(response.text).toContain("You didn&#39;t select a choice.")
     expect(await Choice.objects.valuesList(['votes'], { flat: true }).list()).toEqual([0, 0])
@@ -115,11 +117,20 @@ describe('voting', () => {
     const two = await createQuestion('Two', 1, ['Two-A'])
     const [twoA] = await Choice.objects.filter({ question: two.id }).list()
     for (const choice of [String(twoA!.id), 'abc', '1 OR 1=1', '-1', '9'.repeat(40)]) {
-      const response = await client.post(`/polls/${one.id}/vote/`, { choice })
+      const response = await postForm(client, `/polls/${one.id}/vote/`, { choice })
       expect(response.status, choice).toBe(400)
     }
     const votes = await Choice.objects.valuesList(['votes'], { flat: true }).list()
     expect(votes).toEqual([0, 0])
+  })
+
+  it('refuses a vote without the CSRF token (403), counting nothing', async () => {
+    const question = await createQuestion('Forged?', 1, ['A'])
+    const [a] = await Choice.objects.filter({ question: question.id }).list()
+    const response = await client.post(`/polls/${question.id}/vote/`, { choice: String(a!.id) })
+    expect(response.status).toBe(403)
+    await a!.refreshFromDb()
+    expect(a!.votes).toBe(0)
   })
 
   it('refuses GET on the vote URL (405, Allow: POST)', async () => {
@@ -133,7 +144,7 @@ describe('voting', () => {
     const [yes] = await Choice.objects.filter({ question: question.id }).list()
     const voters = Array.from({ length: 40 }, () => new Client(application))
     const responses = await Promise.all(
-      voters.map((voter) => voter.post(`/polls/${question.id}/vote/`, { choice: String(yes!.id) })),
+      voters.map((voter) => postForm(voter, `/polls/${question.id}/vote/`, { choice: String(yes!.id) })),
     )
     expect(responses.map((r) => r.status)).toEqual(Array(40).fill(302))
     await yes!.refreshFromDb()

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Application } from '../../framework/gateway/index.ts'
+import type { Client } from '../../framework/testing/index.ts'
 import { closeConnections, getApps, migrateTestDatabase } from '../../framework/db/index.ts'
 import { Choice, Question } from '../../project/polls/models.ts'
 
@@ -39,4 +40,22 @@ export async function createQuestion(text: string, daysAgo: number, choices: str
     await Choice.objects.create({ question, choiceText })
   }
   return question
+}
+
+/** The CSRF token of a page's form, read as a browser would (the Client keeps the cookie). */
+export async function csrfToken(client: Client, page = '/accounts/signup/'): Promise<string> {
+  const response = await client.get(page)
+  const token = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(response.text)?.[1]
+  if (!token) throw new Error(`no CSRF input on ${page} (status ${response.status})`)
+  return token
+}
+
+/** POSTs `data` with a fresh CSRF token, as a form submitted from the site would. */
+export async function postForm(
+  client: Client,
+  url: string,
+  data: Record<string, string>,
+  options: { follow?: boolean } = {},
+) {
+  return client.post(url, { ...data, csrfmiddlewaretoken: await csrfToken(client) }, options)
 }

@@ -10,7 +10,7 @@ import {
   type HttpResponseBase,
 } from '../../../http/index.ts'
 import type { ModelForm } from '../../../forms/index.ts'
-import { safe, type SafeString } from '../../../templates/index.ts'
+import { escapeHtml, safe, type SafeString } from '../../../templates/index.ts'
 import { adaptForeignKeys, foreignKeyModes, formClassFor } from '../admin-forms.ts'
 import { InlineRows } from '../inline-rows.ts'
 import { logAction } from '../log-entries.ts'
@@ -252,7 +252,12 @@ function inlineView(request: AdminRequest, inline: ModelAdmin['inlines'][number]
       index: row.index,
       cells: rows.inline.fields.map((field) => {
         const bound = row.form.field(field.name as never)
-        return { html: safe(`${bound.errorsHtml().toString()}${bound.widget().toString()}`), text: '' }
+        // Why a hidden label: the column header is visual; a screen reader needs one per input.
+        const label = `${capfirst(fieldLabel(field))} (${row.instance ? `row ${row.index + 1}` : 'new row'})`
+        const html =
+          `<label class="visually-hidden" for="${escapeHtml(bound.idForLabel)}">${escapeHtml(label)}</label>` +
+          `${bound.errorsHtml().toString()}${bound.widget().toString()}`
+        return { html: safe(html), text: '' }
       }),
       errors: rows.wasValidated(row) ? row.form.nonFieldErrors() : [],
       deleteChecked: row.deleteChecked,

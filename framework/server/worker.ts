@@ -189,6 +189,9 @@ export class Worker {
 
   /** Takes a connection handed over by the primary. */
   handleConnection(socket: Socket): void {
+    // What node:http does for the connections it accepts itself (noDelay defaults to true):
+    // without it, small responses wait on Nagle's algorithm and the client's delayed ACK.
+    socket.setNoDelay?.(true)
     if (this.#draining) {
       // The primary stopped sending before telling us to drain; one may still cross over.
       this.#track(socket)

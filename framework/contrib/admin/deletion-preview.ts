@@ -10,7 +10,7 @@
  */
 import { allModels, type AnyModelClass } from '../../db/index.ts'
 import type { FieldInfo } from './model-info.ts'
-import { isForeignKey, verboseName, verboseNamePlural } from './model-info.ts'
+import { deletionName, isForeignKey } from './model-info.ts'
 
 /** Most objects of one model named on the page; the rest are counted. */
 const LISTED_PER_MODEL = 100
@@ -126,7 +126,7 @@ export async function previewDeletion(
     unlisted += Math.max(0, nodes.size - LISTED_PER_MODEL)
     return {
       model: counted,
-      name: nodes.size === 1 ? verboseName(counted) : verboseNamePlural(counted),
+      name: deletionName(counted, nodes.size !== 1),
       count: nodes.size,
     }
   })

@@ -27,6 +27,20 @@ export function verboseNamePlural(model: AnyModelClass): string {
   return model.meta.options.verboseNamePlural ?? `${model.meta.verboseName}s`
 }
 
+/**
+ * The name of a model as a delete confirmation lists it: its verbose name, or for the table a
+ * many-to-many field created (`Question_tags`), Django's "question-tag relationship".
+ */
+export function deletionName(model: AnyModelClass, plural: boolean): string {
+  if (model.meta.options.autoCreated === true) {
+    const ends = model.meta.fields
+      .filter((field) => isForeignKey(field))
+      .map((field) => (field.relation!.target() as unknown as AnyModelClass).meta.verboseName)
+    return `${ends.join('-')} relationship${plural ? 's' : ''}`
+  }
+  return plural ? verboseNamePlural(model) : verboseName(model)
+}
+
 /** A field's label: its verboseName, else its name split at capitals. */
 export function fieldLabel(field: FieldInfo): string {
   const given = field.options['verboseName']

@@ -67,6 +67,10 @@ describe('the forms', () => {
     const question = await Question.objects.get({ questionText: 'Tagged?' })
     const names = (await question.tags.all().list()).map((t) => t.name).sort()
     expect(names).toEqual(['news', 'tech'])
+    // Deleting it removes the two links too, and the confirmation says so in words.
+    const confirm = await client.get(`/admin/adminpolls/question/${question.id}/delete/`)
+    expect(confirm.text).toContain('question-tag relationships: 2')
+    expect(confirm.text).toContain('Question-tag relationship: ')
   })
 
   it('edits a foreign key to a large table with an id input and a look-up link, not a select', async () => {

@@ -6,7 +6,7 @@ import type { HttpResponseBase } from '../../../http/index.ts'
 import type { DeletedNode, DeletionPreview } from '../deletion-preview.ts'
 import { previewDeletion } from '../deletion-preview.ts'
 import { logAction } from '../log-entries.ts'
-import { capfirst, urlName, verboseName } from '../model-info.ts'
+import { capfirst, deletionName, urlName, verboseName } from '../model-info.ts'
 import type { AdminRequest } from './admin-request.ts'
 import { getObject, modelContext, requirePermission } from './lookup.ts'
 
@@ -20,7 +20,7 @@ export interface DeletedItem {
 
 function item(request: AdminRequest, node: DeletedNode): DeletedItem {
   const admin = request.site.adminFor(node.model)
-  const text = `${capfirst(verboseName(node.model))}: ${request.site.reprOf(node.model, node.obj)}`
+  const text = `${capfirst(deletionName(node.model, false))}: ${request.site.reprOf(node.model, node.obj)}`
   const url = admin
     ? request.url('change', {
         appLabel: admin.appLabel,

@@ -26,14 +26,26 @@ function modelOf(queryset: AnyQuerySet): AnyModelClass {
   return (queryset as unknown as { model: AnyModelClass }).model
 }
 
-const INTEGER_PK = new Set(['AutoField', 'BigAutoField', 'IntegerField', 'BigIntegerField', 'SmallIntegerField'])
+/**
+ * The largest value of each integer key column. Why it matters: PostgreSQL rejects a comparison
+ * with a number its column type cannot hold (an error, not "no row"), so such a key must be
+ * refused before it reaches the database.
+ */
+const INTEGER_PK_MAX: Partial<Record<string, number>> = {
+  AutoField: 2147483647,
+  IntegerField: 2147483647,
+  SmallIntegerField: 32767,
+  BigAutoField: Number.MAX_SAFE_INTEGER,
+  BigIntegerField: Number.MAX_SAFE_INTEGER,
+}
 
 /** Parses a submitted key for `model` (numbers for integer keys), or undefined if malformed. */
 function keyOf(model: AnyModelClass, text: string): number | string | undefined {
-  if (INTEGER_PK.has(model.meta.pk.kind)) {
+  const max = INTEGER_PK_MAX[model.meta.pk.kind]
+  if (max !== undefined) {
     if (!/^[-+]?\d{1,16}$/.test(text)) return undefined
     const number = Number(text)
-    return Number.isSafeInteger(number) ? number : undefined
+    return Number.isSafeInteger(number) && Math.abs(number) <= max ? number : undefined
   }
   return text.length <= 1000 ? text : undefined
 }

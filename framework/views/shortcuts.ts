@@ -132,18 +132,27 @@ function querySetOf<M extends AnyModelClass>(source: ObjectSource<M>): QuerySet<
   return source instanceof QuerySet ? source : (source.objects as unknown as QuerySet<M>)
 }
 
-const INTEGER_KEYS = new Set(['AutoField', 'BigAutoField', 'IntegerField', 'BigIntegerField', 'SmallIntegerField'])
+/** The largest value an integer key column holds. */
+const INTEGER_KEY_MAX: Partial<Record<string, number>> = {
+  AutoField: 2147483647,
+  IntegerField: 2147483647,
+  SmallIntegerField: 32767,
+  BigAutoField: Number.MAX_SAFE_INTEGER,
+  BigIntegerField: Number.MAX_SAFE_INTEGER,
+}
 
 /**
- * A primary key the database cannot hold ('abc' for an integer key) matches nothing: a 404, not
- * a database error (PostgreSQL rejects such a comparison).
+ * A primary key the column cannot hold ('abc', or 99999999999 for an integer key) matches
+ * nothing: a 404, not a database error (PostgreSQL rejects such a comparison).
  */
 function impossibleKey(model: AnyModelClass, filters: readonly unknown[]): boolean {
-  if (!INTEGER_KEYS.has(model.meta.pk.kind)) return false
+  const max = INTEGER_KEY_MAX[model.meta.pk.kind]
+  if (max === undefined) return false
   return filters.some((filter) => {
     if (typeof filter !== 'object' || filter === null || !('pk' in filter)) return false
     const pk = (filter as { pk: unknown }).pk
-    return !(typeof pk === 'number' ? Number.isSafeInteger(pk) : typeof pk === 'string' && /^-?\d{1,15}$/.test(pk))
+    const number = typeof pk === 'number' ? pk : typeof pk === 'string' && /^-?\d{1,16}$/.test(pk) ? Number(pk) : NaN
+    return !(Number.isSafeInteger(number) && Math.abs(number) <= max)
   })
 }
 

@@ -54,10 +54,15 @@ describeEachBackend('ModelForm', allModels, () => {
   })
 
   it('refuses a key that is not among the choices (a forged or deleted row)', async () => {
-    const form = new PostForm().bind({ title: 'x', author: '999999', tags: ['1', 'abc'], status: 'd', rating: '0', price: '0' })
+    // 99999999999 does not fit the integer key column: refused before PostgreSQL could choke on it.
+    const form = new PostForm().bind({ title: 'x', author: '99999999999', tags: ['1', 'abc'], status: 'd', rating: '0', price: '0' })
     expect(await form.isValid()).toBe(false)
     expect(form.errors.author).toEqual(['Select a valid choice. That choice is not one of the available choices.'])
     expect(form.errors.tags).toEqual(['Select a valid choice. That choice is not one of the available choices.'])
+    const missing = new PostForm().bind({ title: 'x', author: '999999', tags: ['999999'], status: 'd', rating: '0', price: '0' })
+    expect(await missing.isValid()).toBe(false)
+    expect(missing.errors.author).toEqual(['Select a valid choice. That choice is not one of the available choices.'])
+    expect(missing.errors.tags).toEqual(['Select a valid choice. 999999 is not one of the available choices.'])
   })
 
   it('checks unique fields against the database', async () => {

@@ -161,5 +161,6 @@ describe('getObjectOr404 and getListOr404', () => {
   it('answer 404, not a database error, for a key the column cannot hold', async () => {
     await expect(getObjectOr404(Question, { pk: 'abc' })).rejects.toBeInstanceOf(Http404)
     await expect(getObjectOr404(Question, { pk: '1e400' })).rejects.toBeInstanceOf(Http404)
+    await expect(getObjectOr404(Question, { pk: 99999999999 })).rejects.toBeInstanceOf(Http404)
   })
 })

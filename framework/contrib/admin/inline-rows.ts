@@ -112,7 +112,11 @@ export class InlineRows {
       out.errors.push('ManagementForm data is missing or has been tampered with.')
       return out
     }
-    if ((!allowed.add && total > initial) || total - initial + existing.length > inline.maxNum) {
+    if (!allowed.add && total > initial) {
+      out.errors.push(`You do not have permission to add ${inline.verboseNamePlural}.`)
+      return out
+    }
+    if (total - initial + existing.length > inline.maxNum) {
       out.errors.push(`Please submit at most ${inline.maxNum} ${inline.verboseNamePlural}.`)
       return out
     }

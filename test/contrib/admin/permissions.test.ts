@@ -217,3 +217,35 @@ describe('actions', () => {
     expect(bad.status).toBe(400)
   })
 })
+
+describe('inlines and the child model permissions', () => {
+  it('shows the rows of a child the user may only view as text, and ignores posted rows', async () => {
+    const { createUser, Permission } = await import('../../../framework/contrib/auth/index.ts')
+    const editor = await createUser({ username: 'editor', password: 'correct horse battery staple', isStaff: true }, project.settings)
+    const perms = await Permission.objects
+      .filter({ codename__in: ['view_question', 'change_question', 'view_choice'] })
+      .list()
+    await (editor as unknown as { userPermissions: { add(...p: unknown[]): Promise<void> } }).userPermissions.add(...perms)
+    const client = await loggedInClient(project, 'editor')
+    const url = `/admin/adminpolls/question/${questionId}/change/`
+    const page = await client.get(url)
+    expect(page.status).toBe(200)
+    expect(page.text).toContain('name="questionText"') // may change the question
+    expect(page.text).not.toContain('choice_set-TOTAL_FORMS') // but not its choices
+    expect(page.text).toContain('Yes') // which it sees as text
+    const choice = await Choice.objects.get({ question: questionId })
+    const response = await client.post(url, {
+      csrfmiddlewaretoken: csrfFrom(page.text),
+      questionText: 'Visible?',
+      pubDate: '2024-01-01T00:00',
+      status: 'd',
+      'choice_set-TOTAL_FORMS': '1',
+      'choice_set-INITIAL_FORMS': '1',
+      'choice_set-0-id': String(choice.id),
+      'choice_set-0-choiceText': 'Changed without permission',
+      'choice_set-0-votes': '0',
+    })
+    expect(response.status).toBe(302)
+    expect((await Choice.objects.get({ id: choice.id })).choiceText).toBe('Yes')
+  })
+})

@@ -39,21 +39,28 @@ const SCRYPT =
 const settings = defineSettings({ DEBUG: true }, { env: {} })
 
 describe('PBKDF2-SHA256 hasher', () => {
-  it("uses Django 5.2's iteration count by default and writes it in the hash", async () => {
-    expect(DJANGO_PBKDF2_ITERATIONS).toBe(1_000_000)
+  it("uses Django 6.1's iteration count by default and writes it in the hash", async () => {
+    expect(DJANGO_PBKDF2_ITERATIONS).toBe(1_500_000)
     const encoded = await makePassword(PASSWORD, settings)
-    expect(encoded).toMatch(/^pbkdf2_sha256\$1000000\$[A-Za-z0-9]{22}\$[A-Za-z0-9+/]{43}=$/)
+    expect(encoded).toMatch(/^pbkdf2_sha256\$1500000\$[A-Za-z0-9]{22}\$[A-Za-z0-9+/]{43}=$/)
     expect((await checkPassword(PASSWORD, encoded, settings)).valid).toBe(true)
   }, 30_000)
 
   it('produces exactly the hash Django produces for the same password, salt and iterations', async () => {
-    expect(await new Pbkdf2Sha256Hasher().encode(PASSWORD, SALT)).toBe(DJANGO_1M)
+    expect(await new Pbkdf2Sha256Hasher({ iterations: 1_000_000 }).encode(PASSWORD, SALT)).toBe(
+      DJANGO_1M,
+    )
   }, 30_000)
 
   it('verifies a hash made by Django 3.2 and flags it for upgrade (fewer iterations)', async () => {
     const result = await checkPassword(PASSWORD, DJANGO_32_DEFAULT, settings)
     expect(result).toEqual({ valid: true, mustUpdate: true })
     expect((await checkPassword('wrong', DJANGO_32_DEFAULT, settings)).valid).toBe(false)
+    // Django 5.2's default count is below ours too: verified, then upgraded at login.
+    expect(await checkPassword(PASSWORD, DJANGO_1M, settings)).toEqual({
+      valid: true,
+      mustUpdate: true,
+    })
   }, 30_000)
 
   it('agrees with Python hashlib for a fresh salt (computed independently, live)', async () => {

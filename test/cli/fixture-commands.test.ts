@@ -7,7 +7,7 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTables, getApps, setup, type AnyModelClass } from '../../framework/db/index.ts'
-import { makeProject, run } from './project-fixture.ts'
+import { makeProject, repo, run } from './project-fixture.ts'
 
 const dir = makeProject()
 const noDatabase = makeProject()
@@ -101,6 +101,24 @@ describe('one-line errors', () => {
     expect(result.code).toBe(1)
     expect(result.stderr).toMatch(/^framework dumpdata: error: database "default" does not exist: no file .*db.sqlite3\nhint: run 'framework migrate' first/)
     expect(existsSync(join(noDatabase, 'db.sqlite3'))).toBe(false)
+  })
+
+  it('says a PostgreSQL database does not exist and how to create it', async () => {
+    const pg = makeProject({
+      'project/settings.ts': `import { defineSettings } from '${repo}/framework/index.ts'
+export const settings = defineSettings({ SECRET_KEY: 'k', ROOT_URLCONF: 'project/urls.ts', INSTALLED_APPS: ['shop'],
+  DATABASES: { default: { URL: 'postgres://postgres@127.0.0.1:5432/cli_fixture_missing_db' } } }, { env: {} })
+`,
+    })
+    try {
+      const result = await run(pg, 'dumpdata', 'shop')
+      expect(result.code).toBe(1)
+      expect(result.stderr).toBe(
+        'framework dumpdata: error: cannot connect to database "default": database "cli_fixture_missing_db" does not exist\nhint: create it (createdb cli_fixture_missing_db) then run \'framework migrate\'\n',
+      )
+    } finally {
+      rmSync(pg, { recursive: true, force: true })
+    }
   })
 
   it('says which table is missing and to run migrate', async () => {

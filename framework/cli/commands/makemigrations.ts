@@ -22,9 +22,13 @@ function parseDefaults(given: readonly string[]): Map<string, unknown> {
   for (const entry of given) {
     const at = entry.indexOf('=')
     if (at <= 0)
-      throw new CommandError('CLI-E02', `--default ${JSON.stringify(entry)} must be FIELD=VALUE (or Model.FIELD=VALUE)`, {
-        hint: '--default votes=0 --default Question.slug=untitled',
-      })
+      throw new CommandError(
+        'CLI-E02',
+        `--default ${JSON.stringify(entry)} must be FIELD=VALUE (or Model.FIELD=VALUE)`,
+        {
+          hint: '--default votes=0 --default Question.slug=untitled',
+        },
+      )
     out.set(entry.slice(0, at), parseDefaultValue(entry.slice(at + 1)))
   }
   return out
@@ -64,9 +68,13 @@ export const makemigrationsCommand: Command = {
       settings: { type: 'string' },
     })
     if (values.rename !== undefined && values.rename !== 'yes' && values.rename !== 'no')
-      throw new CommandError('CLI-E02', `--rename must be yes or no, got ${JSON.stringify(values.rename)}`, {
-        hint: 'framework makemigrations --noinput --rename yes',
-      })
+      throw new CommandError(
+        'CLI-E02',
+        `--rename must be yes or no, got ${JSON.stringify(values.rename)}`,
+        {
+          hint: 'framework makemigrations --noinput --rename yes',
+        },
+      )
     if (values.empty && !positionals.length)
       throw new CommandError('CLI-E02', '--empty needs the APP to make the migration for', {
         hint: 'framework makemigrations polls --empty --name fill_slugs',
@@ -89,18 +97,27 @@ export const makemigrationsCommand: Command = {
         dryRun,
       })
       if (!written.length) {
-        ctx.stdout.write(`No changes detected${positionals.length ? ` in app${positionals.length > 1 ? 's' : ''} ${positionals.map((p) => `'${p}'`).join(', ')}` : ''}\n`)
+        ctx.stdout.write(
+          `No changes detected${positionals.length ? ` in app${positionals.length > 1 ? 's' : ''} ${positionals.map((p) => `'${p}'`).join(', ')}` : ''}\n`,
+        )
         return 0
       }
       for (const migration of written) {
-        ctx.stdout.write(`Migrations for '${migration.app}':\n  ${relative(ctx.cwd, migration.path)}\n`)
-        for (const operation of migration.operations) ctx.stdout.write(`    - ${operation.describe()}\n`)
+        ctx.stdout.write(
+          `Migrations for '${migration.app}':\n  ${relative(ctx.cwd, migration.path)}\n`,
+        )
+        for (const operation of migration.operations)
+          ctx.stdout.write(`    - ${operation.describe()}\n`)
         if (values['dry-run']) ctx.stdout.write(`\n${migration.text}\n`)
       }
       if (values.check) {
-        throw new CommandError('CLI-E03', `${written.length} migration(s) missing for the model changes above`, {
-          hint: 'run framework makemigrations and commit the files',
-        })
+        throw new CommandError(
+          'CLI-E03',
+          `${written.length} migration(s) missing for the model changes above`,
+          {
+            hint: 'run framework makemigrations and commit the files',
+          },
+        )
       }
       return 0
     } catch (error) {

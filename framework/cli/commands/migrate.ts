@@ -9,7 +9,12 @@ import { closeConnections, MigrationError, migrate, setup } from '../../db/index
 import type { AppRegistry, PlanStep } from '../../db/index.ts'
 import { CommandError, parseCommandArgs } from '../command.ts'
 import type { Command, CommandContext } from '../command.ts'
-import { DEFAULT_SETTINGS, loadSettings, oneLine, ProjectLoadError } from '../dev-server/project-loading.ts'
+import {
+  DEFAULT_SETTINGS,
+  loadSettings,
+  oneLine,
+  ProjectLoadError,
+} from '../dev-server/project-loading.ts'
 
 /** Loads the settings module and runs setup(): databases configured, apps and models loaded. */
 export async function loadMigrationProject(
@@ -21,7 +26,10 @@ export async function loadMigrationProject(
     settings = await loadSettings(ctx.cwd, settingsModule)
   } catch (error) {
     if (!(error instanceof ProjectLoadError)) throw error
-    throw new CommandError('CLI-E03', error.failure.message, { hint: error.failure.hint, cause: error })
+    throw new CommandError('CLI-E03', error.failure.message, {
+      hint: error.failure.hint,
+      cause: error,
+    })
   }
   try {
     return { settings, apps: await setup(settings, { cwd: ctx.cwd }) }
@@ -37,7 +45,10 @@ export async function loadMigrationProject(
 export function asCommandError(error: unknown): unknown {
   if (error instanceof CommandError) return error
   if (error instanceof MigrationError)
-    return new CommandError('CLI-E03', `${error.code}: ${oneLine(error.message)}`, { hint: error.hint, cause: error })
+    return new CommandError('CLI-E03', `${error.code}: ${oneLine(error.message)}`, {
+      hint: error.hint,
+      cause: error,
+    })
   if (error instanceof ImproperlyConfigured)
     return new CommandError('CLI-E03', `${error.code}: ${oneLine(error.message)}`, {
       hint: 'fix INSTALLED_APPS or the app named above',
@@ -45,7 +56,12 @@ export function asCommandError(error: unknown): unknown {
     })
   const code = (error as { code?: unknown } | null)?.code
   const message = error instanceof Error ? oneLine(error.message) : String(error)
-  if (code === '3D000' || code === 'ECONNREFUSED' || code === 'SQLITE_CANTOPEN' || (error instanceof Error && error.name === 'ConnectionError'))
+  if (
+    code === '3D000' ||
+    code === 'ECONNREFUSED' ||
+    code === 'SQLITE_CANTOPEN' ||
+    (error instanceof Error && error.name === 'ConnectionError')
+  )
     return new CommandError('CLI-E03', `cannot use the database: ${message}`, {
       hint: 'check DATABASES in the settings (or DATABASE_URL); create the database first (createdb NAME) or fix the path',
       cause: error,
@@ -61,12 +77,13 @@ function describeStep(step: PlanStep): string {
 export const migrateCommand: Command = {
   name: 'migrate',
   summary: 'Apply (or roll back) database migrations.',
-  usage: 'framework migrate [APP [MIGRATION|zero]] [--plan] [--fake] [--database ALIAS] [--settings MODULE]',
+  usage:
+    'framework migrate [APP [MIGRATION|zero]] [--plan] [--fake] [--database ALIAS] [--settings MODULE]',
   help: [
     'Without arguments, applies every unapplied migration of every installed app, in dependency',
     'order, each in its own transaction. With APP, migrates that app to its latest migration; with',
     'APP MIGRATION (a name or its number, e.g. 0002), forwards or back to that migration; with',
-    'APP zero, unapplies all of the app\'s migrations (and those of other apps that depend on them).',
+    "APP zero, unapplies all of the app's migrations (and those of other apps that depend on them).",
     '',
     '  --plan               print what would run, run nothing',
     '  --fake               record the migrations as applied/unapplied without running them',
@@ -89,11 +106,27 @@ export const migrateCommand: Command = {
     let running = false
     try {
       if (app && !apps.has(app))
-        throw new MigrationError('migrations.E008', `no installed app with label ${JSON.stringify(app)} (installed: ${apps.all().map((a) => a.label).join(', ')})`, {
-          hint: 'check INSTALLED_APPS in your settings, or the spelling',
-        })
+        throw new MigrationError(
+          'migrations.E008',
+          `no installed app with label ${JSON.stringify(app)} (installed: ${apps
+            .all()
+            .map((a) => a.label)
+            .join(', ')})`,
+          {
+            hint: 'check INSTALLED_APPS in your settings, or the spelling',
+          },
+        )
       ctx.stdout.write(
-        `Operations to perform:\n  ${app ? `Target ${app} ${name ?? '(latest)'}` : `Apply all migrations: ${apps.all().map((a) => a.label).join(', ') || '(no apps)'}`}\n`,
+        `Operations to perform:\n  ${
+          app
+            ? `Target ${app} ${name ?? '(latest)'}`
+            : `Apply all migrations: ${
+                apps
+                  .all()
+                  .map((a) => a.label)
+                  .join(', ') || '(no apps)'
+              }`
+        }\n`,
       )
       const steps = await migrate(apps.all(), {
         ...(app ? { app } : {}),
@@ -113,8 +146,11 @@ export const migrateCommand: Command = {
       if (values.plan) {
         ctx.stdout.write('Planned operations:\n')
         for (const step of steps) {
-          ctx.stdout.write(`${step.migration.app}.${step.migration.name}${step.backwards ? ' (backwards)' : ''}\n`)
-          for (const operation of step.migration.operations) ctx.stdout.write(`    ${operation.describe()}\n`)
+          ctx.stdout.write(
+            `${step.migration.app}.${step.migration.name}${step.backwards ? ' (backwards)' : ''}\n`,
+          )
+          for (const operation of step.migration.operations)
+            ctx.stdout.write(`    ${operation.describe()}\n`)
         }
       }
       if (!steps.length) ctx.stdout.write('  No migrations to apply.\n')

@@ -10,7 +10,7 @@ import { asCommandError, loadMigrationProject } from './migrate.ts'
 /** `framework showmigrations [APP...] [--database ALIAS] [--settings MODULE]`. */
 export const showmigrationsCommand: Command = {
   name: 'showmigrations',
-  summary: 'List each app\'s migrations and whether they are applied.',
+  summary: "List each app's migrations and whether they are applied.",
   usage: 'framework showmigrations [APP...] [--database ALIAS] [--settings MODULE]',
   help: [
     'Prints every installed app (or only the APPs named) with its migrations, [X] for applied and',
@@ -28,17 +28,30 @@ export const showmigrationsCommand: Command = {
     try {
       for (const label of positionals) {
         if (!apps.has(label))
-          throw new MigrationError('migrations.E008', `no installed app with label ${JSON.stringify(label)} (installed: ${apps.all().map((a) => a.label).join(', ')})`, {
-            hint: 'check INSTALLED_APPS in your settings, or the spelling',
-          })
+          throw new MigrationError(
+            'migrations.E008',
+            `no installed app with label ${JSON.stringify(label)} (installed: ${apps
+              .all()
+              .map((a) => a.label)
+              .join(', ')})`,
+            {
+              hint: 'check INSTALLED_APPS in your settings, or the spelling',
+            },
+          )
       }
-      const wanted = positionals.length ? apps.all().filter((a) => positionals.includes(a.label)) : apps.all()
-      const statuses = await showMigrations(apps.all(), values.database ? { using: values.database } : {})
+      const wanted = positionals.length
+        ? apps.all().filter((a) => positionals.includes(a.label))
+        : apps.all()
+      const statuses = await showMigrations(
+        apps.all(),
+        values.database ? { using: values.database } : {},
+      )
       for (const app of wanted) {
         ctx.stdout.write(`${app.label}\n`)
         const mine = statuses.filter((s) => s.app === app.label)
         if (!mine.length) ctx.stdout.write(' (no migrations)\n')
-        for (const status of mine) ctx.stdout.write(` [${status.applied ? 'X' : ' '}] ${status.name}\n`)
+        for (const status of mine)
+          ctx.stdout.write(` [${status.applied ? 'X' : ' '}] ${status.name}\n`)
       }
       return 0
     } catch (error) {

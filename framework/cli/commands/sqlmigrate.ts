@@ -35,16 +35,29 @@ export const sqlmigrateCommand: Command = {
       settings: { type: 'string' },
     })
     if (positionals.length !== 2)
-      throw new CommandError('CLI-E02', positionals.length < 2 ? 'missing APP or MIGRATION' : `unexpected argument ${JSON.stringify(positionals[2])}`, {
-        hint: 'framework sqlmigrate polls 0002',
-      })
+      throw new CommandError(
+        'CLI-E02',
+        positionals.length < 2
+          ? 'missing APP or MIGRATION'
+          : `unexpected argument ${JSON.stringify(positionals[2])}`,
+        {
+          hint: 'framework sqlmigrate polls 0002',
+        },
+      )
     const [app, name] = positionals as [string, string]
     const { apps } = await loadMigrationProject(ctx, values.settings)
     try {
       if (!apps.has(app))
-        throw new MigrationError('migrations.E008', `no installed app with label ${JSON.stringify(app)} (installed: ${apps.all().map((a) => a.label).join(', ')})`, {
-          hint: 'check INSTALLED_APPS in your settings, or the spelling',
-        })
+        throw new MigrationError(
+          'migrations.E008',
+          `no installed app with label ${JSON.stringify(app)} (installed: ${apps
+            .all()
+            .map((a) => a.label)
+            .join(', ')})`,
+          {
+            hint: 'check INSTALLED_APPS in your settings, or the spelling',
+          },
+        )
       // Every file, squashed or replaced, so any of them can be shown.
       const graph = new MigrationGraph(await loadMigrations(apps.all()))
       const migration = findMigration(graph, app, name)
@@ -54,7 +67,8 @@ export const sqlmigrateCommand: Command = {
       })
       ctx.stdout.write(`-- ${app}.${migration.name}${values.backwards ? ' (backwards)' : ''}\n`)
       ctx.stdout.write('BEGIN;\n')
-      for (const statement of statements) ctx.stdout.write(statement.startsWith('--') ? `${statement}\n` : `${statement};\n`)
+      for (const statement of statements)
+        ctx.stdout.write(statement.startsWith('--') ? `${statement}\n` : `${statement};\n`)
       ctx.stdout.write('COMMIT;\n')
       return 0
     } catch (error) {

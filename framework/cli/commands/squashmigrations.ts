@@ -21,7 +21,7 @@ export const squashmigrationsCommand: Command = {
     'squashed file; databases that applied the old ones go on as before. Once every database has',
     'migrated past it, delete the replaced files and the `replaces` line.',
     '',
-    '  --name NAME          the name after `_squashed_` (default: END\'s name)',
+    "  --name NAME          the name after `_squashed_` (default: END's name)",
     '  --dry-run            print the file, write nothing',
     `  --settings MODULE    the settings module (default ${DEFAULT_SETTINGS})`,
   ].join('\n'),
@@ -32,9 +32,15 @@ export const squashmigrationsCommand: Command = {
       settings: { type: 'string' },
     })
     if (positionals.length < 2 || positionals.length > 3)
-      throw new CommandError('CLI-E02', positionals.length < 2 ? 'missing APP or END' : `unexpected argument ${JSON.stringify(positionals[3])}`, {
-        hint: 'framework squashmigrations polls 0004',
-      })
+      throw new CommandError(
+        'CLI-E02',
+        positionals.length < 2
+          ? 'missing APP or END'
+          : `unexpected argument ${JSON.stringify(positionals[3])}`,
+        {
+          hint: 'framework squashmigrations polls 0004',
+        },
+      )
     const [app, startOrEnd, maybeEnd] = positionals as [string, string, string | undefined]
     const { apps } = await loadMigrationProject(ctx, values.settings)
     try {
@@ -46,7 +52,8 @@ export const squashmigrationsCommand: Command = {
       ctx.stdout.write(
         `Squashed ${squashed.replaces.length} migrations of '${app}' (${squashed.replaces.map(([, n]) => n).join(', ')}) into:\n  ${relative(ctx.cwd, squashed.path)}\n`,
       )
-      for (const operation of squashed.operations) ctx.stdout.write(`    - ${operation.describe()}\n`)
+      for (const operation of squashed.operations)
+        ctx.stdout.write(`    - ${operation.describe()}\n`)
       if (values['dry-run']) ctx.stdout.write(`\n${squashed.text}\n`)
       return 0
     } catch (error) {

@@ -9,7 +9,13 @@ import type { AnyField } from '../models/fields.ts'
 import type { FieldState, ModelState } from '../models/model-state.ts'
 import { deepEqual } from './field-state.ts'
 import { addField, alterField, removeField, renameField } from './operations/field-operations.ts'
-import { addConstraint, addIndex, removeConstraint, removeIndex, renameIndex } from './operations/index-operations.ts'
+import {
+  addConstraint,
+  addIndex,
+  removeConstraint,
+  removeIndex,
+  renameIndex,
+} from './operations/index-operations.ts'
 import {
   alterModelOptions,
   alterModelTable,
@@ -74,9 +80,11 @@ function createOptions(model: ModelState): CreateModelOptions | undefined {
   if (model.dbTable !== defaultTable(model.appLabel, model.name)) options.dbTable = model.dbTable
   if (model.options.ordering.length) options.ordering = model.options.ordering
   if (model.options.uniqueTogether.length) options.uniqueTogether = model.options.uniqueTogether
-  if (model.options.verboseName !== defaultVerboseName(model.name)) options.verboseName = model.options.verboseName
+  if (model.options.verboseName !== defaultVerboseName(model.name))
+    options.verboseName = model.options.verboseName
   if (model.indexes.length) options.indexes = model.indexes
-  if (model.constraints.length) options.constraints = model.constraints as CreateModelOptions['constraints']
+  if (model.constraints.length)
+    options.constraints = model.constraints as CreateModelOptions['constraints']
   return Object.keys(options).length ? options : undefined
 }
 
@@ -91,7 +99,9 @@ function notNullWithoutDefault(field: FieldState): boolean {
 
 /** Relation targets of a model, for ordering creations and for dependencies. */
 function targets(model: ModelState): string[] {
-  return model.fields.flatMap((f) => (f.relation ? [f.relation.to, ...(f.relation.through ? [f.relation.through] : [])] : []))
+  return model.fields.flatMap((f) =>
+    f.relation ? [f.relation.to, ...(f.relation.through ? [f.relation.through] : [])] : [],
+  )
 }
 
 /**
@@ -126,10 +136,14 @@ export async function autodetect(
     for (const added of wanted.filter((m) => !has(m.name))) {
       for (const removed of existing().filter((m) => !wanted.some((w) => w.name === m.name))) {
         const relabel = (f: FieldState): FieldState =>
-          f.relation?.to === labelOf(removed) ? { ...f, relation: { ...f.relation, to: labelOf(added) } } : f
+          f.relation?.to === labelOf(removed)
+            ? { ...f, relation: { ...f.relation, to: labelOf(added) } }
+            : f
         const same =
           removed.fields.length === added.fields.length &&
-          removed.fields.every((f, i) => deepEqual(comparable(relabel(f)), comparable(added.fields[i]!)))
+          removed.fields.every((f, i) =>
+            deepEqual(comparable(relabel(f)), comparable(added.fields[i]!)),
+          )
         if (same && (await questioner.askRenameModel(app, removed.name, added.name))) {
           emit(renameModel({ oldName: removed.name, newName: added.name }))
           break
@@ -146,15 +160,24 @@ export async function autodetect(
       if (index === -1) index = 0 // A cycle: the database reports it; see docs/migrations.md.
       const [model] = pending.splice(index, 1)
       const options = createOptions(model!)
-      emit(createModel({ name: model!.name, fields: fieldsRecord(model!), ...(options ? { options } : {}) }))
+      emit(
+        createModel({
+          name: model!.name,
+          fields: fieldsRecord(model!),
+          ...(options ? { options } : {}),
+        }),
+      )
     }
 
     for (const target of wanted) {
       const model = (): ModelState => current.get(labelOf(target))
-      if (model().dbTable !== target.dbTable) emit(alterModelTable({ name: target.name, table: target.dbTable }))
+      if (model().dbTable !== target.dbTable)
+        emit(alterModelTable({ name: target.name, table: target.dbTable }))
 
       // Renamed fields: a removed and an added field with the same definition.
-      for (const added of target.fields.filter((f) => !model().fields.some((g) => g.name === f.name))) {
+      for (const added of target.fields.filter(
+        (f) => !model().fields.some((g) => g.name === f.name),
+      )) {
         const removed = model().fields.find(
           (f) => !target.fields.some((g) => g.name === f.name) && sameDefinition(f, added),
         )
@@ -166,9 +189,14 @@ export async function autodetect(
       for (const index of model().indexes) {
         if (target.indexes.some((i) => deepEqual(i, index))) continue
         const renamed = target.indexes.find(
-          (i) => i.name && index.name && deepEqual(i.fields, index.fields) && !model().indexes.some((j) => j.name === i.name),
+          (i) =>
+            i.name &&
+            index.name &&
+            deepEqual(i.fields, index.fields) &&
+            !model().indexes.some((j) => j.name === i.name),
         )
-        if (renamed) emit(renameIndex({ model: target.name, oldName: index.name!, newName: renamed.name! }))
+        if (renamed)
+          emit(renameIndex({ model: target.name, oldName: index.name!, newName: renamed.name! }))
         else emit(removeIndex({ model: target.name, index }))
       }
       for (const constraint of model().constraints) {
@@ -177,7 +205,8 @@ export async function autodetect(
       }
 
       for (const field of model().fields) {
-        if (!target.fields.some((f) => f.name === field.name)) emit(removeField({ model: target.name, name: field.name }))
+        if (!target.fields.some((f) => f.name === field.name))
+          emit(removeField({ model: target.name, name: field.name }))
       }
       for (const field of target.fields) {
         const previous = model().fields.find((f) => f.name === field.name)
@@ -185,33 +214,55 @@ export async function autodetect(
           const oneOff = notNullWithoutDefault(field)
             ? await questioner.askNotNullAddition(labelOf(target), field.name)
             : undefined
-          emit(addField({ model: target.name, name: field.name, field: fieldFromState(field), ...(oneOff === undefined ? {} : { oneOffDefault: oneOff }) }))
+          emit(
+            addField({
+              model: target.name,
+              name: field.name,
+              field: fieldFromState(field),
+              ...(oneOff === undefined ? {} : { oneOffDefault: oneOff }),
+            }),
+          )
         } else if (!deepEqual(comparable(previous), comparable(field))) {
           const oneOff =
             previous.options.null === true && notNullWithoutDefault(field)
               ? await questioner.askNotNullAlteration(labelOf(target), field.name)
               : undefined
-          emit(alterField({ model: target.name, name: field.name, field: fieldFromState(field), ...(oneOff === undefined ? {} : { oneOffDefault: oneOff }) }))
+          emit(
+            alterField({
+              model: target.name,
+              name: field.name,
+              field: fieldFromState(field),
+              ...(oneOff === undefined ? {} : { oneOffDefault: oneOff }),
+            }),
+          )
         }
       }
 
       if (!deepEqual(model().options.uniqueTogether, target.options.uniqueTogether))
-        emit(alterUniqueTogether({ name: target.name, uniqueTogether: target.options.uniqueTogether }))
+        emit(
+          alterUniqueTogether({ name: target.name, uniqueTogether: target.options.uniqueTogether }),
+        )
       for (const index of target.indexes) {
-        if (!model().indexes.some((i) => deepEqual(i, index))) emit(addIndex({ model: target.name, index }))
+        if (!model().indexes.some((i) => deepEqual(i, index)))
+          emit(addIndex({ model: target.name, index }))
       }
       for (const constraint of target.constraints) {
         if (!model().constraints.some((c) => deepEqual(c, constraint)))
           emit(addConstraint({ model: target.name, constraint: constraint as never }))
       }
       const m = model()
-      if (!deepEqual(m.options.ordering, target.options.ordering) || m.options.verboseName !== target.options.verboseName) {
+      if (
+        !deepEqual(m.options.ordering, target.options.ordering) ||
+        m.options.verboseName !== target.options.verboseName
+      ) {
         emit(
           alterModelOptions({
             name: target.name,
             options: {
               ...(target.options.ordering.length ? { ordering: target.options.ordering } : {}),
-              ...(target.options.verboseName !== defaultVerboseName(target.name) ? { verboseName: target.options.verboseName } : {}),
+              ...(target.options.verboseName !== defaultVerboseName(target.name)
+                ? { verboseName: target.options.verboseName }
+                : {}),
             },
           }),
         )
@@ -220,13 +271,16 @@ export async function autodetect(
 
     // Models that are gone, those pointed at last.
     const gone = existing().filter((m) => !wanted.some((w) => w.name === m.name))
-    gone.sort((a, b) => Number(targets(b).includes(labelOf(a))) - Number(targets(a).includes(labelOf(b))))
+    gone.sort(
+      (a, b) => Number(targets(b).includes(labelOf(a))) - Number(targets(a).includes(labelOf(b))),
+    )
     for (const model of gone) emit(deleteModel({ name: model.name }))
 
     if (operations.length) {
       const references = new Set<string>()
       for (const model of current.appModels(app))
-        for (const target of targets(model)) if (!target.startsWith(`${app}.`)) references.add(target)
+        for (const target of targets(model))
+          if (!target.startsWith(`${app}.`)) references.add(target)
       out.set(app, { operations, references })
     }
   }

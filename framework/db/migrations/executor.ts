@@ -63,7 +63,8 @@ export function migrationPlan(
     const wanted = new Set<string>()
     for (const app of apps)
       for (const leaf of graph.leaves(app))
-        for (const m of graph.ancestors(migrationKey(leaf.app, leaf.name))) wanted.add(migrationKey(m.app, m.name))
+        for (const m of graph.ancestors(migrationKey(leaf.app, leaf.name)))
+          wanted.add(migrationKey(m.app, m.name))
     return graph
       .order()
       .filter((m) => wanted.has(migrationKey(m.app, m.name)) && !isApplied(m))
@@ -81,7 +82,11 @@ export function migrationPlan(
   if (isApplied(node) && target.name) {
     // Back to `node`: unapply the app's migrations that are not among its ancestors, and their dependants.
     const keep = new Set(graph.ancestors(key))
-    return backwardsFrom(graph, graph.appMigrations(app).filter((m) => !keep.has(m)), isApplied)
+    return backwardsFrom(
+      graph,
+      graph.appMigrations(app).filter((m) => !keep.has(m)),
+      isApplied,
+    )
   }
   return graph
     .ancestors(key)
@@ -89,7 +94,11 @@ export function migrationPlan(
     .map((migration) => ({ migration, backwards: false }))
 }
 
-function backwardsFrom(graph: MigrationGraph, roots: readonly Migration[], isApplied: (m: Migration) => boolean): PlanStep[] {
+function backwardsFrom(
+  graph: MigrationGraph,
+  roots: readonly Migration[],
+  isApplied: (m: Migration) => boolean,
+): PlanStep[] {
   const wanted = new Map<string, Migration>()
   for (const root of roots)
     for (const m of graph.descendants(migrationKey(root.app, root.name)))
@@ -100,7 +109,10 @@ function backwardsFrom(graph: MigrationGraph, roots: readonly Migration[], isApp
 }
 
 /** The project state after every migration in `migrations` (in graph order). */
-export function stateAfter(graph: MigrationGraph, include: (m: Migration) => boolean = () => true): ProjectState {
+export function stateAfter(
+  graph: MigrationGraph,
+  include: (m: Migration) => boolean = () => true,
+): ProjectState {
   const state = new ProjectState()
   for (const migration of graph.order()) {
     if (!include(migration)) continue
@@ -160,7 +172,9 @@ export async function runMigrationOperations(
           throw new MigrationError(
             'migrations.E005',
             `Operation ${i + 1} of ${migration.app}.${migration.name} (${operation.describe()}) is irreversible`,
-            { hint: 'give it a reverse (reverseSql / reverseCode), or do not migrate back past this migration' },
+            {
+              hint: 'give it a reverse (reverseSql / reverseCode), or do not migrate back past this migration',
+            },
           )
         await operation.databaseBackwards(migration.app, editor, after, before)
       } else {
@@ -171,7 +185,13 @@ export async function runMigrationOperations(
       throw new MigrationError(
         error instanceof MigrationError ? (error.code as 'migrations.E007') : 'migrations.E007',
         `Migration ${migration.app}.${migration.name} failed at operation ${i + 1} (${operation.describe()}): ${reason}; the database was rolled back to before this migration`,
-        { hint: error instanceof MigrationError && error.hint ? error.hint : 'fix the migration or the data, then run migrate again', cause: error },
+        {
+          hint:
+            error instanceof MigrationError && error.hint
+              ? error.hint
+              : 'fix the migration or the data, then run migrate again',
+          cause: error,
+        },
       )
     }
   }
@@ -212,7 +232,11 @@ export async function executeMigrationPlan(
     options.onStart?.(step)
     const run = async (): Promise<void> => {
       if (!options.fake)
-        await runMigrationOperations(step, new MigrationEditor(using), states.get(migrationKey(migration.app, migration.name))!)
+        await runMigrationOperations(
+          step,
+          new MigrationEditor(using),
+          states.get(migrationKey(migration.app, migration.name))!,
+        )
       if (sqlite && !options.fake) {
         const broken = await pragma('PRAGMA foreign_key_check')
         if (broken.length)
@@ -225,7 +249,8 @@ export async function executeMigrationPlan(
       // A squashed migration also records (or forgets) the ones it replaces, as Django's does.
       for (const [app, name] of [[migration.app, migration.name] as const, ...migration.replaces]) {
         if (step.backwards) await recorder.recordUnapplied(app, name)
-        else if (app === migration.app && name === migration.name) await recorder.recordApplied(app, name)
+        else if (app === migration.app && name === migration.name)
+          await recorder.recordApplied(app, name)
         else if (!applied.has(migrationKey(app, name))) await recorder.recordApplied(app, name)
       }
     }
@@ -255,7 +280,11 @@ export async function collectMigrationSql(
   migration: Migration,
   options: { using?: string; backwards?: boolean } = {},
 ): Promise<string[]> {
-  const ancestors = new Set(graph.ancestors(migrationKey(migration.app, migration.name)).map((m) => migrationKey(m.app, m.name)))
+  const ancestors = new Set(
+    graph
+      .ancestors(migrationKey(migration.app, migration.name))
+      .map((m) => migrationKey(m.app, m.name)),
+  )
   const states = statesAround(graph, (m) => ancestors.has(migrationKey(m.app, m.name)))
   const editor = new MigrationEditor(options.using, { collect: true })
   await runMigrationOperations(

@@ -25,7 +25,9 @@ export class MigrationGraph {
           throw new MigrationError(
             'migrations.E002',
             `Migration ${migration.app}.${migration.name} depends on ${key}, which does not exist`,
-            { hint: `check the dependencies in ${migration.file || 'the migration'}, or add the missing app to INSTALLED_APPS` },
+            {
+              hint: `check the dependencies in ${migration.file || 'the migration'}, or add the missing app to INSTALLED_APPS`,
+            },
           )
         }
         this.#children.get(key)!.add(migrationKey(migration.app, migration.name))
@@ -69,7 +71,9 @@ export class MigrationGraph {
       throw new MigrationError(
         'migrations.E003',
         `App ${app} has ${leaves.length} leaf migrations (${leaves.map((m) => m.name).join(', ')}): two branches of its history were made in parallel`,
-        { hint: `make the later one depend on the other (edit its dependencies), then run the command again` },
+        {
+          hint: `make the later one depend on the other (edit its dependencies), then run the command again`,
+        },
       )
     }
     return leaves[0]
@@ -106,9 +110,13 @@ export class MigrationGraph {
     const visit = (key: string, path: string[]): void => {
       if (done.has(key)) return
       if (visiting.has(key)) {
-        throw new MigrationError('migrations.E003', `Migration dependencies form a cycle: ${[...path, key].join(' -> ')}`, {
-          hint: 'remove one of those dependencies',
-        })
+        throw new MigrationError(
+          'migrations.E003',
+          `Migration dependencies form a cycle: ${[...path, key].join(' -> ')}`,
+          {
+            hint: 'remove one of those dependencies',
+          },
+        )
       }
       visiting.add(key)
       const node = this.#nodes.get(key)!

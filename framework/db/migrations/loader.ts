@@ -47,7 +47,9 @@ export async function loadMigrations(sources: readonly MigrationSource[]): Promi
       let module: Record<string, unknown>
       try {
         // Why the mtime query: a file rewritten in this process (tests, makemigrations then migrate) is re-read.
-        module = (await import(`${pathToFileURL(file).href}?mtime=${statSync(file).mtimeMs}`)) as Record<string, unknown>
+        module = (await import(
+          `${pathToFileURL(file).href}?mtime=${statSync(file).mtimeMs}`
+        )) as Record<string, unknown>
       } catch (cause) {
         throw new MigrationError(
           'migrations.E001',
@@ -57,9 +59,13 @@ export async function loadMigrations(sources: readonly MigrationSource[]): Promi
       }
       const defined = module.default ?? module.migration
       if (!isDefinedMigration(defined)) {
-        throw new MigrationError('migrations.E001', `Migration ${file} does not export a migration`, {
-          hint: "end the file with `export default migrations.define({ dependencies: [...], operations: [...] })`",
-        })
+        throw new MigrationError(
+          'migrations.E001',
+          `Migration ${file} does not export a migration`,
+          {
+            hint: 'end the file with `export default migrations.define({ dependencies: [...], operations: [...] })`',
+          },
+        )
       }
       out.push({
         app: source.label,

@@ -68,14 +68,22 @@ export async function makeMigrations(
   const known = new Set(apps.map((app) => app.label))
   for (const label of options.appLabels ?? []) {
     if (!known.has(label))
-      throw new MigrationError('migrations.E008', `No installed app with label ${JSON.stringify(label)} (installed: ${[...known].join(', ')})`, {
-        hint: 'check INSTALLED_APPS in your settings, or the spelling',
-      })
+      throw new MigrationError(
+        'migrations.E008',
+        `No installed app with label ${JSON.stringify(label)} (installed: ${[...known].join(', ')})`,
+        {
+          hint: 'check INSTALLED_APPS in your settings, or the spelling',
+        },
+      )
   }
   if (options.name !== undefined && !/^\w+$/.test(options.name))
-    throw new MigrationError('migrations.E008', `--name ${JSON.stringify(options.name)} must be letters, digits and _`, {
-      hint: '--name choice_votes',
-    })
+    throw new MigrationError(
+      'migrations.E008',
+      `--name ${JSON.stringify(options.name)} must be letters, digits and _`,
+      {
+        hint: '--name choice_votes',
+      },
+    )
   const graph = await loadMigrationGraph(apps)
   const labels = options.appLabels?.length ? options.appLabels : apps.map((app) => app.label)
   const changes = new Map<string, { operations: Operation[]; references: Set<string> }>()
@@ -84,7 +92,12 @@ export async function makeMigrations(
   } else {
     const from = stateAfter(graph)
     const to = stateOfModels(apps.flatMap((app) => app.models.map(modelState)))
-    const detected = await autodetect(from, to, options.questioner ?? nonInteractiveQuestioner(), labels)
+    const detected = await autodetect(
+      from,
+      to,
+      options.questioner ?? nonInteractiveQuestioner(),
+      labels,
+    )
     for (const [label, change] of detected) changes.set(label, change)
   }
   // Name every new migration first, so dependencies between this run's files can be written.
@@ -103,7 +116,9 @@ export async function makeMigrations(
     const dependencies: MigrationKey[] = []
     const leaf = graph.leaf(label)
     if (leaf) dependencies.push([label, leaf.name])
-    const otherApps = [...new Set([...change.references].map((target) => target.split('.')[0]!))].sort()
+    const otherApps = [
+      ...new Set([...change.references].map((target) => target.split('.')[0]!)),
+    ].sort()
     for (const other of otherApps) {
       const mine = planned.get(other)
       const theirs = mine ? mine.name : graph.leaf(other)?.name

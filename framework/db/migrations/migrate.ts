@@ -2,7 +2,12 @@
  * @module migrate as a function: load the graph, read what is applied, plan towards the target
  * and run the plan. Returns the steps taken, as values (STYLE.md rule 11).
  */
-import { executeMigrationPlan, migrationPlan, type MigrateTarget, type PlanStep } from './executor.ts'
+import {
+  executeMigrationPlan,
+  migrationPlan,
+  type MigrateTarget,
+  type PlanStep,
+} from './executor.ts'
 import { MigrationGraph } from './graph.ts'
 import { loadMigrations, type MigrationSource } from './loader.ts'
 import { migrationKey } from './migration.ts'
@@ -19,7 +24,8 @@ async function graphFor(
   const recorded = await new MigrationRecorder(using).applied()
   const applied = new Map(recorded)
   for (const key of withSquashedApplied(loaded, new Set(recorded.keys())))
-    if (!applied.has(key)) applied.set(key, new Date(Math.max(0, ...[...recorded.values()].map((d) => d.getTime()))))
+    if (!applied.has(key))
+      applied.set(key, new Date(Math.max(0, ...[...recorded.values()].map((d) => d.getTime()))))
   return { graph: new MigrationGraph(applyReplacements(loaded, new Set(recorded.keys()))), applied }
 }
 
@@ -56,13 +62,23 @@ export async function migrate(
     )
   }
   const { graph, applied: appliedAt } = await graphFor(sources, options.using)
-  if (options.app && !graph.appMigrations(options.app).length && options.name && options.name !== 'zero') {
+  if (
+    options.app &&
+    !graph.appMigrations(options.app).length &&
+    options.name &&
+    options.name !== 'zero'
+  ) {
     throw new MigrationError('migrations.E008', `App ${options.app} has no migrations`, {
       hint: `framework makemigrations ${options.app} creates its first one`,
     })
   }
   const applied = new Set(appliedAt.keys())
-  const plan = migrationPlan(graph, applied, options, sources.map((s) => s.label))
+  const plan = migrationPlan(
+    graph,
+    applied,
+    options,
+    sources.map((s) => s.label),
+  )
   if (options.planOnly) return plan
   await executeMigrationPlan(graph, plan, applied, options)
   return plan

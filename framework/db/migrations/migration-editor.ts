@@ -69,7 +69,8 @@ export class MigrationEditor {
   async createModel(model: ModelState, state: ProjectState): Promise<void> {
     const resolve = state.resolver()
     registerConstraints(model)
-    for (const statement of this.#tables.createTableSql(model, resolve)) await this.execute(statement)
+    for (const statement of this.#tables.createTableSql(model, resolve))
+      await this.execute(statement)
     for (const field of model.fields) {
       if (field.relation?.kind === 'ManyToManyField' && !field.relation.through)
         await this.createModel(this.#throughOf(model, field, state), state)
@@ -151,7 +152,8 @@ export class MigrationEditor {
     const fromRenamed = before.dbTable !== after.dbTable
     for (const artefact of oldArtefacts) {
       // Why drop on rename too: names carry the table name, and the new ones get created below.
-      if (fromRenamed || !same(artefact, newArtefacts)) await this.execute(artefact.drop(after.dbTable))
+      if (fromRenamed || !same(artefact, newArtefacts))
+        await this.execute(artefact.drop(after.dbTable))
     }
     const beforeColumns = new Map(before.fields.filter((f) => f.column).map((f) => [f.name, f]))
     const kept = new Set<string>()
@@ -185,7 +187,10 @@ export class MigrationEditor {
         continue
       }
       const auto = (f: FieldState): boolean => f.type === 'AutoField' || f.type === 'BigAutoField'
-      const oldType = backend.columnType({ kind: previous.type as never, options: previous.options })
+      const oldType = backend.columnType({
+        kind: previous.type as never,
+        options: previous.options,
+      })
       const newType = backend.columnType({ kind: field.type as never, options: field.options })
       if (oldType !== newType && !auto(previous) && !auto(field))
         await this.execute(
@@ -212,7 +217,8 @@ export class MigrationEditor {
   /** The value rows get for a field they did not have: a one-off value, else the field's default. */
   #fillValue(field: FieldState, options: AlterOptions): unknown {
     if (options.fill?.has(field.name)) return options.fill.get(field.name)
-    if ('default' in field.options && field.options.default !== undefined) return field.options.default
+    if ('default' in field.options && field.options.default !== undefined)
+      return field.options.default
     return undefined
   }
 
@@ -225,12 +231,16 @@ export class MigrationEditor {
     oldName: (field: FieldState) => string,
   ): Promise<void> {
     const beforeAsRenamed = { ...before, dbTable: after.dbTable }
-    const [oldTable, ...oldIndexes] = this.#tables.createTableSql(beforeAsRenamed, fromState.resolver())
+    const [oldTable, ...oldIndexes] = this.#tables.createTableSql(
+      beforeAsRenamed,
+      fromState.resolver(),
+    )
     const [newTable, ...newIndexes] = this.#tables.createTableSql(after, toState.resolver())
     if (oldTable === newTable) {
       // Only indexes changed: SQLite can drop and create those in place.
       for (const statement of oldIndexes)
-        if (!newIndexes.includes(statement)) await this.execute(`DROP INDEX IF EXISTS ${indexNameOf(statement)}`)
+        if (!newIndexes.includes(statement))
+          await this.execute(`DROP INDEX IF EXISTS ${indexNameOf(statement)}`)
       for (const statement of newIndexes)
         if (!oldIndexes.includes(statement)) await this.execute(statement)
       return
@@ -246,7 +256,8 @@ export class MigrationEditor {
       const fill = previous ? options.fill?.get(field.name) : this.#fillValue(field, options)
       const literal = fill === undefined ? undefined : sqlLiteral(fill, field, 'sqlite')
       columns.push(quote(field.column))
-      if (previous && literal !== undefined) values.push(`COALESCE(${quote(previous.column!)}, ${literal})`)
+      if (previous && literal !== undefined)
+        values.push(`COALESCE(${quote(previous.column!)}, ${literal})`)
       else if (previous) values.push(quote(previous.column!))
       else if (literal !== undefined) values.push(literal)
       else if (field.options.null === true) values.push('NULL')
@@ -257,12 +268,16 @@ export class MigrationEditor {
           throw new MigrationError(
             'migrations.E006',
             `Cannot add non-null field ${labelOf(after)}.${field.name} without a default: table ${table} has rows`,
-            { hint: `give the field a default, or run makemigrations with --default ${field.name}=VALUE` },
+            {
+              hint: `give the field a default, or run makemigrations with --default ${field.name}=VALUE`,
+            },
           )
         values.push('NULL')
       }
     }
-    await this.execute(newTable!.replace(/^CREATE TABLE "(?:[^"]|"")+"/, `CREATE TABLE ${quote(temporary)}`))
+    await this.execute(
+      newTable!.replace(/^CREATE TABLE "(?:[^"]|"")+"/, `CREATE TABLE ${quote(temporary)}`),
+    )
     await this.execute(
       `INSERT INTO ${quote(temporary)} (${columns.join(', ')}) SELECT ${values.join(', ')} FROM ${quote(table)}`,
     )
@@ -274,7 +289,9 @@ export class MigrationEditor {
       throw new MigrationError(
         'migrations.E009',
         `Rebuilding table ${table} left ${broken.length} row(s) whose foreign keys point nowhere (first: ${JSON.stringify(broken[0])})`,
-        { hint: 'fix or delete those rows in a data migration (migrations.runSql / runCode) before this one' },
+        {
+          hint: 'fix or delete those rows in a data migration (migrations.runSql / runCode) before this one',
+        },
       )
     }
   }

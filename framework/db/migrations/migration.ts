@@ -59,7 +59,11 @@ export function define(definition: MigrationDefinition): DefinedMigration {
 
 /** Whether a module export is a migration made by define() (by brand, so copies of the framework agree). */
 export function isDefinedMigration(value: unknown): value is DefinedMigration {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[brand] === true
+  )
 }
 
 /** `app.name`, the key of a migration in the graph. */
@@ -78,7 +82,9 @@ export function migrationKey(app: string, name: string): string {
  */
 export function callable(name: string): () => never {
   const fn = (): never => {
-    throw new Error(`migrations.callable(${JSON.stringify(name)}) stands for a model's default and is never called`)
+    throw new Error(
+      `migrations.callable(${JSON.stringify(name)}) stands for a model's default and is never called`,
+    )
   }
   Object.defineProperty(fn, 'name', { value: name })
   return fn

@@ -125,7 +125,11 @@ export function autoThroughState(
       fk(sourceName, model),
       fk(targetName, target),
     ],
-    options: { ordering: [], uniqueTogether: [[sourceName, targetName]], verboseName: defaultVerboseName(name) },
+    options: {
+      ordering: [],
+      uniqueTogether: [[sourceName, targetName]],
+      verboseName: defaultVerboseName(name),
+    },
     indexes: [],
     constraints: [],
   }

@@ -62,7 +62,9 @@ function missingDefault(model: string, field: string, what: string): MigrationEr
 export function nonInteractiveQuestioner(answers: QuestionerAnswers = {}): Questioner {
   const value = (model: string, field: string, what: string): Promise<unknown> => {
     const found = lookupDefault(answers, model, field)
-    return found === undefined ? Promise.reject(missingDefault(model, field, what)) : Promise.resolve(found)
+    return found === undefined
+      ? Promise.reject(missingDefault(model, field, what))
+      : Promise.resolve(found)
   }
   return {
     askRenameModel: async () => answers.rename === 'yes',
@@ -73,7 +75,9 @@ export function nonInteractiveQuestioner(answers: QuestionerAnswers = {}): Quest
 }
 
 /** Reads lines from a text stream, one per question. */
-export function lineReader(input: AsyncIterable<Uint8Array | string>): () => Promise<string | undefined> {
+export function lineReader(
+  input: AsyncIterable<Uint8Array | string>,
+): () => Promise<string | undefined> {
   const iterator = input[Symbol.asyncIterator]()
   let buffer = ''
   let ended = false
@@ -93,7 +97,9 @@ export function lineReader(input: AsyncIterable<Uint8Array | string>): () => Pro
       }
       const next = await iterator.next()
       if (next.done) ended = true
-      else buffer += typeof next.value === 'string' ? next.value : Buffer.from(next.value).toString('utf8')
+      else
+        buffer +=
+          typeof next.value === 'string' ? next.value : Buffer.from(next.value).toString('utf8')
     }
   }
 }
@@ -132,8 +138,10 @@ export function interactiveQuestioner(
     return parseDefaultValue(line.trim())
   }
   return {
-    askRenameModel: (app, oldName, newName) => confirm(`Was the model ${app}.${oldName} renamed to ${newName}?`),
-    askRenameField: (model, oldName, newName) => confirm(`Was ${model}.${oldName} renamed to ${model}.${newName}?`),
+    askRenameModel: (app, oldName, newName) =>
+      confirm(`Was the model ${app}.${oldName} renamed to ${newName}?`),
+    askRenameField: (model, oldName, newName) =>
+      confirm(`Was ${model}.${oldName} renamed to ${model}.${newName}?`),
     askNotNullAddition: (model, field) => value(model, field, 'New field'),
     askNotNullAlteration: (model, field) => value(model, field, 'Field'),
   }

@@ -11,10 +11,15 @@ const keyOf = (m: Migration): string => migrationKey(m.app, m.name)
 const keyOfPair = ([app, name]: MigrationKey): string => migrationKey(app, name)
 
 /** The migrations the graph should hold, given what is applied. */
-export function applyReplacements(migrations: readonly Migration[], applied: ReadonlySet<string>): Migration[] {
+export function applyReplacements(
+  migrations: readonly Migration[],
+  applied: ReadonlySet<string>,
+): Migration[] {
   let current = [...migrations]
   for (const squashed of migrations.filter((m) => m.replaces.length)) {
-    const replaced = squashed.replaces.map(keyOfPair).filter((key) => current.some((m) => keyOf(m) === key))
+    const replaced = squashed.replaces
+      .map(keyOfPair)
+      .filter((key) => current.some((m) => keyOf(m) === key))
     const someApplied = replaced.some((key) => applied.has(key))
     const allApplied = replaced.every((key) => applied.has(key))
     if (!someApplied || allApplied) {
@@ -27,7 +32,9 @@ export function applyReplacements(migrations: readonly Migration[], applied: Rea
       // Part-way through the old ones: they stay; dependencies on the squashed one point at the last.
       const last = [...replaced].sort().at(-1)!
       const [app, name] = [last.slice(0, last.indexOf('.')), last.slice(last.indexOf('.') + 1)]
-      current = current.filter((m) => m !== squashed).map((m) => redirect(m, new Set([keyOf(squashed)]), [app, name]))
+      current = current
+        .filter((m) => m !== squashed)
+        .map((m) => redirect(m, new Set([keyOf(squashed)]), [app, name]))
     }
   }
   return current
@@ -45,7 +52,10 @@ function redirect(migration: Migration, from: ReadonlySet<string>, to: Migration
 }
 
 /** The applied set with each squashed migration whose replaced ones are all applied. */
-export function withSquashedApplied(migrations: readonly Migration[], applied: ReadonlySet<string>): Set<string> {
+export function withSquashedApplied(
+  migrations: readonly Migration[],
+  applied: ReadonlySet<string>,
+): Set<string> {
   const out = new Set(applied)
   for (const squashed of migrations.filter((m) => m.replaces.length)) {
     if (squashed.replaces.every((pair) => applied.has(keyOfPair(pair)))) out.add(keyOf(squashed))

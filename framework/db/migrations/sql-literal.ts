@@ -31,10 +31,14 @@ export function sqlLiteral(value: unknown, field: FieldState, vendor: Vendor): s
       },
     )
   }
-  if (typeof value === 'boolean') return vendor === 'sqlite' ? (value ? '1' : '0') : value ? 'TRUE' : 'FALSE'
+  if (typeof value === 'boolean')
+    return vendor === 'sqlite' ? (value ? '1' : '0') : value ? 'TRUE' : 'FALSE'
   if (typeof value === 'number') {
     if (!Number.isFinite(value))
-      throw new MigrationError('migrations.E006', `Field ${field.name}: default ${value} is not a finite number`)
+      throw new MigrationError(
+        'migrations.E006',
+        `Field ${field.name}: default ${value} is not a finite number`,
+      )
     return String(value)
   }
   if (typeof value === 'string') return text(value)

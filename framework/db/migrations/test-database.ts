@@ -49,7 +49,12 @@ export async function createTestDatabase(
 ): Promise<TestDatabase> {
   const alias = options.alias ?? 'default'
   const configured = settings.DATABASES[alias]
-  const url = configured === undefined ? 'sqlite::memory:' : typeof configured === 'string' ? configured : configured.URL
+  const url =
+    configured === undefined
+      ? 'sqlite::memory:'
+      : typeof configured === 'string'
+        ? configured
+        : configured.URL
   const target = parseDatabaseUrl(url)
   let testUrl: string
   let cleanup: () => Promise<void>
@@ -62,14 +67,18 @@ export async function createTestDatabase(
     const base = new URL(target.url)
     base.searchParams.delete('schema')
     await configureDatabases({ [alias]: base.toString() })
-    await getConnection(alias).execute(sql.raw(`CREATE SCHEMA "${schema}"`).compile(getConnection(alias).backend.kysely))
+    await getConnection(alias).execute(
+      sql.raw(`CREATE SCHEMA "${schema}"`).compile(getConnection(alias).backend.kysely),
+    )
     base.searchParams.set('schema', schema)
     testUrl = base.toString()
     const admin = new URL(base)
     admin.searchParams.delete('schema')
     cleanup = async () => {
       await configureDatabases({ [alias]: admin.toString() })
-      await getConnection(alias).execute(sql.raw(`DROP SCHEMA "${schema}" CASCADE`).compile(getConnection(alias).backend.kysely))
+      await getConnection(alias).execute(
+        sql.raw(`DROP SCHEMA "${schema}" CASCADE`).compile(getConnection(alias).backend.kysely),
+      )
       await getConnection(alias).close()
     }
   }
@@ -103,6 +112,9 @@ export async function createTestDatabase(
  * await migrateTestDatabase(getApps().all())
  * ```
  */
-export async function migrateTestDatabase(apps: readonly MigrationSource[], options: { using?: string } = {}): Promise<void> {
+export async function migrateTestDatabase(
+  apps: readonly MigrationSource[],
+  options: { using?: string } = {},
+): Promise<void> {
   await migrate(apps, options.using ? { using: options.using } : {})
 }

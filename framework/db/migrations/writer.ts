@@ -63,6 +63,10 @@ function isField(value: unknown): value is AnyField & { to?: () => unknown } {
   )
 }
 
+function isRecord(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !isField(value)
+}
+
 function key(name: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(name) ? name : quoteString(name)
 }
@@ -71,7 +75,11 @@ function quoteString(text: string): string {
   return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`
 }
 
-function renderField(field: AnyField & { to?: () => unknown }, indent: string, column: number): string {
+function renderField(
+  field: AnyField & { to?: () => unknown },
+  indent: string,
+  column: number,
+): string {
   const kind = field.kind as FieldKind
   const skip = implied[kind] ?? {}
   const options = Object.fromEntries(
@@ -90,7 +98,8 @@ function renderField(field: AnyField & { to?: () => unknown }, indent: string, c
       ),
   )
   let head = `fields.${factories[kind]}(`
-  if (field.to) head += `() => ${quoteString(String(field.to()))}${Object.keys(options).length ? ', ' : ''}`
+  if (field.to)
+    head += `() => ${quoteString(String(field.to()))}${Object.keys(options).length ? ', ' : ''}`
   if (!Object.keys(options).length) return `${head})`
   return `${head}${render(options, indent, column + head.length, 1)})`
 }
@@ -108,10 +117,19 @@ export function render(value: unknown, indent = '', column = indent.length, clos
   if (typeof value === 'function') return String(value)
   if (isField(value)) return renderField(value, indent, column)
   const inner = `${indent}  `
-  const fits = (text: string): boolean => !text.includes('\n') && column + text.length + closing <= WIDTH
+  const fits = (text: string): boolean =>
+    !text.includes('\n') && column + text.length + closing <= WIDTH
   if (Array.isArray(value)) {
     const inline = `[${value.map((item) => render(item, inner, INLINE)).join(', ')}]`
-    if (fits(inline)) return inline
+    // Prettier's rule: a list of several lists (or objects) of several entries gets a line each.
+    const grid =
+      value.length > 1 &&
+      value.every((item) =>
+        Array.isArray(item)
+          ? Array.isArray(value[0]) && item.length > 1
+          : isRecord(item) && isRecord(value[0]) && Object.keys(item).length > 1,
+      )
+    if (!grid && fits(inline)) return inline
     const items = value.map((item) => render(item, inner, inner.length, 1))
     return `[\n${items.map((item) => `${inner}${item},`).join('\n')}\n${indent}]`
   }
@@ -212,7 +230,9 @@ function fragment(operation: Operation): string {
     case 'addIndex':
     case 'removeIndex': {
       const index = (operation.args as { index: { name?: string; fields: string[] } }).index
-      const what = index.name ? snake(index.name) : `${snake(a.model!)}_${index.fields.map((f) => snake(f.replace(/^-/, ''))).join('_')}`
+      const what = index.name
+        ? snake(index.name)
+        : `${snake(a.model!)}_${index.fields.map((f) => snake(f.replace(/^-/, ''))).join('_')}`
       return operation.factory === 'addIndex' ? what : `remove_${what}`
     }
     case 'renameIndex':
@@ -236,9 +256,16 @@ function fragment(operation: Operation): string {
  * suggestName([addField({ model: 'Choice', name: 'votes', ... })], false) // 'choice_votes'
  * ```
  */
-export function suggestName(operations: readonly Operation[], initial: boolean, now = new Date()): string {
+export function suggestName(
+  operations: readonly Operation[],
+  initial: boolean,
+  now = new Date(),
+): string {
   if (initial) return 'initial'
-  const name = operations.map(fragment).join('_').replace(/[^a-z0-9_]/g, '_')
+  const name = operations
+    .map(fragment)
+    .join('_')
+    .replace(/[^a-z0-9_]/g, '_')
   if (name && name.length <= 52 && !name.includes('auto')) return name
   const stamp = now.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '_')
   return `auto_${stamp}`

@@ -31,7 +31,9 @@ describe('docs/migrations.md', () => {
   })
 
   it('has a reference row for every operation factory', () => {
-    const factories = Object.keys(migrations).filter((name) => !['define', 'noop', 'callable'].includes(name))
+    const factories = Object.keys(migrations).filter(
+      (name) => !['define', 'noop', 'callable'].includes(name),
+    )
     expect(factories.filter((name) => !doc.includes(`| \`${name}\` |`))).toEqual([])
   })
 })

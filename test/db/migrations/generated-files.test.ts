@@ -19,14 +19,19 @@ import {
 import type { AnyField } from '../../../framework/db/models/fields.ts'
 import { stateAfter } from '../../../framework/db/migrations/executor.ts'
 import { MigrationGraph } from '../../../framework/db/migrations/graph.ts'
-import { createdModelState, type CreateModelOptions } from '../../../framework/db/migrations/operations/model-operations.ts'
+import {
+  createdModelState,
+  type CreateModelOptions,
+} from '../../../framework/db/migrations/operations/model-operations.ts'
 import { createProject, repo } from './project.ts'
 
 type Model = [string, Record<string, AnyField>, CreateModelOptions?]
 
 function state(...models: Model[]): ProjectState {
   return new ProjectState(
-    models.map(([name, declared, options]) => createdModelState('kit', name, { id: fields.auto(), ...declared }, options)),
+    models.map(([name, declared, options]) =>
+      createdModelState('kit', name, { id: fields.auto(), ...declared }, options),
+    ),
   )
 }
 
@@ -39,7 +44,12 @@ const everyKind = {
   body: fields.text({ blank: true }),
   count: fields.integer({ default: 0 }),
   big: fields.bigInteger({ null: true }),
-  small: fields.smallInteger({ choices: [[1, 'one'], [2, 'two']] }),
+  small: fields.smallInteger({
+    choices: [
+      [1, 'one'],
+      [2, 'two'],
+    ],
+  }),
   ratio: fields.float({ null: true }),
   price: fields.decimal({ maxDigits: 8, decimalPlaces: 2, default: '0.00' }),
   done: fields.boolean({ default: false }),
@@ -62,22 +72,107 @@ const history: ProjectState[] = [
   state(['Box', { label: fields.char({ maxLength: 20 }) }], ['Thing', everyKind]),
   state(
     ['Box', { label: fields.char({ maxLength: 20 }) }],
-    ['Thing', { ...everyKind, box: fields.foreignKey(() => 'kit.Box', { onDelete: 'SET_NULL', null: true, relatedName: 'things' }) }],
-    ['Pair', { left: fields.oneToOne(() => 'kit.Thing', { onDelete: 'CASCADE' }), peers: fields.manyToMany(() => 'kit.Pair', { blank: true }) }],
+    [
+      'Thing',
+      {
+        ...everyKind,
+        box: fields.foreignKey(() => 'kit.Box', {
+          onDelete: 'SET_NULL',
+          null: true,
+          relatedName: 'things',
+        }),
+      },
+    ],
+    [
+      'Pair',
+      {
+        left: fields.oneToOne(() => 'kit.Thing', { onDelete: 'CASCADE' }),
+        peers: fields.manyToMany(() => 'kit.Pair', { blank: true }),
+      },
+    ],
   ),
   state(
     ['Crate', { label: fields.char({ maxLength: 20 }) }],
-    ['Thing', { ...everyKind, box: fields.foreignKey(() => 'kit.Crate', { onDelete: 'SET_NULL', null: true, relatedName: 'things' }) }],
-    ['Pair', { left: fields.oneToOne(() => 'kit.Thing', { onDelete: 'CASCADE' }), peers: fields.manyToMany(() => 'kit.Pair', { blank: true }) }],
+    [
+      'Thing',
+      {
+        ...everyKind,
+        box: fields.foreignKey(() => 'kit.Crate', {
+          onDelete: 'SET_NULL',
+          null: true,
+          relatedName: 'things',
+        }),
+      },
+    ],
+    [
+      'Pair',
+      {
+        left: fields.oneToOne(() => 'kit.Thing', { onDelete: 'CASCADE' }),
+        peers: fields.manyToMany(() => 'kit.Pair', { blank: true }),
+      },
+    ],
   ),
   state(
-    ['Crate', { name: fields.char({ maxLength: 20 }), code: fields.char({ maxLength: 5 }) }, { dbTable: 'crates', ordering: ['-name'], uniqueTogether: [['name', 'code']], verboseName: 'shipping crate' }],
-    ['Thing', { ...everyKind, box: fields.foreignKey(() => 'kit.Crate', { onDelete: 'SET_NULL', null: true, relatedName: 'things' }) }, { indexes: [{ name: 'thing_title_idx', fields: ['title', '-count'] }], constraints: [{ type: 'check', name: 'count_positive', check: 'count >= 0' }] }],
-    ['Pair', { left: fields.oneToOne(() => 'kit.Thing', { onDelete: 'CASCADE' }), peers: fields.manyToMany(() => 'kit.Pair', { blank: true }) }],
+    [
+      'Crate',
+      { name: fields.char({ maxLength: 20 }), code: fields.char({ maxLength: 5 }) },
+      {
+        dbTable: 'crates',
+        ordering: ['-name'],
+        uniqueTogether: [['name', 'code']],
+        verboseName: 'shipping crate',
+      },
+    ],
+    [
+      'Thing',
+      {
+        ...everyKind,
+        box: fields.foreignKey(() => 'kit.Crate', {
+          onDelete: 'SET_NULL',
+          null: true,
+          relatedName: 'things',
+        }),
+      },
+      {
+        indexes: [{ name: 'thing_title_idx', fields: ['title', '-count'] }],
+        constraints: [{ type: 'check', name: 'count_positive', check: 'count >= 0' }],
+      },
+    ],
+    [
+      'Pair',
+      {
+        left: fields.oneToOne(() => 'kit.Thing', { onDelete: 'CASCADE' }),
+        peers: fields.manyToMany(() => 'kit.Pair', { blank: true }),
+      },
+    ],
   ),
   state(
-    ['Crate', { name: fields.char({ maxLength: 20 }), code: fields.char({ maxLength: 5 }) }, { dbTable: 'crates', ordering: ['-name'], uniqueTogether: [['name', 'code']], verboseName: 'shipping crate' }],
-    ['Thing', { ...withoutBlob, title: fields.char({ maxLength: 120 }), box: fields.foreignKey(() => 'kit.Crate', { onDelete: 'SET_NULL', null: true, relatedName: 'things' }) }, { indexes: [{ name: 'thing_label_idx', fields: ['title', '-count'] }], constraints: [{ type: 'unique', name: 'one_slug', fields: ['slug'] }] }],
+    [
+      'Crate',
+      { name: fields.char({ maxLength: 20 }), code: fields.char({ maxLength: 5 }) },
+      {
+        dbTable: 'crates',
+        ordering: ['-name'],
+        uniqueTogether: [['name', 'code']],
+        verboseName: 'shipping crate',
+      },
+    ],
+    [
+      'Thing',
+      {
+        ...withoutBlob,
+        title: fields.char({ maxLength: 120 }),
+        box: fields.foreignKey(() => 'kit.Crate', {
+          onDelete: 'SET_NULL',
+          null: true,
+          relatedName: 'things',
+        }),
+      },
+      {
+        indexes: [{ name: 'thing_label_idx', fields: ['title', '-count'] }],
+        constraints: [{ type: 'unique', name: 'one_slug', fields: ['slug'] }],
+      },
+    ],
   ),
 ]
 
@@ -86,7 +181,13 @@ describe('generated migration files', () => {
   afterAll(() => project.remove())
 
   it('read back into the state they were made from, and pass tsc --noEmit', async () => {
-    const questioner = nonInteractiveQuestioner({ rename: 'yes', defaults: new Map<string, unknown>([['name', 'unnamed'], ['code', 'X']]) })
+    const questioner = nonInteractiveQuestioner({
+      rename: 'yes',
+      defaults: new Map<string, unknown>([
+        ['name', 'unnamed'],
+        ['code', 'X'],
+      ]),
+    })
     let previous = new ProjectState()
     const names: string[] = []
     for (const [index, target] of history.entries()) {
@@ -97,15 +198,40 @@ describe('generated migration files', () => {
       const name = `${String(index + 1).padStart(4, '0')}_step`
       project.write(`kit/migrations/${name}.ts`, writeMigration({ dependencies, operations }))
       names.push(name)
-      const loaded = await loadMigrations([{ label: 'kit', migrationsPath: join(project.dir, 'kit/migrations') }])
+      const loaded = await loadMigrations([
+        { label: 'kit', migrationsPath: join(project.dir, 'kit/migrations') },
+      ])
       const replayed = stateAfter(new MigrationGraph(loaded))
       const left = await autodetect(replayed, target, questioner)
-      expect([...left.values()].flatMap((c) => c.operations.map((op) => op.describe())), `after ${name}`).toEqual([])
+      expect(
+        [...left.values()].flatMap((c) => c.operations.map((op) => op.describe())),
+        `after ${name}`,
+      ).toEqual([])
       previous = target
     }
-    project.write('kit/migrations/0006_data.ts', writeMigration({ dependencies: [['kit', '0005_step']], operations: [] }))
-    const all = names.map((name) => readFileSync(join(project.dir, `kit/migrations/${name}.ts`), 'utf8')).join('\n')
-    for (const factory of ['createModel', 'renameModel', 'renameField', 'addField', 'alterField', 'removeField', 'deleteModel', 'alterModelTable', 'alterModelOptions', 'alterUniqueTogether', 'addIndex', 'renameIndex', 'addConstraint', 'removeConstraint'])
+    project.write(
+      'kit/migrations/0006_data.ts',
+      writeMigration({ dependencies: [['kit', '0005_step']], operations: [] }),
+    )
+    const all = names
+      .map((name) => readFileSync(join(project.dir, `kit/migrations/${name}.ts`), 'utf8'))
+      .join('\n')
+    for (const factory of [
+      'createModel',
+      'renameModel',
+      'renameField',
+      'addField',
+      'alterField',
+      'removeField',
+      'deleteModel',
+      'alterModelTable',
+      'alterModelOptions',
+      'alterUniqueTogether',
+      'addIndex',
+      'renameIndex',
+      'addConstraint',
+      'removeConstraint',
+    ])
       expect(all, factory).toContain(`migrations.${factory}(`)
     expect(all).toContain("default: migrations.callable('now')")
     expect(all.split('\n').filter((line) => line.length > 100)).toEqual([])
@@ -133,7 +259,10 @@ describe('generated migration files', () => {
     const tsc = join(repo, 'node_modules/typescript/bin/tsc')
     let output = ''
     try {
-      output = execFileSync(process.execPath, [tsc, '--noEmit', '-p', project.dir], { encoding: 'utf8', cwd: project.dir })
+      output = execFileSync(process.execPath, [tsc, '--noEmit', '-p', project.dir], {
+        encoding: 'utf8',
+        cwd: project.dir,
+      })
     } catch (error) {
       output = String((error as { stdout?: string }).stdout ?? error)
     }

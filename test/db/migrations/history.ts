@@ -18,16 +18,29 @@ function library(step: number): string {
   if (step >= 7) lines.push(`import { Author } from '../people/models.ts'`)
   const name = step >= 6 ? 'Volume' : 'Book'
   const body: string[] = []
-  body.push(step >= 5 ? `  name: fields.char({ maxLength: ${step >= 4 ? 200 : 100} }),` : `  title: fields.char({ maxLength: ${step >= 4 ? 200 : 100} }),`)
-  if (step >= 2 && step < 11) body.push(`  pages: fields.${step >= 4 ? 'bigInteger' : 'integer'}({ default: 0 }),`)
+  body.push(
+    step >= 5
+      ? `  name: fields.char({ maxLength: ${step >= 4 ? 200 : 100} }),`
+      : `  title: fields.char({ maxLength: ${step >= 4 ? 200 : 100} }),`,
+  )
+  if (step >= 2 && step < 11)
+    body.push(`  pages: fields.${step >= 4 ? 'bigInteger' : 'integer'}({ default: 0 }),`)
   if (step >= 3) body.push(`  isbn: fields.char({ maxLength: 20 }),`)
-  if (step >= 7) body.push(`  author: fields.foreignKey(() => Author, { onDelete: 'SET_NULL', null: true }),`)
+  if (step >= 7)
+    body.push(`  author: fields.foreignKey(() => Author, { onDelete: 'SET_NULL', null: true }),`)
   if (step >= 8 && step < 12) body.push(`  tags: fields.manyToMany(() => Tag),`)
   const meta: string[] = [`appLabel: 'library'`]
-  if (step >= 9 && step < 11) meta.push(`indexes: [{ name: 'library_pages_idx', fields: ['pages'] }]`)
-  if (step >= 10) meta.push(`constraints: [{ type: 'unique', name: 'library_isbn_once', fields: ['isbn'] }]`)
-  if (step >= 8 && step < 12) lines.push(`export const Tag = defineModel('Tag', { label: fields.char({ maxLength: 30 }) }, { appLabel: 'library' })`)
-  lines.push(`export const ${name} = defineModel('${name}', {\n${body.join('\n')}\n}, { ${meta.join(', ')} })`)
+  if (step >= 9 && step < 11)
+    meta.push(`indexes: [{ name: 'library_pages_idx', fields: ['pages'] }]`)
+  if (step >= 10)
+    meta.push(`constraints: [{ type: 'unique', name: 'library_isbn_once', fields: ['isbn'] }]`)
+  if (step >= 8 && step < 12)
+    lines.push(
+      `export const Tag = defineModel('Tag', { label: fields.char({ maxLength: 30 }) }, { appLabel: 'library' })`,
+    )
+  lines.push(
+    `export const ${name} = defineModel('${name}', {\n${body.join('\n')}\n}, { ${meta.join(', ')} })`,
+  )
   return `${lines.join('\n')}\n`
 }
 
@@ -45,9 +58,12 @@ const varchar = (n: number) => new RegExp(`^(varchar|character varying)\\(${n}\\
 const steps: Step[] = [
   {
     title: '1 create models in two apps',
-    expect: /Create model Book[\s\S]*Create model Author|Create model Author[\s\S]*Create model Book/,
+    expect:
+      /Create model Book[\s\S]*Create model Author|Create model Author[\s\S]*Create model Book/,
     check: async (db) => {
-      expect(await db.tables()).toEqual(expect.arrayContaining(['library_book', 'people_author', 'framework_migrations']))
+      expect(await db.tables()).toEqual(
+        expect.arrayContaining(['library_book', 'people_author', 'framework_migrations']),
+      )
       expect((await db.columns('library_book')).title).toMatch(varchar(100))
       await db.exec(`INSERT INTO library_book (title) VALUES ('Dune'), ('Emma')`)
       await db.exec(`INSERT INTO people_author (name) VALUES ('Herbert')`)
@@ -69,20 +85,28 @@ const steps: Step[] = [
     flags: ['--default', 'isbn=unknown'],
     expect: /Add field isbn to Book/,
     check: async (db) => {
-      expect((await db.rows('SELECT isbn FROM library_book')).map((r) => r.isbn)).toEqual(['unknown', 'unknown'])
+      expect((await db.rows('SELECT isbn FROM library_book')).map((r) => r.isbn)).toEqual([
+        'unknown',
+        'unknown',
+      ])
       expect(await db.nullable('library_book')).not.toContain('isbn')
     },
   },
   {
     title: '4 alter types (varchar 100 -> 200, integer -> bigint)',
-    expect: /Alter field title on Book[\s\S]*Alter field pages on Book|Alter field pages on Book[\s\S]*Alter field title on Book/,
+    expect:
+      /Alter field title on Book[\s\S]*Alter field pages on Book|Alter field pages on Book[\s\S]*Alter field title on Book/,
     before: async (db) => db.exec(`UPDATE library_book SET pages = 412 WHERE title = 'Dune'`),
     check: async (db) => {
       const columns = await db.columns('library_book')
       expect(columns.title).toMatch(varchar(200))
       expect(columns.pages).toBe('bigint')
       // CAST: pg hands bigint back as text.
-      expect(await db.rows('SELECT title, CAST(pages AS integer) AS pages FROM library_book ORDER BY id')).toEqual([
+      expect(
+        await db.rows(
+          'SELECT title, CAST(pages AS integer) AS pages FROM library_book ORDER BY id',
+        ),
+      ).toEqual([
         { title: 'Dune', pages: 412 },
         { title: 'Emma', pages: 0 },
       ])
@@ -96,7 +120,9 @@ const steps: Step[] = [
       const columns = await db.columns('library_book')
       expect(columns).not.toHaveProperty('title')
       expect(columns.name).toMatch(varchar(200))
-      expect((await db.rows('SELECT name FROM library_book ORDER BY id')).map((r) => r.name)).toEqual(['Dune', 'Emma'])
+      expect(
+        (await db.rows('SELECT name FROM library_book ORDER BY id')).map((r) => r.name),
+      ).toEqual(['Dune', 'Emma'])
     },
   },
   {
@@ -107,7 +133,9 @@ const steps: Step[] = [
       const tables = await db.tables()
       expect(tables).toContain('library_volume')
       expect(tables).not.toContain('library_book')
-      expect((await db.rows('SELECT name, isbn FROM library_volume ORDER BY id')).map((r) => r.name)).toEqual(['Dune', 'Emma'])
+      expect(
+        (await db.rows('SELECT name, isbn FROM library_volume ORDER BY id')).map((r) => r.name),
+      ).toEqual(['Dune', 'Emma'])
     },
   },
   {
@@ -116,18 +144,31 @@ const steps: Step[] = [
     check: async (db) => {
       expect(await db.foreignKeys('library_volume')).toEqual(['author_id -> people_author.id'])
       expect(await db.indexes('library_volume')).toContain('library_volume_author_id_idx')
-      await db.exec(`UPDATE library_volume SET author_id = (SELECT id FROM people_author) WHERE name = 'Dune'`)
+      await db.exec(
+        `UPDATE library_volume SET author_id = (SELECT id FROM people_author) WHERE name = 'Dune'`,
+      )
     },
   },
   {
     title: '8 add a model and a many-to-many field',
     expect: /Create model Tag[\s\S]*Add field tags to Volume/,
     check: async (db) => {
-      expect(await db.columns('library_volume_tags')).toEqual({ id: 'integer', volume_id: 'integer', tag_id: 'integer' })
-      expect(await db.foreignKeys('library_volume_tags')).toEqual(['tag_id -> library_tag.id', 'volume_id -> library_volume.id'])
+      expect(await db.columns('library_volume_tags')).toEqual({
+        id: 'integer',
+        volume_id: 'integer',
+        tag_id: 'integer',
+      })
+      expect(await db.foreignKeys('library_volume_tags')).toEqual([
+        'tag_id -> library_tag.id',
+        'volume_id -> library_volume.id',
+      ])
       await db.exec(`INSERT INTO library_tag (label) VALUES ('classic')`)
-      await db.exec(`INSERT INTO library_volume_tags (volume_id, tag_id) SELECT v.id, t.id FROM library_volume v, library_tag t`)
-      expect(await db.rows('SELECT author_id FROM library_volume WHERE name = \'Dune\'')).toEqual([{ author_id: 1 }])
+      await db.exec(
+        `INSERT INTO library_volume_tags (volume_id, tag_id) SELECT v.id, t.id FROM library_volume v, library_tag t`,
+      )
+      expect(await db.rows("SELECT author_id FROM library_volume WHERE name = 'Dune'")).toEqual([
+        { author_id: 1 },
+      ])
     },
   },
   {
@@ -143,7 +184,9 @@ const steps: Step[] = [
     before: async (db) => db.exec(`UPDATE library_volume SET isbn = name`),
     check: async (db) => {
       expect(await db.uniqueColumnSets('library_volume')).toContain('isbn')
-      await expect(db.exec(`INSERT INTO library_volume (name, pages, isbn) VALUES ('Copy', 1, 'Dune')`)).rejects.toThrow(/unique/i)
+      await expect(
+        db.exec(`INSERT INTO library_volume (name, pages, isbn) VALUES ('Copy', 1, 'Dune')`),
+      ).rejects.toThrow(/unique/i)
       expect(await db.indexes('library_volume')).toContain('library_pages_idx')
     },
   },
@@ -153,10 +196,12 @@ const steps: Step[] = [
     check: async (db) => {
       expect(await db.columns('library_volume')).not.toHaveProperty('pages')
       expect(await db.indexes('library_volume')).not.toContain('library_pages_idx')
-      expect(await db.rows('SELECT name, isbn, author_id FROM library_volume ORDER BY id')).toEqual([
-        { name: 'Dune', isbn: 'Dune', author_id: 1 },
-        { name: 'Emma', isbn: 'Emma', author_id: null },
-      ])
+      expect(await db.rows('SELECT name, isbn, author_id FROM library_volume ORDER BY id')).toEqual(
+        [
+          { name: 'Dune', isbn: 'Dune', author_id: 1 },
+          { name: 'Emma', isbn: 'Emma', author_id: null },
+        ],
+      )
       expect(await db.uniqueColumnSets('library_volume')).toContain('isbn')
     },
   },
@@ -167,7 +212,9 @@ const steps: Step[] = [
       const tables = await db.tables()
       expect(tables).not.toContain('library_tag')
       expect(tables).not.toContain('library_volume_tags')
-      expect((await db.rows('SELECT name FROM library_volume ORDER BY id')).map((r) => r.name)).toEqual(['Dune', 'Emma'])
+      expect(
+        (await db.rows('SELECT name FROM library_volume ORDER BY id')).map((r) => r.name),
+      ).toEqual(['Dune', 'Emma'])
     },
   },
 ]
@@ -190,12 +237,18 @@ async function snapshot(db: Inspector): Promise<unknown> {
 function run(project: TestProject, args: readonly string[]): string {
   const result = project.cli(args)
   if (result.code !== 0)
-    throw new Error(`framework ${args.join(' ')} exited ${result.code}\n${result.stdout}\n${result.stderr}`)
+    throw new Error(
+      `framework ${args.join(' ')} exited ${result.code}\n${result.stdout}\n${result.stderr}`,
+    )
   return result.stdout
 }
 
 /** Runs the whole history on `project` (whose DATABASE_URL `db` inspects). */
-export async function runHistory(project: TestProject, db: Inspector, vendor: 'sqlite' | 'postgresql'): Promise<void> {
+export async function runHistory(
+  project: TestProject,
+  db: Inspector,
+  vendor: 'sqlite' | 'postgresql',
+): Promise<void> {
   project.write('people/models.ts', people)
   for (const [index, step] of steps.entries()) {
     await step.before?.(db)
@@ -220,13 +273,15 @@ export async function runHistory(project: TestProject, db: Inspector, vendor: 's
   const back = run(project, ['migrate', 'library', '0004'])
   expect(back).toMatch(/Unapplying library\.0012_[\s\S]*Unapplying library\.0005_/)
   expect(await db.columns('library_book')).toHaveProperty('title')
-  expect((await db.rows('SELECT title, isbn FROM library_book ORDER BY id'))).toEqual([
+  expect(await db.rows('SELECT title, isbn FROM library_book ORDER BY id')).toEqual([
     { title: 'Dune', isbn: 'Dune' },
     { title: 'Emma', isbn: 'Emma' },
   ])
   run(project, ['migrate'])
   expect(await snapshot(db)).toEqual(latest)
-  expect((await db.rows('SELECT name FROM library_volume ORDER BY id')).map((r) => r.name)).toEqual(['Dune', 'Emma'])
+  expect((await db.rows('SELECT name FROM library_volume ORDER BY id')).map((r) => r.name)).toEqual(
+    ['Dune', 'Emma'],
+  )
 
   // Zero (people's rollback also unapplies library's migrations that depend on it), then forward.
   run(project, ['migrate', 'people', 'zero'])

@@ -32,21 +32,41 @@ export function sqliteInspector(filename: string): Inspector {
       db.close()
     }
   }
-  const all = (sql: string): Record<string, unknown>[] => open((db) => db.prepare(sql).all() as Record<string, unknown>[])
+  const all = (sql: string): Record<string, unknown>[] =>
+    open((db) => db.prepare(sql).all() as Record<string, unknown>[])
   return {
     tables: async () =>
-      all("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").map((r) => String(r.name)),
+      all(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+      ).map((r) => String(r.name)),
     columns: async (table) =>
-      Object.fromEntries(all(`PRAGMA table_info("${table}")`).map((r) => [String(r.name), String(r.type).toLowerCase()])),
-    nullable: async (table) => all(`PRAGMA table_info("${table}")`).filter((r) => r.notnull === 0).map((r) => String(r.name)),
+      Object.fromEntries(
+        all(`PRAGMA table_info("${table}")`).map((r) => [
+          String(r.name),
+          String(r.type).toLowerCase(),
+        ]),
+      ),
+    nullable: async (table) =>
+      all(`PRAGMA table_info("${table}")`)
+        .filter((r) => r.notnull === 0)
+        .map((r) => String(r.name)),
     indexes: async (table) =>
-      all(`PRAGMA index_list("${table}")`).filter((r) => r.origin === 'c').map((r) => String(r.name)).sort(),
+      all(`PRAGMA index_list("${table}")`)
+        .filter((r) => r.origin === 'c')
+        .map((r) => String(r.name))
+        .sort(),
     foreignKeys: async (table) =>
-      all(`PRAGMA foreign_key_list("${table}")`).map((r) => `${String(r.from)} -> ${String(r.table)}.${String(r.to)}`).sort(),
+      all(`PRAGMA foreign_key_list("${table}")`)
+        .map((r) => `${String(r.from)} -> ${String(r.table)}.${String(r.to)}`)
+        .sort(),
     uniqueColumnSets: async (table) =>
       all(`PRAGMA index_list("${table}")`)
         .filter((r) => r.unique === 1 && r.origin === 'u')
-        .map((r) => all(`PRAGMA index_info("${String(r.name)}")`).map((c) => String(c.name)).join(','))
+        .map((r) =>
+          all(`PRAGMA index_info("${String(r.name)}")`)
+            .map((c) => String(c.name))
+            .join(','),
+        )
         .sort(),
     rows: async (query) => all(query),
     exec: async (statement) => open((db) => void db.exec(statement)),
@@ -64,9 +84,12 @@ export function postgresInspector(url: string, schema: string): Inspector {
   }
   return {
     tables: async () =>
-      (await all('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name', [schema])).map((r) =>
-        String(r.table_name),
-      ),
+      (
+        await all(
+          'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name',
+          [schema],
+        )
+      ).map((r) => String(r.table_name)),
     columns: async (table) =>
       Object.fromEntries(
         (
@@ -76,15 +99,17 @@ export function postgresInspector(url: string, schema: string): Inspector {
           )
         ).map((r) => [
           String(r.column_name),
-          r.character_maximum_length ? `${String(r.data_type)}(${String(r.character_maximum_length)})` : String(r.data_type),
+          r.character_maximum_length
+            ? `${String(r.data_type)}(${String(r.character_maximum_length)})`
+            : String(r.data_type),
         ]),
       ),
     nullable: async (table) =>
       (
-        await all("SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND is_nullable = 'YES'", [
-          schema,
-          table,
-        ])
+        await all(
+          "SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND is_nullable = 'YES'",
+          [schema, table],
+        )
       ).map((r) => String(r.column_name)),
     indexes: async (table) =>
       (

@@ -74,15 +74,22 @@ export const settings = defineSettings({
       return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr }
     },
     commands(list) {
-      const result = spawnSync(process.execPath, [tsxCli, join(repo, 'test/db/migrations/run-commands.ts'), JSON.stringify(list)], {
-        cwd: dir,
-        env: { ...process.env, MIGRATIONS_TEST_DATABASE_URL: url },
-        input: '',
-        encoding: 'utf8',
-        timeout: 120_000,
-      })
-      if (result.status !== 0) throw new Error(`run-commands exited ${result.status}\n${result.stdout}\n${result.stderr}`)
-      return JSON.parse(result.stdout.slice(result.stdout.lastIndexOf('\n@@results ') + '\n@@results '.length)) as {
+      const result = spawnSync(
+        process.execPath,
+        [tsxCli, join(repo, 'test/db/migrations/run-commands.ts'), JSON.stringify(list)],
+        {
+          cwd: dir,
+          env: { ...process.env, MIGRATIONS_TEST_DATABASE_URL: url },
+          input: '',
+          encoding: 'utf8',
+          timeout: 120_000,
+        },
+      )
+      if (result.status !== 0)
+        throw new Error(`run-commands exited ${result.status}\n${result.stdout}\n${result.stderr}`)
+      return JSON.parse(
+        result.stdout.slice(result.stdout.lastIndexOf('\n@@results ') + '\n@@results '.length),
+      ) as {
         code: number
         stdout: string
         stderr: string

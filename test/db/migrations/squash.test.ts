@@ -70,21 +70,29 @@ describe('framework squashmigrations', () => {
       "Squashed 3 migrations of 'shop' (0001_initial, 0002_shelf_size, 0003_box) into:\n  shop/migrations/0001_squashed_0003_box.ts\n    - Create model Shelf\n    - Create model Box\n",
     )
     const text = readFileSync(join(p.dir, 'shop/migrations/0001_squashed_0003_box.ts'), 'utf8')
-    expect(text).toContain("replaces: [['shop', '0001_initial'], ['shop', '0002_shelf_size'], ['shop', '0003_box']],")
+    expect(text).toContain(
+      "  replaces: [\n    ['shop', '0001_initial'],\n    ['shop', '0002_shelf_size'],\n    ['shop', '0003_box'],\n  ],\n",
+    )
     expect(text).toContain('size: fields.integer({ default: 0 })')
     expect(await run(p.dir, 'migrate')).toContain('  Applying shop.0001_squashed_0003_box... OK\n')
     expect(await run(p.dir, 'showmigrations')).toBe('shop\n [X] 0001_squashed_0003_box\n')
     expect(await run(p.dir, 'makemigrations', '--noinput')).toBe('No changes detected\n')
-    expect(await run(p.dir, 'migrate', 'shop', 'zero')).toContain('  Unapplying shop.0001_squashed_0003_box... OK\n')
+    expect(await run(p.dir, 'migrate', 'shop', 'zero')).toContain(
+      '  Unapplying shop.0001_squashed_0003_box... OK\n',
+    )
     expect(await run(p.dir, 'showmigrations')).toBe('shop\n [ ] 0001_squashed_0003_box\n')
   })
 
   it('lets a database part-way through the replaced migrations finish them, then counts the squash as applied', async () => {
     const p = shop()
-    expect(await run(p.dir, 'migrate', 'shop', '0001')).toContain('Applying shop.0001_initial... OK')
+    expect(await run(p.dir, 'migrate', 'shop', '0001')).toContain(
+      'Applying shop.0001_initial... OK',
+    )
     await run(p.dir, 'squashmigrations', 'shop', '0003')
     const rest = await run(p.dir, 'migrate')
-    expect(rest).toContain('  Applying shop.0002_shelf_size... OK\n  Applying shop.0003_box... OK\n')
+    expect(rest).toContain(
+      '  Applying shop.0002_shelf_size... OK\n  Applying shop.0003_box... OK\n',
+    )
     expect(rest).not.toContain('squashed')
     expect(await run(p.dir, 'showmigrations')).toBe('shop\n [X] 0001_squashed_0003_box\n')
     expect(await run(p.dir, 'migrate')).toContain('No migrations to apply.')

@@ -15,7 +15,8 @@ import { createProject, type TestProject } from './project.ts'
 const migrationText = (operations: string) => `import { fields, migrations } from 'framework/db'
 export default migrations.define({ operations: [${operations}] })
 `
-const createNote = "migrations.createModel({ name: 'Note', fields: { id: fields.auto(), text: fields.text() } })"
+const createNote =
+  "migrations.createModel({ name: 'Note', fields: { id: fields.auto(), text: fields.text() } })"
 
 const projects: TestProject[] = []
 afterAll(async () => {
@@ -33,29 +34,46 @@ function app(label: string, operations: string): { label: string; migrationsPath
 const urls = { sqlite: 'sqlite:unused.sqlite3', postgresql: PG_URL }
 
 describe.each(backends)('createTestDatabase on $name', (backend) => {
-  it.skipIf(!backend.available)(`runs the migrations into a database of its own ${backend.reason}`, async () => {
-    const notes = app('notes', createNote)
-    const db = await createTestDatabase({ DATABASES: { default: { URL: urls[backend.name] } } }, [notes])
-    const connection = getConnection()
-    await connection.execute(sql`INSERT INTO notes_note (text) VALUES ('hi')`.compile(connection.backend.kysely))
-    const rows = await connection.execute(sql`SELECT app, name FROM framework_migrations`.compile(connection.backend.kysely))
-    expect(rows.rows).toEqual([{ app: 'notes', name: '0001_initial' }])
-    await db.destroy()
-    if (backend.name === 'sqlite') expect(existsSync(db.url.slice('sqlite:'.length))).toBe(false)
-    else {
-      const schema = new URL(db.url).searchParams.get('schema')!
-      expect(schema).toMatch(/^test_[0-9a-f]{12}$/)
-      const client = new pg.Client({ connectionString: PG_URL })
-      await client.connect()
-      const left = await client.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [schema])
-      await client.end()
-      expect(left.rowCount).toBe(0)
-    }
-  })
+  it.skipIf(!backend.available)(
+    `runs the migrations into a database of its own ${backend.reason}`,
+    async () => {
+      const notes = app('notes', createNote)
+      const db = await createTestDatabase({ DATABASES: { default: { URL: urls[backend.name] } } }, [
+        notes,
+      ])
+      const connection = getConnection()
+      await connection.execute(
+        sql`INSERT INTO notes_note (text) VALUES ('hi')`.compile(connection.backend.kysely),
+      )
+      const rows = await connection.execute(
+        sql`SELECT app, name FROM framework_migrations`.compile(connection.backend.kysely),
+      )
+      expect(rows.rows).toEqual([{ app: 'notes', name: '0001_initial' }])
+      await db.destroy()
+      if (backend.name === 'sqlite') expect(existsSync(db.url.slice('sqlite:'.length))).toBe(false)
+      else {
+        const schema = new URL(db.url).searchParams.get('schema')!
+        expect(schema).toMatch(/^test_[0-9a-f]{12}$/)
+        const client = new pg.Client({ connectionString: PG_URL })
+        await client.connect()
+        const left = await client.query(
+          'SELECT 1 FROM information_schema.schemata WHERE schema_name = $1',
+          [schema],
+        )
+        await client.end()
+        expect(left.rowCount).toBe(0)
+      }
+    },
+  )
 
   it.skipIf(!backend.available)('fails when a migration is broken', async () => {
-    const broken = app('broken', `${createNote.replace("'Note'", "'Memo'")}, migrations.runSql({ sql: 'SELECT * FROM missing_table' })`)
-    await expect(createTestDatabase({ DATABASES: { default: { URL: urls[backend.name] } } }, [broken])).rejects.toMatchObject({
+    const broken = app(
+      'broken',
+      `${createNote.replace("'Note'", "'Memo'")}, migrations.runSql({ sql: 'SELECT * FROM missing_table' })`,
+    )
+    await expect(
+      createTestDatabase({ DATABASES: { default: { URL: urls[backend.name] } } }, [broken]),
+    ).rejects.toMatchObject({
       code: 'migrations.E007',
       message: expect.stringMatching(/broken\.0001_initial failed at operation 2/),
     })

@@ -68,10 +68,20 @@ export function addField(args: {
     `Add field ${args.name} to ${args.model}`,
     (m, app) => {
       if (m.fields.some((f) => f.name === args.name))
-        throw new MigrationError('migrations.E004', `Model ${app}.${args.model} already has a field ${JSON.stringify(args.name)}`, {
-          hint: 'use alterField to change it, or pick another name',
-        })
-      return { ...m, fields: [...m.fields, fieldState(args.name, args.field, `${app}.${args.model}.${args.name}`)] }
+        throw new MigrationError(
+          'migrations.E004',
+          `Model ${app}.${args.model} already has a field ${JSON.stringify(args.name)}`,
+          {
+            hint: 'use alterField to change it, or pick another name',
+          },
+        )
+      return {
+        ...m,
+        fields: [
+          ...m.fields,
+          fieldState(args.name, args.field, `${app}.${args.model}.${args.name}`),
+        ],
+      }
     },
     fillWith(args.name, args.oneOffDefault),
     {},
@@ -79,7 +89,8 @@ export function addField(args: {
 }
 
 function withoutField(m: ModelState, name: string): ModelState {
-  const uses = (names: readonly string[]): boolean => names.some((n) => n.replace(/^-/, '') === name)
+  const uses = (names: readonly string[]): boolean =>
+    names.some((n) => n.replace(/^-/, '') === name)
   return {
     ...m,
     fields: m.fields.filter((f) => f.name !== name),
@@ -159,7 +170,9 @@ function renamedColumn(field: FieldState, newName: string): string | null {
 function renameInModel(m: ModelState, oldName: string, newName: string): ModelState {
   const field = fieldOf(m, oldName)
   const swap = (name: string): string =>
-    name.replace(/^(-?)(.*)$/, (whole, sign: string, rest: string) => (rest === oldName ? `${sign}${newName}` : whole))
+    name.replace(/^(-?)(.*)$/, (whole, sign: string, rest: string) =>
+      rest === oldName ? `${sign}${newName}` : whole,
+    )
   return {
     ...m,
     fields: m.fields.map((f) =>

@@ -21,10 +21,16 @@ function indexLabel(index: IndexSpec): string {
  * ```
  */
 export function addIndex(args: { model: string; index: IndexSpec }): Operation {
-  return alterModelOperation('addIndex', args, args.model, `Create index ${indexLabel(args.index)} on ${args.model}`, (m) => ({
-    ...m,
-    indexes: [...m.indexes, { ...args.index, fields: [...args.index.fields] }],
-  }))
+  return alterModelOperation(
+    'addIndex',
+    args,
+    args.model,
+    `Create index ${indexLabel(args.index)} on ${args.model}`,
+    (m) => ({
+      ...m,
+      indexes: [...m.indexes, { ...args.index, fields: [...args.index.fields] }],
+    }),
+  )
 }
 
 /**
@@ -36,12 +42,21 @@ export function addIndex(args: { model: string; index: IndexSpec }): Operation {
  * ```
  */
 export function removeIndex(args: { model: string; index: IndexSpec }): Operation {
-  return alterModelOperation('removeIndex', args, args.model, `Remove index ${indexLabel(args.index)} from ${args.model}`, (m) => {
-    const kept = m.indexes.filter((index) => !deepEqual({ ...index }, { ...args.index }))
-    if (kept.length === m.indexes.length)
-      throw new MigrationError('migrations.E004', `Model ${m.name} has no index ${indexLabel(args.index)} in the migration state`)
-    return { ...m, indexes: kept }
-  })
+  return alterModelOperation(
+    'removeIndex',
+    args,
+    args.model,
+    `Remove index ${indexLabel(args.index)} from ${args.model}`,
+    (m) => {
+      const kept = m.indexes.filter((index) => !deepEqual({ ...index }, { ...args.index }))
+      if (kept.length === m.indexes.length)
+        throw new MigrationError(
+          'migrations.E004',
+          `Model ${m.name} has no index ${indexLabel(args.index)} in the migration state`,
+        )
+      return { ...m, indexes: kept }
+    },
+  )
 }
 
 /**
@@ -53,11 +68,25 @@ export function removeIndex(args: { model: string; index: IndexSpec }): Operatio
  * ```
  */
 export function renameIndex(args: { model: string; oldName: string; newName: string }): Operation {
-  return alterModelOperation('renameIndex', args, args.model, `Rename index ${args.oldName} on ${args.model} to ${args.newName}`, (m) => {
-    if (!m.indexes.some((index) => index.name === args.oldName))
-      throw new MigrationError('migrations.E004', `Model ${m.name} has no index named ${args.oldName} in the migration state`)
-    return { ...m, indexes: m.indexes.map((index) => (index.name === args.oldName ? { ...index, name: args.newName } : index)) }
-  })
+  return alterModelOperation(
+    'renameIndex',
+    args,
+    args.model,
+    `Rename index ${args.oldName} on ${args.model} to ${args.newName}`,
+    (m) => {
+      if (!m.indexes.some((index) => index.name === args.oldName))
+        throw new MigrationError(
+          'migrations.E004',
+          `Model ${m.name} has no index named ${args.oldName} in the migration state`,
+        )
+      return {
+        ...m,
+        indexes: m.indexes.map((index) =>
+          index.name === args.oldName ? { ...index, name: args.newName } : index,
+        ),
+      }
+    },
+  )
 }
 
 /**
@@ -69,10 +98,16 @@ export function renameIndex(args: { model: string; oldName: string; newName: str
  * ```
  */
 export function addConstraint(args: { model: string; constraint: ConstraintSpec }): Operation {
-  return alterModelOperation('addConstraint', args, args.model, `Create constraint ${args.constraint.name} on ${args.model}`, (m) => ({
-    ...m,
-    constraints: [...m.constraints, { ...args.constraint }],
-  }))
+  return alterModelOperation(
+    'addConstraint',
+    args,
+    args.model,
+    `Create constraint ${args.constraint.name} on ${args.model}`,
+    (m) => ({
+      ...m,
+      constraints: [...m.constraints, { ...args.constraint }],
+    }),
+  )
 }
 
 /**
@@ -84,10 +119,19 @@ export function addConstraint(args: { model: string; constraint: ConstraintSpec 
  * ```
  */
 export function removeConstraint(args: { model: string; constraint: ConstraintSpec }): Operation {
-  return alterModelOperation('removeConstraint', args, args.model, `Remove constraint ${args.constraint.name} from ${args.model}`, (m) => {
-    const kept = m.constraints.filter((c) => c.name !== args.constraint.name)
-    if (kept.length === m.constraints.length)
-      throw new MigrationError('migrations.E004', `Model ${m.name} has no constraint ${args.constraint.name} in the migration state`)
-    return { ...m, constraints: kept }
-  })
+  return alterModelOperation(
+    'removeConstraint',
+    args,
+    args.model,
+    `Remove constraint ${args.constraint.name} from ${args.model}`,
+    (m) => {
+      const kept = m.constraints.filter((c) => c.name !== args.constraint.name)
+      if (kept.length === m.constraints.length)
+        throw new MigrationError(
+          'migrations.E004',
+          `Model ${m.name} has no constraint ${args.constraint.name} in the migration state`,
+        )
+      return { ...m, constraints: kept }
+    },
+  )
 }

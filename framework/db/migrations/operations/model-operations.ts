@@ -6,12 +6,7 @@ import type { AnyField } from '../../models/fields.ts'
 import type { FieldState, ModelState } from '../../models/model-state.ts'
 import type { ConstraintSpec, IndexSpec } from '../../models/model-meta.ts'
 import { fieldState } from '../field-state.ts'
-import {
-  defaultTable,
-  defaultVerboseName,
-  labelOf,
-  type ProjectState,
-} from '../project-state.ts'
+import { defaultTable, defaultVerboseName, labelOf, type ProjectState } from '../project-state.ts'
 import { modelLabel, type Operation } from './operation.ts'
 
 /** Meta options a CreateModel may carry (the ones that shape the table, plus ordering). */
@@ -127,7 +122,8 @@ function renameInState(state: ProjectState, app: string, oldName: string, newNam
   state.put({
     ...model,
     name: newName,
-    dbTable: model.dbTable === defaultTable(app, oldName) ? defaultTable(app, newName) : model.dbTable,
+    dbTable:
+      model.dbTable === defaultTable(app, oldName) ? defaultTable(app, newName) : model.dbTable,
     options: {
       ...model.options,
       verboseName:
@@ -154,9 +150,11 @@ async function renameInDatabase(
   for (const other of to.models()) {
     if (labelOf(other) === toLabel) continue
     const points = other.fields.some(
-      (f) => f.relation?.kind === 'ManyToManyField' && !f.relation.through && f.relation.to === toLabel,
+      (f) =>
+        f.relation?.kind === 'ManyToManyField' && !f.relation.through && f.relation.to === toLabel,
     )
-    if (points && from.has(labelOf(other))) await editor.alterModel(from.get(labelOf(other)), other, from, to)
+    if (points && from.has(labelOf(other)))
+      await editor.alterModel(from.get(labelOf(other)), other, from, to)
   }
 }
 
@@ -179,10 +177,22 @@ export function renameModel(args: { oldName: string; newName: string }): Operati
       renameInState(state, app, args.oldName, args.newName)
     },
     async databaseForwards(app, editor, from, to) {
-      await renameInDatabase(editor, from, to, modelLabel(app, args.oldName), modelLabel(app, args.newName))
+      await renameInDatabase(
+        editor,
+        from,
+        to,
+        modelLabel(app, args.oldName),
+        modelLabel(app, args.newName),
+      )
     },
     async databaseBackwards(app, editor, from, to) {
-      await renameInDatabase(editor, from, to, modelLabel(app, args.newName), modelLabel(app, args.oldName))
+      await renameInDatabase(
+        editor,
+        from,
+        to,
+        modelLabel(app, args.newName),
+        modelLabel(app, args.oldName),
+      )
     },
   }
 }
@@ -226,10 +236,16 @@ export function alterModelOperation(
  * ```
  */
 export function alterModelTable(args: { name: string; table: string }): Operation {
-  return alterModelOperation('alterModelTable', args, args.name, `Rename table for ${args.name} to ${args.table}`, (m) => ({
-    ...m,
-    dbTable: args.table,
-  }))
+  return alterModelOperation(
+    'alterModelTable',
+    args,
+    args.name,
+    `Rename table for ${args.name} to ${args.table}`,
+    (m) => ({
+      ...m,
+      dbTable: args.table,
+    }),
+  )
 }
 
 /**
@@ -278,6 +294,9 @@ export function alterUniqueTogether(args: {
     args,
     args.name,
     `Alter unique_together for ${args.name} (${args.uniqueTogether.length} constraint(s))`,
-    (m) => ({ ...m, options: { ...m.options, uniqueTogether: args.uniqueTogether.map((g) => [...g]) } }),
+    (m) => ({
+      ...m,
+      options: { ...m.options, uniqueTogether: args.uniqueTogether.map((g) => [...g]) },
+    }),
   )
 }

@@ -26,9 +26,13 @@ export interface RunCodeContext {
 export type RunCodeFunction = (context: RunCodeContext) => Promise<void> | void
 
 function irreversible(what: string): MigrationError {
-  return new MigrationError('migrations.E005', `${what} has no reverse, so this migration cannot be unapplied`, {
-    hint: 'add reverseSql / reverseCode to the operation (an empty list or a function that does nothing is a no-op reverse)',
-  })
+  return new MigrationError(
+    'migrations.E005',
+    `${what} has no reverse, so this migration cannot be unapplied`,
+    {
+      hint: 'add reverseSql / reverseCode to the operation (an empty list or a function that does nothing is a no-op reverse)',
+    },
+  )
 }
 
 /**
@@ -42,8 +46,12 @@ function irreversible(what: string): MigrationError {
  * })
  * ```
  */
-export function runSql(args: { sql: string | readonly string[]; reverseSql?: string | readonly string[] }): Operation {
-  const list = (value: string | readonly string[]): readonly string[] => (typeof value === 'string' ? [value] : value)
+export function runSql(args: {
+  sql: string | readonly string[]
+  reverseSql?: string | readonly string[]
+}): Operation {
+  const list = (value: string | readonly string[]): readonly string[] =>
+    typeof value === 'string' ? [value] : value
   return {
     factory: 'runSql',
     args,

@@ -164,7 +164,6 @@ class ServeExchange implements Exchange, LazyEnvironSource {
   /** Resolves the body for the host when the application returns after the hand-over. */
   #settle: { resolve(body: Body): void; reject(error: unknown): void } | undefined
   #returned = false
-  #finished = false
   #writeFunction: Write | undefined
   #requestId = ''
 
@@ -349,7 +348,6 @@ class ServeExchange implements Exchange, LazyEnvironSource {
     res.writeHead(code, status.reason, flat)
     if (noBody || length === 0) res.end()
     else res.end(chunk as Uint8Array)
-    this.#finished = true
     if (typeof (body as Body).close === 'function') this.#closeBody(body)
     this.#drainInput()
     return true
@@ -390,7 +388,6 @@ class ServeExchange implements Exchange, LazyEnvironSource {
       return outcome.body
     }
     void host.run(replay, this.environ!).then(() => {
-      this.#finished = true
       if (!this.#res.destroyed) this.#drainInput()
     })
   }
@@ -415,11 +412,6 @@ class ServeExchange implements Exchange, LazyEnvironSource {
     } catch {
       // An errors stream that throws must not turn a logged error into a crash.
     }
-  }
-
-  /** True once the response ended (either path). */
-  get finished(): boolean {
-    return this.#finished
   }
 }
 

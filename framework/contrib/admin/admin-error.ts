@@ -5,12 +5,7 @@
 
 /** The codes an AdminError carries; docs/admin.md lists each. */
 export type AdminErrorCode =
-  | 'admin.E001'
-  | 'admin.E002'
-  | 'admin.E003'
-  | 'admin.E004'
-  | 'admin.E005'
-  | 'admin.E006'
+  'admin.E001' | 'admin.E002' | 'admin.E003' | 'admin.E004' | 'admin.E005' | 'admin.E006'
 
 /** A mistake in an admin registration. */
 export class AdminError extends Error {

@@ -4,7 +4,13 @@
  * for large tables and `rawIdFields`, as an id input (a select of 100,000 options helps nobody).
  */
 import type { AnyModelClass } from '../../db/index.ts'
-import { modelForm, widgets, type FieldMap, type ModelForm, type ModelFormClass } from '../../forms/index.ts'
+import {
+  modelForm,
+  widgets,
+  type FieldMap,
+  type ModelForm,
+  type ModelFormClass,
+} from '../../forms/index.ts'
 import type { AdminSite } from './admin-site.ts'
 import type { FieldInfo } from './model-info.ts'
 import { isForeignKey } from './model-info.ts'
@@ -12,17 +18,26 @@ import { isForeignKey } from './model-info.ts'
 /** Above this many related rows a foreign key is edited as an id input instead of a select. */
 export const RAW_ID_THRESHOLD = 200
 
-const formClasses = new WeakMap<AnyModelClass, Map<string, ModelFormClass<AnyModelClass, FieldMap>>>()
+const formClasses = new WeakMap<
+  AnyModelClass,
+  Map<string, ModelFormClass<AnyModelClass, FieldMap>>
+>()
 
 /** The ModelForm class editing `fields` of `model` (built once per field list). */
-export function formClassFor(model: AnyModelClass, fields: readonly FieldInfo[]): ModelFormClass<AnyModelClass, FieldMap> {
+export function formClassFor(
+  model: AnyModelClass,
+  fields: readonly FieldInfo[],
+): ModelFormClass<AnyModelClass, FieldMap> {
   const names = fields.map((field) => field.name)
   const key = names.join(',')
   let byKey = formClasses.get(model)
   if (!byKey) formClasses.set(model, (byKey = new Map()))
   let formClass = byKey.get(key)
   if (!formClass) {
-    formClass = modelForm(model, { fields: names as never }) as unknown as ModelFormClass<AnyModelClass, FieldMap>
+    formClass = modelForm(model, { fields: names as never }) as unknown as ModelFormClass<
+      AnyModelClass,
+      FieldMap
+    >
     byKey.set(key, formClass)
   }
   return formClass
@@ -72,7 +87,10 @@ export function adaptForeignKeys(
       fields[name] = current.with({
         loadChoices: async () => {
           const rows = (await target.objects.all().list()) as { pk: number | string }[]
-          const options: [number | string, string][] = rows.map((row) => [row.pk, site.reprOf(target, row)])
+          const options: [number | string, string][] = rows.map((row) => [
+            row.pk,
+            site.reprOf(target, row),
+          ])
           return [['', '---------'], ...options]
         },
       })

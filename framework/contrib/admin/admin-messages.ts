@@ -4,7 +4,14 @@
  * without it, kept on the request and shown only by a page rendered in the same request.
  */
 import type { HttpRequest } from '../../http/index.ts'
-import { ERROR, INFO, SUCCESS, WARNING, addMessage as queueMessage, getMessages } from '../messages/index.ts'
+import {
+  ERROR,
+  INFO,
+  SUCCESS,
+  WARNING,
+  addMessage as queueMessage,
+  getMessages,
+} from '../messages/index.ts'
 
 /** The levels the admin uses. */
 export type AdminMessageLevel = 'success' | 'warning' | 'error' | 'info'
@@ -15,7 +22,12 @@ export interface AdminMessage {
   readonly text: string
 }
 
-const LEVELS: Record<AdminMessageLevel, number> = { success: SUCCESS, warning: WARNING, error: ERROR, info: INFO }
+const LEVELS: Record<AdminMessageLevel, number> = {
+  success: SUCCESS,
+  warning: WARNING,
+  error: ERROR,
+  info: INFO,
+}
 const KEY = 'adminMessages'
 
 function installed(request: HttpRequest): boolean {

@@ -81,7 +81,8 @@ export class AdminSite {
   admins(): ModelAdmin[] {
     return [...this.#registry.values()].sort(
       (a, b) =>
-        a.appLabel.localeCompare(b.appLabel) || a.verboseNamePlural.localeCompare(b.verboseNamePlural),
+        a.appLabel.localeCompare(b.appLabel) ||
+        a.verboseNamePlural.localeCompare(b.verboseNamePlural),
     )
   }
 
@@ -101,9 +102,15 @@ export class AdminSite {
       path('<str:appLabel>/', views.appIndex, { name: 'app_list' }),
       path('<str:appLabel>/<str:modelName>/', views.changelist, { name: 'changelist' }),
       path('<str:appLabel>/<str:modelName>/add/', views.add, { name: 'add' }),
-      path('<str:appLabel>/<str:modelName>/<str:objectId>/change/', views.change, { name: 'change' }),
-      path('<str:appLabel>/<str:modelName>/<str:objectId>/delete/', views.delete, { name: 'delete' }),
-      path('<str:appLabel>/<str:modelName>/<str:objectId>/history/', views.history, { name: 'history' }),
+      path('<str:appLabel>/<str:modelName>/<str:objectId>/change/', views.change, {
+        name: 'change',
+      }),
+      path('<str:appLabel>/<str:modelName>/<str:objectId>/delete/', views.delete, {
+        name: 'delete',
+      }),
+      path('<str:appLabel>/<str:modelName>/<str:objectId>/history/', views.history, {
+        name: 'history',
+      }),
       path('<str:appLabel>/<str:modelName>/<str:objectId>/', views.objectRedirect),
     ] as const
   }

@@ -193,7 +193,8 @@ export async function buildChangeList(
 
   let queryset = model.objects.all()
   for (const filter of filters) {
-    if (Object.keys(filter.conditions).length) queryset = queryset.filter(filter.conditions as never)
+    if (Object.keys(filter.conditions).length)
+      queryset = queryset.filter(filter.conditions as never)
   }
   const search = (params.get(SEARCH_VAR) ?? '').slice(0, 500)
   const searchFields = admin.options.searchFields ?? []
@@ -208,13 +209,15 @@ export async function buildChangeList(
     }
   }
 
-  const sortable = new Set(admin.columns.flatMap((column) => (column.orderField ? [column.orderField] : [])))
+  const sortable = new Set(
+    admin.columns.flatMap((column) => (column.orderField ? [column.orderField] : [])),
+  )
   const requested = parseOrdering(params.get(ORDER_VAR), sortable)
-  const base = requested.length
-    ? requested
-    : [...(admin.options.ordering ?? model.meta.ordering)]
+  const base = requested.length ? requested : [...(admin.options.ordering ?? model.meta.ordering)]
   // Why the pk last: without a total order, rows could move between pages.
-  const ordering = base.some((key) => ['pk', '-pk', 'id', '-id'].includes(key)) ? base : [...base, '-pk']
+  const ordering = base.some((key) => ['pk', '-pk', 'id', '-id'].includes(key))
+    ? base
+    : [...base, '-pk']
   queryset = queryset.orderBy(...(ordering as never[]))
 
   const related = admin.columns.flatMap((column) =>
@@ -227,7 +230,10 @@ export async function buildChangeList(
   const numPages = Math.max(1, Math.ceil(count / perPage))
   const rawPage = params.get(PAGE_VAR) ?? '1'
   if (!/^[0-9]{1,9}$/.test(rawPage) || Number(rawPage) < 1 || Number(rawPage) > numPages) {
-    throw new ChangeListError(`Page ${JSON.stringify(rawPage)} does not exist (pages 1 to ${numPages}).`, 404)
+    throw new ChangeListError(
+      `Page ${JSON.stringify(rawPage)} does not exist (pages 1 to ${numPages}).`,
+      404,
+    )
   }
   const page = Number(rawPage)
   const objects = (await queryset.slice((page - 1) * perPage, page * perPage).list()) as object[]
@@ -259,9 +265,17 @@ function cell(
   if (column.computed) {
     const value = column.computed.value(obj as never)
     if (column.boolean) {
-      return { text: value ? 'Yes' : 'No', boolean: value === null || value === undefined ? null : Boolean(value), link: column.link }
+      return {
+        text: value ? 'Yes' : 'No',
+        boolean: value === null || value === undefined ? null : Boolean(value),
+        link: column.link,
+      }
     }
-    return { text: value === null || value === undefined || value === '' ? '-' : String(value), boolean: undefined, link: column.link }
+    return {
+      text: value === null || value === undefined || value === '' ? '-' : String(value),
+      boolean: undefined,
+      link: column.link,
+    }
   }
   if (!column.field) return { text: admin.repr(obj), boolean: undefined, link: column.link }
   const record = obj as Record<string, unknown>

@@ -94,11 +94,18 @@ export class InlineRows {
       return form
     }
     if (!data) {
-      existing.forEach((instance, index) => out.rows.push({ form: make(index, instance), instance, index, deleteChecked: false }))
+      existing.forEach((instance, index) =>
+        out.rows.push({ form: make(index, instance), instance, index, deleteChecked: false }),
+      )
       const extra = Math.max(0, Math.min(inline.extra, inline.maxNum - existing.length))
       for (let i = 0; i < extra; i++) {
         const index = existing.length + i
-        out.rows.push({ form: make(index, undefined), instance: undefined, index, deleteChecked: false })
+        out.rows.push({
+          form: make(index, undefined),
+          instance: undefined,
+          index,
+          deleteChecked: false,
+        })
       }
       return out
     }
@@ -120,7 +127,9 @@ export class InlineRows {
       out.errors.push(`Please submit at most ${inline.maxNum} ${inline.verboseNamePlural}.`)
       return out
     }
-    const byPk = new Map(existing.map((instance) => [String((instance as { pk: unknown }).pk), instance]))
+    const byPk = new Map(
+      existing.map((instance) => [String((instance as { pk: unknown }).pk), instance]),
+    )
     const used = new Set<string>()
     for (let index = 0; index < total; index++) {
       let instance: object | undefined
@@ -128,12 +137,16 @@ export class InlineRows {
         const id = (data.get(`${inline.prefix}-${index}-id`) ?? '').trim()
         instance = byPk.get(id)
         if (!instance || used.has(id)) {
-          out.errors.push(`Row ${index + 1} of ${inline.verboseNamePlural} refers to an item that is not part of this object (it may have been deleted).`)
+          out.errors.push(
+            `Row ${index + 1} of ${inline.verboseNamePlural} refers to an item that is not part of this object (it may have been deleted).`,
+          )
           continue
         }
         used.add(id)
       }
-      const deleteChecked = inline.canDelete && ['on', 'true', '1'].includes(data.get(`${inline.prefix}-${index}-DELETE`) ?? '')
+      const deleteChecked =
+        inline.canDelete &&
+        ['on', 'true', '1'].includes(data.get(`${inline.prefix}-${index}-DELETE`) ?? '')
       out.rows.push({ form: make(index, instance), instance, index, deleteChecked })
     }
     return out

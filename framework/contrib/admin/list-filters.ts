@@ -49,7 +49,10 @@ function addDays(date: Date, days: number): Date {
  * Django's DateFieldListFilter ranges, in UTC: any date, today, past 7 days, this month, this
  * year, plus "no date" / "has date" for nullable fields.
  */
-function dateChoices(field: FieldInfo, now: Date): { label: string; params: Record<string, string> }[] {
+function dateChoices(
+  field: FieldInfo,
+  now: Date,
+): { label: string; params: Record<string, string> }[] {
   const gte = `${field.name}__gte`
   const lt = `${field.name}__lt`
   const today = addDays(now, 0)

@@ -45,5 +45,11 @@ export function historyOf(admin: ModelAdmin, objectId: string) {
 
 /** A LogEntry's action as a word. */
 export function actionLabel(flag: number): string {
-  return flag === ADDITION ? 'Added' : flag === CHANGE ? 'Changed' : flag === DELETION ? 'Deleted' : 'Unknown'
+  return flag === ADDITION
+    ? 'Added'
+    : flag === CHANGE
+      ? 'Changed'
+      : flag === DELETION
+        ? 'Deleted'
+        : 'Unknown'
 }

@@ -92,7 +92,11 @@ export class ModelAdmin<M extends AnyModelClass = AnyModelClass> {
   }
 
   /** The fields the add and change forms show, in order, grouped by fieldset. */
-  fieldsets(): { name: string | undefined; description: string | undefined; fields: FieldInfo[] }[] {
+  fieldsets(): {
+    name: string | undefined
+    description: string | undefined
+    fields: FieldInfo[]
+  }[] {
     const named = (names: readonly string[]): FieldInfo[] =>
       names.map((name) => fieldNamed(this.model, name)!).filter(Boolean)
     if (this.options.fieldsets) {
@@ -117,7 +121,10 @@ export class ModelAdmin<M extends AnyModelClass = AnyModelClass> {
 
   /** Whether a field is read-only on the forms. */
   isReadonly(field: FieldInfo): boolean {
-    return (this.options.readonlyFields ?? []).includes(field.name as never) || !editableFields(this.model).includes(field)
+    return (
+      (this.options.readonlyFields ?? []).includes(field.name as never) ||
+      !editableFields(this.model).includes(field)
+    )
   }
 
   /** Whether a foreign key is edited as a raw id input (declared, or decided by table size). */
@@ -240,7 +247,10 @@ export class ModelAdmin<M extends AnyModelClass = AnyModelClass> {
       ? inline.fields.map((name) => {
           const field = fieldNamed(child, name)
           if (!field)
-            throw new AdminError('admin.E001', `${label}: fields names ${JSON.stringify(name)}, which is not a field of ${child.meta.label}.`)
+            throw new AdminError(
+              'admin.E001',
+              `${label}: fields names ${JSON.stringify(name)}, which is not a field of ${child.meta.label}.`,
+            )
           return field
         })
       : editableFields(child).filter((field) => field !== fk)

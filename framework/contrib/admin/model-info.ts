@@ -61,7 +61,8 @@ export function fieldNamed(model: AnyModelClass, name: string): FieldInfo | unde
 /** Fields a form may edit: not the auto primary key, not auto dates, not auto-created ones. */
 export function editableFields(model: AnyModelClass): FieldInfo[] {
   return model.meta.fields.filter((field) => {
-    if (field.primaryKey && (field.kind === 'AutoField' || field.kind === 'BigAutoField')) return false
+    if (field.primaryKey && (field.kind === 'AutoField' || field.kind === 'BigAutoField'))
+      return false
     if (field.options['autoNow'] === true || field.options['autoNowAdd'] === true) return false
     if (field.options['editable'] === false) return false
     return true

@@ -90,7 +90,12 @@ export function action<M extends AnyModelClass>(
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, '_')
       .replace(/^_|_$/g, '')
-  return { name, description, run, ...(options.permissions ? { permissions: options.permissions } : {}) }
+  return {
+    name,
+    description,
+    run,
+    ...(options.permissions ? { permissions: options.permissions } : {}),
+  }
 }
 
 /** The four model permissions Django creates for every model. */

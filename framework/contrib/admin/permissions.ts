@@ -21,8 +21,7 @@ export interface AdminUser {
 
 /** `request.user`, as auth's middleware sets it (AnonymousUser when nobody is logged in). */
 export function requestUser(request: HttpRequest): AdminUser | undefined {
-  const user =
-    (request as unknown as { user?: unknown }).user ?? (request.state['user'] as unknown)
+  const user = (request as unknown as { user?: unknown }).user ?? (request.state['user'] as unknown)
   return typeof user === 'object' && user !== null ? (user as AdminUser) : undefined
 }
 

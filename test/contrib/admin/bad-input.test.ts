@@ -33,7 +33,10 @@ const valid = {
 describe('bad input to the add page', () => {
   const cases: [string, Record<string, string | string[]>][] = [
     ['inline counts missing', { 'choice_set-TOTAL_FORMS': '', 'choice_set-INITIAL_FORMS': '' }],
-    ['inline counts not numbers', { 'choice_set-TOTAL_FORMS': '1e9', 'choice_set-INITIAL_FORMS': '-1' }],
+    [
+      'inline counts not numbers',
+      { 'choice_set-TOTAL_FORMS': '1e9', 'choice_set-INITIAL_FORMS': '-1' },
+    ],
     ['more rows than maxNum', { 'choice_set-TOTAL_FORMS': '999999' }],
     ['initial rows on an add page', { 'choice_set-INITIAL_FORMS': '1', 'choice_set-0-id': '1' }],
     ['a repeated single-valued field', { questionText: ['one', 'two'], status: ['d', 'p', 'x'] }],
@@ -47,15 +50,23 @@ describe('bad input to the add page', () => {
   for (const [name, changes] of cases) {
     it(`answers with errors and saves nothing: ${name}`, async () => {
       const before = [await Question.objects.count(), await Choice.objects.count()]
-      const response = await client.post('/admin/adminpolls/question/add/', { csrfmiddlewaretoken: token, ...valid, ...changes })
+      const response = await client.post('/admin/adminpolls/question/add/', {
+        csrfmiddlewaretoken: token,
+        ...valid,
+        ...changes,
+      })
       expect([200, 400]).toContain(response.status)
-      if (response.status === 200) expect(response.text).toMatch(/Please correct the error|errorlist/)
+      if (response.status === 200)
+        expect(response.text).toMatch(/Please correct the error|errorlist/)
       expect([await Question.objects.count(), await Choice.objects.count()]).toEqual(before)
     })
   }
 
   it('saves the same data once it is valid', async () => {
-    const response = await client.post('/admin/adminpolls/question/add/', { csrfmiddlewaretoken: token, ...valid })
+    const response = await client.post('/admin/adminpolls/question/add/', {
+      csrfmiddlewaretoken: token,
+      ...valid,
+    })
     expect(response.status).toBe(302)
     expect(await Question.objects.filter({ questionText: 'Fine?' }).count()).toBe(1)
   })
@@ -82,7 +93,13 @@ describe('bad input to the change list', () => {
   }
 
   it('treats a search with quotes, percent signs and a huge length as plain text', async () => {
-    for (const q of ['"unclosed', '100%', '_', 'a'.repeat(10_000), "'; DROP TABLE adminpolls_question; --"]) {
+    for (const q of [
+      '"unclosed',
+      '100%',
+      '_',
+      'a'.repeat(10_000),
+      "'; DROP TABLE adminpolls_question; --",
+    ]) {
       const response = await client.get(`/admin/adminpolls/question/?q=${encodeURIComponent(q)}`)
       expect(response.status, q.slice(0, 20)).toBe(200)
     }

@@ -29,14 +29,21 @@ let profile = ''
 
 /** Starts serve-admin.ts and waits (bounded) for its ready line. */
 function startServer(): Promise<{ port: number; dbPath: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'project/serve-admin.ts')], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'project/serve-admin.ts')],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   server = child
   let output = ''
   return new Promise((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`serve-admin.ts did not start in 30 s:\n${output}`)), 30_000)
+    const timer = setTimeout(
+      () => fail(new Error(`serve-admin.ts did not start in 30 s:\n${output}`)),
+      30_000,
+    )
     const onData = (chunk: Buffer) => {
       output += chunk.toString()
       const match = /ADMIN_READY (\d+) (\S+)/.exec(output)
@@ -127,10 +134,14 @@ describe.skipIf(!chromiumRequirement.available)('the admin in Chromium', () => {
     await newRows.nth(2).fill('Neither')
     await page.getByRole('button', { name: 'Save', exact: true }).click()
     await page.waitForURL(`${base}/admin/adminpolls/question/`)
-    await expect.poll(() => page.getByRole('status').textContent()).toContain('was added successfully')
+    await expect
+      .poll(() => page.getByRole('status').textContent())
+      .toContain('was added successfully')
     const question = await Question.objects.get({ questionText: 'Which browser test passes?' })
     expect(
-      (await Choice.objects.filter({ question: question.id }).orderBy('id').list()).map((c) => c.choiceText),
+      (await Choice.objects.filter({ question: question.id }).orderBy('id').list()).map(
+        (c) => c.choiceText,
+      ),
     ).toEqual(['This one', 'That one', 'Neither'])
 
     // Find it with the search box, then with a filter.
@@ -138,11 +149,15 @@ describe.skipIf(!chromiumRequirement.available)('the admin in Chromium', () => {
     await page.getByRole('button', { name: 'Search' }).click()
     await page.waitForURL(/q=browser\+test/)
     expect(await page.locator('table.result-list tbody tr').count()).toBe(1)
-    await expect.poll(() => page.locator('table.result-list').textContent()).toContain('Which browser test passes?')
+    await expect
+      .poll(() => page.locator('table.result-list').textContent())
+      .toContain('Which browser test passes?')
     await page.getByRole('link', { name: 'Published', exact: true }).click()
     await page.waitForURL(/status__exact=p/)
     expect(new URL(page.url()).searchParams.get('q')).toBe('browser test')
-    expect(await page.locator('table.result-list').textContent()).toContain('Which browser test passes?')
+    expect(await page.locator('table.result-list').textContent()).toContain(
+      'Which browser test passes?',
+    )
     await page.getByRole('link', { name: 'Draft', exact: true }).click()
     await page.waitForURL(/status__exact=d/)
     expect(await page.locator('table.result-list tbody tr').count()).toBe(0)
@@ -159,9 +174,15 @@ describe.skipIf(!chromiumRequirement.available)('the admin in Chromium', () => {
     await page.screenshot({ path: join(artifacts, 'admin-change-form.png'), fullPage: true })
     await page.getByRole('button', { name: 'Save and continue editing' }).click()
     await page.waitForURL(`${base}/admin/adminpolls/question/${question.id}/change/`)
-    await expect.poll(() => page.getByRole('status').textContent()).toContain('was changed successfully')
-    expect((await Question.objects.get({ id: question.id })).questionText).toBe('Which browser test passes, edited?')
-    expect((await Choice.objects.get({ question: question.id, choiceText: 'That one' })).votes).toBe(7)
+    await expect
+      .poll(() => page.getByRole('status').textContent())
+      .toContain('was changed successfully')
+    expect((await Question.objects.get({ id: question.id })).questionText).toBe(
+      'Which browser test passes, edited?',
+    )
+    expect(
+      (await Choice.objects.get({ question: question.id, choiceText: 'That one' })).votes,
+    ).toBe(7)
 
     // Its history.
     await page.getByRole('link', { name: 'History' }).click()
@@ -182,13 +203,18 @@ describe.skipIf(!chromiumRequirement.available)('the admin in Chromium', () => {
     expect(await Question.objects.filter({ id: question.id }).count()).toBe(1)
     await page.getByRole('button', { name: 'Yes, I’m sure' }).click()
     await page.waitForURL(`${base}/admin/adminpolls/question/`)
-    await expect.poll(() => page.getByRole('status').textContent()).toContain('was deleted successfully')
+    await expect
+      .poll(() => page.getByRole('status').textContent())
+      .toContain('was deleted successfully')
     expect(await Question.objects.filter({ id: question.id }).count()).toBe(0)
     expect(await Choice.objects.filter({ question: question.id }).count()).toBe(0)
   }, 90_000)
 
   it('shows a view-only staff user no add, change or delete', async () => {
-    const question = await Question.objects.create({ questionText: 'Read only?', pubDate: new Date() })
+    const question = await Question.objects.create({
+      questionText: 'Read only?',
+      pubDate: new Date(),
+    })
     await Choice.objects.create({ question, choiceText: 'Look, do not touch' })
     await logIn('viewer')
     expect(await page.getByRole('link', { name: /^Add/ }).count()).toBe(0)
@@ -201,7 +227,13 @@ describe.skipIf(!chromiumRequirement.available)('the admin in Chromium', () => {
     await page.getByRole('link', { name: 'Read only?' }).click()
     await page.waitForURL(`${base}/admin/adminpolls/question/${question.id}/change/`)
     expect(await page.locator('h1').textContent()).toBe('View question')
-    expect(await page.locator('form.change-form input:not([type=hidden]), form.change-form select, form.change-form textarea').count()).toBe(0)
+    expect(
+      await page
+        .locator(
+          'form.change-form input:not([type=hidden]), form.change-form select, form.change-form textarea',
+        )
+        .count(),
+    ).toBe(0)
     expect(await page.getByRole('button', { name: /Save/ }).count()).toBe(0)
     expect(await page.getByRole('link', { name: 'Delete' }).count()).toBe(0)
     expect(await page.locator('.inline-group').textContent()).toContain('Look, do not touch')

@@ -43,7 +43,10 @@ describe.each(backends)('on $name', (backend) => {
         data[`choice_set-${i}-votes`] = '0'
       }
       const response = await client.post('/admin/adminpolls/question/add/', data)
-      expect(response.status, (response.text.match(/<ul class="errorlist[^]*?<\/ul>/g) ?? []).join('\n')).toBe(302)
+      expect(
+        response.status,
+        (response.text.match(/<ul class="errorlist[^]*?<\/ul>/g) ?? []).join('\n'),
+      ).toBe(302)
       const question = await Question.objects.get({ questionText: text })
       return question.id
     }
@@ -63,7 +66,9 @@ describe.each(backends)('on $name', (backend) => {
         const id = await addQuestion('Which colour?', ['Red', 'Green', 'Blue'])
         const choices = await Choice.objects.filter({ question: id }).orderBy('id').list()
         expect(choices.map((c) => c.choiceText)).toEqual(['Red', 'Green', 'Blue'])
-        const log = await LogEntry.objects.filter({ contentType: 'adminpolls.Question', objectId: String(id) }).list()
+        const log = await LogEntry.objects
+          .filter({ contentType: 'adminpolls.Question', objectId: String(id) })
+          .list()
         expect(log).toHaveLength(1)
         expect(log[0]!.actionFlag).toBe(1)
         expect(log[0]!.userRepr).toBe('root')
@@ -175,7 +180,10 @@ describe.each(backends)('on $name', (backend) => {
         expect(page.text).toContain('Choice: Three')
         expect(page.text).toMatch(/choices: 3/)
         expect(await Question.objects.filter({ id }).count()).toBe(1) // GET deletes nothing
-        const response = await client.post(url, { csrfmiddlewaretoken: csrfFrom(page.text), post: 'yes' })
+        const response = await client.post(url, {
+          csrfmiddlewaretoken: csrfFrom(page.text),
+          post: 'yes',
+        })
         expect(response.status).toBe(302)
         expect(await Question.objects.filter({ id }).count()).toBe(0)
         expect(await Choice.objects.filter({ question: id }).count()).toBe(0)
@@ -190,7 +198,10 @@ describe.each(backends)('on $name', (backend) => {
         const page = await client.get(url)
         expect(page.text).toContain('protected related objects')
         expect(page.text).toContain('keep me')
-        const response = await client.post(url, { csrfmiddlewaretoken: csrfFrom(page.text), post: 'yes' })
+        const response = await client.post(url, {
+          csrfmiddlewaretoken: csrfFrom(page.text),
+          post: 'yes',
+        })
         expect(response.status).toBe(409)
         expect(await Question.objects.filter({ id }).count()).toBe(1)
       })

@@ -20,9 +20,23 @@ describe.each(backends)('on $name', (backend) => {
       const sport = await Category.objects.create({ name: 'Sport' })
       await Category.objects.create({ name: 'Science' })
       const now = Date.now()
-      await Question.objects.create({ questionText: 'Who won the cup?', pubDate: new Date(now), category: sport, featured: true, status: 'p' })
-      await Question.objects.create({ questionText: 'What is a quark?', pubDate: new Date(now - 40 * 86_400_000), status: 'd' })
-      await Question.objects.create({ questionText: 'Who is the <b>fastest</b> runner of all time, really?', pubDate: new Date(now - 400 * 86_400_000), category: sport })
+      await Question.objects.create({
+        questionText: 'Who won the cup?',
+        pubDate: new Date(now),
+        category: sport,
+        featured: true,
+        status: 'p',
+      })
+      await Question.objects.create({
+        questionText: 'What is a quark?',
+        pubDate: new Date(now - 40 * 86_400_000),
+        status: 'd',
+      })
+      await Question.objects.create({
+        questionText: 'Who is the <b>fastest</b> runner of all time, really?',
+        pubDate: new Date(now - 400 * 86_400_000),
+        category: sport,
+      })
     })
     afterAll(() => project?.dispose())
 
@@ -61,12 +75,16 @@ describe.each(backends)('on $name', (backend) => {
         expect(drafts.text).not.toContain('Who won the cup?')
         expect(drafts.text).toContain('What is a quark?')
         const sport = await Category.objects.get({ name: 'Sport' })
-        const byCategory = await client.get(`/admin/adminpolls/question/?category__id__exact=${sport.id}`)
+        const byCategory = await client.get(
+          `/admin/adminpolls/question/?category__id__exact=${sport.id}`,
+        )
         expect(byCategory.text).toContain('fastest')
         expect(byCategory.text).not.toContain('What is a quark?')
         const today = new Date().toISOString().slice(0, 10)
         const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)
-        const recent = await client.get(`/admin/adminpolls/question/?pubDate__gte=${today}&pubDate__lt=${tomorrow}`)
+        const recent = await client.get(
+          `/admin/adminpolls/question/?pubDate__gte=${today}&pubDate__lt=${tomorrow}`,
+        )
         expect(recent.text).toContain('Who won the cup?')
         expect(recent.text).not.toContain('What is a quark?')
       })
@@ -87,7 +105,9 @@ describe.each(backends)('on $name', (backend) => {
         const asc = await client.get('/admin/adminpolls/question/?o=questionText')
         const desc = await client.get('/admin/adminpolls/question/?o=-questionText')
         const order = (html: string) =>
-          ['What is a quark?', 'Who is the', 'Who won the cup?'].sort((a, b) => html.indexOf(a) - html.indexOf(b))
+          ['What is a quark?', 'Who is the', 'Who won the cup?'].sort(
+            (a, b) => html.indexOf(a) - html.indexOf(b),
+          )
         expect(order(asc.text)).toEqual(['What is a quark?', 'Who is the', 'Who won the cup?'])
         expect(order(desc.text)).toEqual(['Who won the cup?', 'Who is the', 'What is a quark?'])
         expect(asc.text).toContain('aria-sort="ascending"')
@@ -128,7 +148,9 @@ describe.each(backends)('on $name', (backend) => {
         // The category column shows the related object's name, loaded in the same query.
         expect(first.text).toMatch(/<td>\s*Science\s*<\/td>/)
         const pages = Math.ceil(total / 20)
-        const last = await assertNumQueries(5, () => client.get(`/admin/adminpolls/question/?p=${pages}`))
+        const last = await assertNumQueries(5, () =>
+          client.get(`/admin/adminpolls/question/?p=${pages}`),
+        )
         expect(last.status).toBe(200)
         const filtered = await assertNumQueries(5, () =>
           client.get('/admin/adminpolls/question/?status__exact=p&q=question&o=-questionText&p=3'),

@@ -19,9 +19,13 @@ function sources(dir: string): string[] {
 }
 
 const thrown = new Set(
-  sources(adminDir).flatMap((text) => [...text.matchAll(/'(admin\.[A-Za-z0-9_]+)'/g)].map((m) => m[1] ?? '')),
+  sources(adminDir).flatMap((text) =>
+    [...text.matchAll(/'(admin\.[A-Za-z0-9_]+)'/g)].map((m) => m[1] ?? ''),
+  ),
 )
-const documented = new Set([...doc.matchAll(/^\| `(admin\.[A-Za-z0-9_]+)` \|/gm)].map((m) => m[1] ?? ''))
+const documented = new Set(
+  [...doc.matchAll(/^\| `(admin\.[A-Za-z0-9_]+)` \|/gm)].map((m) => m[1] ?? ''),
+)
 
 describe('docs/admin.md', () => {
   it('documents every code the admin throws', () => {
@@ -35,7 +39,9 @@ describe('docs/admin.md', () => {
 
   it('names only templates that exist', () => {
     const section = doc.slice(doc.indexOf('Templates: `admin/base.html`'))
-    const names = [...section.slice(0, section.indexOf('Every admin template')).matchAll(/`([a-z_/]+\.html)`/g)].map((m) => m[1]!)
+    const names = [
+      ...section.slice(0, section.indexOf('Every admin template')).matchAll(/`([a-z_/]+\.html)`/g),
+    ].map((m) => m[1]!)
     expect(names.length).toBeGreaterThan(10)
     for (const name of names) {
       const file = join(adminDir, 'templates', name.startsWith('admin/') ? name : `admin/${name}`)

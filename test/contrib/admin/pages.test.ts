@@ -76,11 +76,16 @@ describe('the forms', () => {
   it('edits a foreign key to a large table with an id input and a look-up link, not a select', async () => {
     const small = await client.get('/admin/adminpolls/question/add/')
     expect(small.text).toMatch(/<select[^>]*name="category"/)
-    const rows = Array.from({ length: RAW_ID_THRESHOLD_FOR_TESTS + 1 }, (_, i) => new Category({ name: `Category ${i}` }))
+    const rows = Array.from(
+      { length: RAW_ID_THRESHOLD_FOR_TESTS + 1 },
+      (_, i) => new Category({ name: `Category ${i}` }),
+    )
     await Category.objects.bulkCreate(rows)
     const large = await client.get('/admin/adminpolls/question/add/')
     expect(large.text).not.toMatch(/<select[^>]*name="category"/)
-    expect(large.text).toMatch(/<input[^>]*type="number"[^>]*name="category"|<input[^>]*name="category"[^>]*type="number"/)
+    expect(large.text).toMatch(
+      /<input[^>]*type="number"[^>]*name="category"|<input[^>]*name="category"[^>]*type="number"/,
+    )
     expect(large.text).toContain('href="/admin/adminpolls/category/"')
     const target = await Category.objects.get({ name: 'Category 150' })
     const response = await client.post('/admin/adminpolls/question/add/', {
@@ -93,7 +98,9 @@ describe('the forms', () => {
       'choice_set-INITIAL_FORMS': '0',
     })
     expect(response.status).toBe(302)
-    expect((await Question.objects.get({ questionText: 'In a big category?' })).categoryId).toBe(target.id)
+    expect((await Question.objects.get({ questionText: 'In a big category?' })).categoryId).toBe(
+      target.id,
+    )
     const missing = await client.post('/admin/adminpolls/question/add/', {
       csrfmiddlewaretoken: csrfFrom(large.text),
       questionText: 'In no category?',
@@ -110,7 +117,10 @@ describe('the forms', () => {
 
 describe('templates', () => {
   it('come from the project templates/admin/ folder first', async () => {
-    const question = await Question.objects.create({ questionText: 'Overridden?', pubDate: new Date() })
+    const question = await Question.objects.create({
+      questionText: 'Overridden?',
+      pubDate: new Date(),
+    })
     const page = await client.get(`/admin/adminpolls/question/${question.id}/history/`)
     expect(page.status).toBe(200)
     expect(page.text).toContain('Project history of Overridden?')

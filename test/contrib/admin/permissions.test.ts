@@ -23,7 +23,13 @@ afterAll(() => project.dispose())
 describe('anonymous users', () => {
   it('are sent to the admin login page with next, from every admin page', async () => {
     const client = new Client(project.application)
-    for (const url of ['/admin/', '/admin/adminpolls/', '/admin/adminpolls/question/', `/admin/adminpolls/question/${questionId}/change/`, `/admin/adminpolls/question/${questionId}/delete/`]) {
+    for (const url of [
+      '/admin/',
+      '/admin/adminpolls/',
+      '/admin/adminpolls/question/',
+      `/admin/adminpolls/question/${questionId}/change/`,
+      `/admin/adminpolls/question/${questionId}/delete/`,
+    ]) {
       const response = await client.get(url)
       expect(response.status, url).toBe(302)
       expect(response.headers.get('location')).toBe(`/admin/login/?next=${encodeURIComponent(url)}`)
@@ -47,10 +53,20 @@ describe('the login page', () => {
     const client = new Client(project.application)
     const page = await client.get('/admin/login/')
     const token = csrfFrom(page.text)
-    const wrong = await client.post('/admin/login/', { username: 'root', password: 'nope', csrfmiddlewaretoken: token })
+    const wrong = await client.post('/admin/login/', {
+      username: 'root',
+      password: 'nope',
+      csrfmiddlewaretoken: token,
+    })
     expect(wrong.status).toBe(200)
-    expect(wrong.text).toContain('Please enter the correct username and password for a staff account.')
-    const plain = await client.post('/admin/login/', { username: 'plain', password: 'correct horse battery staple', csrfmiddlewaretoken: token })
+    expect(wrong.text).toContain(
+      'Please enter the correct username and password for a staff account.',
+    )
+    const plain = await client.post('/admin/login/', {
+      username: 'plain',
+      password: 'correct horse battery staple',
+      csrfmiddlewaretoken: token,
+    })
     expect(plain.status).toBe(200)
     expect((await client.get('/admin/')).status).toBe(302)
   })
@@ -84,10 +100,19 @@ describe('CSRF', () => {
     const posts: [string, Record<string, string>][] = [
       ['/admin/login/', { username: 'root', password: 'x' }],
       ['/admin/logout/', {}],
-      ['/admin/adminpolls/question/add/', { questionText: 'Forged', pubDate: '2024-01-01T00:00', status: 'd' }],
-      [`/admin/adminpolls/question/${questionId}/change/`, { questionText: 'Forged', pubDate: '2024-01-01T00:00', status: 'd' }],
+      [
+        '/admin/adminpolls/question/add/',
+        { questionText: 'Forged', pubDate: '2024-01-01T00:00', status: 'd' },
+      ],
+      [
+        `/admin/adminpolls/question/${questionId}/change/`,
+        { questionText: 'Forged', pubDate: '2024-01-01T00:00', status: 'd' },
+      ],
       [`/admin/adminpolls/question/${questionId}/delete/`, { post: 'yes' }],
-      ['/admin/adminpolls/question/', { action: 'delete_selected', _selected_action: String(questionId), post: 'yes' }],
+      [
+        '/admin/adminpolls/question/',
+        { action: 'delete_selected', _selected_action: String(questionId), post: 'yes' },
+      ],
     ]
     for (const [url, data] of posts) {
       const response = await client.post(url, data)
@@ -146,7 +171,10 @@ describe('a staff user with only view permission', () => {
       status: 'd',
     })
     expect(change.status).toBe(403)
-    const del = await client.post(`/admin/adminpolls/question/${questionId}/delete/`, { csrfmiddlewaretoken: token, post: 'yes' })
+    const del = await client.post(`/admin/adminpolls/question/${questionId}/delete/`, {
+      csrfmiddlewaretoken: token,
+      post: 'yes',
+    })
     expect(del.status).toBe(403)
     const bulk = await client.post('/admin/adminpolls/question/', {
       csrfmiddlewaretoken: token,
@@ -211,9 +239,17 @@ describe('actions', () => {
     const client = await loggedInClient(project, 'root')
     const page = await client.get('/admin/adminpolls/question/')
     const token = csrfFrom(page.text)
-    const unknown = await client.post('/admin/adminpolls/question/', { csrfmiddlewaretoken: token, action: 'drop_tables', _selected_action: '1' })
+    const unknown = await client.post('/admin/adminpolls/question/', {
+      csrfmiddlewaretoken: token,
+      action: 'drop_tables',
+      _selected_action: '1',
+    })
     expect(unknown.status).toBe(400)
-    const bad = await client.post('/admin/adminpolls/question/', { csrfmiddlewaretoken: token, action: 'delete_selected', _selected_action: '1 OR 1=1' })
+    const bad = await client.post('/admin/adminpolls/question/', {
+      csrfmiddlewaretoken: token,
+      action: 'delete_selected',
+      _selected_action: '1 OR 1=1',
+    })
     expect(bad.status).toBe(400)
   })
 })
@@ -221,11 +257,16 @@ describe('actions', () => {
 describe('inlines and the child model permissions', () => {
   it('shows the rows of a child the user may only view as text, and ignores posted rows', async () => {
     const { createUser, Permission } = await import('../../../framework/contrib/auth/index.ts')
-    const editor = await createUser({ username: 'editor', password: 'correct horse battery staple', isStaff: true }, project.settings)
+    const editor = await createUser(
+      { username: 'editor', password: 'correct horse battery staple', isStaff: true },
+      project.settings,
+    )
     const perms = await Permission.objects
       .filter({ codename__in: ['view_question', 'change_question', 'view_choice'] })
       .list()
-    await (editor as unknown as { userPermissions: { add(...p: unknown[]): Promise<void> } }).userPermissions.add(...perms)
+    await (
+      editor as unknown as { userPermissions: { add(...p: unknown[]): Promise<void> } }
+    ).userPermissions.add(...perms)
     const client = await loggedInClient(project, 'editor')
     const url = `/admin/adminpolls/question/${questionId}/change/`
     const page = await client.get(url)

@@ -33,12 +33,16 @@ describe('site.register', () => {
     const register = () => site.register(Question, { listDisplay: ['title'] })
     expect(codeOf(register)).toBe('admin.E001')
     expect(register).toThrow(/listDisplay names "title".*questionText/)
-    expect(codeOf(() => site.register(Question, { searchFields: ['nope__name'] }))).toBe('admin.E001')
+    expect(codeOf(() => site.register(Question, { searchFields: ['nope__name'] }))).toBe(
+      'admin.E001',
+    )
   })
 
   it('rejects a filter on a field that cannot be filtered (admin.E002)', () => {
     const site = new AdminSite()
-    expect(codeOf(() => site.register(Question, { listFilter: ['questionText'] }))).toBe('admin.E002')
+    expect(codeOf(() => site.register(Question, { listFilter: ['questionText'] }))).toBe(
+      'admin.E002',
+    )
   })
 
   it('rejects a listPerPage that is not a positive integer (admin.E003)', () => {
@@ -49,16 +53,24 @@ describe('site.register', () => {
   it('rejects an inline without a foreign key to the parent (admin.E004)', () => {
     const site = new AdminSite()
     expect(codeOf(() => site.register(Category, { inlines: [inline(Choice)] }))).toBe('admin.E004')
-    expect(site.register(Question, { inlines: [inline(Choice), inline(Note, { extra: 1 })] }).inlines).toHaveLength(2)
+    expect(
+      site.register(Question, { inlines: [inline(Choice), inline(Note, { extra: 1 })] }).inlines,
+    ).toHaveLength(2)
   })
 
   it('rejects two actions with one name (admin.E005)', () => {
     const site = new AdminSite()
     const run = () => undefined
     expect(
-      codeOf(() => site.register(Question, { actions: [action('Do it', run), action('Do it', run)] })),
+      codeOf(() =>
+        site.register(Question, { actions: [action('Do it', run), action('Do it', run)] }),
+      ),
     ).toBe('admin.E005')
-    expect(codeOf(() => site.register(Question, { actions: [action('Delete', run, { name: 'delete_selected' })] }))).toBe('admin.E005')
+    expect(
+      codeOf(() =>
+        site.register(Question, { actions: [action('Delete', run, { name: 'delete_selected' })] }),
+      ),
+    ).toBe('admin.E005')
   })
 
   it('rejects registering a model twice (admin.E006) until it is unregistered', () => {

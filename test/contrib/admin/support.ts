@@ -22,7 +22,10 @@ export async function loggedInClient(project: AdminProject, username: string): P
     next: '/admin/',
     csrfmiddlewaretoken: csrfFrom(page.text),
   })
-  if (response.status !== 302) throw new Error(`Login as ${username} failed: ${response.status}\n${response.text.slice(0, 2000)}`)
+  if (response.status !== 302)
+    throw new Error(
+      `Login as ${username} failed: ${response.status}\n${response.text.slice(0, 2000)}`,
+    )
   return client
 }
 

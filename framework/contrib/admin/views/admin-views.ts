@@ -4,7 +4,11 @@
  * never cached, and, except for the login page, only for active staff users: anyone else is
  * sent to the admin's login page with `next`.
  */
-import { HttpResponseRedirect, type HttpRequest, type HttpResponseBase } from '../../../http/index.ts'
+import {
+  HttpResponseRedirect,
+  type HttpRequest,
+  type HttpResponseBase,
+} from '../../../http/index.ts'
 import { neverCache } from '../../../views/index.ts'
 import { csrfProtect } from '../../csrf/index.ts'
 import type { AdminSite } from '../admin-site.ts'

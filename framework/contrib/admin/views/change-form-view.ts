@@ -29,7 +29,11 @@ import { getObject, modelContext, requirePermission } from './lookup.ts'
 
 /** One line of a fieldset as the template draws it. */
 type FormLine =
-  | { readonly kind: 'field'; readonly html: SafeString; readonly lookup: { url: string | undefined; repr: string } | undefined }
+  | {
+      readonly kind: 'field'
+      readonly html: SafeString
+      readonly lookup: { url: string | undefined; repr: string } | undefined
+    }
   | { readonly kind: 'readonly'; readonly label: string; readonly text: string }
 
 /** An inline as the template draws it. */
@@ -81,11 +85,15 @@ async function formPage(
 ): Promise<HttpResponseBase> {
   const { admin, perms } = await modelContext(request, params)
   const adding = objectId === undefined
-  requirePermission(adding ? perms.add : perms.view, `${adding ? 'add' : 'view'} ${admin.verboseNamePlural}`)
+  requirePermission(
+    adding ? perms.add : perms.view,
+    `${adding ? 'add' : 'view'} ${admin.verboseNamePlural}`,
+  )
   const obj = adding ? undefined : await getObject(admin, objectId)
   const canSave = adding ? perms.add : perms.change
   const isPost = request.request.method === 'POST'
-  if (isPost && !canSave) throw new PermissionDenied(`You do not have permission to change ${admin.verboseNamePlural}.`)
+  if (isPost && !canSave)
+    throw new PermissionDenied(`You do not have permission to change ${admin.verboseNamePlural}.`)
 
   const fieldsets = admin.fieldsets()
   const editable = canSave
@@ -101,14 +109,24 @@ async function formPage(
 
   const inlines: InlineState[] = []
   for (const inline of admin.inlines) {
-    const inlinePerms = await modelPermissions(request.user!, targetOf(inline.model), request.settings)
+    const inlinePerms = await modelPermissions(
+      request.user!,
+      targetOf(inline.model),
+      request.settings,
+    )
     if (!inlinePerms.view) continue
     const editableInline = canSave && (inlinePerms.change || (adding && inlinePerms.add))
     const rows = editableInline
-      ? await InlineRows.build(request.site, inline, obj, isPost ? request.request.POST : undefined, {
-          add: inlinePerms.add,
-          delete: inlinePerms.delete && !adding,
-        })
+      ? await InlineRows.build(
+          request.site,
+          inline,
+          obj,
+          isPost ? request.request.POST : undefined,
+          {
+            add: inlinePerms.add,
+            delete: inlinePerms.delete && !adding,
+          },
+        )
       : undefined
     const readonlyRows =
       rows || !obj
@@ -135,10 +153,16 @@ async function formPage(
     inlines.reduce((n, state) => {
       const rows = state.rows
       if (!rows) return n
-      return n + rows.errors.length + rows.rows.filter((r) => rows.wasValidated(r) && Object.keys(r.form.errors).length).length
+      return (
+        n +
+        rows.errors.length +
+        rows.rows.filter((r) => rows.wasValidated(r) && Object.keys(r.form.errors).length).length
+      )
     }, 0)
   return request.render('admin/change_form.html', {
-    title: adding ? `Add ${admin.verboseName}` : `${canSave ? 'Change' : 'View'} ${admin.verboseName}`,
+    title: adding
+      ? `Add ${admin.verboseName}`
+      : `${canSave ? 'Change' : 'View'} ${admin.verboseName}`,
     subtitle: objectRepr,
     admin,
     adding,
@@ -152,7 +176,9 @@ async function formPage(
       fieldsets.map(async (set) => ({
         name: set.name,
         description: set.description,
-        lines: await Promise.all(set.fields.map((field) => line(request, admin, form, editable, field, obj, modes))),
+        lines: await Promise.all(
+          set.fields.map((field) => line(request, admin, form, editable, field, obj, modes)),
+        ),
       })),
     ),
     inlines: inlines.map((state, i) => inlineView(request, admin.inlines[i]!, state)),
@@ -160,7 +186,8 @@ async function formPage(
     appUrl: request.url('app_list', { appLabel: admin.appLabel }),
     changelistUrl: perms.view ? request.url('changelist', modelParams) : undefined,
     modelTitle: capfirst(admin.verboseNamePlural),
-    deleteUrl: !adding && perms.delete ? request.url('delete', { ...modelParams, objectId }) : undefined,
+    deleteUrl:
+      !adding && perms.delete ? request.url('delete', { ...modelParams, objectId }) : undefined,
     historyUrl: !adding ? request.url('history', { ...modelParams, objectId }) : undefined,
   })
 }
@@ -183,7 +210,10 @@ async function line(
       const current = obj ? await related(obj, field) : undefined
       lookup = {
         url: targetAdmin
-          ? request.url('changelist', { appLabel: targetAdmin.appLabel, modelName: targetAdmin.modelName })
+          ? request.url('changelist', {
+              appLabel: targetAdmin.appLabel,
+              modelName: targetAdmin.modelName,
+            })
           : undefined,
         repr: current ? request.site.reprOf(target, current) : '',
       }
@@ -198,10 +228,16 @@ async function line(
       text = current ? request.site.reprOf(target, current) : '-'
     } else if (field.relation?.kind === 'ManyToManyField') {
       const target = field.relation.target() as unknown as AnyModelClass
-      const rows = (await ((obj as Record<string, unknown>)[field.name] as { all(): { list(): Promise<object[]> } }).all().list())
+      const rows = await (
+        (obj as Record<string, unknown>)[field.name] as { all(): { list(): Promise<object[]> } }
+      )
+        .all()
+        .list()
       text = rows.map((row) => request.site.reprOf(target, row)).join(', ') || '-'
     } else {
-      text = displayValue(field, obj as Record<string, unknown>, (model, o) => request.site.reprOf(model, o))
+      text = displayValue(field, obj as Record<string, unknown>, (model, o) =>
+        request.site.reprOf(model, o),
+      )
     }
   }
   return { kind: 'readonly', label: capfirst(fieldLabel(field)), text }
@@ -209,16 +245,24 @@ async function line(
 
 async function related(obj: object, field: FieldInfo): Promise<object | undefined> {
   if ((obj as Record<string, unknown>)[field.attname] == null) return undefined
-  return (await (obj as { getRelated(name: string): Promise<unknown> }).getRelated(field.name)) as object | undefined
+  return (await (obj as { getRelated(name: string): Promise<unknown> }).getRelated(field.name)) as
+    object | undefined
 }
 
-function inlineView(request: AdminRequest, inline: ModelAdmin['inlines'][number], state: InlineState): InlineView {
+function inlineView(
+  request: AdminRequest,
+  inline: ModelAdmin['inlines'][number],
+  state: InlineState,
+): InlineView {
   const repr = (obj: object) => request.site.reprOf(inline.model, obj)
   if (!state.rows) {
     return {
       title: capfirst(inline.verboseNamePlural),
       prefix: inline.prefix,
-      headers: [capfirst(inline.model.meta.verboseName), ...inline.fields.map((f) => capfirst(fieldLabel(f)))],
+      headers: [
+        capfirst(inline.model.meta.verboseName),
+        ...inline.fields.map((f) => capfirst(fieldLabel(f))),
+      ],
       editable: false,
       canDelete: false,
       totalForms: 0,
@@ -229,7 +273,12 @@ function inlineView(request: AdminRequest, inline: ModelAdmin['inlines'][number]
         index,
         cells: [
           { html: undefined, text: repr(obj) },
-          ...inline.fields.map((f) => ({ html: undefined, text: displayValue(f, obj as Record<string, unknown>, (m, o) => request.site.reprOf(m, o)) })),
+          ...inline.fields.map((f) => ({
+            html: undefined,
+            text: displayValue(f, obj as Record<string, unknown>, (m, o) =>
+              request.site.reprOf(m, o),
+            ),
+          })),
         ],
         errors: [],
         deleteChecked: false,
@@ -293,8 +342,9 @@ async function save(
   })
   const message = adding
     ? ['Added.', ...messages].join(' ')
-    : [fieldNames.length ? `Changed ${fieldNames.join(', ')}.` : '', ...messages].filter(Boolean).join(' ') ||
-      'No fields changed.'
+    : [fieldNames.length ? `Changed ${fieldNames.join(', ')}.` : '', ...messages]
+        .filter(Boolean)
+        .join(' ') || 'No fields changed.'
   await logAction(request.user, admin, saved, adding ? 'addition' : 'change', message)
 
   const modelParams = { appLabel: admin.appLabel, modelName: urlName(admin.model) }
@@ -302,14 +352,20 @@ async function save(
   const link = `${admin.verboseName} “${admin.repr(saved)}”`
   const post = request.request.POST
   if (post.has('_continue')) {
-    request.message(`The ${link} was ${adding ? 'added' : 'changed'} successfully. You may edit it again below.`)
+    request.message(
+      `The ${link} was ${adding ? 'added' : 'changed'} successfully. You may edit it again below.`,
+    )
     return request.redirect('change', { ...modelParams, objectId })
   }
   if (post.has('_addanother')) {
-    request.message(`The ${link} was ${adding ? 'added' : 'changed'} successfully. You may add another ${admin.verboseName} below.`)
+    request.message(
+      `The ${link} was ${adding ? 'added' : 'changed'} successfully. You may add another ${admin.verboseName} below.`,
+    )
     return request.redirect('add', modelParams)
   }
   request.message(`The ${link} was ${adding ? 'added' : 'changed'} successfully.`)
   const perms = await modelPermissions(request.user!, admin, request.settings)
-  return perms.view ? request.redirect('changelist', modelParams) : new HttpResponseRedirect(request.url('index'))
+  return perms.view
+    ? request.redirect('changelist', modelParams)
+    : new HttpResponseRedirect(request.url('index'))
 }

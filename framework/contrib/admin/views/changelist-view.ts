@@ -106,28 +106,45 @@ async function runAction(
   const name = post.get('action') ?? ''
   if (!actions.some(([known]) => known === name)) {
     if (name === DELETE_SELECTED || admin.actions.some((a) => a.name === name)) {
-      throw new PermissionDenied(`You do not have permission to run the action ${JSON.stringify(name)}.`)
+      throw new PermissionDenied(
+        `You do not have permission to run the action ${JSON.stringify(name)}.`,
+      )
     }
-    throw new BadRequest(`No action ${JSON.stringify(name)} on ${admin.verboseNamePlural}: choose one from the list.`, 'admin.unknown_action')
+    throw new BadRequest(
+      `No action ${JSON.stringify(name)} on ${admin.verboseNamePlural}: choose one from the list.`,
+      'admin.unknown_action',
+    )
   }
   const back = request.request.getFullPath()
   const selected = [...new Set(post.getAll('_selected_action'))]
   if (selected.length === 0) {
-    request.message('Items must be selected in order to perform actions on them. No items have been changed.', 'warning')
+    request.message(
+      'Items must be selected in order to perform actions on them. No items have been changed.',
+      'warning',
+    )
     return redirectTo(back)
   }
   if (selected.length > MAX_SELECTED) {
-    throw new BadRequest(`At most ${MAX_SELECTED} objects can be selected for one action.`, 'admin.too_many_selected')
+    throw new BadRequest(
+      `At most ${MAX_SELECTED} objects can be selected for one action.`,
+      'admin.too_many_selected',
+    )
   }
   const pkField = admin.model.meta.pk
-  const numeric = pkField.kind === 'AutoField' || pkField.kind === 'BigAutoField' || pkField.kind.endsWith('IntegerField')
+  const numeric =
+    pkField.kind === 'AutoField' ||
+    pkField.kind === 'BigAutoField' ||
+    pkField.kind.endsWith('IntegerField')
   if (numeric && selected.some((pk) => !/^[0-9]{1,15}$/.test(pk))) {
     throw new BadRequest('A selected id is not a number.', 'admin.bad_selection')
   }
   const pks = numeric ? selected.map(Number) : selected
   const objects = (await admin.model.objects.filter({ pk__in: pks } as never).list()) as object[]
   if (objects.length === 0) {
-    request.message('None of the selected objects exist any more. No items have been changed.', 'warning')
+    request.message(
+      'None of the selected objects exist any more. No items have been changed.',
+      'warning',
+    )
     return redirectTo(back)
   }
 
@@ -152,13 +169,21 @@ async function runAction(
       await logAction(request.user, admin, obj, 'deletion')
     }
     const total = objects.length
-    await admin.model.objects.filter({ pk__in: objects.map((o) => (o as { pk: unknown }).pk) } as never).delete()
-    request.message(`Successfully deleted ${total} ${total === 1 ? admin.verboseName : admin.verboseNamePlural}.`)
+    await admin.model.objects
+      .filter({ pk__in: objects.map((o) => (o as { pk: unknown }).pk) } as never)
+      .delete()
+    request.message(
+      `Successfully deleted ${total} ${total === 1 ? admin.verboseName : admin.verboseNamePlural}.`,
+    )
     return redirectTo(back)
   }
 
   const act = admin.actions.find((a) => a.name === name)!
-  const result = await act.run({ request: request.request, objects: objects as never, model: admin.model })
+  const result = await act.run({
+    request: request.request,
+    objects: objects as never,
+    model: admin.model,
+  })
   if (result instanceof HttpResponseBase) return result
   if (typeof result === 'string' && result) request.message(result)
   return redirectTo(back)

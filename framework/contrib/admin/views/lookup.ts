@@ -20,10 +20,15 @@ export async function modelContext(
   params: { appLabel: string; modelName: string },
 ): Promise<ModelContext> {
   const admin = request.site.find(params.appLabel, params.modelName)
-  if (!admin) throw new Http404(`No model ${params.appLabel}.${params.modelName} is registered with the admin.`)
+  if (!admin)
+    throw new Http404(
+      `No model ${params.appLabel}.${params.modelName} is registered with the admin.`,
+    )
   const perms = await modelPermissions(request.user!, admin, request.settings)
   if (!perms.view && !perms.add && !perms.change && !perms.delete) {
-    throw new Http404(`No model ${params.appLabel}.${params.modelName} is registered with the admin.`)
+    throw new Http404(
+      `No model ${params.appLabel}.${params.modelName} is registered with the admin.`,
+    )
   }
   return { admin, perms }
 }
@@ -36,12 +41,18 @@ export function requirePermission(allowed: boolean, what: string): void {
 /** The object with primary key `objectId` (text from the URL), or Http404. */
 export async function getObject(admin: ModelAdmin, objectId: string): Promise<object> {
   const pkField = admin.model.meta.pk
-  const numeric = pkField.kind === 'AutoField' || pkField.kind === 'BigAutoField' || pkField.kind.endsWith('IntegerField')
+  const numeric =
+    pkField.kind === 'AutoField' ||
+    pkField.kind === 'BigAutoField' ||
+    pkField.kind.endsWith('IntegerField')
   if (numeric && !/^[0-9]{1,15}$/.test(objectId)) {
     throw new Http404(`${admin.verboseName} with ID ${JSON.stringify(objectId)} does not exist.`)
   }
   const pk = numeric ? Number(objectId) : objectId
   const found = (await admin.model.objects.filter({ pk } as never).first()) as object | undefined
-  if (!found) throw new Http404(`${admin.verboseName} with ID ${JSON.stringify(objectId)} does not exist. Perhaps it was deleted?`)
+  if (!found)
+    throw new Http404(
+      `${admin.verboseName} with ID ${JSON.stringify(objectId)} does not exist. Perhaps it was deleted?`,
+    )
   return found
 }

@@ -36,7 +36,10 @@ import { openTestDatabase, type BackendCase } from '../../../db/backends.ts'
 import { site } from './admin.ts'
 import { pollModels } from './models.ts'
 
-export const ADMIN_APP = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../framework/contrib/admin')
+export const ADMIN_APP = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../../../framework/contrib/admin',
+)
 export const PASSWORD = 'correct horse battery staple'
 
 /** The test project, running. */
@@ -54,9 +57,17 @@ export async function startAdminProject(
   const dir = mkdtempSync(join(tmpdir(), 'admin-test-'))
   const dbPath = join(dir, 'db.sqlite3')
   // PostgreSQL: a schema of its own (test/db/backends.ts); SQLite: a file in the temp dir.
-  const pgDatabase = options.backend === 'postgresql' ? await openTestDatabase('postgresql') : undefined
+  const pgDatabase =
+    options.backend === 'postgresql' ? await openTestDatabase('postgresql') : undefined
   if (!pgDatabase) await configureDatabases({ default: `sqlite:${dbPath}` })
-  const models = [Permission, Group, User, Session, LogEntry, ...pollModels] as unknown as AnyModelClass[]
+  const models = [
+    Permission,
+    Group,
+    User,
+    Session,
+    LogEntry,
+    ...pollModels,
+  ] as unknown as AnyModelClass[]
   await createTables(models)
   await createPermissions(models)
   const common = {
@@ -66,17 +77,29 @@ export async function startAdminProject(
     INSTALLED_APPS: [ADMIN_APP],
     MIDDLEWARE: [SessionMiddleware, AuthenticationMiddleware, MessageMiddleware],
     PASSWORD_HASHERS: [new Pbkdf2Sha256Hasher({ iterations: 1000 })],
-    TEMPLATES: { DIRS: options.templateDirs ?? [], APP_DIRS: true, CONTEXT_PROCESSORS: ['request', 'debug', 'static'] },
+    TEMPLATES: {
+      DIRS: options.templateDirs ?? [],
+      APP_DIRS: true,
+      CONTEXT_PROCESSORS: ['request', 'debug', 'static'],
+    },
   }
   // Why two steps: the static files patterns are built from the settings.
   const urlpatterns = [path('admin/', site.urls), ...staticfilesUrlpatterns(defineSettings(common))]
   const project = defineSettings({ ...common, ROOT_URLCONF: { urlpatterns } })
-  await createSuperuser({ username: 'root', email: 'root@example.com', password: PASSWORD }, project)
-  const viewer = await createUser({ username: 'viewer', password: PASSWORD, isStaff: true }, project)
+  await createSuperuser(
+    { username: 'root', email: 'root@example.com', password: PASSWORD },
+    project,
+  )
+  const viewer = await createUser(
+    { username: 'viewer', password: PASSWORD, isStaff: true },
+    project,
+  )
   const viewPerms = await Permission.objects
     .filter({ codename__in: ['view_question', 'view_choice', 'view_category'] })
     .list()
-  await (viewer as unknown as { userPermissions: { add(...p: unknown[]): Promise<void> } }).userPermissions.add(...viewPerms)
+  await (
+    viewer as unknown as { userPermissions: { add(...p: unknown[]): Promise<void> } }
+  ).userPermissions.add(...viewPerms)
   await createUser({ username: 'plain', password: PASSWORD }, project)
   return {
     settings: project,

@@ -107,10 +107,8 @@ describe.skipIf(!browserProgram.available)(`a form in Chromium ${browserProgram.
     expect(await email.inputValue()).toBe('not-an-email')
     expect(await email.getAttribute('aria-invalid')).toBe('true')
     const describedBy = (await email.getAttribute('aria-describedby')) ?? ''
-    const description = await page.evaluate(
-      (ids) => ids.split(' ').map((id) => document.getElementById(id)?.textContent?.trim()).join(' | '),
-      describedBy,
-    )
+    const parts = await Promise.all(describedBy.split(' ').map((id) => page.locator(`[id="${id}"]`).textContent()))
+    const description = parts.map((text) => text?.trim()).join(' | ')
     expect(description).toBe('Enter a valid email address.')
     expect(await page.getByLabel('Name').inputValue()).toBe('<b>Ada</b>')
     expect(await page.getByLabel('Operations').isChecked()).toBe(true)

@@ -231,3 +231,17 @@ describe('framework migrate, showmigrations, sqlmigrate', () => {
     expect(readdirSync(p.dir)).not.toContain('db.sqlite3')
   })
 })
+
+describe('framework migrate with model changes no migration holds', () => {
+  it('applies what exists and says that the rest needs makemigrations', async () => {
+    const p = project(
+      `export const Shelf = defineModel('Shelf', { label: fields.char({ maxLength: 20 }), size: fields.integer() }, { appLabel: 'shop' })\n`,
+    )
+    p.write('shop/migrations/0001_initial.ts', initialShelf)
+    const migrated = await run(p.dir, ['migrate'])
+    expect(migrated.code).toBe(0)
+    expect(migrated.stdout).toContain(
+      "  Applying shop.0001_initial... OK\n  Your models in app(s): 'shop' have changes that are not yet reflected in a migration, and so won't be applied.\n  Run 'framework makemigrations' to make new migrations, and then re-run 'framework migrate' to apply them.\n",
+    )
+  })
+})

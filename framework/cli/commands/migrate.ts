@@ -5,7 +5,7 @@
  */
 import { ImproperlyConfigured } from '../../conf/index.ts'
 import type { Settings } from '../../conf/index.ts'
-import { closeConnections, MigrationError, migrate, setup } from '../../db/index.ts'
+import { closeConnections, makeMigrations, MigrationError, migrate, setup } from '../../db/index.ts'
 import type { AppRegistry, PlanStep } from '../../db/index.ts'
 import { CommandError, parseCommandArgs } from '../command.ts'
 import type { Command, CommandContext } from '../command.ts'
@@ -67,6 +67,31 @@ export function asCommandError(error: unknown): unknown {
       cause: error,
     })
   return error
+}
+
+/** Django's reminder: model changes that no migration holds yet are not applied by migrate. */
+async function warnUnmigratedChanges(apps: AppRegistry, ctx: CommandContext): Promise<void> {
+  let changed: string[]
+  try {
+    const pending = await makeMigrations(apps.all(), {
+      dryRun: true,
+      // Only "is anything missing?" matters here: answer every question without asking.
+      questioner: {
+        askRenameModel: async () => false,
+        askRenameField: async () => false,
+        askNotNullAddition: async () => null,
+        askNotNullAlteration: async () => null,
+      },
+    })
+    changed = pending.map((m) => m.app)
+  } catch {
+    return
+  }
+  if (!changed.length) return
+  ctx.stdout.write(
+    `  Your models in app(s): ${changed.map((a) => `'${a}'`).join(', ')} have changes that are not yet reflected in a migration, and so won't be applied.\n` +
+      "  Run 'framework makemigrations' to make new migrations, and then re-run 'framework migrate' to apply them.\n",
+  )
 }
 
 function describeStep(step: PlanStep): string {
@@ -154,6 +179,7 @@ export const migrateCommand: Command = {
         }
       }
       if (!steps.length) ctx.stdout.write('  No migrations to apply.\n')
+      if (!values.plan) await warnUnmigratedChanges(apps, ctx)
       return 0
     } catch (error) {
       if (running) ctx.stdout.write(' FAILED\n')

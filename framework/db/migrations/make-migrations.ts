@@ -103,12 +103,10 @@ export async function makeMigrations(
   // Name every new migration first, so dependencies between this run's files can be written.
   const planned = new Map<string, { name: string; initial: boolean }>()
   for (const [label, change] of changes) {
-    const app = apps.find((a) => a.label === label)!
     const existing = graph.appMigrations(label)
     const leaf = graph.leaf(label)
     const name = `${nextNumber(existing)}_${options.name ?? suggestName(change.operations, !leaf && !options.empty)}`
     planned.set(label, { name, initial: !leaf })
-    void app
   }
   const written: WrittenMigration[] = []
   for (const [label, change] of changes) {

@@ -57,12 +57,11 @@ export class LoginView extends TemplateView {
 
   override async get(
     request: HttpRequest,
-    params: Record<string, unknown>,
+    _params: Record<string, unknown>,
   ): Promise<HttpResponseBase> {
     if (this.redirectAuthenticatedUser && request.user.isAuthenticated) {
       return new HttpResponseRedirect(this.getSuccessUrl())
     }
-    void params
     return this.renderToResponse(
       await this.getContextData({ form: new AuthenticationForm(requestSettings(request)) }),
     )

@@ -188,3 +188,29 @@ describe('AuthenticationMiddleware', () => {
     expect(queries.filter((q) => q.sql.includes('auth_user'))).toHaveLength(1)
   })
 })
+
+describe('bad input', () => {
+  it('answers missing, oversized and odd fields with the form and its errors, never a crash', async () => {
+    const client = authClient(settings)
+    const empty = await client.post('/accounts/login/', {})
+    expect(empty.status).toBe(200)
+    expect(empty.text).toContain('required')
+    const huge = await client.post('/accounts/login/', {
+      username: 'a'.repeat(5000),
+      password: 'x',
+    })
+    expect(huge.status).toBe(200)
+    const odd = await client.post('/accounts/login/', {
+      username: 'ada\u0000',
+      password: '\u{1F600}',
+    })
+    expect(odd.status).toBe(200)
+    const urlencoded = await client.post('/accounts/login/', 'username=ada&password=%ZZ', {
+      contentType: 'application/x-www-form-urlencoded',
+    })
+    expect(urlencoded.status).toBeLessThan(500)
+    const reset = await client.post('/accounts/password_reset/', { email: 'not an email' })
+    expect(reset.status).toBe(200)
+    expect(reset.text).toContain('email')
+  })
+})

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Client } from '../../../framework/testing/index.ts'
 import { LogEntry } from '../../../framework/contrib/admin/index.ts'
+import { preDelete, ProtectedError } from '../../../framework/db/index.ts'
 import { backends } from '../../db/backends.ts'
 import { startAdminProject, type AdminProject } from './project/harness.ts'
 import { Choice, Note, Question } from './project/models.ts'
@@ -189,6 +190,34 @@ describe.each(backends)('on $name', (backend) => {
         expect(await Choice.objects.filter({ question: id }).count()).toBe(0)
         const log = await LogEntry.objects.filter({ objectId: String(id), actionFlag: 3 }).count()
         expect(log).toBe(1)
+      })
+
+      it('keeps no history of a delete that the database refused at the last moment', async () => {
+        const id = await addQuestion('Raced?', ['x'])
+        const url = `/admin/adminpolls/question/${id}/delete/`
+        const page = await client.get(url)
+        // As if a protecting row appeared between the confirmation page and the delete.
+        const stop = preDelete.connect(
+          () => {
+            throw new ProtectedError('A note now protects it', [])
+          },
+          { sender: Question },
+        )
+        try {
+          const response = await client.post(url, {
+            csrfmiddlewaretoken: csrfFrom(page.text),
+            post: 'yes',
+          })
+          expect(response.status).toBe(409)
+          expect(response.text).toContain('Cannot delete: A note now protects it')
+        } finally {
+          stop()
+        }
+        expect(await Question.objects.filter({ id }).count()).toBe(1)
+        expect(await Choice.objects.filter({ question: id }).count()).toBe(1)
+        expect(await LogEntry.objects.filter({ objectId: String(id), actionFlag: 3 }).count()).toBe(
+          0,
+        )
       })
 
       it('names the protected rows and refuses to delete', async () => {

@@ -13,13 +13,12 @@ import {
 import type { AnyModelClass } from '../../../db/index.ts'
 import { buildChangeList, ChangeListError } from '../change-list.ts'
 import { previewDeletion } from '../deletion-preview.ts'
-import { logAction } from '../log-entries.ts'
 import type { ModelAdmin } from '../model-admin.ts'
 import { capfirst, verboseNamePlural } from '../model-info.ts'
 import type { ModelPermissions } from '../permissions.ts'
 import type { AdminRequest } from './admin-request.ts'
 import { modelContext, requirePermission } from './lookup.ts'
-import { deletionContext } from './delete-view.ts'
+import { deleteLogged, deletionContext } from './delete-view.ts'
 
 /** The built-in action's name, as in Django. */
 export const DELETE_SELECTED = 'delete_selected'
@@ -164,14 +163,13 @@ async function runAction(
         modelTitle: capfirst(admin.verboseNamePlural),
       })
     }
-    for (const obj of objects) {
-      // Why logged before: the repr needs the row, and a failed delete rolls nothing back here.
-      await logAction(request.user, admin, obj, 'deletion')
-    }
     const total = objects.length
-    await admin.model.objects
-      .filter({ pk__in: objects.map((o) => (o as { pk: unknown }).pk) } as never)
-      .delete()
+    const refused = await deleteLogged(request, admin, objects, () =>
+      admin.model.objects
+        .filter({ pk__in: objects.map((o) => (o as { pk: unknown }).pk) } as never)
+        .delete(),
+    )
+    if (refused) return redirectTo(back)
     request.message(
       `Successfully deleted ${total} ${total === 1 ? admin.verboseName : admin.verboseNamePlural}.`,
     )

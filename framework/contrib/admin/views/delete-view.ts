@@ -2,7 +2,9 @@
  * @module The delete page of one object: GET shows everything the delete would remove (the
  * cascade, as a nested list) or what protects the object; POST deletes and logs it.
  */
+import { atomic, ProtectedError, RestrictedError } from '../../../db/index.ts'
 import type { HttpResponseBase } from '../../../http/index.ts'
+import type { ModelAdmin } from '../model-admin.ts'
 import type { DeletedNode, DeletionPreview } from '../deletion-preview.ts'
 import { previewDeletion } from '../deletion-preview.ts'
 import { logAction } from '../log-entries.ts'
@@ -44,6 +46,32 @@ export function deletionContext(request: AdminRequest, preview: DeletionPreview)
   }
 }
 
+/**
+ * Logs and deletes in one transaction, so the history never records a delete that did not
+ * happen. Returns the refusal when PROTECT or RESTRICT stopped it (nothing is deleted then).
+ */
+export async function deleteLogged(
+  request: AdminRequest,
+  admin: ModelAdmin,
+  objects: readonly object[],
+  remove: () => Promise<unknown>,
+): Promise<ProtectedError | RestrictedError | undefined> {
+  try {
+    await atomic(async () => {
+      // Logged first: the entry needs the row's name, which is gone after the delete.
+      for (const obj of objects) await logAction(request.user, admin, obj, 'deletion')
+      await remove()
+    })
+    return undefined
+  } catch (error) {
+    if (error instanceof ProtectedError || error instanceof RestrictedError) {
+      request.message(`Cannot delete: ${error.message}`, 'error')
+      return error
+    }
+    throw error
+  }
+}
+
 /** GET and POST /admin/<app>/<model>/<id>/delete/ */
 export async function deleteView(
   request: AdminRequest,
@@ -52,14 +80,19 @@ export async function deleteView(
   const { admin, perms } = await modelContext(request, params)
   requirePermission(perms.delete, `delete ${admin.verboseNamePlural}`)
   const obj = await getObject(admin, params.objectId)
-  const preview = await previewDeletion(admin.model, [obj])
+  let preview = await previewDeletion(admin.model, [obj])
   const modelParams = { appLabel: admin.appLabel, modelName: admin.modelName }
   if (request.request.method === 'POST' && preview.protectedObjects.length === 0) {
     const repr = admin.repr(obj)
-    await logAction(request.user, admin, obj, 'deletion')
-    await (obj as { delete(): Promise<number> }).delete()
-    request.message(`The ${admin.verboseName} “${repr}” was deleted successfully.`)
-    return perms.view ? request.redirect('changelist', modelParams) : request.redirect('index')
+    const refused = await deleteLogged(request, admin, [obj], () =>
+      (obj as { delete(): Promise<number> }).delete(),
+    )
+    if (!refused) {
+      request.message(`The ${admin.verboseName} “${repr}” was deleted successfully.`)
+      return perms.view ? request.redirect('changelist', modelParams) : request.redirect('index')
+    }
+    // A row protecting it appeared between the preview and the delete: show the page again.
+    preview = await previewDeletion(admin.model, [obj])
   }
   return request.render(
     'admin/delete_confirmation.html',

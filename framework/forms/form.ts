@@ -155,6 +155,16 @@ export class Form<F extends FieldMap = FieldMap> implements BoundFieldHost {
     return field.choices
   }
 
+  /**
+   * Sets the options a field shows, instead of loading them (a formset loads them once for all
+   * its forms; a view may restrict them per request).
+   */
+  useChoices(name: keyof F & string, choices: readonly Choice[]): this {
+    this.#field(name)
+    this.#choices.set(name, choices)
+    return this
+  }
+
   /** Loads choices that come from the database (model choice fields). Call before rendering. */
   async prepare(): Promise<this> {
     for (const [name, field] of Object.entries(this.fields)) {

@@ -10,7 +10,7 @@ import { dataSource, type FormDataInput, type FormFilesInput } from './form-inpu
 import { defaultRenderer, type FormRenderer } from './form-renderer.ts'
 import { defineForm, type CleanedData, type FieldMap, type Form, type FormOptions } from './form.ts'
 import { ValidationError } from './validation-error.ts'
-import { widgets } from './widgets.ts'
+import { widgets, type Choice } from './widgets.ts'
 
 const ManagementForm = defineForm({
   fields: {
@@ -179,9 +179,18 @@ export class Formset<F extends FieldMap = FieldMap> {
     return form
   }
 
-  /** Loads database choices of every form (call before rendering). */
+  /** Loads database choices once and gives them to every form (call before rendering). */
   async prepare(): Promise<this> {
-    for (const form of this.forms) await form.prepare()
+    const loaded = new Map<string, readonly Choice[]>()
+    for (const form of this.forms) {
+      for (const [name, formField] of Object.entries(form.fields)) {
+        const load = formField.spec.loadChoices
+        if (!load) continue
+        if (!loaded.has(name)) loaded.set(name, await load())
+        form.useChoices(name as keyof F & string, loaded.get(name)!)
+      }
+      await form.prepare()
+    }
     return this
   }
 

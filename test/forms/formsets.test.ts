@@ -146,3 +146,17 @@ describeEachBackend('model formsets', allModels, () => {
     expect(() => new (modelFormset(Tag, { fields: ['name'] }))().forms).toThrowError(expect.objectContaining({ code: 'forms.formset_not_prepared' }))
   })
 })
+
+describeEachBackend('formset choices', allModels, () => {
+  it('loads a select’s rows once for all the forms of a formset', async () => {
+    const { captureQueries } = await import('../../framework/db/index.ts')
+    const { Author, Post } = await import('./models.ts')
+    await Author.objects.create({ name: 'Ann', email: 'ann@example.com' })
+    const PostFormset = modelFormset(Post, { fields: ['title', 'author'], extra: 5 })
+    const posts = new PostFormset()
+    const { queries } = await captureQueries(() => posts.prepare())
+    // One query for the rows being edited, one for the authors: not one per form.
+    expect(queries.length).toBe(2)
+    expect(String(posts)).toContain('<option value="">---------</option>')
+  })
+})

@@ -3,6 +3,9 @@
  * view. No query when the session names no user; one primary-key query when it does.
  */
 import type { Middleware } from '../../core/index.ts'
+import { SessionMiddleware } from '../sessions/index.ts'
+import { getHashers } from './hashers/passwords.ts'
+import { getPasswordValidators } from './password-validation/validate-password.ts'
 import './request-user.ts'
 import { getUser, setRequestUser } from './session-auth.ts'
 
@@ -21,6 +24,26 @@ export const AuthenticationMiddleware: Middleware = function AuthenticationMiddl
   getResponse,
   { settings },
 ) {
+  // Configuration errors surface when the application is built, not on the first request.
+  // By identity, or by name for a string entry (a future built-in name, a wrapped factory).
+  const named = (entry: unknown, name: string, factory: unknown) =>
+    entry === factory || (typeof entry === 'string' && entry.split('.').pop() === name)
+  const session = settings.MIDDLEWARE.findIndex((e) =>
+    named(e, 'SessionMiddleware', SessionMiddleware),
+  )
+  const auth = settings.MIDDLEWARE.findIndex((e) =>
+    named(e, 'AuthenticationMiddleware', AuthenticationMiddleware),
+  )
+  if (session < 0 || (auth >= 0 && session > auth)) {
+    throw Object.assign(
+      new Error(
+        'AuthenticationMiddleware needs request.session: list SessionMiddleware (framework/contrib/sessions) before it in MIDDLEWARE.',
+      ),
+      { code: 'auth.E006' },
+    )
+  }
+  getHashers(settings)
+  getPasswordValidators(settings)
   return async (request) => {
     const user = await getUser(request, settings)
     setRequestUser(request, user)

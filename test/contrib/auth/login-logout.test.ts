@@ -5,12 +5,13 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import {
+  AuthenticationMiddleware,
   User,
   createUser,
   makePassword,
   Pbkdf2Sha256Hasher,
 } from '../../../framework/contrib/auth/index.ts'
-import { Session } from '../../../framework/contrib/sessions/index.ts'
+import { Session, SessionMiddleware } from '../../../framework/contrib/sessions/index.ts'
 import { captureQueries } from '../../../framework/db/index.ts'
 import { authClient, authDatabase, authSettings, logIn } from './support.ts'
 
@@ -212,5 +213,25 @@ describe('bad input', () => {
     const reset = await client.post('/accounts/password_reset/', { email: 'not an email' })
     expect(reset.status).toBe(200)
     expect(reset.text).toContain('email')
+  })
+})
+
+describe('configuration errors at start-up', () => {
+  it('refuses AuthenticationMiddleware without SessionMiddleware before it', () => {
+    expect(() => authClient(authSettings({ MIDDLEWARE: [AuthenticationMiddleware] }))).toThrow(
+      /list SessionMiddleware .* before it/,
+    )
+    expect(() =>
+      authClient(authSettings({ MIDDLEWARE: [AuthenticationMiddleware, SessionMiddleware] })),
+    ).toThrow(/auth|Session/)
+  })
+
+  it('names an unknown hasher or validator when the application is built', () => {
+    expect(() => authClient(authSettings({ PASSWORD_HASHERS: ['md5'] }))).toThrow(
+      /Unknown password hasher "md5"/,
+    )
+    expect(() =>
+      authClient(authSettings({ AUTH_PASSWORD_VALIDATORS: [{ NAME: 'Nope' }] })),
+    ).toThrow(/Unknown password validator "Nope"/)
   })
 })

@@ -78,7 +78,8 @@ export function nonInteractiveQuestioner(answers: QuestionerAnswers = {}): Quest
 export function lineReader(
   input: AsyncIterable<Uint8Array | string>,
 ): () => Promise<string | undefined> {
-  const iterator = input[Symbol.asyncIterator]()
+  // Why lazy: a run that asks nothing must not start reading the terminal.
+  let iterator: AsyncIterator<Uint8Array | string> | undefined
   let buffer = ''
   let ended = false
   return async () => {
@@ -95,6 +96,7 @@ export function lineReader(
         buffer = ''
         return rest
       }
+      iterator ??= input[Symbol.asyncIterator]()
       const next = await iterator.next()
       if (next.done) ended = true
       else

@@ -324,6 +324,11 @@ async function save(
 ): Promise<HttpResponseBase> {
   const changed = adding ? [] : form.changedData()
   const messages: string[] = []
+  const fieldNames = changed.map((name) => {
+    const info = admin.model.meta.byName.get(name)
+    return info ? fieldLabel(info) : name
+  })
+  // The object, its inline rows and the history entry are written together or not at all.
   const saved = await atomic(async () => {
     const instance = (await form.save()) as object
     for (const state of inlines) {
@@ -334,18 +339,14 @@ async function save(
       if (result.changed.length) messages.push(`Changed ${result.changed.length} ${name}(s).`)
       if (result.deleted.length) messages.push(`Deleted ${result.deleted.length} ${name}(s).`)
     }
+    const message = adding
+      ? ['Added.', ...messages].join(' ')
+      : [fieldNames.length ? `Changed ${fieldNames.join(', ')}.` : '', ...messages]
+          .filter(Boolean)
+          .join(' ') || 'No fields changed.'
+    await logAction(request.user, admin, instance, adding ? 'addition' : 'change', message)
     return instance
   })
-  const fieldNames = changed.map((name) => {
-    const info = admin.model.meta.byName.get(name)
-    return info ? fieldLabel(info) : name
-  })
-  const message = adding
-    ? ['Added.', ...messages].join(' ')
-    : [fieldNames.length ? `Changed ${fieldNames.join(', ')}.` : '', ...messages]
-        .filter(Boolean)
-        .join(' ') || 'No fields changed.'
-  await logAction(request.user, admin, saved, adding ? 'addition' : 'change', message)
 
   const modelParams = { appLabel: admin.appLabel, modelName: urlName(admin.model) }
   const objectId = String((saved as { pk: unknown }).pk)

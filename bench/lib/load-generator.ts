@@ -178,20 +178,25 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
 }
 
-/** Sends exactly `count` requests, `concurrency` at a time, each on a new connection. */
+/**
+ * Sends `count` requests, `concurrency` at a time, each on a new connection; none is started
+ * after `maxSeconds` (a slow CGI on a busy machine must not stretch the run without bound).
+ */
 export async function fixedCountLoad(
   base: string,
   spec: RequestSpec,
   count: number,
   concurrency: number,
+  maxSeconds = Infinity,
 ): Promise<LoadResult> {
   const latencies: number[] = []
   let bad = 0
   let errors = 0
   let next = 0
   const started = process.hrtime.bigint()
+  const deadline = Date.now() + maxSeconds * 1000
   const lane = async (): Promise<void> => {
-    while (next < count) {
+    while (next < count && Date.now() < deadline) {
       next++
       const r = await once(base + spec.path)
       if (r.status === 0) errors++
@@ -203,9 +208,9 @@ export async function fixedCountLoad(
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
   latencies.sort((a, b) => a - b)
   return {
-    requests: count,
+    requests: latencies.length,
     seconds,
-    rps: count / seconds,
+    rps: latencies.length / seconds,
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
     errors,

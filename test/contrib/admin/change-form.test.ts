@@ -104,6 +104,7 @@ describe.each(backends)('on $name', (backend) => {
         const url = `/admin/adminpolls/question/${id}/change/`
         const page = await client.get(url)
         expect(page.text).toContain('value="Best season?"')
+        expect(page.text).toContain(`href="/polls/${id}/" class="viewsitelink"`)
         expect(page.text).toContain('name="choice_set-INITIAL_FORMS" value="2"')
         const response = await client.post(url, {
           csrfmiddlewaretoken: csrfFrom(page.text),

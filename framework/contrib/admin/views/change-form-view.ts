@@ -189,6 +189,10 @@ async function formPage(
     deleteUrl:
       !adding && perms.delete ? request.url('delete', { ...modelParams, objectId }) : undefined,
     historyUrl: !adding ? request.url('history', { ...modelParams, objectId }) : undefined,
+    viewOnSiteUrl:
+      obj && admin.model.meta.options.getAbsoluteUrl
+        ? (obj as { getAbsoluteUrl(): string }).getAbsoluteUrl()
+        : undefined,
   })
 }
 

@@ -33,7 +33,11 @@ export const Question = defineModel(
     }),
     tags: fields.manyToMany(() => Tag, { blank: true }),
   },
-  { appLabel: 'adminpolls', ordering: ['-pubDate'] },
+  {
+    appLabel: 'adminpolls',
+    ordering: ['-pubDate'],
+    getAbsoluteUrl: (q: { id: number }) => `/polls/${q.id}/`,
+  },
 )
 
 export const Choice = defineModel(

@@ -37,9 +37,22 @@ export class MigrationRecorder {
     )
   }
 
-  /** The applied migrations as `app.name` keys, with when each was applied. */
+  /** Whether the table exists (reading commands do not create it). */
+  async hasTable(): Promise<boolean> {
+    const rows =
+      this.#connection.vendor === 'postgresql'
+        ? await this.#run(
+            sql`SELECT 1 AS one FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ${MIGRATIONS_TABLE}`,
+          )
+        : await this.#run(
+            sql`SELECT 1 AS one FROM sqlite_master WHERE type = 'table' AND name = ${MIGRATIONS_TABLE}`,
+          )
+    return rows.length > 0
+  }
+
+  /** The applied migrations as `app.name` keys, with when each was applied (none without the table). */
   async applied(): Promise<Map<string, Date>> {
-    await this.ensureTable()
+    if (!(await this.hasTable())) return new Map()
     const rows = await this.#run(
       sql`SELECT app, name, applied FROM ${sql.table(MIGRATIONS_TABLE)} ORDER BY id`,
     )

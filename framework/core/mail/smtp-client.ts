@@ -4,7 +4,7 @@
  * DATA with dot-stuffing, QUIT. No pipelining, no SMTPUTF8, no 8BITMIME (messages are 7-bit:
  * quoted-printable bodies and encoded-word headers).
  */
-import { connect as netConnect, type Socket } from 'node:net'
+import { isIP, connect as netConnect, type Socket } from 'node:net'
 import { connect as tlsConnect, type TLSSocket } from 'node:tls'
 import { hostname } from 'node:os'
 
@@ -131,7 +131,7 @@ class SmtpConnection {
     plain.removeAllListeners('error')
     plain.setTimeout(0)
     const secure = await new Promise<TLSSocket>((resolve, reject) => {
-      const socket = tlsConnect({ socket: plain, servername: host, ...tlsOptions }, () =>
+      const socket = tlsConnect({ socket: plain, host, ...serverName(host), ...tlsOptions }, () =>
         resolve(socket),
       )
       socket.once('error', reject)
@@ -144,6 +144,11 @@ class SmtpConnection {
     this.#socket.end()
     this.#socket.destroy()
   }
+}
+
+/** SNI names a host, never an address (RFC 6066); certificates are checked against either. */
+function serverName(host: string): { servername?: string } {
+  return isIP(host) ? {} : { servername: host }
 }
 
 function open(options: SmtpOptions): Promise<Socket | TLSSocket> {
@@ -161,7 +166,7 @@ function open(options: SmtpOptions): Promise<Socket | TLSSocket> {
           {
             host: options.host,
             port: options.port,
-            servername: options.host,
+            ...serverName(options.host),
             ...options.tlsOptions,
           },
           () => resolve(socket),

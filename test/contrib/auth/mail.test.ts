@@ -3,7 +3,7 @@
  * header injection refused), the console, file and locmem backends, and the SMTP client against
  * a real SMTP server process on loopback (Python's smtpd: EHLO, AUTH PLAIN, DATA).
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -223,4 +223,113 @@ describe('SMTP failures', () => {
       silent.close()
     }
   })
+})
+
+describe('SMTP with STARTTLS against a real server process', () => {
+  const python = requireProgram('python3', 'apt-get install python3')
+  const openssl = requireProgram('openssl', 'apt-get install openssl')
+  const ready = python.available && openssl.available
+  const dir = mkdtempSync(join(tmpdir(), 'smtp-tls-'))
+  let sink: ChildProcess | undefined
+  let port = 0
+  let ca: Buffer = Buffer.alloc(0)
+
+  beforeAll(async () => {
+    if (!ready) return
+    // A throwaway certificate for 127.0.0.1, made for this run.
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    )
+    ca = readFileSync(join(dir, 'cert.pem'))
+    sink = spawn(
+      'python3',
+      [
+        join(import.meta.dirname, 'fixtures/smtp-tls-sink.py'),
+        dir,
+        join(dir, 'cert.pem'),
+        join(dir, 'key.pem'),
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    port = await new Promise<number>((resolve, reject) => {
+      sink?.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())))
+      sink?.once('exit', (code) => reject(new Error(`smtp tls sink exited with ${code}`)))
+      setTimeout(() => reject(new Error('smtp tls sink did not start in 10 s')), 10_000)
+    })
+  }, 30_000)
+
+  afterAll(() => {
+    if (sink?.pid) process.kill(sink.pid)
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  const envelope = [
+    {
+      from: 'site@example.com',
+      recipients: ['ada@example.com'],
+      data: 'Subject: tls\r\n\r\nover tls\r\n',
+    },
+  ]
+
+  it.skipIf(!ready)(
+    `upgrades with STARTTLS, verifies the certificate, then authenticates ${python.reason}${openssl.reason}`,
+    async () => {
+      const sent = await sendSmtp(
+        {
+          host: '127.0.0.1',
+          port,
+          username: 'user',
+          password: 'secret',
+          useTls: true,
+          timeoutMs: 5000,
+          tlsOptions: { ca },
+        },
+        envelope,
+      )
+      expect(sent).toBe(1)
+      expect(JSON.parse(readFileSync(join(dir, '1.json'), 'utf8'))).toMatchObject({
+        tls: true,
+        auth: 'user',
+      })
+    },
+  )
+
+  it.skipIf(!ready)(
+    `refuses a server whose certificate it cannot verify ${python.reason}${openssl.reason}`,
+    async () => {
+      const error = await sendSmtp(
+        {
+          host: '127.0.0.1',
+          port,
+          username: 'user',
+          password: 'secret',
+          useTls: true,
+          timeoutMs: 5000,
+        },
+        envelope,
+      ).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(Error)
+      expect(String((error as Error).message)).toMatch(/self[- ]signed|certificate/i)
+    },
+  )
 })

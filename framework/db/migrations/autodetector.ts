@@ -97,6 +97,18 @@ function notNullWithoutDefault(field: FieldState): boolean {
   )
 }
 
+/**
+ * The models whose tables must exist before this model's: foreign key targets, and the targets
+ * of auto-created many-to-many tables (an explicit `through` model is created on its own).
+ */
+function creationTargets(model: ModelState): string[] {
+  return model.fields.flatMap((f) =>
+    f.relation && !(f.relation.kind === 'ManyToManyField' && f.relation.through)
+      ? [f.relation.to]
+      : [],
+  )
+}
+
 /** Relation targets of a model, for ordering creations and for dependencies. */
 function targets(model: ModelState): string[] {
   return model.fields.flatMap((f) =>
@@ -155,7 +167,7 @@ export async function autodetect(
     const pending = wanted.filter((m) => !has(m.name))
     while (pending.length) {
       let index = pending.findIndex((m) =>
-        targets(m).every((t) => t === labelOf(m) || !pending.some((p) => labelOf(p) === t)),
+        creationTargets(m).every((t) => t === labelOf(m) || !pending.some((p) => labelOf(p) === t)),
       )
       if (index === -1) index = 0 // A cycle: the database reports it; see docs/migrations.md.
       const [model] = pending.splice(index, 1)

@@ -194,3 +194,30 @@ describe('autodetect', () => {
     expect(await ops(replayed, declared)).toEqual([])
   })
 })
+
+describe('autodetect ordering with an explicit through model', () => {
+  it('creates the models before the through model that points at both', async () => {
+    const to = state(
+      [
+        'club.Member',
+        {
+          person: fields.foreignKey(() => 'club.Person', { onDelete: 'CASCADE' }),
+          group: fields.foreignKey(() => 'club.Group', { onDelete: 'CASCADE' }),
+        },
+      ],
+      [
+        'club.Group',
+        {
+          name: title,
+          members: fields.manyToMany(() => 'club.Person', { through: () => 'club.Member' }),
+        },
+      ],
+      ['club.Person', { name: title }],
+    )
+    expect(await ops(new ProjectState(), to)).toEqual([
+      'createModel: Create model Group',
+      'createModel: Create model Person',
+      'createModel: Create model Member',
+    ])
+  })
+})

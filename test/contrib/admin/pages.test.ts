@@ -36,6 +36,7 @@ describe('the index', () => {
     const index = await client.get('/admin/')
     expect(index.status).toBe(200)
     expect(index.templateName).toBe('admin/index.html')
+    expect(index.headers.get('cache-control')).toContain('no-store')
     expect(index.text).toContain('href="/admin/adminpolls/"')
     expect(index.text).toContain('href="/admin/adminpolls/question/add/"')
     expect(index.text).toContain('href="/admin/adminpolls/category/"')

@@ -99,8 +99,14 @@ export function toFetchHandler(
   const { environ: hook, ...rest } = options
   const errors = rest.errors ?? new ErrorsStream(process.stderr)
   return (request) => {
+    // One controller fed by a listener on request.signal that is removed when the run ends:
+    // AbortSignal.any() keeps every combined signal alive on Node 20 (a leak per request).
     const cancelled = new AbortController()
-    const signal = AbortSignal.any([request.signal, cancelled.signal])
+    const signal = cancelled.signal
+    const forward = (): void => cancelled.abort(request.signal.reason)
+    if (request.signal.aborted) forward()
+    else request.signal.addEventListener('abort', forward, { once: true })
+    const unlink = (): void => request.signal.removeEventListener('abort', forward)
     let environ: Environ
     try {
       environ = environFromRequest(request, { ...rest, errors, signal })
@@ -114,12 +120,15 @@ export function toFetchHandler(
           status: 400,
           headers: { 'Content-Type': 'text/plain; charset=utf-8' },
         }),
-      )
+      ).finally(unlink)
     }
     const host = new FetchHost(rest, () =>
       cancelled.abort(new ResponseError('GW-H14', 'The consumer cancelled the body')),
     )
-    void host.run(app, environ).then(() => host.settle())
+    void host
+      .run(app, environ)
+      .then(() => host.settle())
+      .finally(unlink)
     return host.response
   }
 }

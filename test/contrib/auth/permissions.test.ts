@@ -4,7 +4,10 @@
  * permission → 403).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { HttpResponse } from '../../../framework/http/index.ts'
+import { path } from '../../../framework/urls/index.ts'
 import {
+  AnonymousUser,
   Group,
   Permission,
   User,
@@ -13,10 +16,11 @@ import {
   createUser,
   getAllPermissions,
   hasPerm,
+  permissionRequired,
   urlHasAllowedHostAndScheme,
 } from '../../../framework/contrib/auth/index.ts'
 import { Session } from '../../../framework/contrib/sessions/index.ts'
-import { authClient, authDatabase, authSettings, logIn } from './support.ts'
+import { authClient, authDatabase, authSettings, logIn, urlpatterns } from './support.ts'
 
 const settings = authSettings()
 let db: Awaited<ReturnType<typeof authDatabase>>
@@ -186,5 +190,24 @@ describe('urlHasAllowedHostAndScheme', () => {
     expect(
       urlHasAllowedHostAndScheme('https://example.com/', { ...hosts, requireHttps: true }),
     ).toBe(true)
+  })
+})
+
+describe('options', () => {
+  it('permissionRequired with raiseException: false sends a logged-in user to log in (Django’s default)', async () => {
+    const view = permissionRequired('auth.delete_group', { raiseException: false })(
+      () => new HttpResponse('x'),
+    )
+    const client = authClient(
+      authSettings({ ROOT_URLCONF: { urlpatterns: [...urlpatterns, path('soft/', view)] } }),
+    )
+    await logIn(client, 'bob', 'plain user pass')
+    const response = await client.get('/soft/')
+    expect(response.status).toBe(302)
+    expect(response.headers.get('Location')).toBe('/accounts/login/?next=%2Fsoft%2F')
+  })
+
+  it('AnonymousUser has no permissions', async () => {
+    expect(await hasPerm(new AnonymousUser(), 'auth.view_group', settings)).toBe(false)
   })
 })

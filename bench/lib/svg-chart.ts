@@ -27,6 +27,9 @@ const COLORS: Record<ChartBar['family'], string> = {
 const escape = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 
+/** 12,345 for large values; two significant digits below 10 (CGI's 0.21 must not read 0). */
+const label = (v: number) => (v < 10 ? v.toPrecision(2) : Math.round(v).toLocaleString('en-US'))
+
 /** Renders `groups` as an SVG document (horizontal bars, log10 axis, values printed). */
 export function renderChart(title: string, groups: readonly ChartGroup[]): string {
   const labelWidth = 250
@@ -48,7 +51,7 @@ export function renderChart(title: string, groups: readonly ChartGroup[]): strin
       out.push(
         `<text x="${labelWidth - 6}" y="${y + 14}" text-anchor="end">${escape(bar.label)}</text>`,
         `<rect x="${labelWidth}" y="${y + 3}" width="${w.toFixed(1)}" height="${rowHeight - 6}" fill="${COLORS[bar.family]}"/>`,
-        `<text x="${(labelWidth + w + 4).toFixed(1)}" y="${y + 14}">${Math.round(bar.value).toLocaleString('en-US')}</text>`,
+        `<text x="${(labelWidth + w + 4).toFixed(1)}" y="${y + 14}">${label(bar.value)}</text>`,
       )
       y += rowHeight
     }

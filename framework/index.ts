@@ -75,6 +75,9 @@ export {
   ListView,
   DetailView,
   FormView,
+  CreateView,
+  UpdateView,
+  DeleteView,
   Paginator,
   requireHttpMethods,
   requireGet,
@@ -83,7 +86,12 @@ export {
   neverCache,
   render,
   redirect,
+  getObjectOr404,
+  getListOr404,
 } from './views/index.ts'
+
+/** Forms: declared fields, ModelForm, formsets. */
+export { defineForm, field, modelForm, ValidationError } from './forms/index.ts'
 
 /** Templates: marking text as HTML. */
 export { safe, SafeString, TemplateDoesNotExist } from './templates/index.ts'

@@ -6,7 +6,7 @@
  */
 import { defineSettings } from '../framework/index.ts'
 import { AuthenticationMiddleware } from '../framework/contrib/auth/index.ts'
-import { csrf } from '../framework/contrib/csrf/index.ts'
+import { csrf, CsrfViewMiddleware } from '../framework/contrib/csrf/index.ts'
 import { MessageMiddleware } from '../framework/contrib/messages/index.ts'
 import { SessionMiddleware } from '../framework/contrib/sessions/index.ts'
 
@@ -23,14 +23,15 @@ export const settings = defineSettings({
     'project/polls',
     'project/blog',
   ],
-  // CSRF is checked per view (csrfProtect on the account pages and the vote) rather than by
-  // CsrfViewMiddleware, so the blog's older comment form keeps working as it is.
+  // CsrfViewMiddleware checks every POST (the forms carry `it.csrfInput`); it comes after
+  // SessionMiddleware, as CSRF_USE_SESSIONS would need, and before the views run.
   MIDDLEWARE: [
     'SecurityMiddleware',
     'GZipMiddleware',
     'ConditionalGetMiddleware',
     SessionMiddleware,
     'CommonMiddleware',
+    CsrfViewMiddleware,
     AuthenticationMiddleware,
     MessageMiddleware,
     'XFrameOptionsMiddleware',

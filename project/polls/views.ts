@@ -12,7 +12,6 @@ import {
   requirePost,
   type HttpRequest,
 } from '../../framework/index.ts'
-import { csrfProtect } from '../../framework/contrib/csrf/index.ts'
 import { messages } from '../../framework/contrib/messages/index.ts'
 import { F, type InstanceOf } from '../../framework/db/index.ts'
 import { Choice, Question } from './models.ts'
@@ -89,10 +88,10 @@ export class ResultsView extends QuestionDetailView {
  * POST `/polls/<int:questionId>/vote/`: counts one vote and redirects to the results (PRG, so a
  * reload does not vote twice). The increment is `UPDATE ... SET votes = votes + 1` in the
  * database (an F() expression), so two voters at the same moment both count: no read-modify-write
- * in JavaScript, no row lock needed. CSRF-protected. No choice, or a choice of another question: the form again
+ * in JavaScript, no row lock needed. CsrfViewMiddleware checks the token first. No choice, or a choice of another question: the form again
  * with a reason and status 400.
  */
-export const vote = csrfProtect(requirePost(async (
+export const vote = requirePost(async (
   request: HttpRequest,
   { questionId }: { questionId: number },
 ) => {
@@ -120,4 +119,4 @@ export const vote = csrfProtect(requirePost(async (
   }
   messages.success(request, 'Your vote was counted.')
   return redirect('polls:results', { pk: question.id })
-}))
+})

@@ -1,6 +1,7 @@
 /**
  * The example project on a real socket through the node:http host: a page and the comment form
- * POST (redirect, then the comment on the page).
+ * POST as a browser sends it (the page's CSRF cookie and hidden field), a redirect, then the
+ * comment on the page; without the token the POST is refused.
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -33,9 +34,16 @@ describe('example project under the node:http host', () => {
   })
 
   it('accepts the comment form POST and shows the comment after the redirect', async () => {
+    const form = await fetch(`${base}/blog/class-based-views/`, {
+      signal: AbortSignal.timeout(10_000),
+    })
+    const token = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(await form.text())?.[1]
+    const cookie = /^csrftoken=[^;]+/.exec(form.headers.getSetCookie().join('\n'))?.[0]
+    expect([token, cookie].every(Boolean), 'the page sets the CSRF cookie and field').toBe(true)
     const post = await fetch(`${base}/blog/class-based-views/comment/`, {
       method: 'POST',
-      body: new URLSearchParams({ author: 'Bob', text: 'Over a socket' }),
+      headers: { Cookie: cookie! },
+      body: new URLSearchParams({ author: 'Bob', text: 'Over a socket', csrfmiddlewaretoken: token! }),
       redirect: 'manual',
       signal: AbortSignal.timeout(10_000),
     })
@@ -44,5 +52,15 @@ describe('example project under the node:http host', () => {
       signal: AbortSignal.timeout(10_000),
     })
     expect(await page.text()).toContain('<strong>Bob</strong>: Over a socket')
+  })
+
+  it('refuses the comment form POST without the CSRF cookie and token (403)', async () => {
+    const post = await fetch(`${base}/blog/class-based-views/comment/`, {
+      method: 'POST',
+      body: new URLSearchParams({ author: 'Eve', text: 'Forged' }),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(10_000),
+    })
+    expect(post.status).toBe(403)
   })
 })

@@ -4,10 +4,25 @@
  * form POST, static files, and the debug 404/500 pages.
  */
 import { describe, expect, it } from 'vitest'
-import { Client } from '../../framework/testing/index.ts'
+import { Client, type ClientResponse } from '../../framework/testing/index.ts'
 import { application } from '../../project/wsgi.ts'
 
 const client = new Client(application)
+
+/**
+ * Posts the comment form as a browser does: GET the post's page (which sets the CSRF cookie the
+ * Client keeps), then POST with the token from the form's hidden field.
+ */
+async function postComment(
+  slug: string,
+  data: Record<string, string>,
+  options: { follow?: boolean } = {},
+): Promise<ClientResponse> {
+  const page = await client.get(`/blog/${slug}/`)
+  const token = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(page.text)?.[1]
+  if (!token) throw new Error(`no CSRF input on /blog/${slug}/ (status ${page.status})`)
+  return client.post(`/blog/${slug}/comment/`, { ...data, csrfmiddlewaretoken: token }, options)
+}
 
 describe('example project pages', () => {
   it('renders the home page through the base layout, its blocks and the nav include', async () => {
@@ -43,8 +58,8 @@ describe('example project pages', () => {
   })
 
   it('accepts a comment by form POST, redirects to the post and shows it escaped', async () => {
-    const response = await client.post(
-      '/blog/templates-on-eta/comment/',
+    const response = await postComment(
+      'templates-on-eta',
       { author: 'Ann', text: '<script>hi</script>' },
       { follow: true },
     )
@@ -53,8 +68,17 @@ describe('example project pages', () => {
     expect(response.text).toContain('<strong>Ann</strong>: &lt;script&gt;hi&lt;/script&gt;')
   })
 
+  it('refuses a comment without the CSRF token (403) and stores nothing', async () => {
+    const forged = await new Client(application).post('/blog/templates-on-eta/comment/', {
+      author: 'Mallory',
+      text: 'forged',
+    })
+    expect(forged.status).toBe(403)
+    expect((await client.get('/blog/templates-on-eta/')).text).not.toContain('Mallory')
+  })
+
   it('re-renders the form with errors (400) for an empty comment, and refuses GET on the form URL', async () => {
-    const invalid = await client.post('/blog/templates-on-eta/comment/', { author: '', text: '' })
+    const invalid = await postComment('templates-on-eta', { author: '', text: '' })
     expect(invalid.status).toBe(400)
     expect(invalid.text).toContain('Please give your name.')
     const get = await client.get('/blog/templates-on-eta/comment/')

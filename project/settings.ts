@@ -19,6 +19,7 @@ export const settings = defineSettings({
     'framework/contrib/sessions',
     'framework/contrib/auth',
     'framework/contrib/messages',
+    'framework/contrib/admin',
     'project/accounts',
     'project/polls',
     'project/blog',

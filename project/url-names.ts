@@ -8,6 +8,15 @@
 declare module '../framework/urls/url-names.ts' {
   interface UrlNames {
     about: {}
+    'admin:add': { appLabel: string; modelName: string }
+    'admin:app_list': { appLabel: string }
+    'admin:change': { appLabel: string; modelName: string; objectId: string }
+    'admin:changelist': { appLabel: string; modelName: string }
+    'admin:delete': { appLabel: string; modelName: string; objectId: string }
+    'admin:history': { appLabel: string; modelName: string; objectId: string }
+    'admin:index': {}
+    'admin:login': {}
+    'admin:logout': {}
     'blog:archive': { year: number }
     'blog:boom': {}
     'blog:comment': { slug: string }

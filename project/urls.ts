@@ -4,6 +4,9 @@
  */
 import { include, path, TemplateView } from '../framework/index.ts'
 import { staticfilesUrlpatterns } from '../framework/contrib/staticfiles/index.ts'
+import { site } from '../framework/contrib/admin/index.ts'
+// Registers the polls models on the admin site before site.urls is read.
+import './polls/admin.ts'
 import { urlpatterns as blogPatterns } from './blog/urls.ts'
 import { urlpatterns as pollsPatterns } from './polls/urls.ts'
 import { urlpatterns as accountsPatterns } from './accounts/urls.ts'
@@ -13,6 +16,7 @@ import { home } from './views.ts'
 export const urlpatterns = [
   path('', home, { name: 'home' }),
   path('about/', TemplateView.asView({ templateName: 'about.html' }), { name: 'about' }),
+  path('admin/', site.urls),
   path('polls/', include(pollsPatterns, { namespace: 'polls' })),
   path('accounts/', include(accountsPatterns)),
   path('blog/', include(blogPatterns, { namespace: 'blog' })),

@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
-import type { Settings } from '../../conf/index.ts'
+import { resolveApp, type Settings } from '../../conf/index.ts'
 
 /**
  * The static roots, absolute, in search order: STATICFILES_DIRS, then `<app>/static` of each
@@ -19,7 +19,14 @@ import type { Settings } from '../../conf/index.ts'
 export function staticRoots(settings: Settings, cwd = process.cwd()): string[] {
   const roots = settings.STATICFILES_DIRS.map((dir) => resolve(cwd, dir))
   for (const app of settings.INSTALLED_APPS) {
-    const dir = join(isAbsolute(app) ? app : resolve(cwd, app), 'static')
+    // Resolved as setup() does, so a package entry (framework/contrib/admin) finds its static/.
+    let appPath: string
+    try {
+      appPath = resolveApp(app, cwd).path
+    } catch {
+      continue // `framework check` reports the entry (apps.E001); static files need not fail.
+    }
+    const dir = join(appPath, 'static')
     if (existsSync(dir)) roots.push(dir)
   }
   return [...new Set(roots)]

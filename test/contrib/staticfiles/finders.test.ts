@@ -36,6 +36,12 @@ describe('static files finder', () => {
     expect(findStatic(settings, 'app.js', root)).toBe(join(root, 'app/static/app.js'))
   })
 
+  it("finds a package app's static/ folder as setup() resolves the entry (framework/contrib/admin)", () => {
+    const repo = join(import.meta.dirname, '../../..')
+    const withAdmin = defineSettings({ INSTALLED_APPS: ['framework/contrib/admin'] })
+    expect(staticRoots(withAdmin, repo)).toEqual([join(repo, 'framework/contrib/admin/static')])
+  })
+
   it('lets the first root win for a path present in several', () => {
     expect(findStatic(settings, 'shared.txt', root)).toBe(join(root, 'static/shared.txt'))
     expect(listStaticFiles(settings, root).find((f) => f.path === 'shared.txt')?.file).toBe(

@@ -38,7 +38,7 @@ describe('static files finder', () => {
 
   it("finds a package app's static/ folder as setup() resolves the entry (framework/contrib/admin)", () => {
     const repo = join(import.meta.dirname, '../../..')
-    const withAdmin = defineSettings({ INSTALLED_APPS: ['framework/contrib/admin'] })
+    const withAdmin = defineSettings({ DEBUG: true, INSTALLED_APPS: ['framework/contrib/admin'] })
     expect(staticRoots(withAdmin, repo)).toEqual([join(repo, 'framework/contrib/admin/static')])
   })
 

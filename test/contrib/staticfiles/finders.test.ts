@@ -37,9 +37,15 @@ describe('static files finder', () => {
   })
 
   it("finds a package app's static/ folder as setup() resolves the entry (framework/contrib/admin)", () => {
+    // A project with the framework installed in node_modules (a symlink, as `npm install file:` makes).
     const repo = join(import.meta.dirname, '../../..')
+    const site = mkdtempSync(join(tmpdir(), 'static-site-'))
+    mkdirSync(join(site, 'node_modules'))
+    symlinkSync(repo, join(site, 'node_modules/framework'))
+    writeFileSync(join(site, 'package.json'), '{"type":"module"}')
     const withAdmin = defineSettings({ DEBUG: true, INSTALLED_APPS: ['framework/contrib/admin'] })
-    expect(staticRoots(withAdmin, repo)).toEqual([join(repo, 'framework/contrib/admin/static')])
+    expect(staticRoots(withAdmin, site)).toEqual([join(repo, 'framework/contrib/admin/static')])
+    rmSync(site, { recursive: true, force: true })
   })
 
   it('lets the first root win for a path present in several', () => {

@@ -5,7 +5,14 @@
  */
 import { ImproperlyConfigured } from '../../conf/index.ts'
 import type { Settings } from '../../conf/index.ts'
-import { closeConnections, makeMigrations, MigrationError, migrate, setup } from '../../db/index.ts'
+import {
+  closeConnections,
+  makeMigrations,
+  MigrationError,
+  MigrationRecorder,
+  migrate,
+  setup,
+} from '../../db/index.ts'
 import type { AppRegistry, PlanStep } from '../../db/index.ts'
 import { CommandError, parseCommandArgs } from '../command.ts'
 import type { Command, CommandContext } from '../command.ts'
@@ -94,6 +101,19 @@ async function warnUnmigratedChanges(apps: AppRegistry, ctx: CommandContext): Pr
   )
 }
 
+/**
+ * Django's post_migrate for auth: once auth's tables exist, every installed model gets its
+ * add/change/delete/view permissions, so the admin and permissionRequired work right after
+ * `migrate` (not only after createsuperuser).
+ */
+async function createDefaultPermissions(apps: AppRegistry, using: string): Promise<void> {
+  if (!apps.has('auth') || using !== 'default') return
+  const applied = await new MigrationRecorder(using).applied()
+  if (![...applied.keys()].some((key) => key.startsWith('auth.'))) return
+  const { createPermissions } = await import('../../contrib/auth/index.ts')
+  await createPermissions(apps)
+}
+
 function describeStep(step: PlanStep): string {
   return `${step.backwards ? 'Unapplying' : 'Applying'} ${step.migration.app}.${step.migration.name}`
 }
@@ -179,7 +199,10 @@ export const migrateCommand: Command = {
         }
       }
       if (!steps.length) ctx.stdout.write('  No migrations to apply.\n')
-      if (!values.plan) await warnUnmigratedChanges(apps, ctx)
+      if (!values.plan) {
+        await createDefaultPermissions(apps, values.database ?? 'default')
+        await warnUnmigratedChanges(apps, ctx)
+      }
       return 0
     } catch (error) {
       if (running) ctx.stdout.write(' FAILED\n')

@@ -67,6 +67,21 @@ export const Shelf = defineModel('Shelf', { label: fields.char({ maxLength: 20 }
 
 afterAll(() => project?.remove())
 
+describe('framework migrate', () => {
+  it("creates every installed model's default permissions once auth is migrated (post_migrate)", () => {
+    const db = new Database(join(project.dir, 'db.sqlite3'), { readonly: true })
+    try {
+      const codenames = db
+        .prepare("SELECT codename FROM auth_permission WHERE content_type = 'shop.shelf' ORDER BY codename")
+        .pluck()
+        .all()
+      expect(codenames).toEqual(['add_shelf', 'change_shelf', 'delete_shelf', 'view_shelf'])
+    } finally {
+      db.close()
+    }
+  })
+})
+
 describe('framework createsuperuser', () => {
   it('--noinput reads FRAMEWORK_SUPERUSER_USERNAME, _EMAIL and _PASSWORD', async () => {
     const result = cli(['createsuperuser', '--noinput'], {

@@ -2,9 +2,10 @@
  * @module The project's own pages (the blog app has its own views): the home page.
  */
 import { render, type HttpRequest } from '../framework/index.ts'
-import { posts } from './blog/data.ts'
+import { Post } from './blog/models.ts'
 
 /** `/`: the three latest posts and links that show the error pages. */
-export function home(request: HttpRequest) {
-  return render(request, 'home.html', { latest: posts.slice(0, 3) })
+export async function home(request: HttpRequest) {
+  const latest = await Post.objects.all().slice(0, 3).list()
+  return render(request, 'home.html', { latest })
 }

@@ -1,18 +1,22 @@
 /**
  * The example project on a real socket through the node:http host: a page and the comment form
  * POST as a browser sends it (the page's CSRF cookie and hidden field), a redirect, then the
- * comment on the page; without the token the POST is refused.
+ * comment on the page; without the token the POST is refused. The project runs on a fresh SQLite
+ * file built by its migrations.
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { toNodeListener } from '../../framework/gateway/index.ts'
-import { application } from '../../project/wsgi.ts'
+import { toNodeListener, type Application } from '../../framework/gateway/index.ts'
+import { projectWithDatabase } from '../project/project-database.ts'
 
 let server: Server
 let base: string
+let application: Application
+let cleanup: () => Promise<void>
 
 beforeAll(async () => {
+  ;({ application, cleanup } = await projectWithDatabase())
   const listener = toNodeListener(application)
   server = createServer(listener)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -21,6 +25,7 @@ beforeAll(async () => {
 afterAll(async () => {
   server.closeAllConnections()
   await new Promise<void>((resolve) => server.close(() => resolve()))
+  await cleanup()
 })
 
 describe('example project under the node:http host', () => {

@@ -1,11 +1,17 @@
 /**
  * The example project's pages through the test Client (in process, wrapped in the gateway
  * validator): routing with converters, the paginated list, the template hierarchy, the comment
- * form POST, static files, and the debug 404/500 pages.
+ * form POST, static files, and the debug 404/500 pages. The blog is in the ORM, so the project
+ * runs on a fresh SQLite file built by its migrations (the posts come from the blog's data
+ * migration).
  */
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { Client, type ClientResponse } from '../../framework/testing/index.ts'
-import { application } from '../../project/wsgi.ts'
+import { projectWithDatabase } from '../project/project-database.ts'
+
+// Before anything imports the settings: they read DATABASE_URL when first imported.
+const { application, cleanup } = await projectWithDatabase()
+afterAll(() => cleanup())
 
 const client = new Client(application)
 
@@ -48,12 +54,26 @@ describe('example project pages', () => {
     expect((await client.get('/blog/', { page: 'abc' })).status).toBe(404)
   })
 
+  it('lists the seeded posts newest first, from the database', async () => {
+    const page1 = await client.get('/blog/')
+    const titles = (page1.context?.['posts'] as { title: string }[]).map((post) => post.title)
+    expect(titles).toEqual([
+      'Forms without a form library',
+      'Error pages, debug and not',
+      'Static files and hashes',
+    ])
+    expect(page1.text).toContain('<a rel="next" href="?page=2">next</a>')
+  })
+
   it('routes a slug to the detail view and an int year to the archive', async () => {
     const detail = await client.get('/blog/hello-gateway/')
     expect([detail.status, detail.templateName]).toEqual([200, 'blog/post_detail.html'])
     expect(detail.text).toContain('<h1>Hello, gateway</h1>')
+    expect((await client.get('/blog/no-such-post/')).status).toBe(404)
     const archive = await client.get('/blog/archive/2025/')
     expect(archive.context?.['year']).toBe(2025)
+    const titles = (archive.context?.['posts'] as { title: string }[]).map((post) => post.title)
+    expect(titles).toEqual(['Static files and hashes', 'Paginating a list', 'Class-based views'])
     expect((await client.get('/blog/archive/twenty/')).status).toBe(404)
   })
 

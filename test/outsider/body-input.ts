@@ -11,17 +11,32 @@ export class BodyInput implements AsyncIterable<Uint8Array> {
   private pending: Uint8Array = empty // bytes read ahead by readline()
   private busy = false
   private firstRead = true
+  private chunkedEnded = false
+  private received = 0
+  /** Set when a chunked body outgrew `limit`: the server then answers 413 rather than 500. */
+  tooLarge = false
 
+  /** `length` undefined means a chunked body, decoded here (RFC 9112 §7.1). */
   constructor(
     private readonly reader: SocketReader,
-    private remaining: number,
+    private readonly length: number | undefined,
+    private readonly limit: number,
     private readonly onFirstRead: () => void,
     private readonly signal: AbortSignal,
-  ) {}
+  ) {
+    this.remaining = length ?? 0
+  }
+  private remaining: number
 
-  /** Bytes the application left unread; the server discards them before the next request. */
-  get unread(): number {
-    return this.remaining + this.pending.byteLength
+  /** Reads and drops what the application left unread, up to `max` bytes; false past that. */
+  async discard(max: number): Promise<boolean> {
+    let dropped = 0
+    for (;;) {
+      const chunk = await this.read(Math.min(64 * 1024, max - dropped + 1))
+      if (chunk.byteLength === 0) return true
+      dropped += chunk.byteLength
+      if (dropped > max) return false
+    }
   }
 
   read(size?: number): Promise<Uint8Array> {
@@ -97,10 +112,31 @@ export class BodyInput implements AsyncIterable<Uint8Array> {
       this.pending = this.pending.subarray(chunk.byteLength)
       return chunk
     }
-    if (this.remaining === 0 || max === 0) return empty
+    if (max === 0) return empty
+    if (this.remaining === 0 && (this.length !== undefined || !(await this.nextChunk()))) return empty
     const chunk = await this.reader.readSome(Math.min(max, this.remaining))
     this.remaining -= chunk.byteLength
+    if (this.length === undefined && this.remaining === 0 && (await this.reader.readLine(2)) !== '')
+      throw new Error('a chunk of the request body is not followed by CRLF')
     return chunk
+  }
+
+  /** Reads the next chunk-size line; false at the last chunk (its trailers are read and dropped). */
+  private async nextChunk(): Promise<boolean> {
+    if (this.chunkedEnded) return false
+    const line = await this.reader.readLine(4096)
+    const size = /^([0-9A-Fa-f]{1,8})[ \t]*(;.*)?$/.exec(line)?.[1]
+    if (size === undefined) throw new Error(`malformed chunk-size line ${JSON.stringify(line)}`)
+    this.remaining = parseInt(size, 16)
+    this.received += this.remaining
+    if (this.received > this.limit) {
+      this.tooLarge = true
+      throw new Error(`the request body exceeds the server's limit of ${this.limit} bytes`)
+    }
+    if (this.remaining > 0) return true
+    while ((await this.reader.readLine(16 * 1024)) !== '') {} // trailer fields: not in the environ
+    this.chunkedEnded = true
+    return false
   }
 
   /** Two reads in flight would race for the same bytes (GW-A03): refuse the second. */

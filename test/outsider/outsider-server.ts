@@ -1,8 +1,8 @@
 /**
  * @module An outsider's HTTP/1.1 gateway server, written from docs/gateway.md alone (and Node's
  * docs) to prove the document is enough: node:net, a hand-made request parser, the environ as the
- * doc specifies it, startResponse/write/body/close() and the framing rules. Chunked request bodies
- * are not implemented: such a request is answered 411 Length Required.
+ * doc specifies it, startResponse/write/body/close() and the framing rules, chunked request bodies
+ * included.
  *
  *   npx tsx test/outsider/outsider-server.ts project/wsgi:application --port 0 [--host 127.0.0.1]
  *
@@ -66,11 +66,13 @@ function percentDecode(path: string): string {
   return path.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
 }
 
-function contentLength(request: Request): number | undefined {
+function contentLength(request: Request): number | undefined /* undefined: chunked */ {
   const values = request.fields.filter(([name]) => name === 'content-length').flatMap(([, v]) => v.split(','))
   const hasTransferEncoding = request.fields.some(([name]) => name === 'transfer-encoding')
   if (values.length === 0) {
-    if (hasTransferEncoding) throw new BadRequest('411 Length Required', 'chunked request bodies are not supported; send Content-Length')
+    if (!hasTransferEncoding) return 0
+    const codings = request.fields.filter(([name]) => name === 'transfer-encoding').map(([, v]) => v.toLowerCase()).join(',')
+    if (codings.replace(/\s/g, '') !== 'chunked') throw new BadRequest('501 Not Implemented', `transfer coding '${codings}'; only chunked is supported`)
     return undefined
   }
   if (hasTransferEncoding) throw new BadRequest('400 Bad Request', 'both Transfer-Encoding and Content-Length')
@@ -134,7 +136,7 @@ async function handle(app: Application, socket: Socket, reader: SocketReader, re
   const length = contentLength(request)
   if (request.target === '*') {
     await send(socket, 'HTTP/1.1 204 No Content\r\nAllow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\n\r\n')
-    return length === undefined
+    return length === 0
   }
   if (request.method === 'CONNECT') throw new BadRequest('501 Not Implemented', 'CONNECT is not supported')
   if ((length ?? 0) > bodyLimit) throw new BadRequest('413 Content Too Large', `the body exceeds ${bodyLimit} bytes`)
@@ -156,7 +158,7 @@ async function handle(app: Application, socket: Socket, reader: SocketReader, re
   socket.once('close', onClose)
   let headSent = false
   let continueSent = false
-  const input = new BodyInput(reader, length ?? 0, () => {
+  const input = new BodyInput(reader, length, bodyLimit, () => {
     if (expect && !headSent && !continueSent && request.version === 'HTTP/1.1') {
       continueSent = true
       socket.write('HTTP/1.1 100 Continue\r\n\r\n')
@@ -291,7 +293,8 @@ async function handle(app: Application, socket: Socket, reader: SocketReader, re
   } catch (error) {
     keepAlive = false
     errorLog.write(`outsider: ${request.method} ${request.target}: ${error instanceof Error ? error.stack : String(error)}\n`)
-    if (!headSent && !socket.destroyed) await answer(socket, '500 Internal Server Error', 'Internal Server Error').catch(() => {})
+    if (!headSent && !socket.destroyed && input.tooLarge) await answer(socket, '413 Content Too Large', 'Content Too Large').catch(() => {})
+    else if (!headSent && !socket.destroyed) await answer(socket, '500 Internal Server Error', 'Internal Server Error').catch(() => {})
     else socket.destroy()
   } finally {
     finished = true
@@ -302,13 +305,7 @@ async function handle(app: Application, socket: Socket, reader: SocketReader, re
   }
   if (!keepAlive || socket.destroyed) return false
   // Discard what the application left unread, up to a bound, so the next request starts cleanly.
-  if (input.unread > discardLimit) return false
-  try {
-    while (input.unread > 0) await input.read(input.unread)
-  } catch {
-    return false
-  }
-  return true
+  return input.discard(discardLimit).catch(() => false)
 }
 
 async function serveConnection(app: Application, socket: Socket): Promise<void> {

@@ -45,6 +45,17 @@ export class SocketReader {
     }
   }
 
+  /** One CRLF-terminated line without its CRLF (a chunk-size or trailer line); throws past `limit`. */
+  async readLine(limit: number): Promise<string> {
+    for (;;) {
+      const end = this.buffer.indexOf('\r\n')
+      if (end >= 0) return this.take(end + 2).subarray(0, end).toString('latin1')
+      if (this.buffer.length > limit) throw new Error('a chunked body line is too long')
+      if (this.ended) throw new Error('the client closed the connection before the body ended')
+      await this.wait()
+    }
+  }
+
   /** Between 1 and `max` bytes; rejects when the peer left first. */
   async readSome(max: number): Promise<Buffer> {
     while (this.buffer.length === 0) {

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Application } from '../../framework/gateway/index.ts'
 import { createSuperuser } from '../../framework/contrib/auth/index.ts'
 import { Client } from '../../framework/testing/index.ts'
-import { settings } from '../../project/settings.ts'
 import { createQuestion, csrfToken, projectWithDatabase } from './project-database.ts'
 
 let application: Application
@@ -16,6 +15,8 @@ const password = 'admin-password-long-enough-7'
 
 beforeAll(async () => {
   ;({ application, cleanup } = await projectWithDatabase())
+  // Imported only now: the settings read DATABASE_URL, which projectWithDatabase() just set.
+  const { settings } = await import('../../project/settings.ts')
   await createSuperuser({ username: 'boss', email: 'boss@example.com', password }, settings)
   await createQuestion('Which admin?', 1, ['This one'])
   await createQuestion('Unpublished yet?', -3)

@@ -21,6 +21,14 @@ export async function projectWithDatabase(): Promise<{
   // The settings module applies DATABASE_URL when it is first imported, so set it before.
   process.env['DATABASE_URL'] = `sqlite:${join(dir, 'db.sqlite3')}`
   const { application } = await import('../../project/wsgi.ts')
+  const { settings } = await import('../../project/settings.ts')
+  // A test file that imported the settings before this call would run on the developer's own
+  // db.sqlite3: refuse, rather than write test rows into it.
+  if (!JSON.stringify(settings.DATABASES).includes(dir)) {
+    throw new Error(
+      'project/settings.ts was imported before projectWithDatabase(): import it dynamically after',
+    )
+  }
   // The tables come from the project's migrations, as in production.
   await migrateTestDatabase(getApps().all())
   return {

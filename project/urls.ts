@@ -5,8 +5,9 @@
 import { include, path, TemplateView } from '../framework/index.ts'
 import { staticfilesUrlpatterns } from '../framework/contrib/staticfiles/index.ts'
 import { site } from '../framework/contrib/admin/index.ts'
-// Registers the polls models on the admin site before site.urls is read.
+// Register the apps' models on the admin site before site.urls is read.
 import './polls/admin.ts'
+import './blog/admin.ts'
 import { urlpatterns as blogPatterns } from './blog/urls.ts'
 import { urlpatterns as pollsPatterns } from './polls/urls.ts'
 import { urlpatterns as accountsPatterns } from './accounts/urls.ts'

@@ -1,7 +1,8 @@
 /**
  * The admin mounted at /admin/ in the example project (project/urls.ts), on a database of its own
  * built by the migrations (the admin's LogEntry included): a superuser logs in through the admin's
- * login form and sees the polls change list; an anonymous visitor is sent to the login page.
+ * login form and sees the polls change list (and the blog's posts); an anonymous visitor is sent
+ * to the login page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Application } from '../../framework/gateway/index.ts'
@@ -53,6 +54,27 @@ describe('the admin of the example project', () => {
     const index = await client.get('/admin/')
     expect(index.status).toBe(200)
     expect(index.text).toContain('href="/admin/polls/question/"')
+  })
+
+  it("lists the blog's seeded posts, searchable by title", async () => {
+    const client = new Client(application)
+    await client.post('/admin/login/', {
+      username: 'boss',
+      password,
+      csrfmiddlewaretoken: await csrfToken(client, '/admin/login/'),
+    })
+    const list = await client.get('/admin/blog/post/')
+    expect(list.status).toBe(200)
+    expect(list.text).toContain('Forms without a form library')
+    expect(list.text).toContain('Hello, gateway')
+    const found = await client.get('/admin/blog/post/', { q: 'eta' })
+    expect(found.text).toContain('Templates on eta')
+    expect(found.text).not.toContain('Hello, gateway')
+    const { Post } = await import('../../project/blog/models.ts')
+    const post = await Post.objects.filter({ slug: 'hello-gateway' }).first()
+    const change = await client.get(`/admin/blog/post/${post!.id}/change/`)
+    expect(change.status).toBe(200)
+    expect(change.text).toContain('value="hello-gateway"')
   })
 
   it('redirects an anonymous visitor to the admin login page, with next', async () => {

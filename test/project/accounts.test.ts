@@ -41,6 +41,7 @@ describe('sign-up, log-in, log-out', () => {
     expect(response.redirectChain).toEqual([['/polls/', 302]])
     expect(response.text).toContain('Welcome, grace! Your account was created.')
     expect(response.text).toContain('<a href="/accounts/profile/">grace</a>')
+    expect(response.text, 'the admin link is for staff only').not.toContain('>Admin</a>')
     const again = await client.get('/polls/')
     expect(again.text).not.toContain('Welcome, grace!')
     const profile = await client.get('/accounts/profile/')

@@ -54,6 +54,8 @@ describe('the admin of the example project', () => {
     const index = await client.get('/admin/')
     expect(index.status).toBe(200)
     expect(index.text).toContain('href="/admin/polls/question/"')
+    // The site's nav links staff to the admin.
+    expect((await client.get('/')).text).toContain('<a href="/admin/">Admin</a>')
   })
 
   it("lists the blog's seeded posts, searchable by title", async () => {

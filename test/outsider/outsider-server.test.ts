@@ -180,7 +180,7 @@ describe('the outsider server running project/wsgi:application', () => {
 })
 
 describe('the outsider server against the gateway conformance kit', () => {
-  it('passes every check, with the server run as a separate process from the probe's modulePath:exportName', async () => {
+  it('passes every check, with the server run as a separate process loading the probe by modulePath:exportName', async () => {
     const started: Running[] = []
     const report = await runConformance({
       name: 'outsider-server',

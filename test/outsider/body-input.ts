@@ -102,7 +102,8 @@ export class BodyInput implements AsyncIterable<Uint8Array> {
 
   /** Up to `max` bytes: what readline() read ahead first, then the socket, never past the body. */
   private async pull(max: number): Promise<Uint8Array> {
-    if (this.signal.aborted) throw new Error('the request was aborted', { cause: this.signal.reason })
+    if (this.signal.aborted)
+      throw new Error('the request was aborted', { cause: this.signal.reason })
     if (this.firstRead) {
       this.firstRead = false
       this.onFirstRead()
@@ -113,7 +114,8 @@ export class BodyInput implements AsyncIterable<Uint8Array> {
       return chunk
     }
     if (max === 0) return empty
-    if (this.remaining === 0 && (this.length !== undefined || !(await this.nextChunk()))) return empty
+    if (this.remaining === 0 && (this.length !== undefined || !(await this.nextChunk())))
+      return empty
     const chunk = await this.reader.readSome(Math.min(max, this.remaining))
     this.remaining -= chunk.byteLength
     if (this.length === undefined && this.remaining === 0 && (await this.reader.readLine(2)) !== '')
@@ -153,6 +155,7 @@ export class BodyInput implements AsyncIterable<Uint8Array> {
 
 function checkSize(size: number | undefined): number {
   if (size === undefined) return -1
-  if (!Number.isInteger(size)) throw new TypeError(`wsgi.input: size must be an integer, got ${size}`)
+  if (!Number.isInteger(size))
+    throw new TypeError(`wsgi.input: size must be an integer, got ${size}`)
   return size
 }

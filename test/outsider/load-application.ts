@@ -31,7 +31,9 @@ export async function loadApplication(spec: string): Promise<Function> {
     throw new LoadError('GW-L01', `malformed application spec '${spec}'; expected MODULE[:ATTR]`)
 
   const tried: string[] = []
-  const file = findFile(modulePath, tried) ?? (modulePath.includes('.') ? findFile(modulePath.replaceAll('.', '/'), tried) : undefined)
+  const file =
+    findFile(modulePath, tried) ??
+    (modulePath.includes('.') ? findFile(modulePath.replaceAll('.', '/'), tried) : undefined)
   if (!file) throw new LoadError('GW-L02', `no file for '${modulePath}'; tried ${tried.join(', ')}`)
 
   let module: Record<string, unknown>
@@ -41,15 +43,23 @@ export async function loadApplication(spec: string): Promise<Function> {
     throw new LoadError('GW-L03', `importing ${file} threw: ${String(error)}`, { cause: error })
   }
   if (!(attr in module))
-    throw new LoadError('GW-L04', `${file} has no export '${attr}'; its exports: ${Object.keys(module).join(', ') || 'none'}`)
+    throw new LoadError(
+      'GW-L04',
+      `${file} has no export '${attr}'; its exports: ${Object.keys(module).join(', ') || 'none'}`,
+    )
   const app = module[attr]
-  if (typeof app !== 'function') throw new LoadError('GW-L05', `${file}:${attr} is a ${typeof app}, not a function`)
+  if (typeof app !== 'function')
+    throw new LoadError('GW-L05', `${file}:${attr} is a ${typeof app}, not a function`)
   return app
 }
 
 function findFile(path: string, tried: string[]): string | undefined {
   const base = resolve(path)
-  const candidates = [base, ...extensions.map((ext) => base + ext), ...extensions.map((ext) => resolve(base, `index${ext}`))]
+  const candidates = [
+    base,
+    ...extensions.map((ext) => base + ext),
+    ...extensions.map((ext) => resolve(base, `index${ext}`)),
+  ]
   for (const candidate of candidates) {
     tried.push(candidate)
     if (existsSync(candidate) && statSync(candidate).isFile()) return candidate

@@ -89,7 +89,10 @@ describe('the outsider server running project/wsgi:application', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'outsider-'))
     const env = { DATABASE_URL: `sqlite:${join(dir, 'db.sqlite3')}` }
-    await promisify(execFile)('npx', ['framework', 'migrate'], { cwd: root, env: { ...process.env, ...env } })
+    await promisify(execFile)('npx', ['framework', 'migrate'], {
+      cwd: root,
+      env: { ...process.env, ...env },
+    })
     server = await startServer('project/wsgi:application', env)
     base = `http://127.0.0.1:${server.port}`
   }, 90_000)
@@ -99,12 +102,15 @@ describe('the outsider server running project/wsgi:application', () => {
     rmSync(dir, { recursive: true, force: true })
   })
 
-  it.each(['/', '/polls/', '/blog/', '/about/', '/accounts/signup/'])('GET %s answers 200 with an HTML page', async (path) => {
-    const response = await fetch(base + path)
-    expect(response.status).toBe(200)
-    expect(response.headers.get('content-type')).toMatch(/^text\/html/)
-    expect(await response.text()).toMatch(/<html/i)
-  })
+  it.each(['/', '/polls/', '/blog/', '/about/', '/accounts/signup/'])(
+    'GET %s answers 200 with an HTML page',
+    async (path) => {
+      const response = await fetch(base + path)
+      expect(response.status).toBe(200)
+      expect(response.headers.get('content-type')).toMatch(/^text\/html/)
+      expect(await response.text()).toMatch(/<html/i)
+    },
+  )
 
   it("answers an unknown path with the project's 404 page", async () => {
     const response = await fetch(`${base}/no-such-page/`)
@@ -115,25 +121,45 @@ describe('the outsider server running project/wsgi:application', () => {
 
   it('signs a user up through the CSRF-protected form, and refuses the POST without the token', async () => {
     const form = await fetch(`${base}/accounts/signup/`)
-    const cookie = form.headers.getSetCookie().find((c) => c.startsWith('csrftoken='))!.split(';')[0]!
+    const cookie = form.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('csrftoken='))!
+      .split(';')[0]!
     const token = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(await form.text())![1]!
     const username = `outsider${process.pid}`
-    const fields = { username, password1: 'Long-enough-pass-4821', password2: 'Long-enough-pass-4821' }
+    const fields = {
+      username,
+      password1: 'Long-enough-pass-4821',
+      password2: 'Long-enough-pass-4821',
+    }
     const post = (body: Record<string, string>) =>
-      fetch(`${base}/accounts/signup/`, { method: 'POST', redirect: 'manual', headers: { cookie }, body: new URLSearchParams(body) })
+      fetch(`${base}/accounts/signup/`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie },
+        body: new URLSearchParams(body),
+      })
 
     expect((await post(fields)).status).toBe(403)
     const accepted = await post({ csrfmiddlewaretoken: token, ...fields })
     expect(accepted.status).toBe(302)
-    const session = accepted.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
-    const profile = await fetch(`${base}/accounts/profile/`, { headers: { cookie: `${cookie}; ${session}` } })
+    const session = accepted.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ')
+    const profile = await fetch(`${base}/accounts/profile/`, {
+      headers: { cookie: `${cookie}; ${session}` },
+    })
     expect(await profile.text()).toContain(username)
   })
 
   it("answers HEAD with the GET's headers and not one body byte", async () => {
     const get = await fetch(`${base}/about/`)
     const getLength = (await get.arrayBuffer()).byteLength
-    const raw = await rawExchange(server!.port, 'HEAD /about/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')
+    const raw = await rawExchange(
+      server!.port,
+      'HEAD /about/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n',
+    )
     const [head, rest] = raw.split('\r\n\r\n')
     expect(head).toMatch(/^HTTP\/1\.1 200 /)
     expect(head).toMatch(new RegExp(`\r\ncontent-length: ${getLength}\r?(\n|$)`, 'i'))
@@ -144,7 +170,9 @@ describe('the outsider server running project/wsgi:application', () => {
     const response = await fetch(`${base}/static/css/site.css`)
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toMatch(/^text\/css/)
-    expect(Buffer.from(await response.arrayBuffer())).toEqual(readFileSync(join(root, 'static/css/site.css')))
+    expect(Buffer.from(await response.arrayBuffer())).toEqual(
+      readFileSync(join(root, 'static/css/site.css')),
+    )
   })
 
   it('keeps the connection alive: two pipelined requests on one socket get two responses', async () => {
@@ -157,7 +185,10 @@ describe('the outsider server running project/wsgi:application', () => {
 
   it('reads a chunked POST body: the CSRF check sees the token sent in chunks', async () => {
     const form = await fetch(`${base}/accounts/signup/`)
-    const cookie = form.headers.getSetCookie().find((c) => c.startsWith('csrftoken='))!.split(';')[0]!
+    const cookie = form.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('csrftoken='))!
+      .split(';')[0]!
     const token = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(await form.text())![1]!
     const body = `csrfmiddlewaretoken=${token}&username=&password1=&password2=`
     const chunked = `${(10).toString(16)}\r\n${body.slice(0, 10)}\r\n${(body.length - 10).toString(16)}\r\n${body.slice(10)}\r\n0\r\n\r\n`
@@ -196,8 +227,15 @@ describe('the outsider server against the gateway conformance kit', () => {
   }, 240_000)
 
   it('refuses an application spec that names no file, before binding, with GW-L02', async () => {
-    const run = promisify(execFile)(process.execPath, ['--import', 'tsx', serverScript, 'project/no-such-module:application', '--port', '0'], { cwd: root })
-    const error = await run.then(() => undefined, (e: { code: number; stderr: string }) => e)
+    const run = promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', serverScript, 'project/no-such-module:application', '--port', '0'],
+      { cwd: root },
+    )
+    const error = await run.then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    )
     expect(error?.code).toBe(1)
     expect(error?.stderr).toMatch(/^GW-L02: no file for 'project\/no-such-module'/)
   })

@@ -20,7 +20,14 @@ export type Application = (environ: Record<string, unknown>, startResponse: Func
 const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const headerValue = /^[\t\x20-\x7e\x80-\xff]*$/
 const statusLine = /^[1-5]\d\d [\t\x20-\x7e\x80-\xff]+$/
-const hopByHop = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade'])
+const hopByHop = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+])
 const headLimit = 64 * 1024
 const bodyLimit = 16 * 1024 * 1024
 const discardLimit = 64 * 1024
@@ -34,7 +41,10 @@ interface Request {
 }
 
 class BadRequest extends Error {
-  constructor(readonly status: string, reason: string) {
+  constructor(
+    readonly status: string,
+    reason: string,
+  ) {
     super(reason)
   }
 }
@@ -46,14 +56,17 @@ function parseHead(head: Buffer): Request {
   if (!match) throw new BadRequest('400 Bad Request', 'malformed request-line')
   const [, method = '', target = '', version = ''] = match
   if (!token.test(method)) throw new BadRequest('400 Bad Request', 'the method is not a token')
-  if (version !== 'HTTP/1.0' && version !== 'HTTP/1.1') throw new BadRequest('505 HTTP Version Not Supported', version)
-  if (/[^\x21-\x7e]/.test(target)) throw new BadRequest('400 Bad Request', 'raw bytes in the request-target')
+  if (version !== 'HTTP/1.0' && version !== 'HTTP/1.1')
+    throw new BadRequest('505 HTTP Version Not Supported', version)
+  if (/[^\x21-\x7e]/.test(target))
+    throw new BadRequest('400 Bad Request', 'raw bytes in the request-target')
   const fields: [string, string][] = []
   for (const line of lines.slice(1)) {
     if (/^[ \t]/.test(line)) throw new BadRequest('400 Bad Request', 'obsolete line folding')
     const colon = line.indexOf(':')
     const name = line.slice(0, colon)
-    if (colon < 1 || !token.test(name)) throw new BadRequest('400 Bad Request', `bad header field name '${name}'`)
+    if (colon < 1 || !token.test(name))
+      throw new BadRequest('400 Bad Request', `bad header field name '${name}'`)
     const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '')
     if (/[\r\n\0]/.test(value)) throw new BadRequest('400 Bad Request', `bad value for ${name}`)
     fields.push([name.toLowerCase(), value])
@@ -63,40 +76,71 @@ function parseHead(head: Buffer): Request {
 
 /** '%XX' → one code unit; a stray '%' stays; decoded once. */
 function percentDecode(path: string): string {
-  return path.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+  return path.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) =>
+    String.fromCharCode(parseInt(hex, 16)),
+  )
 }
 
 function contentLength(request: Request): number | undefined /* undefined: chunked */ {
-  const values = request.fields.filter(([name]) => name === 'content-length').flatMap(([, v]) => v.split(','))
+  const values = request.fields
+    .filter(([name]) => name === 'content-length')
+    .flatMap(([, v]) => v.split(','))
   const hasTransferEncoding = request.fields.some(([name]) => name === 'transfer-encoding')
   if (values.length === 0) {
     if (!hasTransferEncoding) return 0
-    const codings = request.fields.filter(([name]) => name === 'transfer-encoding').map(([, v]) => v.toLowerCase()).join(',')
-    if (codings.replace(/\s/g, '') !== 'chunked') throw new BadRequest('501 Not Implemented', `transfer coding '${codings}'; only chunked is supported`)
+    const codings = request.fields
+      .filter(([name]) => name === 'transfer-encoding')
+      .map(([, v]) => v.toLowerCase())
+      .join(',')
+    if (codings.replace(/\s/g, '') !== 'chunked')
+      throw new BadRequest(
+        '501 Not Implemented',
+        `transfer coding '${codings}'; only chunked is supported`,
+      )
     return undefined
   }
-  if (hasTransferEncoding) throw new BadRequest('400 Bad Request', 'both Transfer-Encoding and Content-Length')
+  if (hasTransferEncoding)
+    throw new BadRequest('400 Bad Request', 'both Transfer-Encoding and Content-Length')
   const trimmed = values.map((v) => v.trim())
-  if (!trimmed.every((v) => /^\d+$/.test(v) && v === trimmed[0])) throw new BadRequest('400 Bad Request', 'bad Content-Length')
+  if (!trimmed.every((v) => /^\d+$/.test(v) && v === trimmed[0]))
+    throw new BadRequest('400 Bad Request', 'bad Content-Length')
   return Number(trimmed[0])
 }
 
 /** Throws TypeError for what docs/gateway.md's startResponse section forbids. */
 function checkResponse(status: unknown, headers: unknown): asserts headers is Headers {
-  if (typeof status !== 'string' || !statusLine.test(status)) throw new TypeError(`startResponse: status must be "NNN Reason", got ${JSON.stringify(status)}`)
-  if (!Array.isArray(headers)) throw new TypeError('startResponse: headers must be an Array of [name, value] pairs')
+  if (typeof status !== 'string' || !statusLine.test(status))
+    throw new TypeError(`startResponse: status must be "NNN Reason", got ${JSON.stringify(status)}`)
+  if (!Array.isArray(headers))
+    throw new TypeError('startResponse: headers must be an Array of [name, value] pairs')
   for (const pair of headers as unknown[]) {
-    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string')
-      throw new TypeError(`startResponse: each header must be [name, value] strings, got ${JSON.stringify(pair)}`)
+    if (
+      !Array.isArray(pair) ||
+      pair.length !== 2 ||
+      typeof pair[0] !== 'string' ||
+      typeof pair[1] !== 'string'
+    )
+      throw new TypeError(
+        `startResponse: each header must be [name, value] strings, got ${JSON.stringify(pair)}`,
+      )
     const [name, value] = pair as [string, string]
     const lower = name.toLowerCase()
-    if (!token.test(name)) throw new TypeError(`startResponse: header name ${JSON.stringify(name)} is not a token`)
-    if (!headerValue.test(value)) throw new TypeError(`startResponse: header ${name} has a control character or a code unit above 0xFF`)
-    if (hopByHop.has(lower) || lower.startsWith('proxy-')) throw new TypeError(`startResponse: ${name} is hop-by-hop, the server's business`)
-    if (lower === 'status') throw new TypeError('startResponse: a Status header is not allowed; pass the status itself')
-    if (lower === 'content-length' && !/^\d+$/.test(value)) throw new TypeError(`startResponse: Content-Length must be digits, got '${value}'`)
+    if (!token.test(name))
+      throw new TypeError(`startResponse: header name ${JSON.stringify(name)} is not a token`)
+    if (!headerValue.test(value))
+      throw new TypeError(
+        `startResponse: header ${name} has a control character or a code unit above 0xFF`,
+      )
+    if (hopByHop.has(lower) || lower.startsWith('proxy-'))
+      throw new TypeError(`startResponse: ${name} is hop-by-hop, the server's business`)
+    if (lower === 'status')
+      throw new TypeError('startResponse: a Status header is not allowed; pass the status itself')
+    if (lower === 'content-length' && !/^\d+$/.test(value))
+      throw new TypeError(`startResponse: Content-Length must be digits, got '${value}'`)
   }
-  const lengths = new Set(headers.filter(([n]) => n.toLowerCase() === 'content-length').map(([, v]) => v))
+  const lengths = new Set(
+    headers.filter(([n]) => n.toLowerCase() === 'content-length').map(([, v]) => v),
+  )
   if (lengths.size > 1) throw new TypeError('startResponse: repeated Content-Length values differ')
 }
 
@@ -128,25 +172,43 @@ function send(socket: Socket, bytes: Uint8Array | string): Promise<void> {
 
 function answer(socket: Socket, status: string, text: string, extra = ''): Promise<void> {
   const body = `${text}\n`
-  return send(socket, `HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n${extra}Connection: close\r\n\r\n${body}`)
+  return send(
+    socket,
+    `HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n${extra}Connection: close\r\n\r\n${body}`,
+  )
 }
 
 /** One request/response exchange; resolves to whether the connection may carry another. */
-async function handle(app: Application, socket: Socket, reader: SocketReader, request: Request): Promise<boolean> {
+async function handle(
+  app: Application,
+  socket: Socket,
+  reader: SocketReader,
+  request: Request,
+): Promise<boolean> {
   const length = contentLength(request)
   if (request.target === '*') {
-    await send(socket, 'HTTP/1.1 204 No Content\r\nAllow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\n\r\n')
+    await send(
+      socket,
+      'HTTP/1.1 204 No Content\r\nAllow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\n\r\n',
+    )
     return length === 0
   }
-  if (request.method === 'CONNECT') throw new BadRequest('501 Not Implemented', 'CONNECT is not supported')
-  if ((length ?? 0) > bodyLimit) throw new BadRequest('413 Content Too Large', `the body exceeds ${bodyLimit} bytes`)
+  if (request.method === 'CONNECT')
+    throw new BadRequest('501 Not Implemented', 'CONNECT is not supported')
+  if ((length ?? 0) > bodyLimit)
+    throw new BadRequest('413 Content Too Large', `the body exceeds ${bodyLimit} bytes`)
   const expect = request.fields.find(([name]) => name === 'expect')?.[1]
-  if (expect !== undefined && expect.toLowerCase() !== '100-continue') throw new BadRequest('417 Expectation Failed', expect)
+  if (expect !== undefined && expect.toLowerCase() !== '100-continue')
+    throw new BadRequest('417 Expectation Failed', expect)
 
   let target = request.target
   if (!target.startsWith('/')) {
     const absolute = /^https?:\/\/[^/?#]*/i.exec(target)
-    if (!absolute) throw new BadRequest('400 Bad Request', 'the request-target is neither origin- nor absolute-form')
+    if (!absolute)
+      throw new BadRequest(
+        '400 Bad Request',
+        'the request-target is neither origin- nor absolute-form',
+      )
     target = target.slice(absolute[0].length)
   }
   target = target.split('#')[0] ?? ''
@@ -158,12 +220,18 @@ async function handle(app: Application, socket: Socket, reader: SocketReader, re
   socket.once('close', onClose)
   let headSent = false
   let continueSent = false
-  const input = new BodyInput(reader, length, bodyLimit, () => {
-    if (expect && !headSent && !continueSent && request.version === 'HTTP/1.1') {
-      continueSent = true
-      socket.write('HTTP/1.1 100 Continue\r\n\r\n')
-    }
-  }, controller.signal)
+  const input = new BodyInput(
+    reader,
+    length,
+    bodyLimit,
+    () => {
+      if (expect && !headSent && !continueSent && request.version === 'HTTP/1.1') {
+        continueSent = true
+        socket.write('HTTP/1.1 100 Continue\r\n\r\n')
+      }
+    },
+    controller.signal,
+  )
 
   const host = request.fields.find(([name]) => name === 'host')?.[1]
   const environ: Record<string, unknown> = {
@@ -171,7 +239,9 @@ async function handle(app: Application, socket: Socket, reader: SocketReader, re
     SCRIPT_NAME: '',
     PATH_INFO: percentDecode(rawPath),
     QUERY_STRING: question >= 0 ? target.slice(question + 1) : '',
-    SERVER_NAME: host ? host.replace(/:\d*$/, '').replace(/^\[(.*)\]$/, '$1') : (socket.localAddress ?? ''),
+    SERVER_NAME: host
+      ? host.replace(/:\d*$/, '').replace(/^\[(.*)\]$/, '$1')
+      : (socket.localAddress ?? ''),
     SERVER_PORT: String(socket.localPort ?? ''),
     SERVER_PROTOCOL: request.version,
     REMOTE_ADDR: socket.remoteAddress ?? '',
@@ -193,12 +263,21 @@ async function handle(app: Application, socket: Socket, reader: SocketReader, re
     else if (!name.includes('_')) {
       const key = `HTTP_${name.toUpperCase().replaceAll('-', '_')}`
       const previous = environ[key] as string | undefined
-      environ[key] = previous === undefined ? value : `${previous}${name === 'cookie' ? '; ' : ', '}${value}`
+      environ[key] =
+        previous === undefined ? value : `${previous}${name === 'cookie' ? '; ' : ', '}${value}`
     }
   }
 
-  const connectionTokens = (request.fields.filter(([n]) => n === 'connection').map(([, v]) => v).join(',')).toLowerCase().split(/\s*,\s*/)
-  let keepAlive = request.version === 'HTTP/1.1' ? !connectionTokens.includes('close') : connectionTokens.includes('keep-alive')
+  const connectionTokens = request.fields
+    .filter(([n]) => n === 'connection')
+    .map(([, v]) => v)
+    .join(',')
+    .toLowerCase()
+    .split(/\s*,\s*/)
+  let keepAlive =
+    request.version === 'HTTP/1.1'
+      ? !connectionTokens.includes('close')
+      : connectionTokens.includes('keep-alive')
   const noBody = request.method === 'HEAD'
   let status: string | undefined
   let headers: Headers = []
@@ -211,18 +290,27 @@ async function handle(app: Application, socket: Socket, reader: SocketReader, re
     const code = Number(status!.slice(0, 3))
     const bodiless = code < 200 || code === 204 || code === 304
     const lines = [`HTTP/1.1 ${status}`, `Date: ${new Date().toUTCString()}`, 'Server: outsider']
-    const own = headers.filter(([n]) => !(code < 200 || code === 204) || n.toLowerCase() !== 'content-length')
+    const own = headers.filter(
+      ([n]) => !(code < 200 || code === 204) || n.toLowerCase() !== 'content-length',
+    )
     for (const [name, value] of own) lines.push(`${name}: ${value}`)
     const appLength = headers.find(([n]) => n.toLowerCase() === 'content-length')?.[1]
     declared = appLength !== undefined ? Number(appLength) : noBody ? undefined : framing
-    if (appLength === undefined && framing !== undefined && !bodiless && !noBody) lines.push(`Content-Length: ${framing}`)
+    if (appLength === undefined && framing !== undefined && !bodiless && !noBody)
+      lines.push(`Content-Length: ${framing}`)
     if (declared === undefined && !bodiless && !noBody) {
       if (request.version === 'HTTP/1.1') chunked = true
       else keepAlive = false
     }
     if (chunked) lines.push('Transfer-Encoding: chunked')
     if (bodiless || noBody) declared = 0 // nothing goes on the wire, whatever was declared
-    lines.push(keepAlive ? (request.version === 'HTTP/1.0' ? 'Connection: keep-alive' : '') : 'Connection: close')
+    lines.push(
+      keepAlive
+        ? request.version === 'HTTP/1.0'
+          ? 'Connection: keep-alive'
+          : ''
+        : 'Connection: close',
+    )
     headSent = true
     await send(socket, `${lines.filter(Boolean).join('\r\n')}\r\n\r\n`)
   }
@@ -230,13 +318,24 @@ async function handle(app: Application, socket: Socket, reader: SocketReader, re
     if (noBody || declared === 0) return
     let bytes = chunk
     if (declared !== undefined && sent + bytes.byteLength > declared) {
-      errorLog.write(`outsider: the body exceeds its Content-Length ${declared}; the excess is dropped\n`)
+      errorLog.write(
+        `outsider: the body exceeds its Content-Length ${declared}; the excess is dropped\n`,
+      )
       bytes = bytes.subarray(0, declared - sent)
       keepAlive = false
     }
     sent += bytes.byteLength
     if (bytes.byteLength === 0) return
-    await send(socket, chunked ? Buffer.concat([Buffer.from(`${bytes.byteLength.toString(16)}\r\n`), bytes, Buffer.from('\r\n')]) : bytes)
+    await send(
+      socket,
+      chunked
+        ? Buffer.concat([
+            Buffer.from(`${bytes.byteLength.toString(16)}\r\n`),
+            bytes,
+            Buffer.from('\r\n'),
+          ])
+        : bytes,
+    )
   }
 
   let wrote = false
@@ -253,7 +352,8 @@ async function handle(app: Application, socket: Socket, reader: SocketReader, re
     if (finished) throw new TypeError('startResponse() after the body ended')
     if (excInfo !== undefined && excInfo !== null) {
       if (headSent) throw excInfo
-    } else if (status !== undefined) throw new TypeError('startResponse() called twice without excInfo')
+    } else if (status !== undefined)
+      throw new TypeError('startResponse() called twice without excInfo')
     checkResponse(newStatus, newHeaders)
     status = newStatus as string
     headers = [...newHeaders]
@@ -266,41 +366,74 @@ async function handle(app: Application, socket: Socket, reader: SocketReader, re
   try {
     body = await app(environ, startResponse)
     returned = true
-    if (typeof body === 'string' || body instanceof Uint8Array || body instanceof ArrayBuffer || body === null || typeof body !== 'object')
-      throw new TypeError(`the body must be an iterable of Uint8Array, not ${typeof body === 'string' ? 'a string' : Object.prototype.toString.call(body)}`)
+    if (
+      typeof body === 'string' ||
+      body instanceof Uint8Array ||
+      body instanceof ArrayBuffer ||
+      body === null ||
+      typeof body !== 'object'
+    )
+      throw new TypeError(
+        `the body must be an iterable of Uint8Array, not ${typeof body === 'string' ? 'a string' : Object.prototype.toString.call(body)}`,
+      )
     const iterable = body as Partial<AsyncIterable<unknown> & Iterable<unknown>>
-    if (!iterable[Symbol.asyncIterator] && !iterable[Symbol.iterator]) throw new TypeError('the body is not iterable')
-    const framing = Array.isArray(body) && body.length <= 1 && !wrote && body.every((c) => c instanceof Uint8Array) ? (body[0]?.byteLength ?? 0) : undefined
+    if (!iterable[Symbol.asyncIterator] && !iterable[Symbol.iterator])
+      throw new TypeError('the body is not iterable')
+    const framing =
+      Array.isArray(body) &&
+      body.length <= 1 &&
+      !wrote &&
+      body.every((c) => c instanceof Uint8Array)
+        ? (body[0]?.byteLength ?? 0)
+        : undefined
     iterator = iterable[Symbol.asyncIterator]?.() ?? iterable[Symbol.iterator]!()
     for (;;) {
       const step = await iterator.next()
       if (step.done) break
-      if (!(step.value instanceof Uint8Array)) throw new TypeError('the body yielded something that is not a Uint8Array')
+      if (!(step.value instanceof Uint8Array))
+        throw new TypeError('the body yielded something that is not a Uint8Array')
       if (step.value.byteLength === 0) continue
-      if (status === undefined) throw new TypeError('the body yielded a chunk before startResponse()')
+      if (status === undefined)
+        throw new TypeError('the body yielded a chunk before startResponse()')
       if (!headSent) await sendHead(framing)
       await sendBody(step.value)
     }
     iterationDone = true
     finished = true
-    if (status === undefined) throw new TypeError('the body ended before startResponse() was called')
-    if (!headSent) await sendHead(framing ?? (headers.some(([n]) => n.toLowerCase() === 'content-length') ? undefined : 0))
+    if (status === undefined)
+      throw new TypeError('the body ended before startResponse() was called')
+    if (!headSent)
+      await sendHead(
+        framing ?? (headers.some(([n]) => n.toLowerCase() === 'content-length') ? undefined : 0),
+      )
     if (chunked) await send(socket, '0\r\n\r\n')
     if (declared !== undefined && sent < declared) {
-      errorLog.write(`outsider: the body fell short of its Content-Length (${sent} of ${declared})\n`)
+      errorLog.write(
+        `outsider: the body fell short of its Content-Length (${sent} of ${declared})\n`,
+      )
       keepAlive = false
     }
   } catch (error) {
     keepAlive = false
-    errorLog.write(`outsider: ${request.method} ${request.target}: ${error instanceof Error ? error.stack : String(error)}\n`)
-    if (!headSent && !socket.destroyed && input.tooLarge) await answer(socket, '413 Content Too Large', 'Content Too Large').catch(() => {})
-    else if (!headSent && !socket.destroyed) await answer(socket, '500 Internal Server Error', 'Internal Server Error').catch(() => {})
+    errorLog.write(
+      `outsider: ${request.method} ${request.target}: ${error instanceof Error ? error.stack : String(error)}\n`,
+    )
+    if (!headSent && !socket.destroyed && input.tooLarge)
+      await answer(socket, '413 Content Too Large', 'Content Too Large').catch(() => {})
+    else if (!headSent && !socket.destroyed)
+      await answer(socket, '500 Internal Server Error', 'Internal Server Error').catch(() => {})
     else socket.destroy()
   } finally {
     finished = true
-    if (iterator && !iterationDone) await Promise.resolve(iterator.return?.()).catch((e) => errorLog.write(`outsider: return(): ${e}\n`))
+    if (iterator && !iterationDone)
+      await Promise.resolve(iterator.return?.()).catch((e) =>
+        errorLog.write(`outsider: return(): ${e}\n`),
+      )
     const close = (body as { close?: unknown } | undefined)?.close
-    if (typeof close === 'function') await Promise.resolve().then(() => close.call(body)).catch((e) => errorLog.write(`outsider: close(): ${e}\n`))
+    if (typeof close === 'function')
+      await Promise.resolve()
+        .then(() => close.call(body))
+        .catch((e) => errorLog.write(`outsider: close(): ${e}\n`))
     socket.off('close', onClose)
   }
   if (!keepAlive || socket.destroyed) return false
@@ -317,7 +450,8 @@ async function serveConnection(app: Application, socket: Socket): Promise<void> 
     if (head === null || head === 'truncated') return void socket.destroy()
     let keepAlive = false
     try {
-      if (head === 'too-large') throw new BadRequest('431 Request Header Fields Too Large', 'the head is too large')
+      if (head === 'too-large')
+        throw new BadRequest('431 Request Header Fields Too Large', 'the head is too large')
       keepAlive = await handle(app, socket, reader, parseHead(head))
     } catch (error) {
       if (!(error instanceof BadRequest)) throw error
@@ -333,7 +467,9 @@ async function main(argv: string[]): Promise<void> {
   const port = argv.includes('--port') ? Number(option('--port')) : 8000
   const host = argv.includes('--host') ? option('--host')! : '127.0.0.1'
   if (!spec || !Number.isInteger(port)) {
-    console.error('usage: outsider-server.ts MODULE[:ATTR] [--port N] [--host ADDR]  (hint: project/wsgi:application --port 0)')
+    console.error(
+      'usage: outsider-server.ts MODULE[:ATTR] [--port N] [--host ADDR]  (hint: project/wsgi:application --port 0)',
+    )
     process.exit(2)
   }
   let app: Application
@@ -346,17 +482,24 @@ async function main(argv: string[]): Promise<void> {
   }
   const { port: bound, close } = await listen(app, port, host)
   console.log(`listening on http://${host}:${bound}`)
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void close().then(() => process.exit(0)))
+  for (const signal of ['SIGTERM', 'SIGINT'] as const)
+    process.once(signal, () => void close().then(() => process.exit(0)))
 }
 
 /** Binds the server for `app`; also what the conformance test uses to run it in-process. */
-export function listen(app: Application, port: number, host = '127.0.0.1'): Promise<{ port: number; close(): Promise<void> }> {
+export function listen(
+  app: Application,
+  port: number,
+  host = '127.0.0.1',
+): Promise<{ port: number; close(): Promise<void> }> {
   const sockets = new Set<Socket>()
   const server = createServer((socket) => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
     serveConnection(app, socket).catch((error) => {
-      errorLog.write(`outsider: connection failed: ${error instanceof Error ? error.stack : error}\n`)
+      errorLog.write(
+        `outsider: connection failed: ${error instanceof Error ? error.stack : error}\n`,
+      )
       socket.destroy()
     })
   })
@@ -367,8 +510,11 @@ export function listen(app: Application, port: number, host = '127.0.0.1'): Prom
     })
   return new Promise((resolve, reject) => {
     server.once('error', reject)
-    server.listen(port, host, () => resolve({ port: (server.address() as AddressInfo).port, close }))
+    server.listen(port, host, () =>
+      resolve({ port: (server.address() as AddressInfo).port, close }),
+    )
   })
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main(process.argv.slice(2))
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href)
+  await main(process.argv.slice(2))

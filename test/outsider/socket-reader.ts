@@ -49,7 +49,10 @@ export class SocketReader {
   async readLine(limit: number): Promise<string> {
     for (;;) {
       const end = this.buffer.indexOf('\r\n')
-      if (end >= 0) return this.take(end + 2).subarray(0, end).toString('latin1')
+      if (end >= 0)
+        return this.take(end + 2)
+          .subarray(0, end)
+          .toString('latin1')
       if (this.buffer.length > limit) throw new Error('a chunked body line is too long')
       if (this.ended) throw new Error('the client closed the connection before the body ended')
       await this.wait()

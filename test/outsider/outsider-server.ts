@@ -442,11 +442,15 @@ async function handle(
 }
 
 async function serveConnection(app: Application, socket: Socket): Promise<void> {
-  socket.setTimeout(idleTimeoutMs, () => socket.destroy())
+  socket.on('timeout', () => socket.destroy())
   socket.on('error', () => {})
   const reader = new SocketReader(socket)
   for (;;) {
+    // The idle timeout covers only the wait for a head: a slow application or a slow stream is
+    // not idleness (the client's disconnect aborts those).
+    socket.setTimeout(idleTimeoutMs)
     const head = await reader.readHead(headLimit)
+    socket.setTimeout(0)
     if (head === null || head === 'truncated') return void socket.destroy()
     let keepAlive = false
     try {

@@ -86,6 +86,10 @@ describe('example project pages', () => {
     expect(response.redirectChain).toEqual([['/blog/templates-on-eta/', 302]])
     expect(response.status).toBe(200)
     expect(response.text).toContain('<strong>Ann</strong>: &lt;script&gt;hi&lt;/script&gt;')
+    // Stored in blog_comment (every worker sees it), not in the process's memory.
+    const { Comment } = await import('../../project/blog/models.ts')
+    const stored = await Comment.objects.filter({ author: 'Ann' }).list()
+    expect(stored.map((comment) => comment.text)).toEqual(['<script>hi</script>'])
   })
 
   it('refuses a comment without the CSRF token (403) and stores nothing', async () => {

@@ -201,6 +201,19 @@ describe('the outsider server running project/wsgi:application', () => {
     expect(raw).toMatch(/This field is required/i)
   })
 
+  it('answers OPTIONS * (204 with Allow) and CONNECT (501) itself', async () => {
+    const options = await rawExchange(
+      server!.port,
+      'OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n',
+    )
+    expect(options).toMatch(/^HTTP\/1\.1 204 [^]*\r\nAllow: [^\r]*GET/)
+    const connectAnswer = await rawExchange(
+      server!.port,
+      'CONNECT a:443 HTTP/1.1\r\nHost: a\r\n\r\n',
+    )
+    expect(connectAnswer).toMatch(/^HTTP\/1\.1 501 /)
+  })
+
   it('rejects a request with both Content-Length and Transfer-Encoding with 400, before the app', async () => {
     const raw = await rawExchange(
       server!.port,

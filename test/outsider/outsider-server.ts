@@ -186,12 +186,23 @@ async function handle(
   request: Request,
 ): Promise<boolean> {
   const length = contentLength(request)
+  const connectionTokens = request.fields
+    .filter(([n]) => n === 'connection')
+    .map(([, v]) => v)
+    .join(',')
+    .toLowerCase()
+    .split(/\s*,\s*/)
+  let keepAlive =
+    request.version === 'HTTP/1.1'
+      ? !connectionTokens.includes('close')
+      : connectionTokens.includes('keep-alive')
   if (request.target === '*') {
-    await send(
-      socket,
-      'HTTP/1.1 204 No Content\r\nAllow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\n\r\n',
-    )
-    return length === 0
+    const keep = keepAlive && length === 0
+    const connection = !keep ? 'close' : request.version === 'HTTP/1.0' ? 'keep-alive' : ''
+    const allow = 'Allow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\n'
+    const extra = connection ? `Connection: ${connection}\r\n` : ''
+    await send(socket, `HTTP/1.1 204 No Content\r\n${allow}${extra}\r\n`)
+    return keep
   }
   if (request.method === 'CONNECT')
     throw new BadRequest('501 Not Implemented', 'CONNECT is not supported')
@@ -268,16 +279,6 @@ async function handle(
     }
   }
 
-  const connectionTokens = request.fields
-    .filter(([n]) => n === 'connection')
-    .map(([, v]) => v)
-    .join(',')
-    .toLowerCase()
-    .split(/\s*,\s*/)
-  let keepAlive =
-    request.version === 'HTTP/1.1'
-      ? !connectionTokens.includes('close')
-      : connectionTokens.includes('keep-alive')
   const noBody = request.method === 'HEAD'
   let status: string | undefined
   let headers: Headers = []

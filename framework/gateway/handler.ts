@@ -361,7 +361,9 @@ export abstract class BaseHost {
       // body that sent nothing (HEAD excepted: an app may skip the body for HEAD).
       const body = this.#body
       if (Array.isArray(body) && body.length <= 1 && body.every((c) => c instanceof Uint8Array)) {
-        declared = body.length === 0 ? 0 : (body[0] as Uint8Array).length
+        // An empty body says nothing of the length for HEAD or 304: 0 would be false there.
+        if (body.length === 1) declared = (body[0] as Uint8Array).length
+        else if (method !== 'HEAD' && code !== 304) declared = 0
       } else if (isFileBody(body)) {
         // A file's length is known from its range or its size: no chunked encoding needed.
         const { start = 0, end } = body.source

@@ -314,7 +314,7 @@ class ServeExchange implements Exchange, LazyEnvironSource {
   /**
    * The common case, answered at once: a started response with an array of at most one
    * Uint8Array and no write(). The head mirrors BaseHost's for that case: Content-Length computed
-   * (unless 1xx/204) or the declared one when it matches, Date added, no body for HEAD/1xx/204/304.
+   * (unless 1xx/204, or an empty body for HEAD/304) or the declared one when it matches, Date added, no body for HEAD/1xx/204/304.
    * False when the case does not apply (the generic path then handles it, errors included).
    */
   #fastFinish(body: Body): boolean {
@@ -339,7 +339,10 @@ class ServeExchange implements Exchange, LazyEnvironSource {
       } else if (lower === 'date') hasDate = true
       flat.push(name, value)
     }
-    if (!declared && !(code < 200 || code === 204)) flat.push('Content-Length', String(length))
+    // As BaseHost: no computed length for 1xx/204, nor from an empty body for HEAD or 304.
+    const emptyHeadOr304 = chunk === undefined && (method === 'HEAD' || code === 304)
+    if (!declared && !(code < 200 || code === 204) && !emptyHeadOr304)
+      flat.push('Content-Length', String(length))
     if (!hasDate) flat.push('Date', httpDate())
     const id = this.requestIdHeader(headers)
     if (id) flat.push(id[0], id[1])

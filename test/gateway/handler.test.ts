@@ -335,6 +335,14 @@ describe('BaseHost', () => {
     expect(header(host, 'Content-Length')).toBe('5')
   })
 
+  it('computes no Content-Length from an empty body for HEAD or 304 (0 would be false)', async () => {
+    const head = await run((_, start) => (ok(start), []), environ({ REQUEST_METHOD: 'HEAD' }))
+    expect(head.host.events).toEqual(['head 200 none', 'end'])
+    expect(header(head.host, 'Content-Length')).toBeUndefined()
+    const notModified = await run((_, start) => (start('304 Not Modified', []), []))
+    expect(header(notModified.host, 'Content-Length')).toBeUndefined()
+  })
+
   it.each(['204 No Content', '304 Not Modified'])('sends no body for %s', async (status) => {
     const { host } = await run((_, start) => {
       start(status, [])

@@ -82,6 +82,17 @@ describe('serve host', () => {
     expect(reply.headers['content-length']).toBe('12')
   })
 
+  it('computes no Content-Length from an empty body answering HEAD (as BaseHost)', async () => {
+    const { ask } = await serve((_environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/plain']])
+      return []
+    })
+    const reply = await ask({ method: 'HEAD' })
+    expect(reply.body).toBe('')
+    expect(reply.headers['content-length']).toBeUndefined()
+    expect(reply.headers['transfer-encoding']).toBeUndefined()
+  })
+
   it('hands a generator body to the generic path (chunked), the request id still echoed', async () => {
     const { ask } = await serve((_environ, startResponse) => {
       startResponse('200 OK', [['Content-Type', 'text/plain']])

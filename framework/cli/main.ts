@@ -167,6 +167,11 @@ export async function runProcess(
   argv: readonly string[],
   table?: readonly Command[],
 ): Promise<never> {
+  // `framework sqlmigrate app 0001 | head`: the reader left; stop quietly, as Unix tools do.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0)
+    throw error
+  })
   const code = await main(argv, processContext(), table)
   await Promise.all([drained(process.stdout), drained(process.stderr)])
   process.exit(code)

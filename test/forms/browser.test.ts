@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { chromium, type BrowserContext } from 'playwright-core'
+import type { BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defineSettings } from '../../framework/conf/index.ts'
 import { getGatewayApplication } from '../../framework/core/index.ts'
@@ -17,6 +17,7 @@ import { toNodeListener } from '../../framework/gateway/index.ts'
 import { HttpResponse, type HttpResponseBase } from '../../framework/http/index.ts'
 import { path } from '../../framework/urls/index.ts'
 import { FormView } from '../../framework/views/index.ts'
+import { launchChromium } from '../support/chromium.ts'
 import { requireProgram } from '../support/require-program.ts'
 
 const repo = resolve(import.meta.dirname, '../..')
@@ -71,19 +72,7 @@ beforeAll(async () => {
   await new Promise<void>((ready) => server!.listen(0, '127.0.0.1', ready))
   const address = server.address()
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
-  browser = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  browser = await launchChromium(join(dir, 'chromium-profile'))
 }, 90_000)
 
 afterAll(async () => {

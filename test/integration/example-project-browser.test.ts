@@ -8,8 +8,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { chromium, type BrowserContext } from 'playwright-core'
+import type { BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium } from '../support/chromium.ts'
 import { requireProgram } from '../support/require-program.ts'
 
 const repo = resolve(import.meta.dirname, '../..')
@@ -40,19 +41,7 @@ beforeAll(async () => {
     await new Promise((r) => setTimeout(r, 100))
   }
   // A fresh profile folder per run (playwright's way of passing --user-data-dir).
-  browser = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  browser = await launchChromium(join(dir, 'chromium-profile'))
 }, 90_000)
 
 afterAll(async () => {

@@ -10,9 +10,10 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeConnections, configureDatabases } from '../../../framework/db/index.ts'
+import { launchChromium } from '../../support/chromium.ts'
 import { requireProgram } from '../../support/require-program.ts'
 import { PASSWORD } from './project/harness.ts'
 import { Choice, Question } from './project/models.ts'
@@ -79,21 +80,7 @@ describe.skipIf(!chromiumRequirement.available)('the admin in Chromium', () => {
     await configureDatabases({ default: `sqlite:${dbPath}` })
     mkdirSync(artifacts, { recursive: true })
     profile = mkdtempSync(join(tmpdir(), 'admin-chromium-'))
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1280, height: 900 },
-    })
+    context = await launchChromium(profile, { viewport: { width: 1280, height: 900 } })
     page = context.pages()[0] ?? (await context.newPage())
     page.setDefaultTimeout(15_000)
   }, 60_000)

@@ -11,38 +11,23 @@ import {
   MigrationError,
   MigrationRecorder,
   migrate,
-  setup,
 } from '../../db/index.ts'
 import type { AppRegistry, PlanStep } from '../../db/index.ts'
 import { CommandError, parseCommandArgs } from '../command.ts'
+import { loadProject } from '../project-context.ts'
 import type { Command, CommandContext } from '../command.ts'
-import {
-  DEFAULT_SETTINGS,
-  loadSettings,
-  oneLine,
-  ProjectLoadError,
-} from '../dev-server/project-loading.ts'
+import { DEFAULT_SETTINGS, oneLine } from '../dev-server/project-loading.ts'
 
-/** Loads the settings module and runs setup(): databases configured, apps and models loaded. */
+/**
+ * Loads the settings module and runs setup(): databases configured, apps and models loaded. The
+ * one loader every project command uses (framework/cli/project-context.ts), so a settings or app
+ * error reads the same whatever the command.
+ */
 export async function loadMigrationProject(
   ctx: CommandContext,
   settingsModule: string | undefined,
 ): Promise<{ settings: Settings; apps: AppRegistry }> {
-  let settings: Settings
-  try {
-    settings = await loadSettings(ctx.cwd, settingsModule)
-  } catch (error) {
-    if (!(error instanceof ProjectLoadError)) throw error
-    throw new CommandError('CLI-E03', error.failure.message, {
-      hint: error.failure.hint,
-      cause: error,
-    })
-  }
-  try {
-    return { settings, apps: await setup(settings, { cwd: ctx.cwd }) }
-  } catch (error) {
-    throw asCommandError(error)
-  }
+  return loadProject(ctx.cwd, settingsModule)
 }
 
 /**

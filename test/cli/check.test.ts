@@ -7,9 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { CommandContext } from '../../framework/cli/command.ts'
 import { formatCheckReport, runChecks } from '../../framework/cli/commands/check.ts'
-import { main } from '../../framework/cli/main.ts'
+import { run } from './project-fixture.ts'
 import { defineSettings, deployChecks, DEPLOY_CHECK_IDS } from '../../framework/conf/index.ts'
 
 const repo = resolve(import.meta.dirname, '../..')
@@ -33,24 +32,7 @@ export const settings = defineSettings(${body} as never, { env: {} })
   return dir
 }
 
-async function check(cwd: string, ...argv: string[]) {
-  const out = { stdout: '', stderr: '' }
-  const sink = (key: 'stdout' | 'stderr') => ({
-    write(chunk: string | Uint8Array) {
-      out[key] += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()
-      return true
-    },
-  })
-  const ctx: CommandContext = {
-    cwd,
-    env: {},
-    stdout: sink('stdout'),
-    stderr: sink('stderr'),
-    stdin: [][Symbol.iterator]() as never,
-  }
-  const code = await main(['check', ...argv], ctx)
-  return { code, ...out }
-}
+const check = (cwd: string, ...argv: string[]) => run(cwd, 'check', ...argv)
 
 const good = `{ DEBUG: true, SECRET_KEY: 'k', ROOT_URLCONF: 'project/urls.ts' }`
 const hardened = {

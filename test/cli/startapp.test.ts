@@ -14,8 +14,7 @@ import {
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { CommandContext } from '../../framework/cli/command.ts'
-import { main } from '../../framework/cli/main.ts'
+import { run } from './project-fixture.ts'
 
 const dirs: string[] = []
 afterAll(() => {
@@ -26,25 +25,6 @@ function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'startapp-'))
   dirs.push(dir)
   return dir
-}
-
-async function run(cwd: string, ...argv: string[]) {
-  const out = { stdout: '', stderr: '' }
-  const sink = (key: 'stdout' | 'stderr') => ({
-    write(chunk: string | Uint8Array) {
-      out[key] += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()
-      return true
-    },
-  })
-  const ctx: CommandContext = {
-    cwd,
-    env: {},
-    stdout: sink('stdout'),
-    stderr: sink('stderr'),
-    stdin: [][Symbol.iterator]() as never,
-  }
-  const code = await main(argv, ctx)
-  return { code, ...out }
 }
 
 describe('framework startapp', () => {

@@ -6,8 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { CommandContext } from '../../../framework/cli/command.ts'
-import { main } from '../../../framework/cli/main.ts'
+import { run as runCli } from '../../cli/project-fixture.ts'
 import { Session } from '../../../framework/contrib/sessions/index.ts'
 import { closeConnections, configureDatabases, createTables } from '../../../framework/db/index.ts'
 
@@ -31,23 +30,7 @@ export const settings = defineSettings({ DEBUG: true, SECRET_KEY: 'k', DATABASES
   return dir
 }
 
-async function run(cwd: string, ...argv: string[]) {
-  const out = { stdout: '', stderr: '' }
-  const sink = (key: 'stdout' | 'stderr') => ({
-    write(chunk: string | Uint8Array) {
-      out[key] += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()
-      return true
-    },
-  })
-  const ctx: CommandContext = {
-    cwd,
-    env: {},
-    stdout: sink('stdout'),
-    stderr: sink('stderr'),
-    stdin: [][Symbol.iterator]() as never,
-  }
-  return { code: await main(['clearsessions', ...argv], ctx), ...out }
-}
+const run = (cwd: string, ...argv: string[]) => runCli(cwd, 'clearsessions', ...argv)
 
 describe('framework clearsessions', () => {
   it('deletes the expired sessions and keeps the live ones', async () => {

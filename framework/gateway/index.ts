@@ -47,6 +47,7 @@ export { FileBody, defaultBlockSize, fileWrapper, isFileBody } from './file-wrap
 export {
   attachNodeListener,
   cutResponse,
+  writeWithBackpressure,
   environFromNodeRequest,
   headerEnviron,
   splitHost,

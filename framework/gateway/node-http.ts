@@ -323,24 +323,7 @@ class NodeHost extends BaseHost {
   }
 
   protected write(chunk: Uint8Array): Promise<void> {
-    const res = this.#res
-    if (res.destroyed || res.writableEnded) {
-      return Promise.reject(new ResponseError('GW-H14', 'The client went away'))
-    }
-    if (res.write(chunk)) return Promise.resolve()
-    // Backpressure: the next chunk is pulled only when the socket drained.
-    return new Promise((resolve, reject) => {
-      const onDrain = () => {
-        res.off('close', onClose)
-        resolve()
-      }
-      const onClose = () => {
-        res.off('drain', onDrain)
-        reject(new ResponseError('GW-H14', 'The client went away'))
-      }
-      res.once('drain', onDrain)
-      res.once('close', onClose)
-    })
+    return writeWithBackpressure(this.#res, chunk)
   }
 
   protected end(): void {
@@ -350,6 +333,37 @@ class NodeHost extends BaseHost {
   protected abort(): void {
     cutResponse(this.#res)
   }
+}
+
+/**
+ * Writes one chunk to a ServerResponse and resolves when the socket accepted it: at once when it
+ * fit in the buffer, else on 'drain'. Rejects with `GW-H14` when the client went away, so a host
+ * pulls the next chunk only after the last one left (bounded memory for slow clients).
+ *
+ * @example
+ * ```ts
+ * import { writeWithBackpressure } from 'framework/gateway'
+ *
+ * for await (const chunk of body) await writeWithBackpressure(res, chunk)
+ * ```
+ */
+export function writeWithBackpressure(res: ServerResponse, chunk: Uint8Array): Promise<void> {
+  if (res.destroyed || res.writableEnded) {
+    return Promise.reject(new ResponseError('GW-H14', 'The client went away'))
+  }
+  if (res.write(chunk)) return Promise.resolve()
+  return new Promise((resolve, reject) => {
+    const onDrain = (): void => {
+      res.off('close', onClose)
+      resolve()
+    }
+    const onClose = (): void => {
+      res.off('drain', onDrain)
+      reject(new ResponseError('GW-H14', 'The client went away'))
+    }
+    res.once('drain', onDrain)
+    res.once('close', onClose)
+  })
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   ResponseError,
   ResponseStart,
   cutResponse,
+  writeWithBackpressure,
 } from '../gateway/index.ts'
 import type {
   Application,
@@ -442,24 +443,7 @@ class ServeNodeHost extends BaseHost {
   }
 
   protected write(chunk: Uint8Array): Promise<void> {
-    const res = this.#res
-    if (res.destroyed || res.writableEnded) {
-      return Promise.reject(new ResponseError('GW-H14', 'The client went away'))
-    }
-    if (res.write(chunk)) return Promise.resolve()
-    // Backpressure: the next chunk is pulled only when the socket drained.
-    return new Promise((resolve, reject) => {
-      const onDrain = (): void => {
-        res.off('close', onClose)
-        resolve()
-      }
-      const onClose = (): void => {
-        res.off('drain', onDrain)
-        reject(new ResponseError('GW-H14', 'The client went away'))
-      }
-      res.once('drain', onDrain)
-      res.once('close', onClose)
-    })
+    return writeWithBackpressure(this.#res, chunk)
   }
 
   protected end(): void {

@@ -1,0 +1,106 @@
+/**
+ * @module `npx tsx bench/micro/framework-request.ts [PATH...] [--rounds N] [--requests N]`: the
+ * CPU time one request costs in the full framework, without a server or a socket. The benchmark
+ * application (bench/apps/framework/wsgi.ts: its settings and middleware) is called directly with
+ * a synthetic environ like wrk's (GET, no cookie), and its body is drained. Paths default to
+ * /plaintext and /json (W1 and W2); their rounds are interleaved so a noisy neighbour on the
+ * machine hits them alike. Prints µs of CPU (user + system) per request for each round and the
+ * median, after the status line and headers of one response, so a change that alters the
+ * response shows up next to its figure.
+ *
+ * Profile it with `node --cpu-prof --import tsx bench/micro/framework-request.ts /plaintext`.
+ */
+import type { Environ, ResponseHeaders } from '../../framework/gateway/index.ts'
+import { application } from '../apps/framework/wsgi.ts'
+
+interface Options {
+  paths: string[]
+  rounds: number
+  requests: number
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { paths: [], rounds: 5, requests: 20_000 }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? ''
+    if (arg === '--rounds') options.rounds = Number(argv[++i])
+    else if (arg === '--requests') options.requests = Number(argv[++i])
+    else options.paths.push(arg)
+  }
+  if (options.paths.length === 0) options.paths = ['/plaintext', '/json']
+  return options
+}
+
+const errors = { write() {}, flush() {} }
+const emptyInput = { read: async () => new Uint8Array(0) }
+
+/** What wrk sends to the benchmark's server, as the worker turns it into an environ. */
+function environFor(path: string): Environ {
+  return {
+    REQUEST_METHOD: 'GET',
+    SCRIPT_NAME: '',
+    PATH_INFO: path,
+    QUERY_STRING: '',
+    SERVER_NAME: '127.0.0.1',
+    SERVER_PORT: '8000',
+    SERVER_PROTOCOL: 'HTTP/1.1',
+    'wsgi.version': [1, 0],
+    'wsgi.url_scheme': 'http',
+    'wsgi.input': emptyInput,
+    'wsgi.errors': errors,
+    'wsgi.multithread': false,
+    'wsgi.multiprocess': true,
+    'wsgi.run_once': false,
+    'wsgi.input_terminated': true,
+    HTTP_HOST: '127.0.0.1:8000',
+    HTTP_USER_AGENT: 'wrk',
+    HTTP_ACCEPT: '*/*',
+    REMOTE_ADDR: '127.0.0.1',
+    REMOTE_PORT: '5555',
+  } as unknown as Environ
+}
+
+function ignoreStart(): () => void {
+  return ignoreWrite
+}
+function ignoreWrite(): void {}
+
+/** One request through the application, its body drained and closed as a server would. */
+async function request(path: string, startResponse = ignoreStart): Promise<void> {
+  const body = await application(environFor(path), startResponse)
+  if (Symbol.asyncIterator in body) for await (const _ of body);
+  else for (const _ of body);
+  await body.close?.()
+}
+
+async function cpuMicrosPerRequest(path: string, requests: number): Promise<number> {
+  const started = process.cpuUsage()
+  for (let i = 0; i < requests; i++) await request(path)
+  const used = process.cpuUsage(started)
+  return (used.user + used.system) / requests
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
+}
+
+const options = parseArgs(process.argv.slice(2))
+for (const path of options.paths) {
+  await request(path, (status: string, headers: ResponseHeaders) => {
+    console.log(path, status, JSON.stringify(headers))
+    return ignoreWrite
+  })
+  // Warm-up: let V8 optimise the path before it is timed.
+  for (let i = 0; i < 5_000; i++) await request(path)
+}
+const samples = new Map(options.paths.map((path) => [path, [] as number[]]))
+for (let round = 0; round < options.rounds; round++) {
+  for (const path of options.paths) {
+    samples.get(path)?.push(await cpuMicrosPerRequest(path, options.requests))
+  }
+}
+for (const [path, values] of samples) {
+  const rounds = values.map((v) => v.toFixed(1)).join(' ')
+  console.log(`${path}: ${median(values).toFixed(2)} µs/request (median; rounds ${rounds})`)
+}

@@ -10,7 +10,12 @@
  *
  * Profile it with `node --cpu-prof --import tsx bench/micro/framework-request.ts /plaintext`.
  */
-import type { Environ, ResponseHeaders } from '../../framework/gateway/index.ts'
+import type {
+  Environ,
+  ResponseHeaders,
+  StartResponse,
+  Write,
+} from '../../framework/gateway/index.ts'
 import { application } from '../apps/framework/wsgi.ts'
 
 interface Options {
@@ -60,13 +65,11 @@ function environFor(path: string): Environ {
   } as unknown as Environ
 }
 
-function ignoreStart(): () => void {
-  return ignoreWrite
-}
-function ignoreWrite(): void {}
+const ignoreWrite: Write = async () => {}
+const ignoreStart: StartResponse = () => ignoreWrite
 
 /** One request through the application, its body drained and closed as a server would. */
-async function request(path: string, startResponse = ignoreStart): Promise<void> {
+async function request(path: string, startResponse: StartResponse = ignoreStart): Promise<void> {
   const body = await application(environFor(path), startResponse)
   if (Symbol.asyncIterator in body) for await (const _ of body);
   else for (const _ of body);

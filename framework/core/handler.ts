@@ -75,6 +75,8 @@ export class Handler {
   readonly settings: Settings
   readonly #makeResolver: ResolverFactory
   #urlconf: Promise<UrlConf> | undefined
+  /** The URLconf once loaded: requests then skip awaiting the promise. */
+  #loadedUrlconf: UrlConf | undefined
   readonly #chain: GetResponse
   readonly #viewHooks: NonNullable<MiddlewareHandler['processView']>[] = []
   readonly #exceptionHooks: NonNullable<MiddlewareHandler['processException']>[] = []
@@ -110,9 +112,20 @@ export class Handler {
 
   /** The URLconf, loaded on first use. */
   urlconf(): Promise<UrlConf> {
-    this.#urlconf ??= loadUrlConf(this.settings, this.#makeResolver)
-    // A failed import should be retried on the next request (the developer may fix the file).
-    this.#urlconf.catch(() => (this.#urlconf = undefined))
+    if (this.#urlconf === undefined) {
+      const loading = loadUrlConf(this.settings, this.#makeResolver)
+      this.#urlconf = loading
+      // A failed import should be retried on the next request (the developer may fix the file).
+      // Attached once, when loading starts: a catch() per call cost a promise per request.
+      loading.then(
+        (conf) => {
+          if (this.#urlconf === loading) this.#loadedUrlconf = conf
+        },
+        () => {
+          if (this.#urlconf === loading) this.#urlconf = undefined
+        },
+      )
+    }
     return this.#urlconf
   }
 
@@ -231,21 +244,27 @@ export class Handler {
 
   async #callView(request: HttpRequest): Promise<HttpResponseBase> {
     const path = request.pathInfo // Throws BadRequest (400) for a path that is not UTF-8.
-    const { resolver } = await this.urlconf()
-    const match = await resolver.resolve(path)
+    // Why the checks for promises below: an await of a plain value still costs a microtask, and
+    // the resolver, the hooks and most views answer synchronously.
+    const { resolver } = this.#loadedUrlconf ?? (await this.urlconf())
+    const resolved = resolver.resolve(path)
+    const match = isPromise(resolved) ? await resolved : resolved
     request.resolverMatch = match
     const params = match.params ?? {}
     for (const hook of this.#viewHooks) {
-      const response = await hook(request, match.view, params)
+      const result = hook(request, match.view, params)
+      const response = isPromise(result) ? await result : result
       if (response) return checkResponse(response, 'processView')
     }
+    const contentType = request.contentType
     if (
-      request.contentType === 'application/x-www-form-urlencoded' ||
-      request.contentType === 'multipart/form-data'
+      contentType === 'application/x-www-form-urlencoded' ||
+      contentType === 'multipart/form-data'
     ) {
       await request.parseBody()
     }
-    const response = await match.view(request, params)
+    const result = match.view(request, params)
+    const response = isPromise(result) ? await result : result
     // The view's name is only needed for the error message: not built on every request.
     if (response instanceof HttpResponseBase) return response
     return checkResponse(response, `the view ${viewName(match.view, match.route)}`)
@@ -272,6 +291,11 @@ export class Handler {
       // Logging must never turn a handled error into a crash.
     }
   }
+}
+
+/** A promise or any thenable (what `await` would wait for). */
+function isPromise<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function'
 }
 
 function viewName(view: ViewFunction, route: string | undefined): string {

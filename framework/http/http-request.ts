@@ -132,7 +132,10 @@ export class HttpRequest {
 
   /** The media type without parameters, lower-case (`''` when absent). */
   get contentType(): string {
-    return (this.META.CONTENT_TYPE ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
+    const header = this.META.CONTENT_TYPE
+    // Most requests (every GET) have none: no split, trim and lower-casing for them.
+    if (!header) return ''
+    return header.split(';')[0]?.trim().toLowerCase() ?? ''
   }
 
   /** True over HTTPS. */

@@ -197,19 +197,23 @@ export abstract class HttpResponseBase {
   async toGateway(environ: Environ, options: FinalizeOptions = {}): Promise<GatewayResponse> {
     const body = await this.makeBody(environ)
     const headers = this.headers.toList()
-    for (const cookie of this.cookieHeaders(options)) headers.push(['Set-Cookie', cookie])
-    const report = (error: unknown): void =>
-      environ['wsgi.errors'].write(`Error closing response: ${String(error)}\n`)
-    const innerClose = body.close?.bind(body)
-    const wrapped = Object.assign(body, {
-      close: async () => {
-        try {
-          await innerClose?.()
-        } finally {
-          await this.runClosers(report)
-        }
-      },
-    })
-    return { status: this.statusLine, headers, body: wrapped }
+    if (this.#cookies.size > 0) {
+      for (const cookie of this.cookieHeaders(options)) headers.push(['Set-Cookie', cookie])
+    }
+    const innerClose = body.close
+    // A member assignment, not Object.assign({ close }): tsx (esbuild keepNames) would name a
+    // function in an object literal with Object.defineProperty on every response.
+    body.close = async () => {
+      try {
+        await innerClose?.call(body)
+      } finally {
+        await this.runClosers((error) => reportCloseError(environ, error))
+      }
+    }
+    return { status: this.statusLine, headers, body }
   }
+}
+
+function reportCloseError(environ: Environ, error: unknown): void {
+  environ['wsgi.errors'].write(`Error closing response: ${String(error)}\n`)
 }

@@ -51,6 +51,8 @@ export class RequestHeaders implements Iterable<[string, string]> {
  */
 export class ResponseHeaderMap implements Iterable<[string, string]> {
   #list: [string, string][] = []
+  /** The names lower-cased, index for index with #list: lookups compare without lower-casing. */
+  #lower: string[] = []
 
   constructor(init: Iterable<[string, string]> = []) {
     for (const [k, v] of init) this.append(k, v)
@@ -60,12 +62,14 @@ export class ResponseHeaderMap implements Iterable<[string, string]> {
   set(name: string, value: string): this {
     checkHeader(name, value)
     const lower = name.toLowerCase()
-    const at = this.#list.findIndex(([k]) => k.toLowerCase() === lower)
+    const at = this.#lower.indexOf(lower)
     if (at === -1) {
       this.#list.push([name, value])
+      this.#lower.push(lower)
     } else {
       this.#list[at] = [name, value]
-      this.#list = this.#list.filter(([k], i) => i === at || k.toLowerCase() !== lower)
+      this.#lower[at] = lower
+      if (this.#lower.indexOf(lower, at + 1) !== -1) this.#keep((k, i) => i === at || k !== lower)
     }
     return this
   }
@@ -74,27 +78,28 @@ export class ResponseHeaderMap implements Iterable<[string, string]> {
   append(name: string, value: string): this {
     checkHeader(name, value)
     this.#list.push([name, value])
+    this.#lower.push(name.toLowerCase())
     return this
   }
 
   /** The first value of `name`. */
   get(name: string): string | undefined {
-    const lower = name.toLowerCase()
-    return this.#list.find(([k]) => k.toLowerCase() === lower)?.[1]
+    const at = this.#lower.indexOf(name.toLowerCase())
+    return at === -1 ? undefined : this.#list[at]?.[1]
   }
 
   getAll(name: string): string[] {
     const lower = name.toLowerCase()
-    return this.#list.filter(([k]) => k.toLowerCase() === lower).map(([, v]) => v)
+    return this.#list.filter((_, i) => this.#lower[i] === lower).map(([, v]) => v)
   }
 
   has(name: string): boolean {
-    return this.get(name) !== undefined
+    return this.#lower.includes(name.toLowerCase())
   }
 
   delete(name: string): this {
     const lower = name.toLowerCase()
-    this.#list = this.#list.filter(([k]) => k.toLowerCase() !== lower)
+    if (this.#lower.includes(lower)) this.#keep((k) => k !== lower)
     return this
   }
 
@@ -106,21 +111,46 @@ export class ResponseHeaderMap implements Iterable<[string, string]> {
   [Symbol.iterator](): Iterator<[string, string]> {
     return this.toList()[Symbol.iterator]()
   }
+
+  /** Keeps the headers whose lower-cased name (and index) pass `test`. */
+  #keep(test: (lower: string, index: number) => boolean): void {
+    const list: [string, string][] = []
+    const lowers: string[] = []
+    this.#lower.forEach((lower, i) => {
+      if (!test(lower, i)) return
+      list.push(this.#list[i] as [string, string])
+      lowers.push(lower)
+    })
+    this.#list = list
+    this.#lower = lowers
+  }
 }
 
 const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+/** Anything but tab, visible ASCII and latin-1's upper half: controls, DEL, non-latin-1. */
+const badValue = /[^\t\x20-\x7e\x80-\xff]/
+/**
+ * Names that passed the token check. Responses set the same few names again and again (the
+ * regex showed in W1's profile); the cap keeps names built from user input from growing it.
+ */
+const checkedNames = new Set<string>()
+const CHECKED_NAMES_CAP = 512
 
 function checkHeader(name: string, value: string): void {
   // Why here and not only in startResponse: the error then points at the line that set it.
-  if (!token.test(name)) {
-    throw Object.assign(
-      new TypeError(`Invalid header name ${JSON.stringify(name)}: use an RFC 9110 token.`),
-      {
-        code: 'http.invalid_header',
-      },
-    )
+  if (!checkedNames.has(name)) {
+    if (!token.test(name)) {
+      throw Object.assign(
+        new TypeError(`Invalid header name ${JSON.stringify(name)}: use an RFC 9110 token.`),
+        {
+          code: 'http.invalid_header',
+        },
+      )
+    }
+    if (checkedNames.size >= CHECKED_NAMES_CAP) checkedNames.clear()
+    checkedNames.add(name)
   }
-  if (/[\0-\x08\x0a-\x1f\x7f]/.test(value) || /[^\0-\xff]/.test(value)) {
+  if (badValue.test(value)) {
     throw Object.assign(
       new TypeError(
         `Invalid value for header ${name}: ${JSON.stringify(value)} holds a control or non-latin-1 character; encode it first.`,

@@ -9,6 +9,7 @@ import { IntegrityError } from '../errors.ts'
 import type { FieldKind } from '../models/fields.ts'
 import { findUnique } from '../schema/constraint-names.ts'
 import type { Backend, ColumnField } from './backend.ts'
+import { cachingStatements } from './statement-cache.ts'
 
 /** Options of {@link createSqliteBackend}. */
 export interface SqliteOptions {
@@ -45,7 +46,8 @@ export function createSqliteBackend(options: SqliteOptions): Backend {
     return new RegExp(String(pattern), 'i').test(String(value)) ? 1 : 0
   })
   const kysely = new Kysely({
-    dialect: new SqliteDialect({ database }),
+    // Why the wrapper: kysely's driver prepares every query again (see statement-cache.ts).
+    dialect: new SqliteDialect({ database: cachingStatements(database) }),
     ...(options.log ? { log: options.log } : {}),
   })
   return {

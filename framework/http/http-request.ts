@@ -150,9 +150,8 @@ export class HttpRequest {
   getHost(): string {
     const host = this.rawHost()
     const allowed = this.#options.allowedHosts ?? []
-    const effective =
-      allowed.length === 0 && this.#options.debug ? ['.localhost', '127.0.0.1', '[::1]'] : allowed
-    if (!validateHost(host, effective)) throw new DisallowedHost(host)
+    const effective = allowed.length === 0 && this.#options.debug ? DEBUG_ALLOWED_HOSTS : allowed
+    if (!isAllowedHost(host, effective)) throw new DisallowedHost(host)
     return host
   }
 
@@ -455,6 +454,30 @@ function decodePathBytes(latin1: string): string {
       { cause: error },
     )
   }
+}
+
+/** What an empty ALLOWED_HOSTS allows in DEBUG (Django's list). */
+const DEBUG_ALLOWED_HOSTS: readonly string[] = Object.freeze(['.localhost', '127.0.0.1', '[::1]'])
+
+/**
+ * Verdicts of validateHost per frozen host list (settings are frozen, so the same host gets the
+ * same answer): every request checks its Host, and nearly all send the same one or two. Capped
+ * so that clients sending made-up hosts cannot grow it.
+ */
+const hostVerdicts = new WeakMap<readonly string[], Map<string, boolean>>()
+const HOST_VERDICTS_CAP = 64
+
+function isAllowedHost(host: string, allowed: readonly string[]): boolean {
+  if (!Object.isFrozen(allowed)) return validateHost(host, allowed)
+  let verdicts = hostVerdicts.get(allowed)
+  if (verdicts === undefined) hostVerdicts.set(allowed, (verdicts = new Map()))
+  let verdict = verdicts.get(host)
+  if (verdict === undefined) {
+    verdict = validateHost(host, allowed)
+    if (verdicts.size >= HOST_VERDICTS_CAP) verdicts.clear()
+    verdicts.set(host, verdict)
+  }
+  return verdict
 }
 
 const hostPattern = /^([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::(\d{1,5}))?$/

@@ -4,7 +4,7 @@
  */
 import type { Middleware } from '../../core/index.ts'
 import type { HttpRequest, ViewFunction } from '../../http/index.ts'
-import { checkCsrf } from './csrf-check.ts'
+import { checkCsrf, SAFE_METHODS } from './csrf-check.ts'
 import { csrfState, finishCsrfResponse, getToken } from './csrf-state.ts'
 import { isCsrfExempt } from './decorators.ts'
 import { rejectCsrf } from './failure-view.ts'
@@ -33,12 +33,15 @@ export const CsrfViewMiddleware: Middleware = function CsrfViewMiddleware(
     finishCsrfResponse(request, response)
     return response
   }
-  handler.processView = async (request: HttpRequest, view: ViewFunction) => {
+  handler.processView = (request: HttpRequest, view: ViewFunction) => {
     const state = csrfState(request, settings)
     if (state.done || isCsrfExempt(view)) return undefined
     state.done = true
-    const failure = await checkCsrf(request)
-    return failure ? rejectCsrf(request, failure, settings) : undefined
+    // checkCsrf's first rule, answered here without its promise: safe methods always pass.
+    if (SAFE_METHODS.has(request.method)) return undefined
+    return checkCsrf(request).then((failure) =>
+      failure ? rejectCsrf(request, failure, settings) : undefined,
+    )
   }
   return handler
 }

@@ -48,6 +48,13 @@ export class SessionBase {
     this.#backend = backend
     this.#key = key
     this.#options = options
+    // Without a key there is nothing to read: loaded already, so load() need not be awaited.
+    this.#loaded = key === undefined
+  }
+
+  /** True once the stored data was read (at once for a session without a key). */
+  get loaded(): boolean {
+    return this.#loaded
   }
 
   /**

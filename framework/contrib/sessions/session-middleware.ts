@@ -38,21 +38,27 @@ export const SessionMiddleware: Middleware = function SessionMiddleware(getRespo
   return async (request) => {
     const cookie = request.COOKIES[settings.SESSION_COOKIE_NAME]
     const session = new SessionBase(backend, cookie || undefined, options)
-    await session.load()
+    // Awaited only when there is a key to look up: most requests (wrk's, first visits) have none.
+    if (!session.loaded) await session.load()
     request.session = session
     const response = await getResponse(request)
-    await finishSession(request, response, settings, cookie !== undefined)
+    if (finishSession(request, response, settings, cookie !== undefined)) {
+      await saveSession(request, response, settings)
+    }
     return response
   }
 }
 
-/** Django's process_response: Vary, then save-and-set, or delete the cookie of an emptied session. */
-async function finishSession(
+/**
+ * Django's process_response up to the save: Vary, or delete the cookie of an emptied session.
+ * True when the session must be saved and its cookie set (saveSession).
+ */
+function finishSession(
   request: HttpRequest,
   response: HttpResponseBase,
   settings: Settings,
   hadCookie: boolean,
-): Promise<void> {
+): boolean {
   const session = request.session
   if (session.accessed) addVary(response, 'Cookie')
   if (hadCookie && session.isEmpty) {
@@ -61,11 +67,20 @@ async function finishSession(
       ...(settings.SESSION_COOKIE_DOMAIN ? { domain: settings.SESSION_COOKIE_DOMAIN } : {}),
       ...(settings.SESSION_COOKIE_SAMESITE ? { sameSite: settings.SESSION_COOKIE_SAMESITE } : {}),
     })
-    return
+    return false
   }
   const wanted = session.modified || settings.SESSION_SAVE_EVERY_REQUEST
   // A 5xx means the view failed half-way: keep the stored session as it was (Django's rule).
-  if (!wanted || session.isEmpty || response.status >= 500) return
+  return wanted && !session.isEmpty && response.status < 500
+}
+
+/** Saves the session and sets its cookie. */
+async function saveSession(
+  request: HttpRequest,
+  response: HttpResponseBase,
+  settings: Settings,
+): Promise<void> {
+  const session = request.session
   const key = await session.save()
   const atBrowserClose = session.getExpireAtBrowserClose()
   response.setCookie(settings.SESSION_COOKIE_NAME, key, {

@@ -16,11 +16,13 @@ import type { Middleware } from '../middleware-types.ts'
 export const SecurityMiddleware: Middleware = (getResponse, { settings }) => {
   const exempt = settings.SECURE_REDIRECT_EXEMPT.map((p) => new RegExp(p))
   return async (request) => {
-    const path = request.pathInfo.replace(/^\//, '')
+    // Read first even when no redirect is configured: a path that is not UTF-8 is a 400 here,
+    // before the security headers, as it always was.
+    const pathInfo = request.pathInfo
     if (
       settings.SECURE_SSL_REDIRECT &&
       !request.isSecure() &&
-      !exempt.some((re) => re.test(path))
+      !isExempt(pathInfo.replace(/^\//, ''), exempt)
     ) {
       const host = settings.SECURE_SSL_HOST ?? request.getHost()
       return new HttpResponsePermanentRedirect(`https://${host}${request.getFullPath()}`)
@@ -46,4 +48,8 @@ export const SecurityMiddleware: Middleware = (getResponse, { settings }) => {
     }
     return response
   }
+}
+
+function isExempt(path: string, exempt: readonly RegExp[]): boolean {
+  return exempt.some((re) => re.test(path))
 }

@@ -55,7 +55,7 @@ export function getGatewayApplication(
   const opts = requestOptions(settings)
   const finalize = { secretKey: settings.SECRET_KEY }
 
-  async function prepare(
+  function prepare(
     request: HttpRequest,
     response: HttpResponseBase,
     environ: Environ,

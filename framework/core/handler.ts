@@ -21,11 +21,12 @@ import {
 import { debugPage, technical404 } from './error-pages/debug-page.ts'
 import { productionPage } from './error-pages/production-page.ts'
 import { BUILTIN_MIDDLEWARE } from './middleware/builtin-middleware.ts'
-import type {
-  GetResponse,
-  Middleware,
-  MiddlewareContext,
-  MiddlewareHandler,
+import {
+  isTrustedMiddleware,
+  type GetResponse,
+  type Middleware,
+  type MiddlewareContext,
+  type MiddlewareHandler,
 } from './middleware-types.ts'
 import {
   defaultResolverFactory,
@@ -103,9 +104,9 @@ export class Handler {
       if (handler.processView) this.#viewHooks.unshift(handler.processView.bind(handler))
       if (handler.processException)
         this.#exceptionHooks.push(handler.processException.bind(handler))
-      // Named once here: a template literal per request showed in W1's profile.
-      const who = `middleware ${factory.name || '(anonymous)'}`
-      next = async (request) => checkResponse(await handler(request), who)
+      next = isTrustedMiddleware(factory)
+        ? (handler as GetResponse)
+        : checkedLayer(handler, `middleware ${factory.name || '(anonymous)'}`)
     }
     this.#chain = next
   }
@@ -291,6 +292,14 @@ export class Handler {
       // Logging must never turn a handled error into a crash.
     }
   }
+}
+
+/**
+ * A middleware's handler as the next layer out calls it: a promise of a checked response
+ * (Django's check_response), so a middleware that forgets to return is named in the error.
+ */
+function checkedLayer(handler: MiddlewareHandler, who: string): GetResponse {
+  return async (request) => checkResponse(await handler(request), who)
 }
 
 /** A promise or any thenable (what `await` would wait for). */

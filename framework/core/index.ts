@@ -22,6 +22,7 @@ export type {
   MiddlewareContext,
   MiddlewareHandler,
 } from './middleware-types.ts'
+export { isTrustedMiddleware, trustedMiddleware } from './middleware-types.ts'
 export { BUILTIN_MIDDLEWARE } from './middleware/builtin-middleware.ts'
 export { SecurityMiddleware } from './middleware/security-middleware.ts'
 export { CommonMiddleware } from './middleware/common-middleware.ts'

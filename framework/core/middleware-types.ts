@@ -45,3 +45,26 @@ export interface MiddlewareHandler {
  * ```
  */
 export type Middleware = (getResponse: GetResponse, context: MiddlewareContext) => MiddlewareHandler
+
+const trusted = new WeakSet<Middleware>()
+
+/**
+ * Marks one of the framework's own middleware factories. Its handler is async and returns only
+ * the response getResponse gave it or one it built, so the handler skips checking its result:
+ * that check was a promise and a microtask per middleware and request (W1's profile). Anything
+ * not marked (every project's middleware) is still checked.
+ *
+ * @example
+ * ```ts
+ * export const SecurityMiddleware: Middleware = trustedMiddleware((getResponse, { settings }) => ...)
+ * ```
+ */
+export function trustedMiddleware<M extends Middleware>(factory: M): M {
+  trusted.add(factory)
+  return factory
+}
+
+/** Whether `factory` was marked with trustedMiddleware(). */
+export function isTrustedMiddleware(factory: Middleware): boolean {
+  return trusted.has(factory)
+}

@@ -183,6 +183,31 @@ describe('middleware chain', () => {
     expect(res.errors.join('')).toContain('middleware bug')
   })
 
+  it("names a project middleware that returns no response, between the framework's own", async () => {
+    const forgetful: Middleware = function forgetful(getResponse) {
+      return async (request: HttpRequest) => {
+        await getResponse(request)
+        return undefined as never
+      }
+    }
+    const res = await callApp(
+      app({ MIDDLEWARE: ['SecurityMiddleware', forgetful, 'XFrameOptionsMiddleware'] }),
+      { pathInfo: '/' },
+    )
+    expect(res.status).toBe(500)
+    expect(res.errors.join('')).toContain(
+      "middleware forgetful didn't return an HttpResponse object. It returned undefined instead",
+    )
+  })
+
+  it("lets the framework's own middleware pass a response through unwrapped", async () => {
+    const res = await callApp(
+      app({ MIDDLEWARE: ['SecurityMiddleware', 'CommonMiddleware', 'XFrameOptionsMiddleware'] }),
+      { pathInfo: '/' },
+    )
+    expect([res.status, res.text, res.header('X-Frame-Options')]).toEqual([200, 'home', 'DENY'])
+  })
+
   it('rejects an unknown middleware name at start-up with core.unknown_middleware', () => {
     expect(() => app({ MIDDLEWARE: ['NoSuchMiddleware'] })).toThrow(
       /Unknown middleware "NoSuchMiddleware"/,

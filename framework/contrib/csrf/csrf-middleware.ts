@@ -2,7 +2,7 @@
  * @module CsrfViewMiddleware (Django's): checks every unsafe request before its view runs and
  * sends the CSRF cookie when a page used a token.
  */
-import type { Middleware } from '../../core/index.ts'
+import { trustedMiddleware, type Middleware } from '../../core/index.ts'
 import type { HttpRequest, ViewFunction } from '../../http/index.ts'
 import { checkCsrf, SAFE_METHODS } from './csrf-check.ts'
 import { csrfState, finishCsrfResponse, getToken } from './csrf-state.ts'
@@ -22,7 +22,7 @@ import './request-csrf.ts'
  * defineSettings({ MIDDLEWARE: ['SecurityMiddleware', SessionMiddleware, CsrfViewMiddleware] })
  * ```
  */
-export const CsrfViewMiddleware: Middleware = function CsrfViewMiddleware(
+export const CsrfViewMiddleware: Middleware = trustedMiddleware(function CsrfViewMiddleware(
   getResponse,
   { settings },
 ) {
@@ -44,4 +44,4 @@ export const CsrfViewMiddleware: Middleware = function CsrfViewMiddleware(
     )
   }
   return handler
-}
+})

@@ -2,7 +2,7 @@
  * @module MessageMiddleware (Django's): `request.messages` for the view, stored after it.
  */
 import type { Settings } from '../../conf/index.ts'
-import type { Middleware } from '../../core/index.ts'
+import { trustedMiddleware, type Middleware } from '../../core/index.ts'
 import type { HttpRequest } from '../../http/index.ts'
 import type { BaseStorage } from './storage/base-storage.ts'
 import { CookieStorage } from './storage/cookie-storage.ts'
@@ -32,7 +32,7 @@ export function messageStorage(request: HttpRequest, settings: Settings): BaseSt
  * defineSettings({ MIDDLEWARE: [SessionMiddleware, CsrfViewMiddleware, MessageMiddleware] })
  * ```
  */
-export const MessageMiddleware: Middleware = function MessageMiddleware(getResponse, { settings }) {
+export const MessageMiddleware: Middleware = trustedMiddleware(function MessageMiddleware(getResponse, { settings }) {
   return async (request) => {
     const storage = messageStorage(request, settings)
     request.messages = storage
@@ -40,4 +40,4 @@ export const MessageMiddleware: Middleware = function MessageMiddleware(getRespo
     storage.update(response)
     return response
   }
-}
+})

@@ -6,7 +6,7 @@
  * primary-key query for the db backend; none for signed cookies or cookie-less requests). That is
  * what keeps `request.session.get()` synchronous.
  */
-import type { Middleware } from '../../core/index.ts'
+import { trustedMiddleware, type Middleware } from '../../core/index.ts'
 import type { HttpRequest, HttpResponseBase } from '../../http/index.ts'
 import type { Settings } from '../../conf/index.ts'
 import { SessionBase } from './session-base.ts'
@@ -29,7 +29,7 @@ import './request-session.ts'
  * })
  * ```
  */
-export const SessionMiddleware: Middleware = function SessionMiddleware(getResponse, { settings }) {
+export const SessionMiddleware: Middleware = trustedMiddleware(function SessionMiddleware(getResponse, { settings }) {
   const backend = sessionBackend(settings)
   const options = {
     cookieAge: settings.SESSION_COOKIE_AGE,
@@ -47,7 +47,7 @@ export const SessionMiddleware: Middleware = function SessionMiddleware(getRespo
     }
     return response
   }
-}
+})
 
 /**
  * Django's process_response up to the save: Vary, or delete the cookie of an emptied session.

@@ -1,7 +1,7 @@
 /**
  * @module The table of built-in middleware, by the names MIDDLEWARE may use.
  */
-import type { Middleware } from '../middleware-types.ts'
+import { trustedMiddleware, type Middleware } from '../middleware-types.ts'
 import { CommonMiddleware } from './common-middleware.ts'
 import { ConditionalGetMiddleware } from './conditional-get-middleware.ts'
 import { GZipMiddleware } from './gzip-middleware.ts'
@@ -16,3 +16,6 @@ export const BUILTIN_MIDDLEWARE: Readonly<Record<string, Middleware>> = Object.f
   ConditionalGetMiddleware,
   GZipMiddleware,
 })
+
+// Each returns the response it was given or one it built: no check of its result needed.
+for (const factory of Object.values(BUILTIN_MIDDLEWARE)) trustedMiddleware(factory)

@@ -3,7 +3,8 @@
  * type parsers chosen so values read back the same as on SQLite (bigint as number, date as
  * 'YYYY-MM-DD', numeric as string).
  */
-import pg from 'pg'
+import { createRequire } from 'node:module'
+import type PgModule from 'pg'
 import { Kysely, PostgresDialect, type LogEvent } from 'kysely'
 import { IntegrityError } from '../errors.ts'
 import type { FieldKind } from '../models/fields.ts'
@@ -15,6 +16,15 @@ export interface PostgresOptions {
   readonly url: string
   readonly poolSize?: number
   readonly log?: (event: LogEvent) => void
+}
+
+// Why pg is required on first use instead of imported: pg and the node:net/tls/crypto code it
+// pulls in cost every process that imports the framework (each serve worker) several MiB, and a
+// project on SQLite never opens a PostgreSQL backend. require() because createPostgresBackend is
+// synchronous; it returns the same CommonJS module that pg's ESM entry re-exports.
+let pgModule: typeof PgModule | undefined
+function loadPg(): typeof PgModule {
+  return (pgModule ??= createRequire(import.meta.url)('pg') as typeof PgModule)
 }
 
 const INT8 = 20
@@ -38,6 +48,7 @@ export function createPostgresBackend(options: PostgresOptions): Backend {
       throw new Error(`schema ${JSON.stringify(schema)} must be a plain identifier`)
     settings.push(`-c search_path=${schema}`)
   }
+  const pg = loadPg()
   const pool = new pg.Pool({
     connectionString: url.toString(),
     max: options.poolSize ?? 10,
@@ -48,7 +59,7 @@ export function createPostgresBackend(options: PostgresOptions): Backend {
         if (oid === INT8) return (value: string) => Number(value)
         if (oid === DATE) return (value: string) => value
         return pg.types.getTypeParser(oid, format)
-      }) as typeof pg.types.getTypeParser,
+      }) as typeof PgModule.types.getTypeParser,
     },
   })
   // Why: an idle client's error (server restart) must not crash the process.

@@ -2,7 +2,7 @@
  * @module The interface each database backend implements: DDL column types, value conversion in
  * both directions, and the translation of driver errors into the ORM's coded errors.
  */
-import type { Kysely } from 'kysely'
+import type { CompiledQuery, Kysely, QueryResult } from 'kysely'
 import type { FieldKind } from '../models/fields.ts'
 
 /** The two supported vendors. */
@@ -29,6 +29,12 @@ export interface Backend {
   translateError(error: unknown): unknown
   /** Whether an error means "the database is busy, try again" (SQLite only). */
   isBusy(error: unknown): boolean
+  /**
+   * Runs a query at once when the connection is free, without kysely's async layers (SQLite:
+   * better-sqlite3 is synchronous); undefined when it must go through `kysely`. Never inside a
+   * transaction: the caller checks.
+   */
+  runIfIdle?<R>(query: CompiledQuery): QueryResult<R> | undefined
   /** The BEGIN statement of a write transaction. */
   readonly beginSql: string
   close(): Promise<void>

@@ -4,11 +4,12 @@
  * and a REGEXP function so the `regex` lookup works as on PostgreSQL.
  */
 import Database from 'better-sqlite3'
-import { Kysely, SqliteDialect, type LogEvent } from 'kysely'
+import { Kysely, type CompiledQuery, type LogEvent, type QueryResult } from 'kysely'
 import { IntegrityError } from '../errors.ts'
 import type { FieldKind } from '../models/fields.ts'
 import { findUnique } from '../schema/constraint-names.ts'
 import type { Backend, ColumnField } from './backend.ts'
+import { DriverSqliteDialect, IdleRunSqliteDriver } from './sqlite-driver.ts'
 import { cachingStatements } from './statement-cache.ts'
 
 /** Options of {@link createSqliteBackend}. */
@@ -45,14 +46,17 @@ export function createSqliteBackend(options: SqliteOptions): Backend {
     if (value === null || pattern === null) return null
     return new RegExp(String(pattern), 'i').test(String(value)) ? 1 : 0
   })
+  // Why the wrapper: kysely's driver prepares every query again (see statement-cache.ts).
+  const statements = cachingStatements(database)
+  const driver = new IdleRunSqliteDriver(statements)
   const kysely = new Kysely({
-    // Why the wrapper: kysely's driver prepares every query again (see statement-cache.ts).
-    dialect: new SqliteDialect({ database: cachingStatements(database) }),
+    dialect: new DriverSqliteDialect(driver, statements),
     ...(options.log ? { log: options.log } : {}),
   })
   return {
     vendor: 'sqlite',
     kysely,
+    runIfIdle: (query) => runIfIdle(driver, query, options.log),
     beginSql: 'BEGIN IMMEDIATE',
     columnType,
     toDb,
@@ -69,6 +73,26 @@ export function createSqliteBackend(options: SqliteOptions): Backend {
       await kysely.destroy()
     },
   }
+}
+
+/** The driver's runIfIdle, reporting the query (or its error) to `log` as kysely's path does. */
+function runIfIdle<R>(
+  driver: IdleRunSqliteDriver,
+  query: CompiledQuery,
+  log: ((event: LogEvent) => void) | undefined,
+): QueryResult<R> | undefined {
+  if (!log) return driver.runIfIdle<R>(query)
+  const started = performance.now()
+  let result: QueryResult<R> | undefined
+  try {
+    result = driver.runIfIdle<R>(query)
+  } catch (error) {
+    log({ level: 'error', error, query, queryDurationMillis: performance.now() - started })
+    throw error
+  }
+  if (result)
+    log({ level: 'query', isStream: false, query, queryDurationMillis: performance.now() - started })
+  return result
 }
 
 function columnType(field: ColumnField): string {

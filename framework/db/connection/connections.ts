@@ -96,13 +96,16 @@ export class Connection {
    */
   async execute<R = Record<string, unknown>>(query: CompiledQuery): Promise<QueryResult<R>> {
     const backend = this.backend
-    const db = this.executor()
+    const transaction = this.transaction
+    const db = transaction?.db ?? backend.kysely
     const started = Date.now()
     for (let attempt = 0; ; attempt++) {
       try {
-        return await db.executeQuery<R>(query)
+        // Outside a transaction, an idle SQLite connection runs the query synchronously.
+        const now = transaction ? undefined : backend.runIfIdle?.<R>(query)
+        return now ?? (await db.executeQuery<R>(query))
       } catch (error) {
-        if (backend.isBusy(error) && !this.transaction && Date.now() - started < BUSY_DEADLINE_MS) {
+        if (backend.isBusy(error) && !transaction && Date.now() - started < BUSY_DEADLINE_MS) {
           await sleep(Math.min(100, 2 + attempt * 3) + Math.random() * 5)
           continue
         }

@@ -60,7 +60,9 @@ export function getGatewayApplication(
     response: HttpResponseBase,
     environ: Environ,
   ): Promise<GatewayResponse> {
-    response.onClose(() => request.cleanup())
+    // Uploads reach temporary files only once the body is parsed, which a streaming body may
+    // still do; otherwise nothing to clean up, and close() has nothing to run.
+    if (request.bodyParseStarted || response.streaming) response.onClose(() => request.cleanup())
     return response.toGateway(environ, finalize)
   }
 

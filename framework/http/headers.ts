@@ -60,8 +60,7 @@ export class ResponseHeaderMap implements Iterable<[string, string]> {
 
   /** Replaces every header named `name` with one. */
   set(name: string, value: string): this {
-    checkHeader(name, value)
-    const lower = name.toLowerCase()
+    const lower = checkHeader(name, value)
     const at = this.#lower.indexOf(lower)
     if (at === -1) {
       this.#list.push([name, value])
@@ -76,29 +75,29 @@ export class ResponseHeaderMap implements Iterable<[string, string]> {
 
   /** Adds a header, keeping existing ones with the same name (Set-Cookie, Vary, Link...). */
   append(name: string, value: string): this {
-    checkHeader(name, value)
+    const lower = checkHeader(name, value)
     this.#list.push([name, value])
-    this.#lower.push(name.toLowerCase())
+    this.#lower.push(lower)
     return this
   }
 
   /** The first value of `name`. */
   get(name: string): string | undefined {
-    const at = this.#lower.indexOf(name.toLowerCase())
+    const at = this.#lower.indexOf(lowerName(name))
     return at === -1 ? undefined : this.#list[at]?.[1]
   }
 
   getAll(name: string): string[] {
-    const lower = name.toLowerCase()
+    const lower = lowerName(name)
     return this.#list.filter((_, i) => this.#lower[i] === lower).map(([, v]) => v)
   }
 
   has(name: string): boolean {
-    return this.#lower.includes(name.toLowerCase())
+    return this.#lower.includes(lowerName(name))
   }
 
   delete(name: string): this {
-    const lower = name.toLowerCase()
+    const lower = lowerName(name)
     if (this.#lower.includes(lower)) this.#keep((k) => k !== lower)
     return this
   }
@@ -130,15 +129,23 @@ const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 /** Anything but tab, visible ASCII and latin-1's upper half: controls, DEL, non-latin-1. */
 const badValue = /[^\t\x20-\x7e\x80-\xff]/
 /**
- * Names that passed the token check. Responses set the same few names again and again (the
- * regex showed in W1's profile); the cap keeps names built from user input from growing it.
+ * Names that passed the token check, each with its lower-cased form. Responses set and look up
+ * the same few names again and again (the regex and toLowerCase showed in W1's profile); the
+ * cap keeps names built from user input from growing it.
  */
-const checkedNames = new Set<string>()
+const checkedNames = new Map<string, string>()
 const CHECKED_NAMES_CAP = 512
 
-function checkHeader(name: string, value: string): void {
+/** `name` lower-cased, without making a new string for a name already checked. */
+function lowerName(name: string): string {
+  return checkedNames.get(name) ?? name.toLowerCase()
+}
+
+/** Throws unless `name` is a token and `value` a valid field value; gives the name lower-cased. */
+function checkHeader(name: string, value: string): string {
   // Why here and not only in startResponse: the error then points at the line that set it.
-  if (!checkedNames.has(name)) {
+  let lower = checkedNames.get(name)
+  if (lower === undefined) {
     if (!token.test(name)) {
       throw Object.assign(
         new TypeError(`Invalid header name ${JSON.stringify(name)}: use an RFC 9110 token.`),
@@ -147,8 +154,9 @@ function checkHeader(name: string, value: string): void {
         },
       )
     }
+    lower = name.toLowerCase()
     if (checkedNames.size >= CHECKED_NAMES_CAP) checkedNames.clear()
-    checkedNames.add(name)
+    checkedNames.set(name, lower)
   }
   if (badValue.test(value)) {
     throw Object.assign(
@@ -158,4 +166,5 @@ function checkHeader(name: string, value: string): void {
       { code: 'http.invalid_header' },
     )
   }
+  return lower
 }

@@ -55,8 +55,9 @@ export class HttpRequest {
   #cookies: Record<string, string> | undefined
   #headers: RequestHeaders | undefined
   #body: Promise<Uint8Array> | undefined
-  #post = new QueryDict()
-  #files = new FileDict()
+  // Made on first use: most requests (every GET) never read POST or FILES.
+  #post: QueryDict | undefined
+  #files: FileDict | undefined
   #parsed: Promise<void> | undefined
   #tempDir: string | undefined
   /** Set by the handler once resolved: the route that matched. */
@@ -110,11 +111,13 @@ export class HttpRequest {
 
   /** Form fields of a urlencoded or multipart body; empty until `parseBody()` ran. */
   get POST(): QueryDict {
+    this.#post ??= new QueryDict()
     return this.#post
   }
 
   /** Uploaded files of a multipart body; empty until `parseBody()` ran. */
   get FILES(): FileDict {
+    this.#files ??= new FileDict()
     return this.#files
   }
 
@@ -269,6 +272,11 @@ export class HttpRequest {
     return this.#tempDir !== undefined
   }
 
+  /** True once `parseBody()` was called: only from then on can uploads reach temporary files. */
+  get bodyParseStarted(): boolean {
+    return this.#parsed !== undefined
+  }
+
   async #readBody(): Promise<Uint8Array> {
     const limit = this.#options.dataUploadMaxMemorySize ?? null
     const declared = Number(this.META.CONTENT_LENGTH || '0')
@@ -344,7 +352,7 @@ export class HttpRequest {
         }
       } else {
         await current.handle?.close()
-        this.#files.add(
+        this.FILES.add(
           new UploadedFile({
             fieldName: current.name,
             filename: current.filename,
@@ -361,7 +369,7 @@ export class HttpRequest {
     const handle = async (events: ReturnType<MultipartParser['write']>): Promise<void> => {
       for (const event of events) {
         if (event.type === 'part') {
-          if (maxFields !== null && fields.length + this.#files.size >= maxFields)
+          if (maxFields !== null && fields.length + this.FILES.size >= maxFields)
             throw new TooManyFieldsSent(maxFields)
           // An empty file input arrives as filename="" with no content: no file (as in Django).
           current =
@@ -395,7 +403,7 @@ export class HttpRequest {
                 )
                 current.path = join(
                   this.#tempDir,
-                  `${this.#files.size}-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+                  `${this.FILES.size}-${Date.now()}-${Math.random().toString(36).slice(2)}`,
                 )
                 current.handle = await open(current.path, 'w')
                 for (const c of current.chunks) await current.handle.write(c)

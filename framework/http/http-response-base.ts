@@ -44,11 +44,9 @@ export abstract class HttpResponseBase {
   status: number
   readonly headers: ResponseHeaderMap
   #reason: string | undefined
-  readonly #cookies = new Map<
-    string,
-    string | { value: string; salt: string; options: CookieOptions }
-  >()
-  readonly #closers: (() => void | Promise<void>)[] = []
+  // Both made on first use: most responses set no cookie, and close with nothing to run.
+  #cookies: Map<string, string | { value: string; salt: string; options: CookieOptions }> | undefined
+  #closers: (() => void | Promise<void>)[] | undefined
   /** True when the body is produced lazily and must not be buffered (streaming, files). */
   abstract readonly streaming: boolean
   /** Set by render()/TemplateResponse so tests can assert on them. */
@@ -100,7 +98,7 @@ export abstract class HttpResponseBase {
    */
   setCookie(name: string, value: string, options: CookieOptions = {}): this {
     // Serialize now so an invalid name throws at the line that set it.
-    this.#cookies.set(name, serializeCookie(name, value, options))
+    this.#cookieMap().set(name, serializeCookie(name, value, options))
     return this
   }
 
@@ -120,7 +118,7 @@ export abstract class HttpResponseBase {
   ): this {
     const { salt = '', ...cookie } = options
     serializeCookie(name, value, cookie)
-    this.#cookies.set(name, { value, salt, options: cookie })
+    this.#cookieMap().set(name, { value, salt, options: cookie })
     return this
   }
 
@@ -137,7 +135,7 @@ export abstract class HttpResponseBase {
     options: Pick<CookieOptions, 'path' | 'domain' | 'sameSite' | 'secure'> = {},
   ): this {
     const secure = options.secure ?? (name.startsWith('__Secure-') || name.startsWith('__Host-'))
-    this.#cookies.set(
+    this.#cookieMap().set(
       name,
       serializeCookie(name, '', { ...options, secure, maxAge: 0, expires: new Date(0) }),
     )
@@ -146,6 +144,7 @@ export abstract class HttpResponseBase {
 
   /** The Set-Cookie values (signed ones need `secretKey`). */
   cookieHeaders(options: FinalizeOptions = {}): string[] {
+    if (this.#cookies === undefined) return []
     return [...this.#cookies].map(([name, c]) => {
       if (typeof c === 'string') return c
       if (!options.secretKey) {
@@ -168,12 +167,13 @@ export abstract class HttpResponseBase {
 
   /** Registers a callback run when the server is done with the body (temp files, handles). */
   onClose(callback: () => void | Promise<void>): void {
+    this.#closers ??= []
     this.#closers.push(callback)
   }
 
   /** Runs the close callbacks once each, never throwing (errors go to `report`). */
   protected async runClosers(report?: (error: unknown) => void): Promise<void> {
-    const closers = this.#closers.splice(0)
+    const closers = this.#closers?.splice(0) ?? []
     for (const close of closers) {
       try {
         await close()
@@ -197,22 +197,39 @@ export abstract class HttpResponseBase {
   async toGateway(environ: Environ, options: FinalizeOptions = {}): Promise<GatewayResponse> {
     const body = await this.makeBody(environ)
     const headers = this.headers.toList()
-    if (this.#cookies.size > 0) {
+    if (this.#cookies !== undefined) {
       for (const cookie of this.cookieHeaders(options)) headers.push(['Set-Cookie', cookie])
     }
     const innerClose = body.close
     // A member assignment, not Object.assign({ close }): tsx (esbuild keepNames) would name a
     // function in an object literal with Object.defineProperty on every response.
-    body.close = async () => {
-      try {
-        await innerClose?.call(body)
-      } finally {
-        await this.runClosers((error) => reportCloseError(environ, error))
-      }
-    }
+    body.close = () =>
+      innerClose === undefined && !this.#closers?.length
+        ? NOTHING_TO_CLOSE
+        : this.#closeBody(body, innerClose, environ)
     return { status: this.statusLine, headers, body }
   }
+
+  async #closeBody(
+    body: Body,
+    innerClose: Body['close'],
+    environ: Environ,
+  ): Promise<void> {
+    try {
+      await innerClose?.call(body)
+    } finally {
+      await this.runClosers((error) => reportCloseError(environ, error))
+    }
+  }
+
+  #cookieMap(): Map<string, string | { value: string; salt: string; options: CookieOptions }> {
+    this.#cookies ??= new Map()
+    return this.#cookies
+  }
 }
+
+/** What close() gives when there is nothing to close: one settled promise for every response. */
+const NOTHING_TO_CLOSE: Promise<void> = Promise.resolve()
 
 function reportCloseError(environ: Environ, error: unknown): void {
   environ['wsgi.errors'].write(`Error closing response: ${String(error)}\n`)

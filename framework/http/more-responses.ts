@@ -15,17 +15,29 @@ import type { ResponseInit } from './http-response-base.ts'
  * ```
  */
 export class JsonResponse extends HttpResponse {
-  constructor(data: unknown, init: ResponseInit & { safe?: boolean; space?: number } = {}) {
-    const { safe = true, space, ...rest } = init
-    if (safe && (typeof data !== 'object' || data === null || Array.isArray(data))) {
-      throw Object.assign(
-        new TypeError(
-          'JsonResponse only serializes plain objects when safe is true; pass { safe: false } to send arrays or scalars.',
-        ),
-        { code: 'http.json_unsafe' },
-      )
+  constructor(data: unknown, init?: ResponseInit & { safe?: boolean; space?: number }) {
+    // Without options (the usual case) no rest and spread objects are made per response.
+    if (init === undefined) {
+      checkSafe(data)
+      super(JSON.stringify(data), JSON_INIT)
+      return
     }
+    const { safe = true, space, ...rest } = init
+    if (safe) checkSafe(data)
     super(JSON.stringify(data, null, space), { contentType: 'application/json', ...rest })
+  }
+}
+
+const JSON_INIT: ResponseInit = Object.freeze({ contentType: 'application/json' })
+
+function checkSafe(data: unknown): void {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw Object.assign(
+      new TypeError(
+        'JsonResponse only serializes plain objects when safe is true; pass { safe: false } to send arrays or scalars.',
+      ),
+      { code: 'http.json_unsafe' },
+    )
   }
 }
 

@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { getGatewayApplication, type Middleware } from '../../framework/core/index.ts'
 import { defineSettings, type SettingsInput } from '../../framework/conf/index.ts'
@@ -11,6 +14,9 @@ import {
 } from '../../framework/http/index.ts'
 import { callApp } from '../http/make-environ.ts'
 import { urlconf } from './fake-urlconf.ts'
+
+let uploadedPath: string | undefined
+const closedViews: string[] = []
 
 const views = {
   '/': () => new HttpResponse('home'),
@@ -32,6 +38,16 @@ const views = {
   '/nothing/': (() => undefined) as never,
   '/form/': async (r: HttpRequest) => new HttpResponse(`name=${r.POST.get('name')}`),
   '/stream/': () => new StreamingHttpResponse(['a', 'b']),
+  '/upload/': (r: HttpRequest) => {
+    const file = r.FILES.get('f')
+    uploadedPath = file?.temporaryPath
+    return new HttpResponse(`${file?.size} ${existsSync(uploadedPath ?? '')}`)
+  },
+  '/on-close/': () => {
+    const response = new HttpResponse('bye')
+    response.onClose(() => void closedViews.push('on-close'))
+    return response
+  },
   '/settings/': (r: HttpRequest) =>
     new HttpResponse(String((r.state.settings as { SECRET_KEY?: string } | undefined)?.SECRET_KEY)),
 }
@@ -132,6 +148,33 @@ describe('getGatewayApplication', () => {
 
   it('puts the settings on request.state.settings for render() and context processors', async () => {
     expect((await callApp(app(), { pathInfo: '/settings/' })).text).toBe('test-secret')
+  })
+
+  it('removes temporary upload files when the server closes the body, not before', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'handler-upload-'))
+    const boundary = 'BoUnDaRy'
+    const body = Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="big.bin"\r\n\r\n`,
+      ),
+      Buffer.alloc(5000, 65),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ])
+    const res = await callApp(app({ FILE_UPLOAD_MAX_MEMORY_SIZE: 1000, FILE_UPLOAD_TEMP_DIR: dir }), {
+      method: 'POST',
+      pathInfo: '/upload/',
+      body: new Uint8Array(body),
+      headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+    })
+    expect([res.text, res.closed]).toEqual(['5000 true', true])
+    expect(uploadedPath?.startsWith(dir)).toBe(true)
+    expect(readdirSync(dir)).toEqual([])
+  })
+
+  it("runs a view's onClose callbacks when the server closes the body", async () => {
+    closedViews.length = 0
+    const res = await callApp(app(), { pathInfo: '/on-close/' })
+    expect([res.text, closedViews]).toEqual(['bye', ['on-close']])
   })
 
   it('passes a streaming body through and closes it', async () => {

@@ -63,6 +63,18 @@ describe('SQLite queries on an idle connection', () => {
     expect(seen[1]).toBe('SELECT * FROM no_such_table')
   })
 
+  it("read the same instances through kysely's path (in a transaction) as on an idle connection", async () => {
+    await make('a')
+    await make('b')
+    const fields = (list: { id: number; questionText: string; pubDate: Date }[]) =>
+      list.map((q) => [q.id, q.questionText, q.pubDate.toISOString()])
+    const idle = await Question.objects.orderBy('id').list()
+    const inTransaction = await atomic(() => Question.objects.orderBy('id').list())
+    expect(idle[0]?.pubDate).toBeInstanceOf(Date)
+    expect(fields(inTransaction)).toEqual(fields(idle))
+    expect(fields(idle).map(([, text]) => text)).toEqual(['a', 'b'])
+  })
+
   it("leave kysely's streams and transactions working", async () => {
     await make('a')
     await make('b')

@@ -32,9 +32,9 @@ export interface Backend {
   /**
    * Runs a query at once when the connection is free, without kysely's async layers (SQLite:
    * better-sqlite3 is synchronous); undefined when it must go through `kysely`. Never inside a
-   * transaction: the caller checks.
+   * transaction: the caller checks. `rowsAsArrays`: rows as arrays in select-list order.
    */
-  runIfIdle?<R>(query: CompiledQuery): QueryResult<R> | undefined
+  runIfIdle?<R>(query: CompiledQuery, rowsAsArrays?: boolean): QueryResult<R> | undefined
   /** The BEGIN statement of a write transaction. */
   readonly beginSql: string
   close(): Promise<void>

@@ -28,9 +28,11 @@ class SqliteConnection implements DatabaseConnection {
     this.#database = database
   }
 
-  /** The query's result, synchronously (what executeQuery resolves to). */
-  run<R>(query: CompiledQuery): QueryResult<R> {
-    const statement = this.#database.prepare(query.sql)
+  /** The query's result, synchronously (what executeQuery resolves to); rows as arrays if asked. */
+  run<R>(query: CompiledQuery, rowsAsArrays = false): QueryResult<R> {
+    const statement = rowsAsArrays
+      ? this.#database.prepareArrays(query.sql)
+      : this.#database.prepare(query.sql)
     if (statement.reader) return { rows: statement.all(query.parameters) as R[] }
     const { changes, lastInsertRowid } = statement.run(query.parameters)
     return {
@@ -116,11 +118,12 @@ export class IdleRunSqliteDriver extends SqliteDriver {
   /**
    * Runs `query` now if the connection is free (returns its result or throws its error);
    * undefined when the caller must go through kysely: lock held, driver not yet initialised by
-   * kysely, or destroyed (kysely then reports that as it always did).
+   * kysely, or destroyed (kysely then reports that as it always did). `rowsAsArrays`: each row
+   * an array of column values in select-list order.
    */
-  runIfIdle<R>(query: CompiledQuery): QueryResult<R> | undefined {
+  runIfIdle<R>(query: CompiledQuery, rowsAsArrays = false): QueryResult<R> | undefined {
     if (!this.#ready || this.#destroyed || this.#lock.held) return undefined
-    return this.#connection.run<R>(query)
+    return this.#connection.run<R>(query, rowsAsArrays)
   }
 }
 

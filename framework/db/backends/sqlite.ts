@@ -56,7 +56,7 @@ export function createSqliteBackend(options: SqliteOptions): Backend {
   return {
     vendor: 'sqlite',
     kysely,
-    runIfIdle: (query) => runIfIdle(driver, query, options.log),
+    runIfIdle: (query, rowsAsArrays) => runIfIdle(driver, query, rowsAsArrays, options.log),
     beginSql: 'BEGIN IMMEDIATE',
     columnType,
     toDb,
@@ -79,13 +79,14 @@ export function createSqliteBackend(options: SqliteOptions): Backend {
 function runIfIdle<R>(
   driver: IdleRunSqliteDriver,
   query: CompiledQuery,
+  rowsAsArrays: boolean | undefined,
   log: ((event: LogEvent) => void) | undefined,
 ): QueryResult<R> | undefined {
-  if (!log) return driver.runIfIdle<R>(query)
+  if (!log) return driver.runIfIdle<R>(query, rowsAsArrays)
   const started = performance.now()
   let result: QueryResult<R> | undefined
   try {
-    result = driver.runIfIdle<R>(query)
+    result = driver.runIfIdle<R>(query, rowsAsArrays)
   } catch (error) {
     log({ level: 'error', error, query, queryDurationMillis: performance.now() - started })
     throw error

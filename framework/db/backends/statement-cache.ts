@@ -24,6 +24,8 @@ export interface CachedStatement {
   all(parameters: readonly unknown[]): unknown[]
   run(parameters: readonly unknown[]): { changes: number | bigint; lastInsertRowid: number | bigint }
   iterate(parameters: readonly unknown[]): IterableIterator<unknown>
+  /** better-sqlite3: rows as arrays of column values instead of objects (readers only). */
+  raw(toggle?: boolean): unknown
 }
 
 /** What kysely's SqliteDialect needs of a database (better-sqlite3's Database fits). */
@@ -32,18 +34,61 @@ export interface PreparingDatabase {
   close(): unknown
 }
 
-/** The wrapped database: kysely's SqliteDatabase, plus the cache's size (for tests). */
+/** The wrapped database: kysely's SqliteDatabase, plus array-row statements and the size. */
 export interface StatementCachingDatabase {
   prepare(sql: string): CachedStatement
+  /**
+   * The statement of `sql` returning rows as arrays of column values, in select-list order
+   * (cheaper for better-sqlite3 to build than objects); a statement returning no rows as is.
+   */
+  prepareArrays(sql: string): CachedStatement
   close(): void
   readonly cachedStatements: number
 }
 
-/** Statements kept per connection: far more than the distinct queries of a typical app. */
+/** Statements kept per connection and row shape: far more than a typical app's distinct queries. */
 export const STATEMENT_CACHE_SIZE = 256
 
 // Statements that change the schema: the cache is emptied when one is prepared.
 const SCHEMA_CHANGE = /^\s*(?:create|alter|drop|attach|detach|vacuum|reindex)\b/i
+
+/** One least-recently-used map of statements (Map order is insertion order). */
+class StatementLru {
+  readonly #statements = new Map<string, CachedStatement>()
+  readonly #capacity: number
+
+  constructor(capacity: number) {
+    this.#capacity = capacity
+  }
+
+  get size(): number {
+    return this.#statements.size
+  }
+
+  /** The cached statement of `sql`, unless there is none or it is busy iterating. */
+  hit(sql: string): CachedStatement | undefined {
+    const cached = this.#statements.get(sql)
+    if (!cached || cached.busy) return undefined
+    // Moving a hit to the end keeps the least recently used first.
+    this.#statements.delete(sql)
+    this.#statements.set(sql, cached)
+    return cached
+  }
+
+  /** Prepares `sql` and keeps it, unless a busy statement of the same SQL holds the place. */
+  add(sql: string, prepare: (sql: string) => CachedStatement): CachedStatement {
+    const statement = prepare(sql)
+    if (this.#statements.has(sql)) return statement // the cached one is iterating: leave it
+    if (this.#statements.size >= this.#capacity)
+      this.#statements.delete(this.#statements.keys().next().value!)
+    this.#statements.set(sql, statement)
+    return statement
+  }
+
+  clear(): void {
+    this.#statements.clear()
+  }
+}
 
 /**
  * Wraps `database` so that `prepare(sql)` returns a cached statement for SQL it has seen (least
@@ -58,32 +103,38 @@ export function cachingStatements(
   database: PreparingDatabase,
   capacity = STATEMENT_CACHE_SIZE,
 ): StatementCachingDatabase {
-  const cache = new Map<string, CachedStatement>()
+  const objects = new StatementLru(capacity)
+  const arrays = new StatementLru(capacity)
+  const prepare = (sql: string): CachedStatement => database.prepare(sql)
+  const prepareArrays = (sql: string): CachedStatement => {
+    const statement = database.prepare(sql)
+    if (statement.reader) statement.raw(true)
+    return statement
+  }
+  /** Whether `sql` changes the schema; if so the caches are emptied (and it is not cached). */
+  const schemaChange = (sql: string): boolean => {
+    if (!SCHEMA_CHANGE.test(sql)) return false
+    objects.clear()
+    arrays.clear()
+    return true
+  }
   return {
     prepare(sql: string): CachedStatement {
-      const cached = cache.get(sql)
-      if (cached && !cached.busy) {
-        // Map order is insertion order: moving a hit to the end keeps the least recent first.
-        cache.delete(sql)
-        cache.set(sql, cached)
-        return cached
-      }
-      if (SCHEMA_CHANGE.test(sql)) {
-        cache.clear()
-        return database.prepare(sql)
-      }
-      const statement = database.prepare(sql)
-      if (cached) return statement // the cached one is busy iterating: leave it in place
-      if (cache.size >= capacity) cache.delete(cache.keys().next().value!)
-      cache.set(sql, statement)
-      return statement
+      return objects.hit(sql) ?? (schemaChange(sql) ? prepare(sql) : objects.add(sql, prepare))
+    },
+    prepareArrays(sql: string): CachedStatement {
+      return (
+        arrays.hit(sql) ??
+        (schemaChange(sql) ? prepareArrays(sql) : arrays.add(sql, prepareArrays))
+      )
     },
     close(): void {
-      cache.clear()
+      objects.clear()
+      arrays.clear()
       database.close()
     },
     get cachedStatements(): number {
-      return cache.size
+      return objects.size + arrays.size
     },
   }
 }

@@ -95,6 +95,20 @@ export class Connection {
    * back-off (bounded); inside one, BEGIN IMMEDIATE already holds the write lock.
    */
   async execute<R = Record<string, unknown>>(query: CompiledQuery): Promise<QueryResult<R>> {
+    return this.#execute<R>(query, false)
+  }
+
+  /**
+   * Runs a SELECT like execute(), each row an array of its column values in select-list order:
+   * what SQLite builds fastest (the QuerySet's hydration reads columns by position). Select-list
+   * names must be distinct and not integer-like: where rows come from kysely as objects (in a
+   * transaction, on PostgreSQL) the arrays are built from their keys' order.
+   */
+  async selectArrays(query: CompiledQuery): Promise<unknown[][]> {
+    return (await this.#execute<unknown[]>(query, true)).rows
+  }
+
+  async #execute<R>(query: CompiledQuery, rowsAsArrays: boolean): Promise<QueryResult<R>> {
     const backend = this.backend
     const transaction = this.transaction
     const db = transaction?.db ?? backend.kysely
@@ -102,8 +116,10 @@ export class Connection {
     for (let attempt = 0; ; attempt++) {
       try {
         // Outside a transaction, an idle SQLite connection runs the query synchronously.
-        const now = transaction ? undefined : backend.runIfIdle?.<R>(query)
-        return now ?? (await db.executeQuery<R>(query))
+        const now = transaction ? undefined : backend.runIfIdle?.<R>(query, rowsAsArrays)
+        if (now) return now
+        const result = await db.executeQuery<R>(query)
+        return rowsAsArrays ? asArrayRows(result) : result
       } catch (error) {
         if (backend.isBusy(error) && !transaction && Date.now() - started < BUSY_DEADLINE_MS) {
           await sleep(Math.min(100, 2 + attempt * 3) + Math.random() * 5)
@@ -136,6 +152,11 @@ export class Connection {
     this.#backend = undefined
     await backend?.close()
   }
+}
+
+/** kysely's object rows as arrays (object keys keep select-list order: names are not indices). */
+function asArrayRows<R>(result: QueryResult<R>): QueryResult<R> {
+  return { ...result, rows: result.rows.map((row) => Object.values(row as object)) as R[] }
 }
 
 const registry = new Map<string, Connection>()

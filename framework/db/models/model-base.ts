@@ -93,13 +93,15 @@ const IDENTITY_KINDS = new Set([
 const hydrators = new Map<string, (row: Record<string, unknown>, db: string) => object>()
 
 /**
- * Internal: a fast row → instance function for one model, select list and backend. Why generated
+ * Internal: a fast row → instance function for one model, select list and backend; `columns`
+ * gives each field's key in the row (its select-list alias, or its position when rows are
+ * arrays). Why generated
  * code: a constructor that assigns the same properties in the same order gives every instance one
  * hidden class, several times faster than copying keys in a loop (bench/orm-overhead.ts).
  */
 export function hydrator(
   model: ModelRuntime,
-  columns: readonly (readonly [string, FieldMeta])[],
+  columns: readonly (readonly [string | number, FieldMeta])[],
   fromDb: (
     kind: FieldMeta['kind'],
     value: unknown,

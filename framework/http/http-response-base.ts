@@ -201,12 +201,19 @@ export abstract class HttpResponseBase {
       for (const cookie of this.cookieHeaders(options)) headers.push(['Set-Cookie', cookie])
     }
     const innerClose = body.close
-    // A member assignment, not Object.assign({ close }): tsx (esbuild keepNames) would name a
-    // function in an object literal with Object.defineProperty on every response.
-    body.close = () =>
-      innerClose === undefined && !this.#closers?.length
-        ? NOTHING_TO_CLOSE
-        : this.#closeBody(body, innerClose, environ)
+    // Why not Object.assign(body, { close }): tsx (esbuild keepNames) names a function written
+    // in an object literal with Object.defineProperty on every response. Why not `body.close =`:
+    // on an array body V8 then kept every response's close alive past its request (20x the
+    // bytes promoted to the old generation per scavenge in W1); a defined property does not.
+    Object.defineProperty(
+      body,
+      'close',
+      ownMethod(() =>
+        innerClose === undefined && !this.#closers?.length
+          ? NOTHING_TO_CLOSE
+          : this.#closeBody(body, innerClose, environ),
+      ),
+    )
     return { status: this.statusLine, headers, body }
   }
 
@@ -226,6 +233,11 @@ export abstract class HttpResponseBase {
     this.#cookies ??= new Map()
     return this.#cookies
   }
+}
+
+/** The descriptor of a property as an assignment would create it. */
+function ownMethod(value: () => Promise<void>): PropertyDescriptor {
+  return { value, writable: true, enumerable: true, configurable: true }
 }
 
 /** What close() gives when there is nothing to close: one settled promise for every response. */

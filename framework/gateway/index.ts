@@ -49,6 +49,7 @@ export {
   cutResponse,
   writeWithBackpressure,
   environFromNodeRequest,
+  addHeaderEnviron,
   headerEnviron,
   splitHost,
   splitTarget,

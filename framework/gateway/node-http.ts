@@ -67,22 +67,60 @@ export interface NodeListenerOptions extends BaseHostOptions {
  * ```
  */
 export function headerEnviron(rawHeaders: readonly string[]): Record<string, string> {
-  const result: Record<string, string> = {}
+  return addHeaderEnviron({}, rawHeaders)
+}
+
+/**
+ * Adds the header keys of `rawHeaders` to `target` (as headerEnviron builds them) and returns it:
+ * a host writes them straight into the environ instead of copying them from a second object.
+ * `target` must not hold HTTP_* or CONTENT_* keys already (they would be merged as repeats).
+ *
+ * @example
+ * ```ts
+ * const environ = addHeaderEnviron({ REQUEST_METHOD: 'GET' }, req.rawHeaders)
+ * ```
+ */
+export function addHeaderEnviron<T extends Record<string, unknown>>(
+  target: T,
+  rawHeaders: readonly string[],
+): T & Record<string, string> {
+  const result = target as Record<string, unknown>
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!.toLowerCase()
-    if (name.includes('_')) continue
+    const name = rawHeaders[i]!
+    const key = environKey(name)
+    if (key === undefined) continue
     const value = toLatin1(rawHeaders[i + 1]!)
-    let key: string
-    if (name === 'content-type') key = 'CONTENT_TYPE'
-    else if (name === 'content-length') key = 'CONTENT_LENGTH'
-    else key = `HTTP_${name.toUpperCase().replaceAll('-', '_')}`
-    const previous = result[key]
+    const previous = result[key] as string | undefined
     if (previous === undefined) result[key] = value
     else if (key === 'CONTENT_LENGTH')
       continue // node refuses differing repeats; keep the first
-    else result[key] = `${previous}${name === 'cookie' ? '; ' : ', '}${value}`
+    else result[key] = `${previous}${key === 'HTTP_COOKIE' ? '; ' : ', '}${value}`
   }
-  return result
+  return result as T & Record<string, string>
+}
+
+/**
+ * Environ keys by header name as sent. Why a cache: building `HTTP_${...}` anew for every header
+ * of every request made a fresh string the engine had to look up again as a property key; the
+ * same few dozen names arrive on every request. Bounded, so a client inventing names cannot grow it.
+ */
+const environKeys = new Map<string, string | undefined>()
+const environKeysLimit = 1024
+
+/** The environ key for a header name, undefined for a name holding '_' (dropped). */
+function environKey(name: string): string | undefined {
+  const cached = environKeys.get(name)
+  if (cached !== undefined || environKeys.has(name)) return cached
+  const lower = name.toLowerCase()
+  const key = lower.includes('_')
+    ? undefined
+    : lower === 'content-type'
+      ? 'CONTENT_TYPE'
+      : lower === 'content-length'
+        ? 'CONTENT_LENGTH'
+        : `HTTP_${lower.toUpperCase().replaceAll('-', '_')}`
+  if (environKeys.size < environKeysLimit) environKeys.set(name, key)
+  return key
 }
 
 /**

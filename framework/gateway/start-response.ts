@@ -50,6 +50,15 @@ export interface ParsedStatus {
 const statusPattern = /^([1-5]\d\d) ([\t\x20-\x7e\x80-\xff]+)$/
 const tokenPattern = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const valuePattern = /^[\t\x20-\x7e\x80-\xff]*$/
+/**
+ * Statuses parsed and header names found good, by their exact text. Why: an application sends
+ * the same few statuses and names on every response, and checking them again (two regular
+ * expressions and a lower-casing per header) was a visible share of a small response's cost.
+ * Bounded, so an application inventing names cannot grow them without limit.
+ */
+const parsedStatuses = new Map<string, ParsedStatus>()
+const goodNames = new Set<string>()
+const cacheLimit = 1024
 const hopByHop = new Set([
   'connection',
   'keep-alive',
@@ -70,6 +79,10 @@ const hopByHop = new Set([
  * ```
  */
 export function parseStatus(status: unknown): ParsedStatus {
+  if (typeof status === 'string') {
+    const known = parsedStatuses.get(status)
+    if (known) return known
+  }
   const match = typeof status === 'string' ? statusPattern.exec(status) : null
   if (!match) {
     throw new StartResponseError(
@@ -78,7 +91,9 @@ export function parseStatus(status: unknown): ParsedStatus {
         'space and a latin-1 reason phrase without control characters, e.g. "200 OK"',
     )
   }
-  return { code: Number(match[1]), reason: match[2]! }
+  const parsed = Object.freeze({ code: Number(match[1]), reason: match[2]! })
+  if (parsedStatuses.size < cacheLimit) parsedStatuses.set(status as string, parsed)
+  return parsed
 }
 
 /**
@@ -103,7 +118,8 @@ export function checkHeaders(headers: unknown): asserts headers is ResponseHeade
         "e.g. [['Content-Type', 'text/plain']]",
     )
   }
-  headers.forEach((pair: unknown, index) => {
+  for (let index = 0; index < headers.length; index++) {
+    const pair: unknown = headers[index]
     if (
       !Array.isArray(pair) ||
       pair.length !== 2 ||
@@ -116,14 +132,9 @@ export function checkHeaders(headers: unknown): asserts headers is ResponseHeade
           '[name, value] pair of two strings',
       )
     }
-    const [name, value] = pair as [string, string]
-    if (!tokenPattern.test(name)) {
-      throw new StartResponseError(
-        'GW-H03',
-        `startResponse() header name ${quote(name)} is not an RFC 9110 token; use letters, ` +
-          "digits and !#$%&'*+-.^_`|~ only (no spaces, colons or newlines)",
-      )
-    }
+    const name = pair[0] as string
+    const value = pair[1] as string
+    if (!goodNames.has(name)) checkName(name)
     if (!valuePattern.test(value)) {
       throw new StartResponseError(
         'GW-H04',
@@ -132,15 +143,27 @@ export function checkHeaders(headers: unknown): asserts headers is ResponseHeade
           '(percent-encode or RFC 8187 for other characters)',
       )
     }
-    const lower = name.toLowerCase()
-    if (hopByHop.has(lower) || lower.startsWith('proxy-')) {
-      throw new StartResponseError(
-        'GW-H05',
-        `startResponse() got the hop-by-hop header ${quote(name)}; remove it: connection ` +
-          'management and transfer coding belong to the server (PEP 3333, "Other HTTP Features")',
-      )
-    }
-  })
+  }
+}
+
+/** Checks a header name not seen before (a token, not hop-by-hop), then remembers it as good. */
+function checkName(name: string): void {
+  if (!tokenPattern.test(name)) {
+    throw new StartResponseError(
+      'GW-H03',
+      `startResponse() header name ${quote(name)} is not an RFC 9110 token; use letters, ` +
+        "digits and !#$%&'*+-.^_`|~ only (no spaces, colons or newlines)",
+    )
+  }
+  const lower = name.toLowerCase()
+  if (hopByHop.has(lower) || lower.startsWith('proxy-')) {
+    throw new StartResponseError(
+      'GW-H05',
+      `startResponse() got the hop-by-hop header ${quote(name)}; remove it: connection ` +
+        'management and transfer coding belong to the server (PEP 3333, "Other HTTP Features")',
+    )
+  }
+  if (goodNames.size < cacheLimit) goodNames.add(name)
 }
 
 /**
@@ -206,7 +229,10 @@ export class ResponseStart {
     const parsed = parseStatus(status)
     checkHeaders(headers)
     this.#status = parsed
-    this.#headers = headers.map(([name, value]) => [name, value] as [string, string])
+    // A copy, so the application's later changes to its array are not sent.
+    const copy: [string, string][] = new Array(headers.length)
+    for (let i = 0; i < headers.length; i++) copy[i] = [headers[i]![0], headers[i]![1]]
+    this.#headers = copy
   }
 }
 

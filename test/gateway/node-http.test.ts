@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import {
   ErrorsStream,
   attachNodeListener,
+  addHeaderEnviron,
   headerEnviron,
   splitHost,
   splitTarget,
@@ -129,6 +130,17 @@ describe('headerEnviron', () => {
       HTTP_X_ID: '1, 2',
       HTTP_COOKIE: 'a=1; b=2',
     })
+  })
+
+  it('gives the same keys when names come back (its key cache), and writes into a given object', () => {
+    const raw = ['Accept-Language', 'fr', 'X_Forwarded_For', '6.6.6.6', 'content-length', '0']
+    const first = headerEnviron(raw)
+    const second = headerEnviron(raw)
+    expect(second).toEqual(first)
+    expect(second).toEqual({ HTTP_ACCEPT_LANGUAGE: 'fr', CONTENT_LENGTH: '0' })
+    const target = { REQUEST_METHOD: 'GET' }
+    expect(addHeaderEnviron(target, raw)).toBe(target)
+    expect(target).toEqual({ REQUEST_METHOD: 'GET', HTTP_ACCEPT_LANGUAGE: 'fr', CONTENT_LENGTH: '0' })
   })
 })
 

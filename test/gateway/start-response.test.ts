@@ -132,4 +132,25 @@ describe('ResponseStart', () => {
     expect(codeOf(() => start.start('200 OK', [['Connection', 'close']]))).toBe('GW-H05')
     expect(start.called).toBe(false)
   })
+
+  it('refuses a bad status or header every time, after good ones were remembered', () => {
+    for (let round = 0; round < 3; round++) {
+      const start = new ResponseStart()
+      start.start('200 OK', [['Content-Type', 'text/plain'], ['X-Ok', 'yes']])
+      expect(start.status).toEqual({ code: 200, reason: 'OK' })
+      expect(codeOf(() => new ResponseStart().start('200OK', []))).toBe('GW-H01')
+      expect(codeOf(() => new ResponseStart().start('200 OK', [['Keep-Alive', '5']]))).toBe('GW-H05')
+      expect(codeOf(() => new ResponseStart().start('200 OK', [['X Bad', '1']]))).toBe('GW-H03')
+      expect(codeOf(() => new ResponseStart().start('200 OK', [['X-Ok', 'a\r\nb']]))).toBe('GW-H04')
+    }
+  })
+
+  it('keeps its own copy of the headers', () => {
+    const headers: [string, string][] = [['X-A', '1']]
+    const start = new ResponseStart()
+    start.start('200 OK', headers)
+    headers[0]![1] = 'changed'
+    headers.push(['X-B', '2'])
+    expect(start.headers).toEqual([['X-A', '1']])
+  })
 })

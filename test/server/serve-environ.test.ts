@@ -117,6 +117,10 @@ describe('serveEnviron', () => {
     const copy = { ...environ! }
     expect(made).toEqual(['signal', 'input'])
     expect(copy['gateway.signal']).toBe(signal)
+    const input = environ!['wsgi.input']
+    expect(environ!['wsgi.input']).toBe(input)
+    expect(copy['wsgi.input']).toBe(input)
+    expect(made).toEqual(['signal', 'input'])
     const replacement = AbortSignal.abort()
     environ!['gateway.signal'] = replacement
     expect(environ!['gateway.signal']).toBe(replacement)

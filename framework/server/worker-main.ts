@@ -13,6 +13,7 @@ import { loadConfigFile, type ServeHooks } from './config.ts'
 import { createErrorLog } from './error-log.ts'
 import { isPrimaryMessage, type WorkerMessage } from './ipc-messages.ts'
 import { httpLimitsFromSettings } from './http-limits.ts'
+import { idleCollector, v8Scavenge } from './idle-gc.ts'
 import { acceptProxyProtocol } from './proxy-protocol.ts'
 import { TrustedProxies } from './proxy.ts'
 import { createRequestLog } from './request-log.ts'
@@ -99,6 +100,8 @@ async function main(): Promise<void> {
     requestLog = createRequestLog(settings)
     const trust = TrustedProxies.parse(settings.forwardedAllowIps)
     const proxyFront = settings.proxyProtocol ? createNetServer() : undefined
+    // Gives back the young generation that loading the application grew, once idle (idle-gc.ts).
+    const idle = idleCollector(v8Scavenge())
     worker = new Worker({
       id,
       settings,
@@ -108,6 +111,7 @@ async function main(): Promise<void> {
       host: createServeHost(app, settings, trust, log),
       send,
       exit: (code) => {
+        idle.stop()
         log.close()
         requestLog?.close()
         // The final counters (stats id 0), so the primary's totals never go backwards when a
@@ -123,7 +127,10 @@ async function main(): Promise<void> {
           },
         )
       },
-      onStarted: () => requestLog?.started(),
+      onStarted: () => {
+        idle.activity()
+        requestLog?.started()
+      },
       onFinished: (info) => requestLog?.record(info),
       acceptConnection: proxyFront ? (socket) => proxyFront.emit('connection', socket) : undefined,
     })

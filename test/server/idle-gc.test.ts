@@ -1,0 +1,107 @@
+/**
+ * @module Tests of idle-gc.ts: the collector's timing (fake timers), that v8Scavenge() does not
+ * leak `gc` to the application, and, in a fresh process, that the two idle scavenges really
+ * shrink a new space that loading grew (the reason the module exists).
+ */
+import { execFileSync } from 'node:child_process'
+import { resolve } from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { idleCollector, v8Scavenge } from '../../framework/server/idle-gc.ts'
+
+const root = resolve(import.meta.dirname, '../..')
+
+describe('idleCollector', () => {
+  afterEach(() => vi.useRealTimers())
+  const timing = { idleMs: 1000, windowMs: 3000 }
+
+  it('scavenges once when idle, twice more a window later, again only after new activity', () => {
+    vi.useFakeTimers()
+    const scavenge = vi.fn()
+    const idle = idleCollector(scavenge, timing)
+    vi.advanceTimersByTime(999)
+    expect(scavenge).not.toHaveBeenCalled()
+    vi.advanceTimersByTime(1)
+    expect(scavenge).toHaveBeenCalledTimes(1)
+    vi.advanceTimersByTime(2999)
+    expect(scavenge).toHaveBeenCalledTimes(1)
+    vi.advanceTimersByTime(1)
+    expect(scavenge).toHaveBeenCalledTimes(3)
+    vi.advanceTimersByTime(60_000)
+    expect(scavenge).toHaveBeenCalledTimes(3)
+    idle.activity()
+    vi.advanceTimersByTime(4000)
+    expect(scavenge).toHaveBeenCalledTimes(6)
+  })
+
+  it('waits while requests keep coming; a request inside the window starts over', () => {
+    vi.useFakeTimers()
+    const scavenge = vi.fn()
+    const idle = idleCollector(scavenge, timing)
+    for (let i = 0; i < 5; i++) {
+      vi.advanceTimersByTime(600)
+      idle.activity()
+    }
+    expect(scavenge).not.toHaveBeenCalled()
+    vi.advanceTimersByTime(1000)
+    expect(scavenge).toHaveBeenCalledTimes(1)
+    vi.advanceTimersByTime(2000)
+    idle.activity() // busy again before the window ended: no shrink now
+    vi.advanceTimersByTime(999)
+    expect(scavenge).toHaveBeenCalledTimes(1)
+    vi.advanceTimersByTime(1) // idle again: the first step again, then the shrink
+    expect(scavenge).toHaveBeenCalledTimes(2)
+    vi.advanceTimersByTime(3000)
+    expect(scavenge).toHaveBeenCalledTimes(4)
+  })
+
+  it('stops for good', () => {
+    vi.useFakeTimers()
+    const scavenge = vi.fn()
+    idleCollector(scavenge, timing).stop()
+    vi.advanceTimersByTime(10_000)
+    expect(scavenge).not.toHaveBeenCalled()
+  })
+
+  it('does nothing without a scavenge function', () => {
+    const idle = idleCollector(undefined, timing)
+    idle.activity()
+    idle.stop()
+  })
+})
+
+describe('v8Scavenge', () => {
+  it('returns a working scavenge without giving the application a global gc', () => {
+    const scavenge = v8Scavenge()
+    expect(scavenge).toBeTypeOf('function')
+    scavenge!()
+    expect((globalThis as { gc?: unknown }).gc).toBeUndefined()
+  })
+
+  it('shrinks a new space grown by loading, once the allocation rate is idle', () => {
+    // A fresh process: grow new space with data that survives (as module loading does), drop
+    // it, then run what an idle worker runs (with a shorter first wait).
+    const script = `
+import v8 from 'node:v8'
+import { idleCollector, v8Scavenge } from './framework/server/idle-gc.ts'
+const newSpace = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').physical_space_size
+let keep = []
+for (let i = 0; i < 400_000; i++) keep.push({ i, s: 'x' + i })
+keep = undefined
+const grown = newSpace()
+const alive = setInterval(() => {}, 1000) // the collector's timer is unref'd on purpose
+const scavenge = v8Scavenge()
+let calls = 0
+await new Promise((r) => idleCollector(() => { scavenge(); if (++calls === 3) r() }, { idleMs: 500, windowMs: 6000 }))
+clearInterval(alive)
+console.log(JSON.stringify({ grown, after: newSpace() }))`
+    const out = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      { cwd: root, encoding: 'utf8' },
+    )
+    const last = out.trim().split('\n').at(-1) ?? '{}'
+    const { grown, after } = JSON.parse(last) as { grown: number; after: number }
+    expect(grown).toBeGreaterThan(8 * 1024 * 1024)
+    expect(after).toBeLessThan(grown / 4)
+  })
+})

@@ -3,6 +3,7 @@
  * project (project/wsgi.ts) loaded, after it has served its home page once.
  */
 import { resolve } from 'node:path'
+import { IDLE_TIMING } from '../../framework/server/idle-gc.ts'
 import { maxWorkerRss } from './process-tree.ts'
 import { freePort, startServer, stopServer } from './server-process.ts'
 
@@ -30,8 +31,11 @@ export async function measureExampleProjectIdle(root: string): Promise<number | 
       '/',
     )
     try {
-      // Let the first request's garbage settle, as a worker waiting for traffic would.
-      await new Promise((r) => setTimeout(r, 1500))
+      // Idle as a worker waiting for traffic is: past the point where it gives back the young
+      // generation loading grew (idle-gc.ts, 8 s after its last request). Until then it holds
+      // about 25 MiB more (147.7 MiB 1.5 s after the first request, 125.2 MiB at 12 s).
+      const idleMs = IDLE_TIMING.idleMs + IDLE_TIMING.windowMs + 2000
+      await new Promise((r) => setTimeout(r, idleMs))
       return maxWorkerRss(server.pid)
     } finally {
       await stopServer(server)

@@ -69,7 +69,8 @@ async function frameworkPage(): Promise<string> {
   const body: any = await (application as any)(environ(), startResponse)
   let text = ''
   const chunks = Symbol.asyncIterator in body ? body : (body as Iterable<Uint8Array>)
-  for await (const chunk of chunks) text += typeof chunk === 'string' ? chunk : decoder.decode(chunk)
+  for await (const chunk of chunks)
+    text += typeof chunk === 'string' ? chunk : decoder.decode(chunk)
   return text
 }
 

@@ -63,7 +63,7 @@ describe('SQLite queries on an idle connection', () => {
     expect(seen[1]).toBe('SELECT * FROM no_such_table')
   })
 
-  it("read the same instances through kysely's path (in a transaction) as on an idle connection", async () => {
+  it("read the same instances through kysely's path (a transaction) as when idle", async () => {
     await make('a')
     await make('b')
     const fields = (list: { id: number; questionText: string; pubDate: Date }[]) =>

@@ -9,6 +9,7 @@ import { IntegrityError } from '../errors.ts'
 import type { FieldKind } from '../models/fields.ts'
 import { findUnique } from '../schema/constraint-names.ts'
 import type { Backend, ColumnField } from './backend.ts'
+import { parseIsoDateTime } from './iso-datetime.ts'
 import { DriverSqliteDialect, IdleRunSqliteDriver } from './sqlite-driver.ts'
 import { cachingStatements } from './statement-cache.ts'
 
@@ -91,8 +92,10 @@ function runIfIdle<R>(
     log({ level: 'error', error, query, queryDurationMillis: performance.now() - started })
     throw error
   }
-  if (result)
-    log({ level: 'query', isStream: false, query, queryDurationMillis: performance.now() - started })
+  if (result) {
+    const queryDurationMillis = performance.now() - started
+    log({ level: 'query', isStream: false, query, queryDurationMillis })
+  }
   return result
 }
 
@@ -170,7 +173,7 @@ function fromDb(
     case 'BooleanField':
       return Boolean(value)
     case 'DateTimeField':
-      return new Date(String(value))
+      return typeof value === 'string' ? parseIsoDateTime(value) : new Date(String(value))
     case 'JSONField':
       return typeof value === 'string' ? JSON.parse(value) : value
     case 'DecimalField':

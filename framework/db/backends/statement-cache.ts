@@ -22,7 +22,10 @@ export interface CachedStatement {
   readonly reader: boolean
   readonly busy: boolean
   all(parameters: readonly unknown[]): unknown[]
-  run(parameters: readonly unknown[]): { changes: number | bigint; lastInsertRowid: number | bigint }
+  run(parameters: readonly unknown[]): {
+    changes: number | bigint
+    lastInsertRowid: number | bigint
+  }
   iterate(parameters: readonly unknown[]): IterableIterator<unknown>
   /** better-sqlite3: rows as arrays of column values instead of objects (readers only). */
   raw(toggle?: boolean): unknown
@@ -96,7 +99,7 @@ class StatementLru {
  *
  * @example
  * ```ts
- * const kysely = new Kysely({ dialect: new SqliteDialect({ database: cachingStatements(database) }) })
+ * const dialect = new SqliteDialect({ database: cachingStatements(new Database('db.sqlite3')) })
  * ```
  */
 export function cachingStatements(

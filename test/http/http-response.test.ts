@@ -34,6 +34,26 @@ describe('HttpResponse', () => {
     expect(await drain(out.body)).toBe('héllo')
   })
 
+  it.each([
+    ['empty', ''],
+    ['short ASCII', 'Hello, World!'],
+    ['short with a control byte and DEL', 'a\tb\u007f'],
+    ['short non-ASCII', 'café ü'],
+    ['short with an emoji', 'ok \u{1f600}'],
+    ['non-ASCII after 60 ASCII characters', `${'a'.repeat(60)}é`],
+    ['long ASCII', 'x'.repeat(5000)],
+    ['long non-ASCII', 'é'.repeat(3000)],
+  ])('encodes %s content as UTF-8 bytes', (_label, text) => {
+    const expected = new Uint8Array(Buffer.from(text, 'utf8'))
+    const response = new HttpResponse(text)
+    expect(response.content).toBeInstanceOf(Uint8Array)
+    expect(Buffer.isBuffer(response.content)).toBe(false)
+    expect(response.content).toEqual(expected)
+    expect(response.text).toBe(text)
+    response.content = text
+    expect(response.content).toEqual(expected)
+  })
+
   it('keeps headers case-insensitive, with repeats through append()', () => {
     const r = new HttpResponse('')
     r.headers.set('X-A', '1')

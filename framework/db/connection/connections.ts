@@ -40,6 +40,7 @@ export class Connection {
   readonly alias: string
   readonly url: string
   #backend: Backend | undefined
+  #vendor: Vendor | undefined
 
   constructor(alias: string, url: string) {
     this.alias = alias
@@ -75,8 +76,9 @@ export class Connection {
     return this.#backend
   }
 
+  /** Parsed once: the QuerySet asks on every query, and a PostgreSQL URL is parsed by new URL(). */
   get vendor(): Vendor {
-    return parseDatabaseUrl(this.url).vendor
+    return (this.#vendor ??= parseDatabaseUrl(this.url).vendor)
   }
 
   /** The transaction state of this alias in the current async context, if inside `atomic()`. */

@@ -104,6 +104,8 @@ export function toLatin1(text: string): string {
  * ```
  */
 export function percentDecodeLatin1(text: string): string {
+  // Most paths hold no escape at all: skip the regular expression and its callback.
+  if (!text.includes('%')) return text
   return text.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) =>
     String.fromCharCode(parseInt(hex, 16)),
   )

@@ -140,7 +140,8 @@ export function splitTarget(
   scriptName = '',
 ): { SCRIPT_NAME: string; PATH_INFO: string; QUERY_STRING: string } {
   let rest = toLatin1(target)
-  const absolute = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/.exec(rest)
+  // Origin-form ('/path?query') is almost every request: only other forms need the pattern.
+  const absolute = rest.charCodeAt(0) === 0x2f ? null : /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/.exec(rest)
   if (absolute) rest = rest.slice(absolute[0].length) || '/'
   const hash = rest.indexOf('#')
   if (hash >= 0) rest = rest.slice(0, hash)
@@ -148,7 +149,7 @@ export function splitTarget(
   const rawPath = question >= 0 ? rest.slice(0, question) : rest
   const query = question >= 0 ? rest.slice(question + 1) : ''
   const path = percentDecodeLatin1(rawPath)
-  const mount = scriptName.replace(/\/+$/, '')
+  const mount = scriptName === '' ? '' : scriptName.replace(/\/+$/, '')
   if (mount && (path === mount || path.startsWith(`${mount}/`))) {
     return { SCRIPT_NAME: mount, PATH_INFO: path.slice(mount.length), QUERY_STRING: query }
   }
@@ -167,10 +168,24 @@ export function splitTarget(
  * ```
  */
 export function splitHost(host: string): { name: string; port: string | undefined } {
+  const known = splitHosts.get(host)
+  if (known) return known
   const match = /^(\[[^\]]*\]|[^:]*)(?::(\d*))?$/.exec(host.trim())
-  if (!match) return { name: host.trim(), port: undefined }
-  return { name: match[1]!.toLowerCase(), port: match[2] || undefined }
+  const parts = Object.freeze(
+    match
+      ? { name: match[1]!.toLowerCase(), port: match[2] || undefined }
+      : { name: host.trim(), port: undefined },
+  )
+  if (splitHosts.size < splitHostsLimit) splitHosts.set(host, parts)
+  return parts
 }
+
+/**
+ * Host headers already split. Why: a server sees the same few Host values on every request;
+ * bounded, so a client sending a new one each time cannot grow it.
+ */
+const splitHosts = new Map<string, { name: string; port: string | undefined }>()
+const splitHostsLimit = 256
 
 /**
  * The environ for a node request: CGI keys (SERVER_NAME/PORT from the Host header or the local

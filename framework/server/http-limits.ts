@@ -13,6 +13,7 @@
  */
 import type { IncomingMessage, ServerOptions, Server, ServerResponse } from 'node:http'
 import { bodyTooLarge, guardBody } from './body-guard.ts'
+import { rawHeaderValue } from './raw-headers.ts'
 import { httpRejection, isPoisoned, sendRejection, type HttpRejection } from './http-rejection.ts'
 
 export { BodyTooLargeError, ForbiddenTrailerError, checkTrailers, guardBody } from './body-guard.ts'
@@ -254,9 +255,9 @@ export function guardRequest(req: IncomingMessage, res: ServerResponse, limits: 
   }
   // Only a request with a body can exceed the cap or carry trailers; wrapping req.push for every
   // bodiless GET cost a closure and a bind per request.
-  const headers = req.headers
-  const length = headers['content-length']
-  if (headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')) {
+  const raw = req.rawHeaders
+  const length = rawHeaderValue(raw, 'content-length')
+  if (rawHeaderValue(raw, 'transfer-encoding') !== undefined || (length !== undefined && length !== '0')) {
     guardBody(req, res, limits.limitRequestBody)
   }
   return true

@@ -192,8 +192,8 @@ function list(values: string[]): string[] {
 
 const wanted = new Set(['forwarded', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-prefix', 'x-forwarded-ssl', 'x-forwarded-protocol'])
 
-function collect(rawHeaders: readonly string[]): Map<string, string[]> {
-  const found = new Map<string, string[]>()
+function collect(rawHeaders: readonly string[]): Map<string, string[]> | undefined {
+  let found: Map<string, string[]> | undefined
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const raw = rawHeaders[i] ?? ''
     // Cheap pre-filter on the first letter before lower-casing: this runs on every request.
@@ -201,12 +201,16 @@ function collect(rawHeaders: readonly string[]): Map<string, string[]> {
     if (first !== 0x66 && first !== 0x78) continue
     const name = raw.toLowerCase()
     if (!wanted.has(name)) continue
+    found ??= new Map()
     const values = found.get(name) ?? []
     values.push(rawHeaders[i + 1] ?? '')
     found.set(name, values)
   }
   return found
 }
+
+/** What most requests (no forwarding header, or an untrusted peer) resolve to; shared, frozen. */
+const noForwarding: ForwardedInfo = Object.freeze({})
 
 /** Walks hops right to left from a trusted peer; returns the index of the client hop. */
 function clientIndex(addresses: readonly (string | undefined)[], trust: TrustedProxies): number {
@@ -242,7 +246,7 @@ export function resolveForwarded(
 ): ForwardedInfo | ForwardedRejection {
   // Headers first: most requests carry none, and then the peer need not be looked up at all.
   const headers = collect(input.rawHeaders)
-  if (headers.size === 0 || !trust.trusts(input.peer)) return {}
+  if (headers === undefined || !trust.trusts(input.peer)) return noForwarding
   const info: ForwardedInfo = {}
   const schemes: ('http' | 'https')[] = []
   const refuse = (reason: string): ForwardedRejection => ({ status: 400, code: 'serve.http.bad_forwarded', reason })

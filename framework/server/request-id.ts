@@ -5,7 +5,7 @@
  * Why "sane" is strict: the id is copied into logs and a response header, so it must not carry
  * spaces, quotes, control bytes or unbounded length that would forge log fields or headers.
  */
-import { randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 
 /**
  * The header name, lower-case as node:http reports it.
@@ -43,8 +43,31 @@ export function isSaneRequestId(value: string): boolean {
 }
 
 /**
- * The id for a request: the incoming header when sane, else a fresh UUID (or what `generate`
- * makes, for tests).
+ * A new request id: 32 lower-case hex digits (the shape of Nginx's `$request_id`), a random
+ * 96-bit prefix drawn once per process followed by a 32-bit counter, so ids are unique across the
+ * workers and restarts of a deployment without drawing random bytes for every request (a UUID per
+ * request was a visible share of a small request's cost).
+ *
+ * @example
+ * ```ts
+ * makeRequestId() // '5f0c9e2a41b7d3e8c6a90f12' + '00000001'
+ * ```
+ */
+export function makeRequestId(): string {
+  if (idCounter === 0 || idCounter >= 0xffffffff) {
+    idPrefix = randomBytes(12).toString('hex')
+    idCounter = 0
+  }
+  idCounter++
+  return idPrefix + idCounter.toString(16).padStart(8, '0')
+}
+
+let idPrefix = ''
+let idCounter = 0
+
+/**
+ * The id for a request: the incoming header when sane, else a new one from makeRequestId (or
+ * what `generate` makes, for tests).
  *
  * @example
  * ```ts
@@ -54,7 +77,7 @@ export function isSaneRequestId(value: string): boolean {
  */
 export function requestIdFor(
   incoming: string | string[] | undefined,
-  generate: () => string = randomUUID,
+  generate: () => string = makeRequestId,
 ): string {
   const value = Array.isArray(incoming) ? incoming[0] : incoming
   if (value !== undefined) {

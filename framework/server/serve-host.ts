@@ -41,6 +41,7 @@ import {
   type ForwardedInfo,
   type TrustedProxies,
 } from './proxy.ts'
+import { rawHeaderValue } from './raw-headers.ts'
 import { REQUEST_ID_ENVIRON_KEY, requestIdFor } from './request-id.ts'
 import { requestInput, serveEnviron, type EnvironOptions, type LazyEnvironSource } from './serve-environ.ts'
 import type { ServeSettings } from './settings.ts'
@@ -67,19 +68,6 @@ export type HostFactory = (environHook: EnvironHook) => RequestListener
 
 /** Unread request body bytes drained after the response for keep-alive (as toNodeListener). */
 const drainLimit = 1_048_576
-
-/** A cached `Date` header value, renewed once per second (node:http's utcDate does the same). */
-let dateValue = ''
-let dateSecond = -1
-function httpDate(): string {
-  const now = Date.now()
-  const second = Math.floor(now / 1000)
-  if (second !== dateSecond) {
-    dateSecond = second
-    dateValue = new Date(now).toUTCString()
-  }
-  return dateValue
-}
 
 /** What every exchange of one worker shares (built once, not per request). */
 interface HostContext {
@@ -178,7 +166,7 @@ class ServeExchange implements Exchange, LazyEnvironSource {
     const req = this.#req
     const res = this.#res
     const context = this.#context
-    const expect = req.headers.expect
+    const expect = rawHeaderValue(req.rawHeaders, 'expect')
     if (expect !== undefined && req.httpVersion === '1.1' && /^\s*100-continue\s*$/i.test(expect)) {
       // Answered when the application first reads wsgi.input (docs/gateway.md), not before.
       this.#onFirstRead = () => {
@@ -193,16 +181,15 @@ class ServeExchange implements Exchange, LazyEnvironSource {
       break
     }
     if (context.requestIdHeader) {
-      this.#requestId = requestIdFor(req.headers[context.requestIdHeader])
+      this.#requestId = requestIdFor(rawHeaderValue(req.rawHeaders, context.requestIdHeader))
       environ[REQUEST_ID_ENVIRON_KEY] = this.#requestId
     }
     res.sendDate = false
-    res.once('close', () => {
-      // The client went away before the response ended: gateway.signal tells the application.
-      if (!res.writableFinished) this.#ended(new ResponseError('GW-H14', 'The client went away'))
-    })
-    // An aborted upload: reported through wsgi.input and the signal, never as a crash.
-    req.on('error', ignore)
+    // One shared listener finding the exchange on the response, not a closure per request.
+    ;(res as ExchangeHolder)[exchangeKey] = this
+    res.on('close', onResponseClose)
+    // No 'error' listener on req: node emits an aborted request's error only to listeners, and
+    // wsgi.input (RequestInput) adds its own when the application reads the body.
     try {
       context.hook(environ, req)
     } catch (error) {
@@ -228,6 +215,11 @@ class ServeExchange implements Exchange, LazyEnvironSource {
   /** wsgi.input, made on first use. */
   input(): GatewayInput {
     return (this.#input ??= requestInput(this.#req, this.signal(), this.#onFirstRead))
+  }
+
+  /** The response closed: before it finished means the client went away (gateway.signal tells). */
+  closed(): void {
+    if (!this.#res.writableFinished) this.#ended(new ResponseError('GW-H14', 'The client went away'))
   }
 
   /** The request ended early: remember why, and abort the signal if anyone holds it. */
@@ -344,11 +336,12 @@ class ServeExchange implements Exchange, LazyEnvironSource {
     const emptyHeadOr304 = chunk === undefined && (method === 'HEAD' || code === 304)
     if (!declared && !(code < 200 || code === 204) && !emptyHeadOr304)
       flat.push('Content-Length', String(length))
-    if (!hasDate) flat.push('Date', httpDate())
     const id = this.requestIdHeader(headers)
     if (id) flat.push(id[0], id[1])
     this.#start.markHeadSent()
     const res = this.#res
+    // node:http adds its own cached Date when the application set none (as BaseHost would).
+    res.sendDate = !hasDate
     res.writeHead(code, status.reason, flat)
     if (noBody || length === 0) res.end()
     else res.end(chunk as Uint8Array)
@@ -455,6 +448,14 @@ class ServeNodeHost extends BaseHost {
   }
 }
 
+/** Where a response's 'close' listener finds its exchange. */
+const exchangeKey = Symbol('serve.exchange')
+type ExchangeHolder = ServerResponse & { [exchangeKey]?: ServeExchange }
+
+function onResponseClose(this: ExchangeHolder): void {
+  this[exchangeKey]?.closed()
+}
+
 function hasHeader(headers: ResponseHeaders, lowerName: string): boolean {
   for (const [name] of headers) if (name.length === lowerName.length && name.toLowerCase() === lowerName) return true
   return false
@@ -463,5 +464,3 @@ function hasHeader(headers: ResponseHeaders, lowerName: string): boolean {
 function isPromise<T>(value: unknown): value is Promise<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function'
 }
-
-function ignore(): void {}

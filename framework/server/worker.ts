@@ -118,9 +118,16 @@ export class Worker {
   #exited = false
   /** Whether %(b)s needs counting: only with an access log (wrapping res.write is not free). */
   readonly #countBody: boolean
+  /** The responses' 'close' listener: one function for every request of this worker. */
+  readonly #onClose: (this: RecordHolder) => void
 
   constructor(options: WorkerOptions) {
     this.#o = options
+    const worker = this
+    this.#onClose = function onClose(this: RecordHolder): void {
+      const request = this[recordKey]
+      if (request) worker.#finished(request)
+    }
     const s = options.settings
     const serverOptions = nodeServerOptions(options.limits)
     this.#server =
@@ -223,7 +230,9 @@ export class Worker {
     if (timeoutSec > 0) request.armTimeout(timeoutSec, this.#o.log)
     // Late writes from an app after a timeout answered must not crash the worker.
     res.on('error', ignore)
-    res.once('close', () => this.#finished(request))
+    // A shared listener finding the record on the response: no closure per request.
+    ;(res as RecordHolder)[recordKey] = request
+    res.on('close', this.#onClose)
     if (!guardRequest(req, res, this.#o.limits)) return
     try {
       request.exchange = listener(req, res)
@@ -322,6 +331,10 @@ export class Worker {
     this.#o.exit(code)
   }
 }
+
+/** Where a response's 'close' listener finds its request's record. */
+const recordKey = Symbol('serve.request')
+type RecordHolder = ServerResponse & { [recordKey]?: RequestRecord }
 
 /** The worker's record of one request, from its head to the response's close. */
 class RequestRecord {

@@ -12,7 +12,7 @@ afterEach(async () => {
   await Promise.all(runs.splice(0).map((r) => r.stop('SIGKILL')))
 })
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+const madeId = /^[0-9a-f]{32}$/
 
 describe('serve request ids', { timeout: 60_000 }, () => {
   it('keeps a sane X-Request-Id, makes one otherwise, and echoes it on the response', async () => {
@@ -24,12 +24,12 @@ describe('serve request ids', { timeout: 60_000 }, () => {
 
     const made = await get(`${run.url}/environ`)
     const id = JSON.parse(made.body).requestId as string
-    expect(id).toMatch(uuid)
+    expect(id).toMatch(madeId)
     expect(made.headers['x-request-id']).toBe(id)
 
     // A value that could forge log fields or headers is replaced, not echoed.
     const forged = await get(`${run.url}/environ`, { headers: { 'X-Request-Id': 'a b"c' } })
-    expect(forged.headers['x-request-id']).toMatch(uuid)
+    expect(forged.headers['x-request-id']).toMatch(madeId)
   })
 
   it('uses --request-id-header and turns ids off when it is empty', async () => {

@@ -11,8 +11,22 @@ describe('requestIdFor', () => {
       expect(requestIdFor(bad, () => 'new'), String(bad)).toBe('new')
     }
   })
-  it('makes a UUID by default', () => {
-    expect(requestIdFor(undefined)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/)
+  it('makes 32 hex digits by default, a different id each time', () => {
+    const ids = new Set<string>()
+    for (let i = 0; i < 1000; i++) {
+      const id = requestIdFor(undefined)
+      expect(id).toMatch(/^[0-9a-f]{32}$/)
+      ids.add(id)
+    }
+    expect(ids.size).toBe(1000)
+  })
+  it('draws a new random prefix in each process', async () => {
+    const { execFileSync } = await import('node:child_process')
+    const script = "import { makeRequestId } from './framework/server/request-id.ts'; console.log(makeRequestId())"
+    const run = () => execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' }).trim()
+    const [a, b] = [run(), run()]
+    expect(a).toMatch(/^[0-9a-f]{24}00000001$/)
+    expect(b.slice(0, 24)).not.toBe(a.slice(0, 24))
   })
 })
 

@@ -104,7 +104,7 @@ describe('serve host', () => {
     const reply = await ask()
     expect(reply.body).toBe('ab')
     expect(reply.headers['transfer-encoding']).toBe('chunked')
-    expect(reply.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/)
+    expect(reply.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/)
   })
 
   it('keeps the request id header the application set, once', async () => {
@@ -159,5 +159,28 @@ describe('serve host', () => {
     expect(reply.status).toBe(503)
     expect(seen?.aborted).toBe(true)
     expect(String((seen?.reason as Error).message)).toMatch(/request-timeout/)
+  })
+
+  it('aborts gateway.signal with GW-H14 when the client leaves before the response', async () => {
+    let seen: AbortSignal | undefined
+    const aborted = new Promise<unknown>((resolve) => {
+      void serve(
+        (environ) =>
+          new Promise(() => {
+            seen = environ['gateway.signal']
+            seen.addEventListener('abort', () => resolve(seen!.reason))
+          }),
+      ).then(({ ask }) => {
+        const leaving = ask()
+        leaving.catch(() => {})
+        // Give the request time to reach the application, then hang up.
+        setTimeout(() => {
+          for (const server of servers) server.closeAllConnections()
+        }, 100)
+      })
+    })
+    const reason = (await aborted) as { code?: string }
+    expect(seen?.aborted).toBe(true)
+    expect(reason.code).toBe('GW-H14')
   })
 })

@@ -112,7 +112,7 @@ export function serveEnviron(
     QUERY_STRING: target.QUERY_STRING,
     SERVER_NAME: '',
     SERVER_PORT: '',
-    SERVER_PROTOCOL: `HTTP/${req.httpVersion}`,
+    SERVER_PROTOCOL: protocolName(req.httpVersion),
     'wsgi.version': [1, 0] as const,
     'wsgi.url_scheme': scheme,
     'wsgi.errors': options.errors,
@@ -131,10 +131,42 @@ export function serveEnviron(
   environ.SERVER_NAME = host?.name || toLatin1(socket?.localAddress ?? '127.0.0.1')
   environ.SERVER_PORT =
     host?.port ?? (host ? (scheme === 'https' ? '443' : '80') : String(socket?.localPort ?? 80))
+  const peer = socket ? peerOf(socket) : undefined
   // A socket already torn down has no peer address; the key is then absent, not 'undefined'.
-  if (socket?.remoteAddress) environ.REMOTE_ADDR = toLatin1(socket.remoteAddress)
-  if (socket?.remotePort !== undefined) environ.REMOTE_PORT = String(socket.remotePort)
+  if (peer?.address) environ.REMOTE_ADDR = peer.address
+  if (peer?.port !== undefined) environ.REMOTE_PORT = peer.port
   return environ as unknown as Environ
+}
+
+/** `SERVER_PROTOCOL` for node's `httpVersion`: the two common ones without building a string. */
+function protocolName(version: string): string {
+  return version === '1.1' ? 'HTTP/1.1' : version === '1.0' ? 'HTTP/1.0' : `HTTP/${version}`
+}
+
+/** REMOTE_ADDR and REMOTE_PORT of a connection, as environ strings. */
+interface Peer {
+  address: string | undefined
+  port: string | undefined
+}
+
+const peerKey = Symbol('serve.peer')
+type PeerHolder = Partial<TLSSocket> & { [peerKey]?: Peer }
+
+/**
+ * The peer of `socket`, worked out once per connection: a keep-alive connection carries many
+ * requests from the same peer. Not remembered while the address is unknown (a socket torn down).
+ */
+function peerOf(socket: PeerHolder): Peer {
+  const known = socket[peerKey]
+  if (known) return known
+  const address = socket.remoteAddress
+  const port = socket.remotePort
+  const peer: Peer = {
+    address: address ? toLatin1(address) : undefined,
+    port: port !== undefined ? String(port) : undefined,
+  }
+  if (address) socket[peerKey] = peer
+  return peer
 }
 
 /**

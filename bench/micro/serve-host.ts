@@ -1,0 +1,110 @@
+/**
+ * @module The cost of serve's request path (framework/server/serve-host.ts) against a bare
+ * node:http handler, without sockets or a load generator: real IncomingMessage/ServerResponse
+ * objects over a socket that discards what is written, so only the per-request work differs.
+ *
+ *   npx tsx bench/micro/serve-host.ts [requests]        CPU µs per request, host and raw (median)
+ *
+ * On a shared machine CPU time moves with the neighbours; instruction counts do not. Under
+ * callgrind (instrumentation switched on around the measured loop only):
+ *
+ *   BENCH_CALLGRIND=1 BENCH_ONLY=host valgrind --tool=callgrind --instr-atstart=no \
+ *     --callgrind-out-file=/dev/null node --import tsx bench/micro/serve-host.ts 5000
+ *
+ * prints "Collected : N"; N / 5000 is the instructions per request (BENCH_ONLY=raw for the
+ * baseline). bench/results/serve-vs-node-profile.md lists the figures of each change.
+ */
+import { execFileSync } from 'node:child_process'
+import { IncomingMessage, ServerResponse } from 'node:http'
+import { Duplex } from 'node:stream'
+import { processHttpRequest } from '../../examples/hello_world.ts'
+import { createErrorLog } from '../../framework/server/error-log.ts'
+import { TrustedProxies } from '../../framework/server/proxy.ts'
+import { createServeHost } from '../../framework/server/serve-host.ts'
+import { resolveSettings } from '../../framework/server/settings.ts'
+
+type Listener = (req: IncomingMessage, res: ServerResponse) => unknown
+
+const requests = Number(process.argv[2] ?? 20_000)
+const only = process.env.BENCH_ONLY
+const callgrind = process.env.BENCH_CALLGRIND === '1'
+
+const settings = resolveSettings({ app: 'examples/hello_world.ts:processHttpRequest' })
+const log = createErrorLog('-', 'info', process.pid)
+const trust = TrustedProxies.parse(settings.forwardedAllowIps)
+const host: Listener = createServeHost(processHttpRequest, settings, trust, log)((environ) => {
+  environ['serve.worker_id'] = 1
+})
+const hello = new TextEncoder().encode('Hello World')
+const raw: Listener = (_req, res) => {
+  res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': hello.length })
+  res.end(hello)
+}
+
+// One connection for every request, as keep-alive gives a worker; writes are dropped.
+const socket = new Duplex({
+  write(_chunk, _encoding, done) {
+    done()
+  },
+  writev(_chunks, done) {
+    done()
+  },
+  read() {},
+})
+Object.defineProperties(socket, {
+  remoteAddress: { value: '127.0.0.1' },
+  remotePort: { value: 50_000 },
+  localAddress: { value: '127.0.0.1' },
+  localPort: { value: 8000 },
+})
+
+/** One request through `listener`, as node:http would make and end it (what wrk sends). */
+function one(listener: Listener): void {
+  const req = new IncomingMessage(socket as never)
+  req.method = 'GET'
+  req.url = '/'
+  req.httpVersion = '1.1'
+  req.httpVersionMajor = 1
+  req.httpVersionMinor = 1
+  req.rawHeaders = ['Host', '127.0.0.1:8000', 'User-Agent', 'wrk', 'Accept', '*/*']
+  req.complete = true
+  req.push(null)
+  const res = new ServerResponse(req)
+  res.shouldKeepAlive = true
+  res.assignSocket(socket as never)
+  listener(req, res)
+  res.detachSocket(socket as never)
+  res.emit('close')
+}
+
+/** Runs `count` requests, yielding to the event loop as a server would (ticks, immediates). */
+async function run(listener: Listener, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    one(listener)
+    if (i % 50 === 49) await new Promise((resolve) => setImmediate(resolve))
+  }
+  await new Promise((resolve) => setTimeout(resolve, 10))
+}
+
+async function measure(name: string, listener: Listener): Promise<void> {
+  await run(listener, 2_000) // warm-up: compiled code, caches filled
+  if (callgrind) {
+    execFileSync('callgrind_control', ['-i', 'on', String(process.pid)])
+    await run(listener, requests)
+    execFileSync('callgrind_control', ['-i', 'off', String(process.pid)])
+    console.log(`${name}: ${requests} requests measured (see callgrind's "Collected")`)
+    return
+  }
+  const rounds: number[] = []
+  for (let round = 0; round < 5; round++) {
+    const before = process.cpuUsage()
+    await run(listener, requests)
+    const used = process.cpuUsage(before)
+    rounds.push((used.user + used.system) / requests)
+  }
+  rounds.sort((a, b) => a - b)
+  console.log(`${name}: ${rounds[2]!.toFixed(2)} µs CPU per request (median of 5; ${rounds.map((r) => r.toFixed(2)).join(' ')})`)
+}
+
+if (only !== 'host') await measure('raw node:http handler', raw)
+if (only !== 'raw') await measure('serve host + hello_world.ts', host)

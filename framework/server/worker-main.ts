@@ -84,6 +84,9 @@ async function main(): Promise<void> {
   process.on('SIGQUIT', fast)
   // The primary is gone (crashed or killed): finish what we have and leave.
   process.on('disconnect', () => (worker ? worker.stop() : process.exit(0)))
+  // The primary may have died while this process was still loading its modules: the channel
+  // then closed before the listener above existed, and nothing would ever stop this worker.
+  if (!process.connected) process.exit(0)
   process.on('unhandledRejection', (reason) =>
     log.error(`Unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}`),
   )
@@ -140,6 +143,8 @@ async function main(): Promise<void> {
     process.exit(3)
   }
   clearInterval(early)
+  // Same check after the application loaded: an orphan must not start serving.
+  if (!process.connected) process.exit(0)
   worker.start()
   send({ t: 'ready' })
   for (const socket of pendingSockets.splice(0)) worker.handleConnection(socket)

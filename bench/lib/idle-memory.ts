@@ -2,7 +2,10 @@
  * @module The idle-memory figure of issue 10: the RSS of a `serve` worker with the example
  * project (project/wsgi.ts) loaded, after it has served its home page once.
  */
-import { resolve } from 'node:path'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { IDLE_TIMING } from '../../framework/server/idle-gc.ts'
 import { maxWorkerRss } from './process-tree.ts'
 import { freePort, startServer, stopServer } from './server-process.ts'
@@ -10,7 +13,15 @@ import { freePort, startServer, stopServer } from './server-process.ts'
 /** MiB, or undefined (with the reason printed) when the project does not start. */
 export async function measureExampleProjectIdle(root: string): Promise<number | undefined> {
   const port = await freePort()
+  // Its own migrated database, so the figure does not depend on the checkout's db.sqlite3.
+  const scratch = mkdtempSync(join(tmpdir(), 'bench-idle-'))
+  const env = { DATABASE_URL: `sqlite:${join(scratch, 'db.sqlite3')}` }
   try {
+    execFileSync(process.execPath, [resolve(root, 'bin/framework.js'), 'migrate'], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: 'ignore',
+    })
     const server = await startServer(
       'serve project/wsgi.ts',
       {
@@ -26,6 +37,7 @@ export async function measureExampleProjectIdle(root: string): Promise<number | 
           '1',
         ],
         cwd: root,
+        env,
       },
       port,
       '/',
@@ -43,5 +55,7 @@ export async function measureExampleProjectIdle(root: string): Promise<number | 
   } catch (error) {
     console.error(`idle memory of the example project not measured: ${(error as Error).message}`)
     return undefined
+  } finally {
+    rmSync(scratch, { recursive: true, force: true })
   }
 }

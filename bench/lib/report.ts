@@ -182,7 +182,7 @@ export function renderReport(report: Report): string {
     `Node ${i.node}; ${i.cpus} CPUs shared with the load generator (${i.loader}, one thread, ${i.connections} keep-alive connections); loopback.`,
     `${i.rounds} round(s) of ${i.seconds} s per workload after ${i.warmupSeconds} s of warm-up each (the first workload of a configuration: ${Math.max(3 * i.warmupSeconds, 3)} s), configurations interleaved (A B C … A B C …), each started before and stopped after its turn in every round.`,
     `CGI configurations: up to ${i.cgiRequests} requests per round (none started after ${i.cgiMaxSeconds} s), 2 at a time, each on a new connection.`,
-    `Load average (1 min) at start ${i.load[0].toFixed(1)}, at end ${i.load[1].toFixed(1)}${Math.max(...i.load) > i.cpus ? ': **the machine was busy with other work, so absolute figures are low and noisy; ratios within a round and CPU µs/req hold up better**' : ''}.`,
+    `Load average (1 min) at start ${i.load[0].toFixed(1)}, at end ${i.load[1].toFixed(1)} (the end includes the bench's own server and load generator)${i.load[0] > 0.75 * i.cpus ? ': **the machine was busy with other work, so absolute figures are low and noisy; ratios within a round and CPU µs/req hold up better**' : ''}.`,
     "Figures are medians over rounds; peak RSS is the largest worker seen during the runs; CPU µs/req is the server process tree's user+system time (master and workers, from /proc) divided by the requests served.",
     '',
     `![requests/s per configuration and workload](${report.chartFile})`,

@@ -11,12 +11,12 @@
  * Profile it with `node --cpu-prof --import tsx bench/micro/framework-request.ts /plaintext`.
  */
 import type {
-  Environ,
   ResponseHeaders,
   StartResponse,
   Write,
 } from '../../framework/gateway/index.ts'
 import { application } from '../apps/framework/wsgi.ts'
+import { wrkEnviron } from './wrk-environ.ts'
 
 interface Options {
   paths: string[]
@@ -36,34 +36,8 @@ function parseArgs(argv: string[]): Options {
   return options
 }
 
-const errors = { write() {}, flush() {} }
-const emptyInput = { read: async () => new Uint8Array(0) }
-
 /** What wrk sends to the benchmark's server, as the worker turns it into an environ. */
-function environFor(path: string): Environ {
-  return {
-    REQUEST_METHOD: 'GET',
-    SCRIPT_NAME: '',
-    PATH_INFO: path,
-    QUERY_STRING: '',
-    SERVER_NAME: '127.0.0.1',
-    SERVER_PORT: '8000',
-    SERVER_PROTOCOL: 'HTTP/1.1',
-    'wsgi.version': [1, 0],
-    'wsgi.url_scheme': 'http',
-    'wsgi.input': emptyInput,
-    'wsgi.errors': errors,
-    'wsgi.multithread': false,
-    'wsgi.multiprocess': true,
-    'wsgi.run_once': false,
-    'wsgi.input_terminated': true,
-    HTTP_HOST: '127.0.0.1:8000',
-    HTTP_USER_AGENT: 'wrk',
-    HTTP_ACCEPT: '*/*',
-    REMOTE_ADDR: '127.0.0.1',
-    REMOTE_PORT: '5555',
-  } as unknown as Environ
-}
+const environFor = wrkEnviron
 
 const ignoreWrite: Write = async () => {}
 const ignoreStart: StartResponse = () => ignoreWrite

@@ -16,6 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { seedDatabase } from '../lib/seed-database.ts'
+import { wrkEnviron } from './wrk-environ.ts'
 
 const rounds = Number(process.argv[2] ?? 30)
 const callsPerRound = Number(process.argv[3] ?? 2000)
@@ -32,28 +33,7 @@ const { closeConnections } = await import('../../framework/db/index.ts')
 
 /** A GET /rows as `serve` hands it to the application (the headers wrk sends). */
 function environ(): Record<string, unknown> {
-  return {
-    REQUEST_METHOD: 'GET',
-    SCRIPT_NAME: '',
-    PATH_INFO: '/rows',
-    QUERY_STRING: '',
-    SERVER_NAME: '127.0.0.1',
-    SERVER_PORT: '8000',
-    SERVER_PROTOCOL: 'HTTP/1.1',
-    'wsgi.version': [1, 0],
-    'wsgi.url_scheme': 'http',
-    'wsgi.input': { read: async () => new Uint8Array(0) },
-    'wsgi.errors': { write() {}, flush() {} },
-    'wsgi.multithread': false,
-    'wsgi.multiprocess': true,
-    'wsgi.run_once': false,
-    'wsgi.input_terminated': true,
-    HTTP_HOST: '127.0.0.1:8000',
-    HTTP_USER_AGENT: 'wrk',
-    HTTP_ACCEPT: '*/*',
-    REMOTE_ADDR: '127.0.0.1',
-    REMOTE_PORT: '5555',
-  }
+  return wrkEnviron('/rows')
 }
 
 const decoder = new TextDecoder()

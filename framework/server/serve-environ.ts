@@ -57,33 +57,27 @@ function assign(holder: object, key: string, value: unknown): void {
 }
 
 /**
- * The accessors of the two lazy keys, one pair for every environ: `function`s, not arrows, since
- * they read the environ as `this`; a spread (`{...environ}`) calls the getter and copies the value.
+ * The accessor pair of lazy key `key`, made once and shared by every environ: `function`s, not
+ * arrows, since they read the environ as `this`; a spread (`{...environ}`) calls the getter and
+ * copies the value.
  */
-const inputAccessor: PropertyDescriptor = {
-  get(this: LazyHolder): GatewayInput {
-    const input = this[lazySource].input()
-    assign(this, 'wsgi.input', input)
-    return input
-  },
-  set(this: LazyHolder, value: GatewayInput) {
-    assign(this, 'wsgi.input', value)
-  },
-  enumerable: true,
-  configurable: true,
+function lazyAccessor(key: string, make: (source: LazyEnvironSource) => unknown): PropertyDescriptor {
+  return {
+    get(this: LazyHolder): unknown {
+      const value = make(this[lazySource])
+      assign(this, key, value)
+      return value
+    },
+    set(this: LazyHolder, value: unknown) {
+      assign(this, key, value)
+    },
+    enumerable: true,
+    configurable: true,
+  }
 }
-const signalAccessor: PropertyDescriptor = {
-  get(this: LazyHolder): AbortSignal {
-    const signal = this[lazySource].signal()
-    assign(this, 'gateway.signal', signal)
-    return signal
-  },
-  set(this: LazyHolder, value: AbortSignal) {
-    assign(this, 'gateway.signal', value)
-  },
-  enumerable: true,
-  configurable: true,
-}
+
+const inputAccessor = lazyAccessor('wsgi.input', (source) => source.input())
+const signalAccessor = lazyAccessor('gateway.signal', (source) => source.signal())
 
 /**
  * Builds the environ for `req`, its lazy keys backed by `source`.

@@ -2,8 +2,14 @@
  * @module The cost of serve's request path (framework/server/serve-host.ts) against a bare
  * node:http handler, without sockets or a load generator: real IncomingMessage/ServerResponse
  * objects over a socket that discards what is written, so only the per-request work differs.
+ * A third listener runs the full framework (bench/apps/framework, W1's /plaintext) behind the
+ * same host: what the framework adds to a request in a worker.
  *
- *   npx tsx bench/micro/serve-host.ts [requests]        CPU µs per request, host and raw (median)
+ *   npx tsx bench/micro/serve-host.ts [requests]        CPU µs per request of each (median)
+ *
+ * BENCH_ONLY=raw|host|framework runs one of them. A worker switches V8's allocation-site
+ * pretenuring off (framework/server/pretenuring.ts); this process does the same unless started
+ * with `node --allocation-site-pretenuring`, which shows what the switch is worth.
  *
  * On a shared machine CPU time moves with the neighbours; instruction counts do not. Under
  * callgrind (instrumentation switched on around the measured loop only):
@@ -18,8 +24,10 @@ import { execFileSync } from 'node:child_process'
 import { IncomingMessage, ServerResponse } from 'node:http'
 import { Duplex } from 'node:stream'
 import { processHttpRequest } from '../../examples/hello_world.ts'
+import type { Application } from '../../framework/gateway/index.ts'
 import { createErrorLog } from '../../framework/server/error-log.ts'
 import { TrustedProxies } from '../../framework/server/proxy.ts'
+import { disablePretenuring } from '../../framework/server/pretenuring.ts'
 import { createServeHost } from '../../framework/server/serve-host.ts'
 import { resolveSettings } from '../../framework/server/settings.ts'
 
@@ -32,9 +40,18 @@ const callgrind = process.env.BENCH_CALLGRIND === '1'
 const settings = resolveSettings({ app: 'examples/hello_world.ts:processHttpRequest' })
 const log = createErrorLog('-', 'info', process.pid)
 const trust = TrustedProxies.parse(settings.forwardedAllowIps)
-const host: Listener = createServeHost(processHttpRequest, settings, trust, log)((environ) => {
-  environ['serve.worker_id'] = 1
-})
+// As worker-main.ts does before it loads the application.
+const pretenuringOff = disablePretenuring()
+const hostFor = (app: Application): Listener =>
+  createServeHost(app, settings, trust, log)((environ) => {
+    environ['serve.worker_id'] = 1
+  })
+const host = hostFor(processHttpRequest)
+// Loaded only when measured: its modules are what makes V8's pretenuring kick in (pretenuring.ts).
+const framework =
+  only === undefined || only === 'framework'
+    ? hostFor((await import('../apps/framework/wsgi.ts')).application)
+    : undefined
 const hello = new TextEncoder().encode('Hello World')
 const raw: Listener = (_req, res) => {
   res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': hello.length })
@@ -58,11 +75,14 @@ Object.defineProperties(socket, {
   localPort: { value: 8000 },
 })
 
-/** One request through `listener`, as node:http would make and end it (what wrk sends). */
-function one(listener: Listener): void {
+/**
+ * One request through `listener`, as node:http would make and end it (what wrk sends). Resolves
+ * once the response finished: the framework answers after its middleware's promises.
+ */
+function one(listener: Listener, url: string): Promise<void> | undefined {
   const req = new IncomingMessage(socket as never)
   req.method = 'GET'
-  req.url = '/'
+  req.url = url
   req.httpVersion = '1.1'
   req.httpVersionMajor = 1
   req.httpVersionMinor = 1
@@ -72,25 +92,30 @@ function one(listener: Listener): void {
   const res = new ServerResponse(req)
   res.shouldKeepAlive = true
   res.assignSocket(socket as never)
+  const done = () => {
+    res.detachSocket(socket as never)
+    res.emit('close')
+  }
   listener(req, res)
-  res.detachSocket(socket as never)
-  res.emit('close')
+  if (res.writableFinished) return void done()
+  return new Promise((resolve) => res.once('finish', () => resolve(done())))
 }
 
 /** Runs `count` requests, yielding to the event loop as a server would (ticks, immediates). */
-async function run(listener: Listener, count: number): Promise<void> {
+async function run(listener: Listener, count: number, url = '/'): Promise<void> {
   for (let i = 0; i < count; i++) {
-    one(listener)
+    const finishing = one(listener, url)
+    if (finishing) await finishing
     if (i % 50 === 49) await new Promise((resolve) => setImmediate(resolve))
   }
   await new Promise((resolve) => setTimeout(resolve, 10))
 }
 
-async function measure(name: string, listener: Listener): Promise<void> {
-  await run(listener, 2_000) // warm-up: compiled code, caches filled
+async function measure(name: string, listener: Listener, url = '/'): Promise<void> {
+  await run(listener, 2_000, url) // warm-up: compiled code, caches filled
   if (callgrind) {
     execFileSync('callgrind_control', ['-i', 'on', String(process.pid)])
-    await run(listener, requests)
+    await run(listener, requests, url)
     execFileSync('callgrind_control', ['-i', 'off', String(process.pid)])
     console.log(`${name}: ${requests} requests measured (see callgrind's "Collected")`)
     return
@@ -98,7 +123,7 @@ async function measure(name: string, listener: Listener): Promise<void> {
   const rounds: number[] = []
   for (let round = 0; round < 5; round++) {
     const before = process.cpuUsage()
-    await run(listener, requests)
+    await run(listener, requests, url)
     const used = process.cpuUsage(before)
     rounds.push((used.user + used.system) / requests)
   }
@@ -106,5 +131,9 @@ async function measure(name: string, listener: Listener): Promise<void> {
   console.log(`${name}: ${rounds[2]!.toFixed(2)} µs CPU per request (median of 5; ${rounds.map((r) => r.toFixed(2)).join(' ')})`)
 }
 
-if (only !== 'host') await measure('raw node:http handler', raw)
-if (only !== 'raw') await measure('serve host + hello_world.ts', host)
+console.log(`V8 allocation-site pretenuring: ${pretenuringOff ? 'off (as in a worker)' : 'on (as node chose)'}`)
+if (only === undefined || only === 'raw') await measure('raw node:http handler', raw)
+if (only === undefined || only === 'host') await measure('serve host + hello_world.ts', host)
+if (framework) await measure('serve host + framework /plaintext', framework, '/plaintext')
+// The framework's database connection would keep the process alive.
+process.exit(0)

@@ -14,6 +14,7 @@ import { createErrorLog } from './error-log.ts'
 import { isPrimaryMessage, type WorkerMessage } from './ipc-messages.ts'
 import { httpLimitsFromSettings } from './http-limits.ts'
 import { idleCollector, v8Scavenge } from './idle-gc.ts'
+import { disablePretenuring } from './pretenuring.ts'
 import { acceptProxyProtocol } from './proxy-protocol.ts'
 import { TrustedProxies } from './proxy.ts'
 import { createRequestLog } from './request-log.ts'
@@ -47,6 +48,8 @@ async function main(): Promise<void> {
   const { id, settings } = boot
   const log = createErrorLog(settings.errorlog, settings.loglevel, process.pid)
   process.title = `${settings.procName}: worker ${id}`
+  // Before the application loads: per-request objects must stay young (pretenuring.ts).
+  disablePretenuring()
   // Why ignore these: a terminal's HUP and TTIN/TTOU reach the whole process group; they are
   // the primary's to handle. The primary talks to workers over IPC.
   for (const signal of ['SIGHUP', 'SIGTTIN', 'SIGTTOU', 'SIGUSR2'] as const)

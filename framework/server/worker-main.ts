@@ -14,6 +14,7 @@ import { createErrorLog } from './error-log.ts'
 import { isPrimaryMessage, type WorkerMessage } from './ipc-messages.ts'
 import { httpLimitsFromSettings } from './http-limits.ts'
 import { idleCollector, v8Scavenge } from './idle-gc.ts'
+import { loaderThreadScavenge } from './loader-gc.ts'
 import { disablePretenuring } from './pretenuring.ts'
 import { acceptProxyProtocol } from './proxy-protocol.ts'
 import { TrustedProxies } from './proxy.ts'
@@ -106,8 +107,16 @@ async function main(): Promise<void> {
     requestLog = createRequestLog(settings)
     const trust = TrustedProxies.parse(settings.forwardedAllowIps)
     const proxyFront = settings.proxyProtocol ? createNetServer() : undefined
-    // Gives back the young generation that loading the application grew, once idle (idle-gc.ts).
-    const idle = idleCollector(v8Scavenge())
+    // Gives back the young generations that loading the application grew, once idle: this
+    // thread's (idle-gc.ts) and the module-hooks thread's where tsx compiled it (loader-gc.ts).
+    const mainScavenge = v8Scavenge()
+    const loaderScavenge = loaderThreadScavenge()
+    const idle = idleCollector(
+      mainScavenge && (() => {
+        mainScavenge()
+        loaderScavenge?.()
+      }),
+    )
     worker = new Worker({
       id,
       settings,

@@ -3,12 +3,9 @@
  * leak `gc` to the application, and, in a fresh process, that the two idle scavenges really
  * shrink a new space that loading grew (the reason the module exists).
  */
-import { execFileSync } from 'node:child_process'
-import { resolve } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { idleCollector, v8Scavenge } from '../../framework/server/idle-gc.ts'
-
-const root = resolve(import.meta.dirname, '../..')
+import { lastJsonLine } from '../support/fresh-process.ts'
 
 describe('idleCollector', () => {
   afterEach(() => vi.useRealTimers())
@@ -94,13 +91,7 @@ let calls = 0
 await new Promise((r) => idleCollector(() => { scavenge(); if (++calls === 3) r() }, { idleMs: 500, windowMs: 6000 }))
 clearInterval(alive)
 console.log(JSON.stringify({ grown, after: newSpace() }))`
-    const out = execFileSync(
-      process.execPath,
-      ['--import', 'tsx', '--input-type=module', '-e', script],
-      { cwd: root, encoding: 'utf8' },
-    )
-    const last = out.trim().split('\n').at(-1) ?? '{}'
-    const { grown, after } = JSON.parse(last) as { grown: number; after: number }
+    const { grown, after } = lastJsonLine<{ grown: number; after: number }>(script)
     expect(grown).toBeGreaterThan(8 * 1024 * 1024)
     expect(after).toBeLessThan(grown / 4)
   })

@@ -3,12 +3,9 @@
  * process under tsx, that the idle collections shrink the hooks thread's new space that compiling
  * the framework grew (the reason the module exists).
  */
-import { execFileSync } from 'node:child_process'
-import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { hooksThreadRuns, loaderThreadScavenge } from '../../framework/server/loader-gc.ts'
-
-const root = resolve(import.meta.dirname, '../..')
+import { lastJsonLine } from '../support/fresh-process.ts'
 
 describe('hooksThreadRuns', () => {
   it('sees tsx as serve and framework put it on node’s command line, and --loader', () => {
@@ -42,13 +39,7 @@ await ask()
 const after = (await ask()).newSpaceBytes
 clearInterval(alive)
 console.log(JSON.stringify({ grown, after }))`
-    const out = execFileSync(
-      process.execPath,
-      ['--import', 'tsx', '--input-type=module', '-e', script],
-      { cwd: root, encoding: 'utf8' },
-    )
-    const last = out.trim().split('\n').at(-1) ?? '{}'
-    const { grown, after } = JSON.parse(last) as { grown: number; after: number }
+    const { grown, after } = lastJsonLine<{ grown: number; after: number }>(script)
     expect(grown).toBeGreaterThan(8 * 1024 * 1024)
     expect(after).toBeLessThan(grown / 4)
   }, 30_000)

@@ -200,10 +200,9 @@ export abstract class HttpResponseBase {
     if (this.#cookies !== undefined) {
       for (const cookie of this.cookieHeaders(options)) headers.push(['Set-Cookie', cookie])
     }
-    // A bound method, not a closure: tsx (esbuild keepNames) names a function written in an
-    // object literal (Object.assign(body, { close })) with Object.defineProperty on every
-    // response, and a fresh closure stored with `body.close =` kept every response alive past
-    // its request in V8 (20x the bytes promoted to the old generation per scavenge in W1).
+    // Not Object.assign(body, { close }): tsx (esbuild keepNames) names a function written in an
+    // object literal with Object.defineProperty on every response. (The promotions once blamed
+    // on a closure stored here were V8's pretenuring: framework/server/pretenuring.ts.)
     body.close = this.#close.bind(this, body, body.close, environ)
     return { status: this.statusLine, headers, body }
   }

@@ -28,9 +28,7 @@ export const CsrfViewMiddleware: Middleware = trustedMiddleware(function CsrfVie
 ) {
   const handler = async (request: HttpRequest) => {
     csrfState(request, settings)
-    // Bound, not a closure: a fresh closure stored with `request.csrfToken =` kept requests
-    // alive in V8 past their end (promoted to the old generation at every scavenge in W1).
-    request.csrfToken = getToken.bind(undefined, request)
+    request.csrfToken = () => getToken(request)
     const response = await getResponse(request)
     finishCsrfResponse(request, response)
     return response

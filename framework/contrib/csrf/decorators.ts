@@ -49,8 +49,7 @@ function settingsOf(request: HttpRequest): Settings {
 export function csrfProtect<P>(view: ViewFunction<P>): ViewFunction<P> {
   return named(view, async (request, params) => {
     const state = csrfState(request)
-    // Bound, not a closure, as CsrfViewMiddleware does (a stored closure kept requests alive).
-    request.csrfToken ??= getToken.bind(undefined, request)
+    request.csrfToken ??= () => getToken(request)
     if (!state.done) {
       state.done = true
       const failure = await checkCsrf(request)

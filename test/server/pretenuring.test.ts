@@ -3,11 +3,8 @@
  * size from the start, a literal whose objects all survive gets V8's "tenure" decision unless
  * disablePretenuring() ran first; a flag the user passed wins over ours.
  */
-import { execFileSync } from 'node:child_process'
-import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-
-const root = resolve(import.meta.dirname, '../..')
+import { freshProcessOutput } from '../support/fresh-process.ts'
 
 /**
  * Runs a script that keeps 300,000 objects of one literal alive (a survival ratio of 1.0) and
@@ -22,21 +19,12 @@ const keep = []
 const make = (i) => ({ index: i, label: 'x' })
 for (let i = 0; i < 300_000; i++) keep.push(make(i))
 console.log('returned=' + returned + ' kept=' + keep.length)`
-  const out = execFileSync(
-    process.execPath,
-    [
-      ...nodeArgs,
-      '--trace-pretenuring-statistics',
-      '--min-semi-space-size=1',
-      '--max-semi-space-size=1',
-      '--import',
-      'tsx',
-      '--input-type=module',
-      '-e',
-      script,
-    ],
-    { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } },
-  )
+  const out = freshProcessOutput(script, [
+    ...nodeArgs,
+    '--trace-pretenuring-statistics',
+    '--min-semi-space-size=1',
+    '--max-semi-space-size=1',
+  ])
   const returned = /returned=(\S+) kept=300000/.exec(out)?.[1] ?? 'no output'
   return { count: out.split('\n').filter((l) => l.includes('=> tenure')).length, returned }
 }

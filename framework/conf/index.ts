@@ -19,3 +19,6 @@ export { CheckRegistry, type Check, type CheckMessage } from './checks/registry.
 export { builtinChecks, BUILTIN_CHECK_IDS } from './checks/builtin-checks.ts'
 export { deployChecks, DEPLOY_CHECK_IDS, DEPLOY_TAG } from './checks/deploy-checks.ts'
 export { resolveApp, type AppLocation } from './resolve-app.ts'
+
+/** Importing the project's modules by path (precompiled under serve). */
+export { importProjectModule, projectModuleUrl } from './module-loading.ts'

@@ -2,9 +2,8 @@
  * @module The seam between the handler and the URL layer: load ROOT_URLCONF, resolve a path.
  */
 import { isAbsolute, resolve as resolvePath } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import type { ViewFunction } from '../http/index.ts'
-import type { Settings } from '../conf/index.ts'
+import { importProjectModule, type Settings } from '../conf/index.ts'
 import { URLResolver, setRootResolver } from '../urls/index.ts'
 
 /** What resolving a path yields (the urls/ layer's ResolverMatch fits it). */
@@ -61,7 +60,7 @@ export async function loadUrlConf(
   if (typeof root === 'string') {
     const file = isAbsolute(root) ? root : resolvePath(process.cwd(), root)
     try {
-      mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>
+      mod = await importProjectModule(file)
     } catch (error) {
       throw Object.assign(
         new Error(

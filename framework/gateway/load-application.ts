@@ -114,6 +114,8 @@ export function candidatePaths(module: string, cwd: string): string[] {
  *
  * @param spec `MODULE[:ATTR]`, e.g. `examples/hello_world.ts:processHttpRequest`
  * @param options.cwd the directory a relative MODULE is resolved against
+ * @param options.importModule how the found file is imported (default: `import()` of its URL);
+ *   `serve` passes one that loads the file's precompiled JavaScript
  * @throws LoadApplicationError with a code from GW-L01 to GW-L05
  *
  * @example
@@ -125,7 +127,7 @@ export function candidatePaths(module: string, cwd: string): string[] {
  */
 export async function loadApplication(
   spec: string,
-  options: { cwd?: string } = {},
+  options: { cwd?: string; importModule?: (file: string) => Promise<Record<string, unknown>> } = {},
 ): Promise<Application> {
   const { module, attribute } = parseApplicationSpec(spec)
   const tried = candidatePaths(module, options.cwd ?? process.cwd())
@@ -140,7 +142,9 @@ export async function loadApplication(
   }
   let namespace: Record<string, unknown>
   try {
-    namespace = (await import(pathToFileURL(file).href)) as Record<string, unknown>
+    namespace = options.importModule
+      ? await options.importModule(file)
+      : ((await import(pathToFileURL(file).href)) as Record<string, unknown>)
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
     // A module using `export` in a folder whose package.json lacks "type": "module" is loaded

@@ -6,6 +6,7 @@ import type { LoadedConfig, ServeHooks } from './config.ts'
 import type { ErrorLog } from './error-log.ts'
 import type { SignalSource } from './signals.ts'
 import type { ServeSettings } from './settings.ts'
+import type { WorkerLaunch } from './worker-launch.ts'
 
 /** A worker's lifecycle in the primary's books. */
 export type WorkerState = 'booting' | 'ready' | 'retiring' | 'stopping'
@@ -51,6 +52,12 @@ export interface ArbiterOptions {
   pid?: number
   /** Node options for the workers (default: the primary's own, which carry the tsx loader). */
   execArgv?: string[]
+  /**
+   * Prepares each generation's workers (at start and on every HUP reload), e.g. by compiling
+   * the application (worker-launch.ts); default: `base` as is. A throw fails the start, or
+   * keeps the running workers on a reload.
+   */
+  prepareLaunch?: (settings: ServeSettings, base: WorkerLaunch) => Promise<WorkerLaunch>
   /** Called with READY=1 / STOPPING=1 / STATUS=... (sd_notify); default: nothing. */
   notify?: (state: string) => void
 }

@@ -20,6 +20,7 @@ import type { ServeHooks } from './config.ts'
 import type { ErrorLog } from './error-log.ts'
 import { isWorkerMessage, type PrimaryMessage, type WorkerMessage } from './ipc-messages.ts'
 import { Pidfile } from './pidfile.ts'
+import type { WorkerLaunch } from './worker-launch.ts'
 import { forkWorker, type WorkerRecord } from './worker-process.ts'
 import { SIGNAL_ACTIONS, type ServeSignal } from './signals.ts'
 import { StatsCollector } from './stats-collector.ts'
@@ -68,6 +69,8 @@ export class Arbiter {
   readonly #stats = new StatsCollector()
   #readyOnce = false
   #bootFailures = 0
+  /** What the current generation's workers are forked with (worker-launch.ts). */
+  #launch?: WorkerLaunch
 
   constructor(options: ArbiterOptions) {
     this.#options = options
@@ -95,6 +98,13 @@ export class Arbiter {
   async start(): Promise<void> {
     this.#stopped = new Promise((resolve) => (this.#resolveStopped = resolve))
     await this.#hooks.onStarting?.(this.#ctx())
+    try {
+      this.#launch = await this.#prepareLaunch()
+    } catch (error) {
+      throw Object.assign(new Error((error as Error).message, { cause: error }), {
+        code: 'serve.E_APP_LOAD',
+      })
+    }
     if (this.#settings.pidfile) {
       this.#pidfile = new Pidfile(this.#settings.pidfile, this.#pid)
       this.#pidfile.create()
@@ -259,6 +269,14 @@ export class Arbiter {
         return
       }
     }
+    try {
+      this.#launch = await this.#prepareLaunch()
+    } catch (error) {
+      this.#log.error(
+        `Reload: the application did not compile, keeping the running workers: ${(error as Error).message}`,
+      )
+      return
+    }
     this.#generation++
     this.#log.info(
       `Reloading: starting generation ${this.#generation} with ${this.#target} worker(s)`,
@@ -334,6 +352,25 @@ export class Arbiter {
     while (this.#active().length < this.#target) this.#spawn()
   }
 
+  #baseLaunch(): WorkerLaunch {
+    return {
+      entry: this.#options.workerEntry ?? defaultWorkerEntry,
+      execArgv: this.#options.execArgv ?? process.execArgv,
+      env: {},
+    }
+  }
+
+  /** The launch for the next generation: precompiled when the options say how (main.ts does). */
+  async #prepareLaunch(): Promise<WorkerLaunch> {
+    const base = this.#baseLaunch()
+    const launch = (await this.#options.prepareLaunch?.(this.#settings, base)) ?? base
+    if (launch.precompiled) {
+      const { files, compiled, ms, cacheRoot } = launch.precompiled
+      this.#log.info(`Precompiled ${compiled} of ${files} TypeScript files in ${ms} ms (${cacheRoot})`)
+    }
+    return launch
+  }
+
   /** Stops the youngest extra workers (TTOU, or a reload that lowered --workers). */
   #trimWorkers(): void {
     const active = this.#active().sort((a, b) => b.id - a.id)
@@ -346,12 +383,13 @@ export class Arbiter {
     void Promise.resolve(this.#hooks.preFork?.({ ...this.#ctx(), workerId: id })).catch(
       (error: unknown) => this.#log.error(`pre_fork hook failed: ${(error as Error).message}`),
     )
+    const launch = this.#launch ?? this.#baseLaunch()
     const record = forkWorker({
       id,
       generation: this.#generation,
-      entry: this.#options.workerEntry ?? defaultWorkerEntry,
-      env: this.#options.env ?? process.env,
-      execArgv: this.#options.execArgv ?? process.execArgv,
+      entry: launch.entry,
+      env: { ...(this.#options.env ?? process.env), ...launch.env },
+      execArgv: launch.execArgv,
       boot: { id, settings: this.#settings, primaryPid: this.#pid },
     })
     const child = record.child

@@ -205,10 +205,14 @@ function envLayer(env: Readonly<Record<string, string | undefined>>): Record<str
  * const { hooks, ...layer } = await loadConfigFile('serve.config.ts')
  * ```
  */
-export async function loadConfigFile(path: string): Promise<ServeConfig> {
+export async function loadConfigFile(
+  path: string,
+  importModule: (file: string) => Promise<Record<string, unknown>> = async (file) =>
+    (await import(pathToFileURL(file).href)) as Record<string, unknown>,
+): Promise<ServeConfig> {
   let mod: Record<string, unknown>
   try {
-    mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>
+    mod = await importModule(path)
   } catch (error) {
     throw new ConfigFileError(
       `Cannot load the config file ${JSON.stringify(path)}: ${(error as Error).message}. Fix the file or point --config elsewhere.`,

@@ -14,6 +14,7 @@ import { createErrorLog } from './error-log.ts'
 import { openMetricsEndpoint } from './metrics-endpoint.ts'
 import { watchForChanges } from './reload.ts'
 import { createSdNotify } from './sd-notify.ts'
+import { prepareWorkerLaunch } from './worker-launch.ts'
 import { SETTINGS, type SettingSpec } from './settings.ts'
 
 /** What runServe needs from the outside world; tests pass their own. */
@@ -111,6 +112,7 @@ export async function runServe(io: ServeProcess): Promise<number> {
     env: io.env,
     pid,
     notify: createSdNotify(io.env, pid, (message) => log.warning(message)),
+    prepareLaunch: (current, base) => prepareWorkerLaunch(current, base, cwd),
     reloadConfig: async () => {
       const next = await loadServeConfig({ ...io, cwd })
       if (settings.chdir) next.settings.chdir = settings.chdir

@@ -22,6 +22,7 @@ import { createRequestLog } from './request-log.ts'
 import { createServeHost } from './serve-host.ts'
 import type { ServeSettings } from './settings.ts'
 import { Worker } from './worker.ts'
+import { importForWorker } from './worker-launch.ts'
 
 interface WorkerBoot {
   id: number
@@ -100,10 +101,13 @@ async function main(): Promise<void> {
   try {
     if (settings.chdir) process.chdir(settings.chdir)
     dropPrivileges(settings)
-    if (settings.config) hooks = (await loadConfigFile(settings.config)).hooks ?? {}
+    if (settings.config) hooks = (await loadConfigFile(settings.config, importForWorker)).hooks ?? {}
     await hooks.postFork?.({ pid: boot.primaryPid, settings, workerId: id, workerPid: process.pid })
     if (!settings.app) throw new Error('No application given: pass MODULE:ATTR.')
-    const app = await loadApplication(settings.app, { cwd: process.cwd() })
+    const app = await loadApplication(settings.app, {
+      cwd: process.cwd(),
+      importModule: importForWorker,
+    })
     requestLog = createRequestLog(settings)
     const trust = TrustedProxies.parse(settings.forwardedAllowIps)
     const proxyFront = settings.proxyProtocol ? createNetServer() : undefined

@@ -11,8 +11,7 @@
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
-import { ImproperlyConfigured } from '../../conf/index.ts'
+import { ImproperlyConfigured, importProjectModule } from '../../conf/index.ts'
 import type { ModelRuntime } from '../models/model-meta.ts'
 import { resolveApp, type AppLocation } from '../../conf/index.ts'
 
@@ -45,7 +44,7 @@ async function loadModels(location: AppLocation): Promise<ModelRuntime[]> {
   if (!file) return []
   let module: Record<string, unknown>
   try {
-    module = (await import(pathToFileURL(file).href)) as Record<string, unknown>
+    module = await importProjectModule(file)
   } catch (cause) {
     throw new ImproperlyConfigured(
       'apps.E002',

@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { importProjectModule } from '../../conf/index.ts'
 import { MigrationGraph } from './graph.ts'
 import { isDefinedMigration, type Migration } from './migration.ts'
 import { MigrationError } from './migration-error.ts'
@@ -47,9 +47,7 @@ export async function loadMigrations(sources: readonly MigrationSource[]): Promi
       let module: Record<string, unknown>
       try {
         // Why the mtime query: a file rewritten in this process (tests, makemigrations then migrate) is re-read.
-        module = (await import(
-          `${pathToFileURL(file).href}?mtime=${statSync(file).mtimeMs}`
-        )) as Record<string, unknown>
+        module = await importProjectModule(file, `?mtime=${statSync(file).mtimeMs}`)
       } catch (cause) {
         throw new MigrationError(
           'migrations.E001',

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
-// The same layout as precompiledPath() in framework/server/precompile.ts (conf/ may not import server/).
+// The layout of precompiledPath() in framework/server/precompile.ts (conf/ may not import server/).
 const sourceExtension = /\.(m?ts|tsx)$/
 
 /**
@@ -32,8 +32,9 @@ export function projectModuleUrl(
   const compiled = join(cacheRoot, resolve(file)).replace(sourceExtension, '.mjs')
   if (!existsSync(compiled)) {
     throw new Error(
-      `${file} was not precompiled: serve compiles the TypeScript files under the project's folder (the one with package.json) ` +
-        'and what they import. Move the file there, or start serve with --no-precompile.',
+      `${file} was not precompiled: serve compiles the TypeScript files under the project's ` +
+        'folder (the one with package.json) and what they import. Move the file there, or ' +
+        'start serve with --no-precompile.',
     )
   }
   return pathToFileURL(compiled).href

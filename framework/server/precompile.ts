@@ -20,11 +20,24 @@
  * found by following imports: every TypeScript file under the project's root is compiled too,
  * and framework/conf/module-loading.ts maps such imports to the cache in the worker.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  accessSync,
+  constants,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import type { Plugin, PluginBuild } from 'esbuild'
+import type { BuildFailure, Plugin, PluginBuild } from 'esbuild'
 
 /** Extensions compiled, and the one the compiled file gets (ESM whatever the package type). */
 const sourceExtension = /\.(m?ts|tsx)$/
@@ -33,7 +46,10 @@ const compiledExtension = '.mjs'
 /** Bumped when what compileFile() emits changes, so older cache entries are not reused. */
 const cacheFormat = 1
 
-/** The environment variable that tells a worker where the compiled files are (module-loading.ts reads it too). */
+/**
+ * The environment variable that tells a worker where the compiled files are
+ * (framework/conf/module-loading.ts reads it too).
+ */
 export const PRECOMPILED_ENV = 'FRAMEWORK_PRECOMPILED'
 
 /** Raised when a file does not compile; the message names the file, line and column. */
@@ -70,17 +86,53 @@ export function projectRootOf(file: string): string {
   }
 }
 
+/** Whether this process may create files in `dir` (creating it if need be). */
+function usable(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true })
+    accessSync(dir, constants.W_OK)
+    return true
+  } catch {
+    return false
+  }
+}
+
 /**
- * The default cache folder: `node_modules/.cache/serve` of the project when it has a
- * node_modules folder (as npm's tools do), else one per user in the temporary folder. The
- * esbuild and node versions and the output's format are part of the path, so a change of any
- * compiles afresh.
+ * A cache folder of this user's in the temporary folder. Why the checks: anyone may create
+ * files there, and workers run what the cache holds, so a folder that another user owns or may
+ * write to is not used (a fresh private one is made instead).
  */
-export function defaultCacheRoot(projectRoot: string, compilerVersion: string): string {
-  const modules = join(projectRoot, 'node_modules')
-  const base = existsSync(modules)
-    ? join(modules, '.cache', 'serve')
-    : join(tmpdir(), `serve-precompiled-${process.getuid?.() ?? 'user'}`)
+function privateTemporaryFolder(temporary: string): string {
+  const uid = process.getuid?.()
+  const dir = join(temporary, `serve-precompiled-${uid ?? 'user'}`)
+  try {
+    mkdirSync(dir, { mode: 0o700 })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+  }
+  const stat = lstatSync(dir)
+  if (stat.isDirectory() && (uid === undefined || stat.uid === uid) && (stat.mode & 0o022) === 0)
+    return dir
+  return mkdtempSync(join(temporary, 'serve-precompiled-'))
+}
+
+/**
+ * The cache folder for a project, created if need be: `node_modules/.cache/serve` of the
+ * project (as npm's tools do) when this process may write there, else a private folder of this
+ * user's in the temporary folder (a deployment whose code is read-only to the service's user).
+ * The esbuild and node versions and the output's format are part of the path, so a change of
+ * any compiles afresh.
+ */
+export function cacheRootFor(
+  projectRoot: string,
+  compilerVersion: string,
+  temporary: string = tmpdir(),
+): string {
+  const inProject = join(projectRoot, 'node_modules', '.cache', 'serve')
+  const base =
+    existsSync(join(projectRoot, 'node_modules')) && usable(inProject)
+      ? inProject
+      : privateTemporaryFolder(temporary)
   return join(base, `esbuild-${compilerVersion}-node${process.versions.node}-f${cacheFormat}`)
 }
 
@@ -111,7 +163,7 @@ export interface PrecompileOptions {
   entries: readonly string[]
   /** Folders whose TypeScript files are all compiled (for imports by computed path). */
   roots: readonly string[]
-  /** Where compiled files go (see {@link defaultCacheRoot}). */
+  /** Where compiled files go (see {@link cacheRootFor}). */
   cacheRoot: string
 }
 
@@ -151,7 +203,7 @@ function readStamp(compiled: string): Stamp | undefined {
   }
 }
 
-/** Writes through a temporary file and a rename: a concurrent reader sees the old or the new file, never half. */
+/** Writes through a temporary file and a rename: a reader sees a whole file, old or new. */
 function writeAtomically(file: string, contents: string | Uint8Array): void {
   mkdirSync(dirname(file), { recursive: true })
   const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
@@ -177,7 +229,8 @@ function rewriteImports(cacheRoot: string, imports: Set<string>): Plugin {
     name: 'serve-precompile-imports',
     setup(build: PluginBuild) {
       build.onResolve({ filter: /.*/ }, async (args) => {
-        if (args.kind === 'entry-point' || (args.pluginData as { inner?: boolean })?.inner) return undefined
+        const inner = (args.pluginData as { inner?: boolean } | undefined)?.inner
+        if (args.kind === 'entry-point' || inner) return undefined
         const specifier = args.path
         if (specifier.startsWith('node:')) return { path: specifier, external: true }
         if (specifier.startsWith('.') || isAbsolute(specifier) || specifier.startsWith('file:')) {
@@ -245,10 +298,12 @@ async function compileFile(
       plugins: [rewriteImports(cacheRoot, imports)],
     })
   } catch (error) {
-    const first = (error as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors?.[0]
-    const where = first?.location ? `${resolve(first.location.file)}:${first.location.line}:${first.location.column + 1}` : source
+    const first = (error as Partial<BuildFailure>).errors?.[0]
+    const at = first?.location
+    const where = at ? `${resolve(at.file)}:${at.line}:${at.column + 1}` : source
     throw new PrecompileError(
-      `${where}: ${first?.text ?? (error as Error).message}. Fix the file, or start serve with --no-precompile to load it through tsx.`,
+      `${where}: ${first?.text ?? (error as Error).message}. ` +
+        'Fix the file, or start serve with --no-precompile to load it through tsx.',
       { cause: error },
     )
   }
@@ -292,7 +347,9 @@ function linkNodeModules(cacheRoot: string, sources: Iterable<string>): void {
  *
  * @example
  * ```ts
- * const result = await precompile({ entries: [workerMain, appFile], roots: [projectRoot], cacheRoot })
+ * const cacheRoot = cacheRootFor(projectRoot, esbuild.version)
+ * const entries = [workerMain, appFile]
+ * const result = await precompile({ entries, roots: [projectRoot], cacheRoot })
  * fork(precompiledPath(result.cacheRoot, workerMain), { execArgv: [] })
  * ```
  */
@@ -302,7 +359,9 @@ export async function precompile(options: PrecompileOptions): Promise<Precompile
   const { cacheRoot } = options
   const seen = new Set<string>()
   let compiled = 0
-  let wave = [...options.entries, ...options.roots.flatMap(typeScriptFilesUnder)].map((f) => resolve(f))
+  let wave = [...options.entries, ...options.roots.flatMap(typeScriptFilesUnder)].map((file) =>
+    resolve(file),
+  )
   while (wave.length > 0) {
     const next: string[] = []
     const todo = wave.filter((file) => !seen.has(file) && (seen.add(file), true))

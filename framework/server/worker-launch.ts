@@ -10,7 +10,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { candidatePaths, parseApplicationSpec } from '../gateway/index.ts'
 import {
   PRECOMPILED_ENV,
-  defaultCacheRoot,
+  cacheRootFor,
+  isTypeScriptSource,
   precompile,
   precompiledPath,
   projectRootOf,
@@ -28,7 +29,7 @@ export interface WorkerLaunch {
   precompiled?: PrecompileResult
 }
 
-/** The framework's own folder (framework/), compiled whole: its modules import each other by computed path too. */
+/** The framework's folder (framework/), compiled whole: it imports modules by computed path too. */
 const frameworkRoot = fileURLToPath(new URL('..', import.meta.url))
 
 /**
@@ -37,7 +38,8 @@ const frameworkRoot = fileURLToPath(new URL('..', import.meta.url))
  *
  * @example
  * ```ts
- * withoutTypeScriptLoader(['--import', 'file:///app/node_modules/tsx/dist/loader.mjs', '--max-old-space-size=512'])
+ * const tsx = 'file:///app/node_modules/tsx/dist/loader.mjs'
+ * withoutTypeScriptLoader(['--import', tsx, '--max-old-space-size=512'])
  * // ['--max-old-space-size=512']
  * ```
  */
@@ -58,7 +60,7 @@ export function withoutTypeScriptLoader(execArgv: readonly string[]): string[] {
   return out
 }
 
-/** Whether node's arguments load a TypeScript loader (without one, workers could not run .ts anyway). */
+/** Whether node's arguments load a TypeScript loader (without one, no worker could run .ts). */
 export function runsTypeScriptLoader(execArgv: readonly string[]): boolean {
   return withoutTypeScriptLoader(execArgv).length !== execArgv.length
 }
@@ -74,7 +76,11 @@ export async function prepareWorkerLaunch(
   base: { entry: string; execArgv: string[] },
   cwd: string,
 ): Promise<WorkerLaunch> {
-  const plain: WorkerLaunch = { entry: base.entry, execArgv: base.execArgv, env: { [PRECOMPILED_ENV]: '' } }
+  const plain: WorkerLaunch = {
+    entry: base.entry,
+    execArgv: base.execArgv,
+    env: { [PRECOMPILED_ENV]: '' },
+  }
   if (!settings.precompile || !/\.m?ts$/.test(base.entry) || !runsTypeScriptLoader(base.execArgv))
     return plain
   const appFile = settings.app
@@ -93,7 +99,7 @@ export async function prepareWorkerLaunch(
     result = await precompile({
       entries: [base.entry, appFile, ...configFile],
       roots: [projectRoot, frameworkRoot],
-      cacheRoot: defaultCacheRoot(projectRoot, esbuild.version),
+      cacheRoot: cacheRootFor(projectRoot, esbuild.version),
     })
   } finally {
     // esbuild compiles in a child process of its own (about 12 MiB) that would otherwise stay
@@ -118,6 +124,6 @@ export async function importForWorker(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<Record<string, unknown>> {
   const cacheRoot = env[PRECOMPILED_ENV]
-  const compiled = cacheRoot && /\.(m?ts|tsx)$/.test(file) ? precompiledPath(cacheRoot, file) : undefined
-  return (await import(pathToFileURL(compiled ?? file).href)) as Record<string, unknown>
+  const compiled = cacheRoot && isTypeScriptSource(file) ? precompiledPath(cacheRoot, file) : file
+  return (await import(pathToFileURL(compiled).href)) as Record<string, unknown>
 }

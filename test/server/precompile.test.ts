@@ -5,13 +5,23 @@
  * files compiled again; an error names the file and line.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   PrecompileError,
+  cacheRootFor,
   precompile,
   precompiledPath,
   projectRootOf,
@@ -174,5 +184,31 @@ describe('withoutTypeScriptLoader', () => {
     ).toEqual(['--max-old-space-size=512', '--import', './instrument.mjs', '--enable-source-maps'])
     expect(runsTypeScriptLoader(['--import', tsxUrl])).toBe(true)
     expect(runsTypeScriptLoader(['--import', './instrument.mjs', '--inspect'])).toBe(false)
+  })
+})
+
+describe('cacheRootFor', () => {
+  it("is in the project's node_modules/.cache when there is a node_modules folder", () => {
+    const at = cacheRootFor(root, '0.28.2')
+    expect(at.startsWith(join(root, 'node_modules/.cache/serve/esbuild-0.28.2-node'))).toBe(true)
+  })
+
+  it('is a private folder of the user in the temporary folder otherwise, never one others may write', () => {
+    const temporary = mkdtempSync(join(tmpdir(), 'precompile-tmp-'))
+    const bare = mkdtempSync(join(tmpdir(), 'precompile-bare-'))
+    try {
+      const mine = join(temporary, `serve-precompiled-${process.getuid?.() ?? 'user'}`)
+      const first = cacheRootFor(bare, '1', temporary)
+      expect(first.startsWith(`${mine}/`)).toBe(true)
+      expect(statSync(mine).mode & 0o777).toBe(0o700)
+      // Someone made it writable for others: workers would run what they put there.
+      chmodSync(mine, 0o777)
+      const second = cacheRootFor(bare, '1', temporary)
+      expect(second.startsWith(`${mine}/`)).toBe(false)
+      expect(second.startsWith(join(temporary, 'serve-precompiled-'))).toBe(true)
+    } finally {
+      rmSync(temporary, { recursive: true, force: true })
+      rmSync(bare, { recursive: true, force: true })
+    }
   })
 })

@@ -7,7 +7,7 @@
  *
  *   npx tsx bench/micro/serve-host.ts [requests]        CPU µs per request of each (median)
  *
- * BENCH_ONLY=raw|host|framework runs one of them. A worker switches V8's allocation-site
+ * BENCH_ONLY=raw|host|worker|framework runs one of them (worker: serve's Worker around the host). A worker switches V8's allocation-site
  * pretenuring off (framework/server/pretenuring.ts); this process does the same unless started
  * with `node --allocation-site-pretenuring`, which shows what the switch is worth.
  *
@@ -30,6 +30,10 @@ import { TrustedProxies } from '../../framework/server/proxy.ts'
 import { disablePretenuring } from '../../framework/server/pretenuring.ts'
 import { createServeHost } from '../../framework/server/serve-host.ts'
 import { resolveSettings } from '../../framework/server/settings.ts'
+import { httpLimitsFromSettings } from '../../framework/server/http-limits.ts'
+import { idleCollector, v8Scavenge } from '../../framework/server/idle-gc.ts'
+import { createRequestLog } from '../../framework/server/request-log.ts'
+import { Worker } from '../../framework/server/worker.ts'
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => unknown
 
@@ -47,6 +51,25 @@ const hostFor = (app: Application): Listener =>
     environ['serve.worker_id'] = 1
   })
 const host = hostFor(processHttpRequest)
+// The whole worker's request path: serve's Worker (its bookkeeping, metrics, idle collector)
+// around the same host, fed through its node:http server's 'request' event.
+const requestLog = createRequestLog(settings)
+const idle = idleCollector(v8Scavenge())
+const worker = new Worker({
+  id: 1,
+  settings,
+  log,
+  limits: httpLimitsFromSettings(settings),
+  host: createServeHost(processHttpRequest, settings, trust, log),
+  send: () => {},
+  exit: () => {},
+  onStarted: () => {
+    idle.activity()
+    requestLog.started()
+  },
+  onFinished: (info) => requestLog.record(info),
+})
+const workerListener: Listener = (req, res) => worker.server.emit('request', req, res)
 // Loaded only when measured: its modules are what makes V8's pretenuring kick in (pretenuring.ts).
 const framework =
   only === undefined || only === 'framework'
@@ -134,6 +157,7 @@ async function measure(name: string, listener: Listener, url = '/'): Promise<voi
 console.log(`V8 allocation-site pretenuring: ${pretenuringOff ? 'off (as in a worker)' : 'on (as node chose)'}`)
 if (only === undefined || only === 'raw') await measure('raw node:http handler', raw)
 if (only === undefined || only === 'host') await measure('serve host + hello_world.ts', host)
+if (only === undefined || only === 'worker') await measure('serve worker + hello_world.ts', workerListener)
 if (framework) await measure('serve host + framework /plaintext', framework, '/plaintext')
 // The framework's database connection would keep the process alive.
 process.exit(0)

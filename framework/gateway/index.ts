@@ -93,6 +93,7 @@ export type {
 export {
   LoadApplicationError,
   candidatePaths,
+  findApplicationFile,
   loadApplication,
   parseApplicationSpec,
 } from './load-application.ts'

@@ -107,6 +107,23 @@ export function candidatePaths(module: string, cwd: string): string[] {
   ])
 }
 
+function firstFile(paths: readonly string[]): string | undefined {
+  return paths.find((path) => existsSync(path) && statSync(path).isFile())
+}
+
+/**
+ * The file the module of `spec` names (the first of {@link candidatePaths} that exists), or
+ * undefined; what loadApplication would import.
+ *
+ * @example
+ * ```ts
+ * findApplicationFile('project/wsgi:application', '/srv/mysite') // '/srv/mysite/project/wsgi.ts'
+ * ```
+ */
+export function findApplicationFile(spec: string, cwd: string): string | undefined {
+  return firstFile(candidatePaths(parseApplicationSpec(spec).module, cwd))
+}
+
 /**
  * Loads the application `spec` names: resolves MODULE against `cwd` (default: process.cwd()),
  * imports it (TypeScript files need a TypeScript-aware loader, such as tsx, which
@@ -131,7 +148,7 @@ export async function loadApplication(
 ): Promise<Application> {
   const { module, attribute } = parseApplicationSpec(spec)
   const tried = candidatePaths(module, options.cwd ?? process.cwd())
-  const file = tried.find((path) => existsSync(path) && statSync(path).isFile())
+  const file = firstFile(tried)
   if (file === undefined) {
     throw new LoadApplicationError(
       'GW-L02',

@@ -4,10 +4,10 @@
  * are compiled to JavaScript first (precompile.ts), and workers run them with plain node and no
  * TypeScript loader; each HUP reload compiles again (only what changed).
  */
-import { existsSync, statSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { candidatePaths, parseApplicationSpec } from '../gateway/index.ts'
+import { findApplicationFile } from '../gateway/index.ts'
 import {
   PRECOMPILED_ENV,
   cacheRootFor,
@@ -83,11 +83,7 @@ export async function prepareWorkerLaunch(
   }
   if (!settings.precompile || !/\.m?ts$/.test(base.entry) || !runsTypeScriptLoader(base.execArgv))
     return plain
-  const appFile = settings.app
-    ? candidatePaths(parseApplicationSpec(settings.app).module, cwd).find(
-        (path) => existsSync(path) && statSync(path).isFile(),
-      )
-    : undefined
+  const appFile = settings.app ? findApplicationFile(settings.app, cwd) : undefined
   // No application file: the worker reports that itself, the way it always has.
   if (!appFile) return plain
   const projectRoot = projectRootOf(appFile)

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   LoadApplicationError,
   candidatePaths,
+  findApplicationFile,
   loadApplication,
   parseApplicationSpec,
 } from '../../framework/gateway/index.ts'
@@ -94,7 +95,30 @@ describe('candidatePaths', () => {
   })
 })
 
+describe('findApplicationFile', () => {
+  it('is the file loadApplication would import, or undefined', () => {
+    expect(findApplicationFile('wsgi', dir)).toBe(join(dir, 'wsgi.ts'))
+    expect(findApplicationFile('project:application', dir)).toBe(join(dir, 'project', 'index.ts'))
+    expect(findApplicationFile('project.wsgi:application', dir)).toBe(join(dir, 'project', 'wsgi.ts'))
+    expect(findApplicationFile('missing:application', dir)).toBeUndefined()
+  })
+})
+
 describe('loadApplication', () => {
+  it('imports the file through options.importModule when given (serve passes its compiled copy)', async () => {
+    const imported: string[] = []
+    const app = await loadApplication('other:handler', {
+      cwd: dir,
+      importModule: async (file) => {
+        imported.push(file)
+        return { handler: () => [] }
+      },
+    })
+    expect(imported).toEqual([join(dir, 'other.ts')])
+    expect(typeof app).toBe('function')
+  })
+
+
   it('loads a .ts module named with its extension, relative to cwd', async () => {
     const app = await loadApplication('wsgi.ts', { cwd: dir })
     expect(app.name).toBe('application')

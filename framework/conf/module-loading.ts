@@ -8,12 +8,20 @@
  * compiled file there: the same URL the compiled modules import each other by, so a module is
  * never loaded twice.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, realpathSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
 // The layout of precompiledPath() in framework/server/precompile.ts (conf/ may not import server/).
 const sourceExtension = /\.(m?ts|tsx)$/
+
+function realPath(file: string): string {
+  try {
+    return realpathSync(file)
+  } catch {
+    return resolve(file)
+  }
+}
 
 /**
  * The URL to import for `file`: its compiled counterpart when the process runs precompiled
@@ -29,7 +37,9 @@ export function projectModuleUrl(
   const cacheRoot = env.FRAMEWORK_PRECOMPILED
   if (!cacheRoot || !sourceExtension.test(file) || /\.d\.m?ts$/.test(file))
     return pathToFileURL(file).href
-  const compiled = join(cacheRoot, resolve(file)).replace(sourceExtension, '.mjs')
+  // The real path, as precompile.ts mirrors it: INSTALLED_APPS may name the framework through a
+  // node_modules symlink (a framework linked with `npm install ../framework`).
+  const compiled = join(cacheRoot, realPath(file)).replace(sourceExtension, '.mjs')
   if (!existsSync(compiled)) {
     throw new Error(
       `${file} was not precompiled: serve compiles the TypeScript files under the project's ` +

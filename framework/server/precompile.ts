@@ -29,6 +29,7 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  realpathSync,
   renameSync,
   statSync,
   symlinkSync,
@@ -68,6 +69,19 @@ export class PrecompileError extends Error {
  */
 export function precompiledPath(cacheRoot: string, file: string): string {
   return join(cacheRoot, resolve(file)).replace(sourceExtension, compiledExtension)
+}
+
+/**
+ * A source file's real path (symlinks resolved), as node names a module it loads: a framework
+ * linked into node_modules (`npm install ../framework`) is one module whichever path names it.
+ * A path that does not exist is returned resolved but otherwise as is.
+ */
+export function realSourcePath(file: string): string {
+  try {
+    return realpathSync(file)
+  } catch {
+    return resolve(file)
+  }
 }
 
 /** Whether `file` is a TypeScript source this module compiles. */
@@ -211,12 +225,12 @@ function writeAtomically(file: string, contents: string | Uint8Array): void {
   renameSync(temporary, file)
 }
 
-/** The path a bare or relative specifier names when it is a TypeScript file, else undefined. */
+/** The real path of the TypeScript file a bare or relative specifier names, else undefined. */
 function typeScriptTarget(path: string): string | undefined {
-  if (isTypeScriptSource(path) && existsSync(path)) return path
+  if (isTypeScriptSource(path) && existsSync(path)) return realSourcePath(path)
   // TypeScript's own convention: `./x.js` in the source means `./x.ts`.
   const swapped = path.replace(/\.(m?)js$/, (_, m: string) => `.${m}ts`)
-  if (swapped !== path && !existsSync(path) && existsSync(swapped)) return swapped
+  if (swapped !== path && !existsSync(path) && existsSync(swapped)) return realSourcePath(swapped)
   return undefined
 }
 
@@ -359,8 +373,8 @@ export async function precompile(options: PrecompileOptions): Promise<Precompile
   const { cacheRoot } = options
   const seen = new Set<string>()
   let compiled = 0
-  let wave = [...options.entries, ...options.roots.flatMap(typeScriptFilesUnder)].map((file) =>
-    resolve(file),
+  let wave = [...options.entries, ...options.roots.flatMap(typeScriptFilesUnder)].map(
+    realSourcePath,
   )
   while (wave.length > 0) {
     const next: string[] = []

@@ -15,6 +15,7 @@ import {
   precompile,
   precompiledPath,
   projectRootOf,
+  realSourcePath,
   type PrecompileResult,
 } from './precompile.ts'
 import type { ServeSettings } from './settings.ts'
@@ -103,7 +104,7 @@ export async function prepareWorkerLaunch(
     await esbuild.stop()
   }
   return {
-    entry: precompiledPath(result.cacheRoot, base.entry),
+    entry: precompiledPath(result.cacheRoot, realSourcePath(base.entry)),
     // Source maps: stack traces (logs, the debug page) name the .ts files and lines, as under tsx.
     execArgv: [...withoutTypeScriptLoader(base.execArgv), '--enable-source-maps'],
     env: { [PRECOMPILED_ENV]: result.cacheRoot },
@@ -120,6 +121,7 @@ export async function importForWorker(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<Record<string, unknown>> {
   const cacheRoot = env[PRECOMPILED_ENV]
-  const compiled = cacheRoot && isTypeScriptSource(file) ? precompiledPath(cacheRoot, file) : file
+  const compiled =
+    cacheRoot && isTypeScriptSource(file) ? precompiledPath(cacheRoot, realSourcePath(file)) : file
   return (await import(pathToFileURL(compiled).href)) as Record<string, unknown>
 }

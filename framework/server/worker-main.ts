@@ -13,7 +13,7 @@ import { loadConfigFile, type ServeHooks } from './config.ts'
 import { createErrorLog } from './error-log.ts'
 import { isPrimaryMessage, type WorkerMessage } from './ipc-messages.ts'
 import { httpLimitsFromSettings } from './http-limits.ts'
-import { idleCollector, v8Scavenge } from './idle-gc.ts'
+import { IDLE_TIMING, idleCollector, newSpaceShrunk, v8Scavenge } from './idle-gc.ts'
 import { loaderThreadScavenge } from './loader-gc.ts'
 import { disablePretenuring } from './pretenuring.ts'
 import { acceptProxyProtocol } from './proxy-protocol.ts'
@@ -120,6 +120,8 @@ async function main(): Promise<void> {
         mainScavenge()
         loaderScavenge?.()
       }),
+      IDLE_TIMING,
+      newSpaceShrunk,
     )
     worker = new Worker({
       id,

@@ -4,10 +4,8 @@
  * `file:` reference to this checkout; the tools from npm's cache when it has them, so it works
  * offline on a machine that installed this repository), `npm test` (the project's own test
  * passes), `npm start` (the development server answers the start page and its stylesheet). Then
- * `framework startapp polls`, whose generated test passes too.
- *
- * Not yet here (they need the ORM, framework/db, and its makemigrations/migrate commands): a
- * model added to polls/models.ts, `makemigrations`, `migrate`, a view and URL showing the row.
+ * `framework startapp polls`, whose generated test passes too, a model and a page, and that page
+ * under `serve` (its worker on the project and the linked framework, precompiled).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -215,4 +213,31 @@ console.log(response.status, response.text.includes('<li>Row from the flow test<
     )
     expect([shown.code, shown.stdout, shown.stderr]).toEqual([0, '200 true\n', ''])
   }, 240_000)
+
+  it('serves the page with `serve`, its worker on the precompiled project and linked framework', async () => {
+    const server = spawn(
+      join(site, 'node_modules/.bin/serve'),
+      ['project/wsgi.ts', '--bind', '127.0.0.1:0', '--workers', '1'],
+      { cwd: site, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    )
+    started.push(server)
+    let log = ''
+    server.stdout!.on('data', (chunk: Buffer) => (log += chunk.toString()))
+    server.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()))
+    const deadline = Date.now() + 60_000
+    while (!/Server ready/.test(log)) {
+      if (server.exitCode !== null) throw new Error(`serve exited ${server.exitCode}: ${log}`)
+      if (Date.now() > deadline) throw new Error(`serve did not start: ${log}`)
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    // The framework is linked into node_modules (a symlink to this checkout): compiled too.
+    expect(log).toMatch(/Precompiled \d+ of \d+ TypeScript files/)
+    const url = /Listening at: (http:\/\/\S+)/.exec(log)![1]!
+    const page = await fetch(`${url}/polls/`, { signal: AbortSignal.timeout(10_000) })
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('<li>Row from the flow test</li>')
+    const exited = new Promise((r) => server.once('exit', r))
+    process.kill(server.pid!, 'SIGTERM')
+    expect(await exited).toBe(0)
+  }, 120_000)
 })

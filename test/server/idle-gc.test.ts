@@ -51,6 +51,29 @@ describe('idleCollector', () => {
     expect(scavenge).toHaveBeenCalledTimes(4)
   })
 
+  it('tries twice more, a window apart, while shrunk() says the young generation is still large', () => {
+    vi.useFakeTimers()
+    const scavenge = vi.fn()
+    let small = false
+    const idle = idleCollector(scavenge, timing, () => small)
+    vi.advanceTimersByTime(1000 + 3000)
+    expect(scavenge).toHaveBeenCalledTimes(3)
+    vi.advanceTimersByTime(3000) // still large: a second attempt
+    expect(scavenge).toHaveBeenCalledTimes(5)
+    small = true
+    vi.advanceTimersByTime(3000) // third attempt; now small: no more
+    expect(scavenge).toHaveBeenCalledTimes(7)
+    vi.advanceTimersByTime(60_000)
+    expect(scavenge).toHaveBeenCalledTimes(7)
+    // Never more than two extra attempts, and a new busy period starts the count again.
+    small = false
+    idle.activity()
+    vi.advanceTimersByTime(1000 + 3000 + 3000 + 3000)
+    expect(scavenge).toHaveBeenCalledTimes(14)
+    vi.advanceTimersByTime(60_000)
+    expect(scavenge).toHaveBeenCalledTimes(14)
+  })
+
   it('stops for good', () => {
     vi.useFakeTimers()
     const scavenge = vi.fn()
@@ -79,7 +102,7 @@ describe('v8Scavenge', () => {
     // it, then run what an idle worker runs (with a shorter first wait).
     const script = `
 import v8 from 'node:v8'
-import { idleCollector, v8Scavenge } from './framework/server/idle-gc.ts'
+import { idleCollector, newSpaceShrunk, v8Scavenge } from './framework/server/idle-gc.ts'
 const newSpace = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').physical_space_size
 let keep = []
 for (let i = 0; i < 400_000; i++) keep.push({ i, s: 'x' + i })
@@ -88,7 +111,9 @@ const grown = newSpace()
 const alive = setInterval(() => {}, 1000) // the collector's timer is unref'd on purpose
 const scavenge = v8Scavenge()
 let calls = 0
-await new Promise((r) => idleCollector(() => { scavenge(); if (++calls === 3) r() }, { idleMs: 500, windowMs: 6000 }))
+// As a worker runs it: the shrink retried a window later while new space stays large (at most
+// twice), so the promise settles after the third, fifth or seventh scavenge.
+await new Promise((r) => idleCollector(() => { scavenge(); if (++calls >= 3 && calls % 2 === 1 && (newSpaceShrunk() || calls === 7)) r() }, { idleMs: 500, windowMs: 6000 }, newSpaceShrunk))
 clearInterval(alive)
 console.log(JSON.stringify({ grown, after: newSpace() }))`
     const { grown, after } = lastJsonLine<{ grown: number; after: number }>(script)

@@ -12,6 +12,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs'
@@ -28,6 +29,7 @@ import {
   typeScriptFilesUnder,
 } from '../../framework/server/precompile.ts'
 import { runsTypeScriptLoader, withoutTypeScriptLoader } from '../../framework/server/worker-launch.ts'
+import { projectModuleUrl } from '../../framework/conf/index.ts'
 
 let root: string
 let cacheRoot: string
@@ -150,6 +152,39 @@ describe('precompile', () => {
       new RegExp(`${join(root, 'project/broken.ts').replaceAll('/', '\\/')}:3:1: .*--no-precompile`),
     )
     rmSync(join(root, 'project/broken.ts'))
+  })
+
+  it('compiles a package linked into node_modules once, under its real path, whichever path names it', async () => {
+    // As `npm install ../framework` links the framework: a symlink to a folder elsewhere.
+    const outside = mkdtempSync(join(tmpdir(), 'precompile-linked-'))
+    try {
+      mkdirSync(join(outside, 'src'))
+      writeFileSync(
+        join(outside, 'package.json'),
+        JSON.stringify({ name: 'linked-pkg', type: 'module', exports: { '.': './src/index.ts' } }),
+      )
+      writeFileSync(join(outside, 'src/index.ts'), 'export const token: object = {}\n')
+      symlinkSync(outside, join(root, 'node_modules/linked-pkg'), 'dir')
+      write(
+        'project/linked.ts',
+        [
+          "import { token } from 'linked-pkg'",
+          'const again = await import(process.env.LINKED_URL!)',
+          'console.log(JSON.stringify({ same: again.token === token }))',
+          '',
+        ].join('\n'),
+      )
+      await precompile({ entries: [join(root, 'project/linked.ts')], roots: [], cacheRoot })
+      // The framework imports INSTALLED_APPS by path, and that path may go through the symlink.
+      const throughLink = join(root, 'node_modules/linked-pkg/src/index.ts')
+      const url = projectModuleUrl(throughLink, { FRAMEWORK_PRECOMPILED: cacheRoot })
+      expect(url).toBe(pathToFileURL(precompiledPath(cacheRoot, join(outside, 'src/index.ts'))).href)
+      expect(runCompiled('project/linked.ts', { LINKED_URL: url })).toEqual({ same: true })
+    } finally {
+      rmSync(join(root, 'node_modules/linked-pkg'), { force: true })
+      rmSync(join(root, 'project/linked.ts'), { force: true })
+      rmSync(outside, { recursive: true, force: true })
+    }
   })
 
   it('finds the project root and its TypeScript files, skipping node_modules and declarations', () => {

@@ -84,30 +84,45 @@ function target(
   better: 'higher' | 'lower',
   unit = 'x',
   cpuRatio = NaN,
+  spread = '',
 ): string {
   if (!Number.isFinite(value)) return `- ${text}: not measured in this run`
   const met = better === 'higher' ? value >= goal : value <= goal
   const cpu = Number.isFinite(cpuRatio)
     ? `; by CPU µs/req: ${cpuRatio.toFixed(2)}x, ${cpuRatio >= goal ? 'met' : 'not met'}`
     : ''
-  return `- ${text}: **${value.toFixed(2)}${unit}** (target ${better === 'higher' ? '≥' : '<'} ${goal}${unit}: ${met ? 'met' : '**NOT met**'}${cpu})`
+  return `- ${text}: **${value.toFixed(2)}${unit}** (target ${better === 'higher' ? '≥' : '<'} ${goal}${unit}: ${met ? 'met' : '**NOT met**'}${spread}${cpu})`
+}
+
+/**
+ * The lowest and highest of the per-round ratios (ours ÷ theirs by req/s; rounds are
+ * interleaved, so round i of each ran side by side), as `; rounds 0.85-0.93`, or '' when the two
+ * sides do not have the same rounds.
+ */
+function roundSpread(ours: Summary | undefined, theirs: Summary | undefined): string {
+  const a = ours?.rpsByRound
+  const b = theirs?.rpsByRound
+  if (!a || !b || a.length < 2 || a.length !== b.length) return ''
+  const ratios = a.map((rps, i) => rps / b[i]!)
+  return `; rounds ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}`
 }
 
 function acceptance(report: Report): string[] {
   const g = (id: string, w: WorkloadId) => lookup(report, id, w)
   /** ours ÷ theirs by req/s, and theirs ÷ ours by CPU per request (both "higher is better"). */
-  const vs = (ours: string, theirs: string, w: WorkloadId): [number, number] => [
+  const vs = (ours: string, theirs: string, w: WorkloadId): [number, number, string] => [
     ratio(g(ours, w), g(theirs, w), 'rps'),
     ratio(g(theirs, w), g(ours, w), 'cpuUsPerRequest'),
+    roundSpread(g(ours, w), g(theirs, w)),
   ]
   const lines = [
     '## Acceptance targets (issue 10), from this run',
     '',
-    "Each ratio by median req/s, then by CPU µs per request (the other side's ÷ ours).",
+    "Each ratio by median req/s (with the lowest and highest of the rounds' own ratios: round i of each configuration ran side by side), then by CPU µs per request (the other side's ÷ ours).",
     '',
   ]
-  const line = (text: string, [rps, cpu]: [number, number], goal: number) =>
-    target(text, rps, goal, 'higher', 'x', cpu)
+  const line = (text: string, [rps, cpu, spread]: [number, number, string], goal: number) =>
+    target(text, rps, goal, 'higher', 'x', cpu, spread)
   for (const n of [1, 2]) {
     lines.push(
       line(

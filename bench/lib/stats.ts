@@ -34,10 +34,15 @@ export interface Summary {
   peakRssMiB: number
   errors: number
   bad: number
+  /** req/s and CPU µs per request of each round, in round order (for per-round ratios). */
+  rpsByRound: number[]
+  cpuByRound: number[]
 }
 
 export function summarize(samples: readonly Sample[]): Summary {
   return {
+    rpsByRound: samples.map((s) => s.rps),
+    cpuByRound: samples.map((s) => s.cpuUsPerRequest),
     rounds: samples.length,
     rps: median(samples.map((s) => s.rps)),
     p50Ms: median(samples.map((s) => s.p50Ms)),

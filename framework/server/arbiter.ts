@@ -99,7 +99,7 @@ export class Arbiter {
     this.#stopped = new Promise((resolve) => (this.#resolveStopped = resolve))
     await this.#hooks.onStarting?.(this.#ctx())
     try {
-      this.#launch = await this.#prepareLaunch()
+      this.#launch = await this.#prepareLaunch(this.#settings)
     } catch (error) {
       throw Object.assign(new Error((error as Error).message, { cause: error }), {
         code: 'serve.E_APP_LOAD',
@@ -253,15 +253,16 @@ export class Arbiter {
    */
   async reload(): Promise<void> {
     if (this.#state !== 'running') return
+    let settings = this.#settings
+    let hooks = this.#hooks
     if (this.#options.reloadConfig) {
       try {
         const loaded = await this.#options.reloadConfig()
         if (loaded.settings.bind.join() !== this.#settings.bind.join()) {
           this.#log.warning('Reload: --bind changed; binds are kept until a full restart.')
         }
-        this.#settings = { ...loaded.settings, bind: this.#settings.bind }
-        this.#hooks = loaded.hooks
-        this.#target = loaded.settings.workers
+        settings = { ...loaded.settings, bind: this.#settings.bind }
+        hooks = loaded.hooks
       } catch (error) {
         this.#log.error(
           `Reload: the configuration did not load, keeping the running one: ${(error as Error).message}`,
@@ -269,14 +270,22 @@ export class Arbiter {
         return
       }
     }
+    // Compiled before anything is replaced: a file that does not compile leaves the running
+    // configuration and workers exactly as they were.
+    let launch: WorkerLaunch
     try {
-      this.#launch = await this.#prepareLaunch()
+      launch = await this.#prepareLaunch(settings)
     } catch (error) {
       this.#log.error(
         `Reload: the application did not compile, keeping the running workers: ${(error as Error).message}`,
       )
       return
     }
+    // A reloaded configuration brings its --workers; without one, TTIN/TTOU's count stays.
+    if (settings !== this.#settings) this.#target = settings.workers
+    this.#settings = settings
+    this.#hooks = hooks
+    this.#launch = launch
     this.#generation++
     this.#log.info(
       `Reloading: starting generation ${this.#generation} with ${this.#target} worker(s)`,
@@ -361,9 +370,9 @@ export class Arbiter {
   }
 
   /** The launch for the next generation: precompiled when the options say how (main.ts does). */
-  async #prepareLaunch(): Promise<WorkerLaunch> {
+  async #prepareLaunch(settings: ServeSettings): Promise<WorkerLaunch> {
     const base = this.#baseLaunch()
-    const launch = (await this.#options.prepareLaunch?.(this.#settings, base)) ?? base
+    const launch = (await this.#options.prepareLaunch?.(settings, base)) ?? base
     if (launch.precompiled) {
       const { files, compiled, ms, cacheRoot } = launch.precompiled
       this.#log.info(`Precompiled ${compiled} of ${files} TypeScript files in ${ms} ms (${cacheRoot})`)

@@ -80,4 +80,41 @@ describe('Arbiter', () => {
       b.log.lines.findIndex((l) => l.includes('Shutting down: fast')),
     )
   })
+
+  it('keeps the running configuration and workers when a reload does not compile', async () => {
+    const app = 'test/fixtures/apps/serve-app.ts:application'
+    const log = memoryLog()
+    const settings = resolveSettings({ app, bind: ['127.0.0.1:0'], workers: 1 })
+    let failing = false
+    const arbiter = new Arbiter({
+      settings,
+      log,
+      execArgv: ['--import', 'tsx'],
+      // The new configuration asks for 2 workers and a longer timeout.
+      reloadConfig: async () => ({
+        settings: { ...settings, workers: 2, timeout: 99 },
+        hooks: {},
+        configPath: undefined,
+      }),
+      prepareLaunch: async (_settings, base) => {
+        if (failing) throw new Error('/srv/app/views.ts:3:1: Expected ")" but found end of file')
+        return base
+      },
+    })
+    await arbiter.start()
+    try {
+      const before = arbiter.status().workers.map((w) => w.pid)
+      failing = true
+      await arbiter.reload()
+      expect(log.lines.join('\n')).toContain(
+        'Reload: the application did not compile, keeping the running workers: /srv/app/views.ts:3:1',
+      )
+      expect(arbiter.settings.workers).toBe(1)
+      expect(arbiter.settings.timeout).toBe(settings.timeout)
+      expect(arbiter.status().workers.map((w) => w.pid)).toEqual(before)
+      expect((await get(`http://${arbiter.addresses[0]}/`)).status).toBe(200)
+    } finally {
+      await arbiter.stop(false)
+    }
+  })
 })

@@ -16,7 +16,12 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { CONFIGURATIONS, type Configuration, type RunContext } from './lib/configurations.ts'
+import {
+  CONFIGURATIONS,
+  precompilePeers,
+  type Configuration,
+  type RunContext,
+} from './lib/configurations.ts'
 import {
   defaultLoader,
   fixedCountLoad,
@@ -243,6 +248,9 @@ function family(c: Configuration): ChartBar['family'] {
 
 try {
   await seedDatabase(ctx.db)
+  // The peers run compiled, as serve's workers do (precompilePeers): the same code tsx would
+  // run, without tsx's loader thread in their memory figures.
+  console.error(`bench: compiled the peers' TypeScript (${await precompilePeers(root)} files)`)
   console.error(
     `bench: ${runnable.length} configuration(s), ${rounds} round(s), ${seconds} s per workload, loader ${loader}`,
   )

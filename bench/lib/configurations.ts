@@ -6,6 +6,12 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import {
+  cacheRootFor,
+  precompile,
+  precompiledPath,
+  realSourcePath,
+} from '../../framework/server/precompile.ts'
 import type { RequestSpec } from './load-generator.ts'
 import type { WorkloadId } from './workloads.ts'
 
@@ -66,11 +72,43 @@ const lighttpdMissing = () =>
     : 'lighttpd is not installed (apt-get install --no-install-recommends lighttpd)'
 const always = () => undefined
 
-/** `node --import tsx FILE ...`: no wrapper process, so the tree is the server's own. */
+/** The peers' TypeScript entries, compiled by {@link precompilePeers}: source path → compiled file. */
+const compiledPeers = new Map<string, string>()
+/** The peers' entry files, relative to the repository (filled as CONFIGURATIONS is built). */
+const peerFiles = new Set<string>()
+
+/**
+ * Compiles the peers' TypeScript (node:http, Fastify, Express) as `serve` compiles an application
+ * for its workers (framework/server/precompile.ts), so that they too run with plain node, without
+ * tsx's module-hooks thread (about 38 MiB): the memory columns then compare like with like.
+ * Returns the number of files compiled; a peer that fails to compile runs through tsx instead.
+ */
+export async function precompilePeers(root: string): Promise<number> {
+  const esbuild = await import('esbuild')
+  try {
+    const entries = [...peerFiles].map((file) => resolve(root, file))
+    const result = await precompile({
+      entries,
+      roots: [],
+      cacheRoot: cacheRootFor(root, esbuild.version),
+    })
+    for (const entry of entries)
+      compiledPeers.set(entry, precompiledPath(result.cacheRoot, realSourcePath(entry)))
+    return result.files
+  } finally {
+    await esbuild.stop()
+  }
+}
+
+/**
+ * `node FILE ...`: no wrapper process, so the tree is the server's own. A peer compiled by
+ * precompilePeers runs as plain JavaScript; anything else through tsx (`--import tsx`).
+ */
 function nodeApp(root: string, file: string, args: string[]): Launch {
+  const compiled = compiledPeers.get(resolve(root, file))
   return {
     command: process.execPath,
-    args: ['--import', 'tsx', resolve(root, file), ...args],
+    args: compiled ? [compiled, ...args] : ['--import', 'tsx', resolve(root, file), ...args],
     cwd: root,
   }
 }
@@ -148,6 +186,7 @@ function bareServe(workers: number): Configuration {
 }
 
 function peer(id: string, label: string, file: string, workers: number): Configuration {
+  peerFiles.add(file)
   return {
     id: `${id}-${workers}`,
     label: `${label} ×${workers}`,

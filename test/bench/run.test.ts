@@ -60,6 +60,20 @@ describe('bench/run.ts', () => {
     )
   }, 60_000)
 
+  it('runs the peers compiled, with plain node and no tsx, as serve runs its workers', async () => {
+    const { CONFIGURATIONS, precompilePeers } = await import('../../bench/lib/configurations.ts')
+    const ctx = { root, db: join(out, 'db.sqlite3'), scratch: out }
+    const nodeHttp = CONFIGURATIONS.find((c) => c.id === 'node-http-1')!
+    expect(nodeHttp.launch(8000, ctx).args.slice(0, 2)).toEqual(['--import', 'tsx'])
+    expect(await precompilePeers(root)).toBeGreaterThanOrEqual(3)
+    const args = nodeHttp.launch(8000, ctx).args
+    expect(args[0]).toMatch(/bench\/apps\/node-http\.mjs$/)
+    expect(args).not.toContain('--import')
+    // serve's primary still starts through tsx: it compiles the application for its workers.
+    const serve = CONFIGURATIONS.find((c) => c.id === 'framework-1')!.launch(8000, ctx)
+    expect(serve.args.slice(0, 2)).toEqual(['--import', 'tsx'])
+  }, 60_000)
+
   it('rejects an unknown configuration with one line and a hint', async () => {
     const r = await run(['--only', 'nope', '--out', out])
     expect(r.code).toBe(2)

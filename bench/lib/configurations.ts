@@ -6,12 +6,7 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import {
-  cacheRootFor,
-  precompile,
-  precompiledPath,
-  realSourcePath,
-} from '../../framework/server/precompile.ts'
+import { compiledFileFor, precompileProject } from '../../framework/server/precompile.ts'
 import type { RequestSpec } from './load-generator.ts'
 import type { WorkloadId } from './workloads.ts'
 
@@ -72,7 +67,7 @@ const lighttpdMissing = () =>
     : 'lighttpd is not installed (apt-get install --no-install-recommends lighttpd)'
 const always = () => undefined
 
-/** The peers' TypeScript entries, compiled by {@link precompilePeers}: source path → compiled file. */
+/** The peers' TypeScript entries compiled by {@link precompilePeers}: source → compiled file. */
 const compiledPeers = new Map<string, string>()
 /** The peers' entry files, relative to the repository (filled as CONFIGURATIONS is built). */
 const peerFiles = new Set<string>()
@@ -81,23 +76,20 @@ const peerFiles = new Set<string>()
  * Compiles the peers' TypeScript (node:http, Fastify, Express) as `serve` compiles an application
  * for its workers (framework/server/precompile.ts), so that they too run with plain node, without
  * tsx's module-hooks thread (about 38 MiB): the memory columns then compare like with like.
- * Returns the number of files compiled; a peer that fails to compile runs through tsx instead.
+ * Returns the number of files compiled. If they do not compile, the reason is printed and the
+ * peers run through tsx, as they did before.
  */
 export async function precompilePeers(root: string): Promise<number> {
-  const esbuild = await import('esbuild')
+  const entries = [...peerFiles].map((file) => resolve(root, file))
+  let result
   try {
-    const entries = [...peerFiles].map((file) => resolve(root, file))
-    const result = await precompile({
-      entries,
-      roots: [],
-      cacheRoot: cacheRootFor(root, esbuild.version),
-    })
-    for (const entry of entries)
-      compiledPeers.set(entry, precompiledPath(result.cacheRoot, realSourcePath(entry)))
-    return result.files
-  } finally {
-    await esbuild.stop()
+    result = await precompileProject(root, entries, [])
+  } catch (error) {
+    console.error(`bench: the peers run through tsx: ${(error as Error).message}`)
+    return 0
   }
+  for (const entry of entries) compiledPeers.set(entry, compiledFileFor(result.cacheRoot, entry))
+  return result.files
 }
 
 /**

@@ -84,6 +84,14 @@ export function realSourcePath(file: string): string {
   }
 }
 
+/**
+ * The compiled counterpart of any path naming a source file (a symlinked one included): what a
+ * process running the compiled code imports for `file`.
+ */
+export function compiledFileFor(cacheRoot: string, file: string): string {
+  return precompiledPath(cacheRoot, realSourcePath(file))
+}
+
 /** Whether `file` is a TypeScript source this module compiles. */
 export function isTypeScriptSource(file: string): boolean {
   return sourceExtension.test(file) && !/\.d\.m?ts$/.test(file)
@@ -400,4 +408,29 @@ export async function precompile(options: PrecompileOptions): Promise<Precompile
   }
   linkNodeModules(cacheRoot, seen)
   return { cacheRoot, files: seen.size, compiled, ms: Math.round(performance.now() - started) }
+}
+
+/**
+ * {@link precompile} into the project's cache ({@link cacheRootFor}), then stops esbuild's
+ * service: it compiles in a child process of its own (about 12 MiB) that would otherwise stay
+ * beside the caller until it exits; the next call starts it again. What serve's primary runs
+ * before each generation of workers, and the bench before it starts its Node peers.
+ *
+ * @throws PrecompileError naming the file and position that did not compile
+ */
+export async function precompileProject(
+  projectRoot: string,
+  entries: readonly string[],
+  roots: readonly string[],
+): Promise<PrecompileResult> {
+  const esbuild = await import('esbuild')
+  try {
+    return await precompile({
+      entries,
+      roots,
+      cacheRoot: cacheRootFor(projectRoot, esbuild.version),
+    })
+  } finally {
+    await esbuild.stop()
+  }
 }

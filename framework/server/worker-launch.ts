@@ -10,12 +10,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { findApplicationFile } from '../gateway/index.ts'
 import {
   PRECOMPILED_ENV,
-  cacheRootFor,
+  compiledFileFor,
   isTypeScriptSource,
-  precompile,
-  precompiledPath,
+  precompileProject,
   projectRootOf,
-  realSourcePath,
   type PrecompileResult,
 } from './precompile.ts'
 import type { ServeSettings } from './settings.ts'
@@ -90,21 +88,13 @@ export async function prepareWorkerLaunch(
   const projectRoot = projectRootOf(appFile)
   const config = settings.config ? resolve(cwd, settings.config) : undefined
   const configFile = config && existsSync(config) ? [config] : []
-  const esbuild = await import('esbuild')
-  let result: PrecompileResult
-  try {
-    result = await precompile({
-      entries: [base.entry, appFile, ...configFile],
-      roots: [projectRoot, frameworkRoot],
-      cacheRoot: cacheRootFor(projectRoot, esbuild.version),
-    })
-  } finally {
-    // esbuild compiles in a child process of its own (about 12 MiB) that would otherwise stay
-    // beside the primary until it exits; the next reload starts it again.
-    await esbuild.stop()
-  }
+  const result = await precompileProject(
+    projectRoot,
+    [base.entry, appFile, ...configFile],
+    [projectRoot, frameworkRoot],
+  )
   return {
-    entry: precompiledPath(result.cacheRoot, realSourcePath(base.entry)),
+    entry: compiledFileFor(result.cacheRoot, base.entry),
     // Source maps: stack traces (logs, the debug page) name the .ts files and lines, as under tsx.
     execArgv: [...withoutTypeScriptLoader(base.execArgv), '--enable-source-maps'],
     env: { [PRECOMPILED_ENV]: result.cacheRoot },
@@ -121,7 +111,6 @@ export async function importForWorker(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<Record<string, unknown>> {
   const cacheRoot = env[PRECOMPILED_ENV]
-  const compiled =
-    cacheRoot && isTypeScriptSource(file) ? precompiledPath(cacheRoot, realSourcePath(file)) : file
+  const compiled = cacheRoot && isTypeScriptSource(file) ? compiledFileFor(cacheRoot, file) : file
   return (await import(pathToFileURL(compiled).href)) as Record<string, unknown>
 }

@@ -111,12 +111,13 @@ export function idleCollector(
   }
   let waitingForIdle = false
   const arm = (): void => {
-    retries = 0
     // The common case, once per request: push the pending first step back.
     if (timer && waitingForIdle) return void timer.refresh()
     clearTimeout(timer)
     timer = setTimeout(() => {
       waitingForIdle = false
+      // A new idle period: its own retries (counted here, not on every request).
+      retries = 0
       closeSample()
     }, timing.idleMs).unref()
     waitingForIdle = true

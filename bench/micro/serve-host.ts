@@ -40,6 +40,8 @@ type Listener = (req: IncomingMessage, res: ServerResponse) => unknown
 const requests = Number(process.argv[2] ?? 20_000)
 const only = process.env.BENCH_ONLY
 const callgrind = process.env.BENCH_CALLGRIND === '1'
+// Requests run before measuring, so optimized code is what gets measured (BENCH_WARMUP=N).
+const warmup = Number(process.env.BENCH_WARMUP ?? 2_000)
 
 const settings = resolveSettings({ app: 'examples/hello_world.ts:processHttpRequest' })
 const log = createErrorLog('-', 'info', process.pid)
@@ -135,7 +137,7 @@ async function run(listener: Listener, count: number, url = '/'): Promise<void> 
 }
 
 async function measure(name: string, listener: Listener, url = '/'): Promise<void> {
-  await run(listener, 2_000, url) // warm-up: compiled code, caches filled
+  await run(listener, warmup, url) // warm-up: compiled code, caches filled
   if (callgrind) {
     execFileSync('callgrind_control', ['-i', 'on', String(process.pid)])
     await run(listener, requests, url)

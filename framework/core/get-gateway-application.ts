@@ -1,7 +1,7 @@
 /**
  * @module getGatewayApplication(): the project as one gateway Application (docs/gateway.md).
  */
-import type { Application, Environ, StartResponse } from '../gateway/index.ts'
+import type { Application, Body, Environ, StartResponse } from '../gateway/index.ts'
 import type { Settings } from '../conf/index.ts'
 import {
   HttpRequest,
@@ -10,6 +10,7 @@ import {
   type RequestOptions,
 } from '../http/index.ts'
 import { Handler } from './handler.ts'
+import { isPromiseLike, type MaybePromise } from './maybe-promise.ts'
 import type { ResolverFactory } from './url-resolution.ts'
 
 /** Options of getGatewayApplication. */
@@ -59,34 +60,81 @@ export function getGatewayApplication(
     request: HttpRequest,
     response: HttpResponseBase,
     environ: Environ,
-  ): Promise<GatewayResponse> {
+  ): MaybePromise<GatewayResponse> {
     // Uploads reach temporary files only once the body is parsed, which a streaming body may
     // still do; otherwise nothing to clean up, and close() has nothing to run.
     if (request.bodyParseStarted || response.streaming) response.onClose(() => request.cleanup())
-    return response.toGateway(environ, finalize)
+    return response.gatewayResponse(environ, finalize)
   }
 
-  return async (environ: Environ, startResponse: StartResponse) => {
-    const request = new HttpRequest(environ, opts)
-    let out: GatewayResponse
-    try {
-      const response = await handler.handle(request)
-      // Opt-in hook for the test Client (template name and context assertions); hosts never set it.
-      const capture = environ['framework.test_capture']
-      if (typeof capture === 'function') capture(response)
-      out = await prepare(request, response, environ)
-    } catch (error) {
-      // toGateway failed (a FileResponse whose file vanished, a signed cookie without a key...).
-      out = await prepare(request, await handler.serverError(request, error), environ)
-    }
+  /** Starts the response; a startResponse that refuses our headers gets a 500 with excInfo. */
+  function start(
+    request: HttpRequest,
+    environ: Environ,
+    startResponse: StartResponse,
+    out: GatewayResponse,
+  ): MaybePromise<Body> {
     try {
       startResponse(out.status, out.headers)
     } catch (error) {
       // startResponse rejected our headers (contract rule): answer 500 instead, with excInfo.
-      await out.body.close?.()
-      out = await prepare(request, await handler.serverError(request, error), environ)
-      startResponse(out.status, out.headers, error)
+      return restart(request, environ, startResponse, out, error)
     }
     return out.body
+  }
+
+  async function restart(
+    request: HttpRequest,
+    environ: Environ,
+    startResponse: StartResponse,
+    refused: GatewayResponse,
+    error: unknown,
+  ): Promise<Body> {
+    await refused.body.close?.()
+    const out = await prepare(request, await handler.serverError(request, error), environ)
+    startResponse(out.status, out.headers, error)
+    return out.body
+  }
+
+  /** toGateway failed (a FileResponse whose file vanished, a signed cookie without a key...). */
+  async function failed(
+    request: HttpRequest,
+    environ: Environ,
+    startResponse: StartResponse,
+    error: unknown,
+  ): Promise<Body> {
+    const out = await prepare(request, await handler.serverError(request, error), environ)
+    return start(request, environ, startResponse, out)
+  }
+
+  function answer(
+    request: HttpRequest,
+    environ: Environ,
+    startResponse: StartResponse,
+    response: HttpResponseBase,
+  ): MaybePromise<Body> {
+    let out: MaybePromise<GatewayResponse>
+    try {
+      // Opt-in hook for the test Client (template name and context assertions); hosts never set it.
+      const capture = environ['framework.test_capture']
+      if (typeof capture === 'function') capture(response)
+      out = prepare(request, response, environ)
+    } catch (error) {
+      return failed(request, environ, startResponse, error)
+    }
+    if (!isPromiseLike(out)) return start(request, environ, startResponse, out)
+    return Promise.resolve(out).then(
+      (ready) => start(request, environ, startResponse, ready),
+      (error: unknown) => failed(request, environ, startResponse, error),
+    )
+  }
+
+  // Not async: when the middleware and the view answer at once, so does the application (the
+  // body, not a promise of it), which saves the host a turn of the event loop (maybe-promise.ts).
+  return (environ: Environ, startResponse: StartResponse) => {
+    const request = new HttpRequest(environ, opts)
+    const response = handler.respond(request)
+    if (!isPromiseLike(response)) return answer(request, environ, startResponse, response)
+    return Promise.resolve(response).then((ready) => answer(request, environ, startResponse, ready))
   }
 }

@@ -28,6 +28,7 @@ import {
   type MiddlewareContext,
   type MiddlewareHandler,
 } from './middleware-types.ts'
+import { isPromiseLike, recovering, whenReady, type MaybePromise } from './maybe-promise.ts'
 import {
   defaultResolverFactory,
   isResolver404,
@@ -63,8 +64,16 @@ export interface HandlerOptions {
   makeResolver?: ResolverFactory
 }
 
+/** A layer of the chain as the handler calls it: the response now, or a promise of it. */
+type Layer = (request: HttpRequest) => MaybePromise<HttpResponseBase>
+
 /**
  * The handler: `(request) => response`, never throwing.
+ *
+ * Inside, the layers pass responses on synchronously while nothing awaits (maybe-promise.ts):
+ * the trusted middleware (the built-ins, sessions, CSRF, messages) accept either from the layer
+ * they wrap, and any other middleware gets a `getResponse` that returns a promise, as the
+ * Middleware type promises it.
  *
  * @example
  * ```ts
@@ -78,7 +87,7 @@ export class Handler {
   #urlconf: Promise<UrlConf> | undefined
   /** The URLconf once loaded: requests then skip awaiting the promise. */
   #loadedUrlconf: UrlConf | undefined
-  readonly #chain: GetResponse
+  readonly #chain: Layer
   readonly #viewHooks: NonNullable<MiddlewareHandler['processView']>[] = []
   readonly #exceptionHooks: NonNullable<MiddlewareHandler['processException']>[] = []
 
@@ -86,11 +95,13 @@ export class Handler {
     this.settings = settings
     this.#makeResolver = options.makeResolver ?? defaultResolverFactory
     const context: MiddlewareContext = { settings, isValidPath: (path) => this.#isValidPath(path) }
-    let next: GetResponse = (request) => this.#inner(request)
+    let next: Layer = (request) => this.#inner(request)
     // Build from the innermost outward, so MIDDLEWARE[0] is the outermost, as in Django.
     const factories = settings.MIDDLEWARE.map(middlewareFactory)
     for (const factory of [...factories].reverse()) {
-      const handler = factory(next, context)
+      const trusted = isTrustedMiddleware(factory)
+      // A trusted factory takes the inner layer as it is; any other gets the promise it expects.
+      const handler = factory(trusted ? (next as GetResponse) : promising(next), context)
       if (typeof handler !== 'function') {
         throw Object.assign(
           new TypeError(
@@ -104,9 +115,7 @@ export class Handler {
       if (handler.processView) this.#viewHooks.unshift(handler.processView.bind(handler))
       if (handler.processException)
         this.#exceptionHooks.push(handler.processException.bind(handler))
-      next = isTrustedMiddleware(factory)
-        ? (handler as GetResponse)
-        : checkedLayer(handler, `middleware ${factory.name || '(anonymous)'}`)
+      next = trusted ? (handler as Layer) : checkedLayer(handler, `middleware ${factory.name || '(anonymous)'}`)
     }
     this.#chain = next
   }
@@ -132,14 +141,21 @@ export class Handler {
 
   /** The outermost layer: always a response. */
   async handle(request: HttpRequest): Promise<HttpResponseBase> {
+    return this.respond(request)
+  }
+
+  /**
+   * handle() without a promise when every layer answered synchronously (what the gateway
+   * application calls): a response, or a promise of one. Never throws or rejects.
+   */
+  respond(request: HttpRequest): MaybePromise<HttpResponseBase> {
     // views/' render() and the context processors read the settings from here (no global).
     request.state.settings ??= this.settings
-    try {
-      return await this.#chain(request)
-    } catch (error) {
-      if (error instanceof HttpError) return this.errorResponse(request, error)
-      return this.serverError(request, error)
-    }
+    return recovering(
+      () => this.#chain(request),
+      (error) =>
+        error instanceof HttpError ? this.errorResponse(request, error) : this.serverError(request, error),
+    )
   }
 
   /** A 500 (or the debug page) for `error`, logged to wsgi.errors. Never throws. */
@@ -228,47 +244,68 @@ export class Handler {
   }
 
   /** The innermost layer: resolve, hooks, view; HTTP errors become responses. */
-  async #inner(request: HttpRequest): Promise<HttpResponseBase> {
-    try {
-      return await this.#callView(request)
-    } catch (error) {
-      for (const hook of this.#exceptionHooks) {
-        const response = await hook(request, error)
-        if (response) return checkResponse(response, 'processException')
-      }
-      if (isResolver404(error))
-        return this.errorResponse(request, new Http404((error as Error).message, { cause: error }))
-      if (error instanceof HttpError) return this.errorResponse(request, error)
-      throw error
-    }
+  #inner(request: HttpRequest): MaybePromise<HttpResponseBase> {
+    return recovering(
+      () => this.#callView(request),
+      (error) => this.#viewFailed(request, error),
+    )
   }
 
-  async #callView(request: HttpRequest): Promise<HttpResponseBase> {
+  /** What the innermost layer answers for an error of the resolver, a hook or the view. */
+  async #viewFailed(request: HttpRequest, error: unknown): Promise<HttpResponseBase> {
+    for (const hook of this.#exceptionHooks) {
+      const response = await hook(request, error)
+      if (response) return checkResponse(response, 'processException')
+    }
+    if (isResolver404(error))
+      return this.errorResponse(request, new Http404((error as Error).message, { cause: error }))
+    if (error instanceof HttpError) return this.errorResponse(request, error)
+    throw error
+  }
+
+  // The steps below go on synchronously while each answers at once (the resolver, the hooks and
+  // most views do), and continue from a promise as soon as one does not.
+  #callView(request: HttpRequest): MaybePromise<HttpResponseBase> {
     const path = request.pathInfo // Throws BadRequest (400) for a path that is not UTF-8.
-    // Why the checks for promises below: an await of a plain value still costs a microtask, and
-    // the resolver, the hooks and most views answer synchronously.
-    const { resolver } = this.#loadedUrlconf ?? (await this.urlconf())
-    const resolved = resolver.resolve(path)
-    const match = isPromise(resolved) ? await resolved : resolved
-    request.resolverMatch = match
-    const params = match.params ?? {}
-    for (const hook of this.#viewHooks) {
-      const result = hook(request, match.view, params)
-      const response = isPromise(result) ? await result : result
-      if (response) return checkResponse(response, 'processView')
+    const loaded = this.#loadedUrlconf
+    if (!loaded) return this.urlconf().then((conf) => this.#resolve(request, conf, path))
+    return this.#resolve(request, loaded, path)
+  }
+
+  #resolve(request: HttpRequest, conf: UrlConf, path: string): MaybePromise<HttpResponseBase> {
+    return whenReady(conf.resolver.resolve(path), (match) => {
+      request.resolverMatch = match
+      return this.#viewHooksFrom(0, request, match, match.params ?? {})
+    })
+  }
+
+  /** The processView hooks from `index` on; the first response short-circuits the view. */
+  #viewHooksFrom(
+    index: number,
+    request: HttpRequest,
+    match: ResolvedMatch,
+    params: Record<string, unknown>,
+  ): MaybePromise<HttpResponseBase> {
+    const hooks = this.#viewHooks
+    for (let i = index; i < hooks.length; i++) {
+      const result = hooks[i]!(request, match.view, params)
+      if (isPromiseLike(result)) {
+        return Promise.resolve(result).then((response) =>
+          response
+            ? checkResponse(response, 'processView')
+            : this.#viewHooksFrom(i + 1, request, match, params),
+        )
+      }
+      if (result) return checkResponse(result, 'processView')
     }
     const contentType = request.contentType
     if (
       contentType === 'application/x-www-form-urlencoded' ||
       contentType === 'multipart/form-data'
     ) {
-      await request.parseBody()
+      return request.parseBody().then(() => callView(request, match, params))
     }
-    const result = match.view(request, params)
-    const response = isPromise(result) ? await result : result
-    // The view's name is only needed for the error message: not built on every request.
-    if (response instanceof HttpResponseBase) return response
-    return checkResponse(response, `the view ${viewName(match.view, match.route)}`)
+    return callView(request, match, params)
   }
 
   async #isValidPath(path: string): Promise<boolean> {
@@ -298,13 +335,30 @@ export class Handler {
  * A middleware's handler as the next layer out calls it: a promise of a checked response
  * (Django's check_response), so a middleware that forgets to return is named in the error.
  */
-function checkedLayer(handler: MiddlewareHandler, who: string): GetResponse {
+function checkedLayer(handler: MiddlewareHandler, who: string): Layer {
   return async (request) => checkResponse(await handler(request), who)
 }
 
-/** A promise or any thenable (what `await` would wait for). */
-function isPromise<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function'
+/** `layer` as the Middleware type promises getResponse to a middleware: always a promise. */
+function promising(layer: Layer): GetResponse {
+  return async (request) => layer(request)
+}
+
+/** What the resolver matched, as the view steps use it. */
+type ResolvedMatch = Awaited<ReturnType<UrlConf['resolver']['resolve']>>
+
+/** Calls the view and checks that it answered a response. */
+function callView(
+  request: HttpRequest,
+  match: ResolvedMatch,
+  params: Record<string, unknown>,
+): MaybePromise<HttpResponseBase> {
+  return whenReady(match.view(request, params), (response: unknown) =>
+    // The view's name is only needed for the error message: not built on every request.
+    response instanceof HttpResponseBase
+      ? response
+      : checkResponse(response, `the view ${viewName(match.view, match.route)}`),
+  )
 }
 
 function viewName(view: ViewFunction, route: string | undefined): string {

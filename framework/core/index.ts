@@ -23,6 +23,7 @@ export type {
   MiddlewareHandler,
 } from './middleware-types.ts'
 export { isTrustedMiddleware, trustedMiddleware } from './middleware-types.ts'
+export { isPromiseLike, recovering, whenReady, type MaybePromise } from './maybe-promise.ts'
 export { BUILTIN_MIDDLEWARE } from './middleware/builtin-middleware.ts'
 export { SecurityMiddleware } from './middleware/security-middleware.ts'
 export { CommonMiddleware } from './middleware/common-middleware.ts'

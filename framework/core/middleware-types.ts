@@ -49,10 +49,12 @@ export type Middleware = (getResponse: GetResponse, context: MiddlewareContext) 
 const trusted = new WeakSet<Middleware>()
 
 /**
- * Marks one of the framework's own middleware factories. Its handler is async and returns only
- * the response getResponse gave it or one it built, so the handler skips checking its result:
- * that check was a promise and a microtask per middleware and request (W1's profile). Anything
- * not marked (every project's middleware) is still checked.
+ * Marks one of the framework's own middleware factories. Its handler returns only the response
+ * getResponse gave it or one it built, so the handler skips checking its result: that check was
+ * a promise and a microtask per middleware and request (W1's profile). And it accepts a
+ * getResponse that returns the response itself when the layer inside answered synchronously
+ * (maybe-promise.ts's whenReady), returning it synchronously too. Anything not marked (every
+ * project's middleware) is still checked, and gets a getResponse that returns a promise.
  *
  * @example
  * ```ts

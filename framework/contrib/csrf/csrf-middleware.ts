@@ -2,7 +2,7 @@
  * @module CsrfViewMiddleware (Django's): checks every unsafe request before its view runs and
  * sends the CSRF cookie when a page used a token.
  */
-import { trustedMiddleware, type Middleware } from '../../core/index.ts'
+import { trustedMiddleware, whenReady, type Middleware } from '../../core/index.ts'
 import type { HttpRequest, ViewFunction } from '../../http/index.ts'
 import { checkCsrf, SAFE_METHODS } from './csrf-check.ts'
 import { csrfState, finishCsrfResponse, getToken } from './csrf-state.ts'
@@ -26,12 +26,13 @@ export const CsrfViewMiddleware: Middleware = trustedMiddleware(function CsrfVie
   getResponse,
   { settings },
 ) {
-  const handler = async (request: HttpRequest) => {
+  const handler = (request: HttpRequest) => {
     csrfState(request, settings)
     request.csrfToken = () => getToken(request)
-    const response = await getResponse(request)
-    finishCsrfResponse(request, response)
-    return response
+    return whenReady(getResponse(request), (response) => {
+      finishCsrfResponse(request, response)
+      return response
+    })
   }
   handler.processView = (request: HttpRequest, view: ViewFunction) => {
     const state = csrfState(request, settings)

@@ -2,7 +2,7 @@
  * @module MessageMiddleware (Django's): `request.messages` for the view, stored after it.
  */
 import type { Settings } from '../../conf/index.ts'
-import { trustedMiddleware, type Middleware } from '../../core/index.ts'
+import { trustedMiddleware, whenReady, type Middleware } from '../../core/index.ts'
 import type { HttpRequest } from '../../http/index.ts'
 import type { BaseStorage } from './storage/base-storage.ts'
 import { CookieStorage } from './storage/cookie-storage.ts'
@@ -33,11 +33,12 @@ export function messageStorage(request: HttpRequest, settings: Settings): BaseSt
  * ```
  */
 export const MessageMiddleware: Middleware = trustedMiddleware(function MessageMiddleware(getResponse, { settings }) {
-  return async (request) => {
+  return (request) => {
     const storage = messageStorage(request, settings)
     request.messages = storage
-    const response = await getResponse(request)
-    storage.update(response)
-    return response
+    return whenReady(getResponse(request), (response) => {
+      storage.update(response)
+      return response
+    })
   }
 })

@@ -6,7 +6,7 @@
  * primary-key query for the db backend; none for signed cookies or cookie-less requests). That is
  * what keeps `request.session.get()` synchronous.
  */
-import { trustedMiddleware, type Middleware } from '../../core/index.ts'
+import { trustedMiddleware, whenReady, type Middleware } from '../../core/index.ts'
 import type { HttpRequest, HttpResponseBase } from '../../http/index.ts'
 import type { Settings } from '../../conf/index.ts'
 import { SessionBase } from './session-base.ts'
@@ -35,17 +35,22 @@ export const SessionMiddleware: Middleware = trustedMiddleware(function SessionM
     cookieAge: settings.SESSION_COOKIE_AGE,
     expireAtBrowserClose: settings.SESSION_EXPIRE_AT_BROWSER_CLOSE,
   }
-  return async (request) => {
+  const respond = (request: HttpRequest, session: SessionBase, hadCookie: boolean) => {
+    request.session = session
+    return whenReady(getResponse(request), (response) =>
+      finishSession(request, response, settings, hadCookie)
+        ? saveSession(request, response, settings).then(() => response)
+        : response,
+    )
+  }
+  return (request) => {
     const cookie = request.COOKIES[settings.SESSION_COOKIE_NAME]
     const session = new SessionBase(backend, cookie || undefined, options)
-    // Awaited only when there is a key to look up: most requests (wrk's, first visits) have none.
-    if (!session.loaded) await session.load()
-    request.session = session
-    const response = await getResponse(request)
-    if (finishSession(request, response, settings, cookie !== undefined)) {
-      await saveSession(request, response, settings)
-    }
-    return response
+    const hadCookie = cookie !== undefined
+    // Loaded first only when there is a key to look up: most requests (wrk's, first visits) have
+    // none, and then nothing here waits.
+    if (!session.loaded) return session.load().then(() => respond(request, session, hadCookie))
+    return respond(request, session, hadCookie)
   }
 })
 

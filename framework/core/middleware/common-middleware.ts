@@ -1,7 +1,12 @@
 /**
  * @module CommonMiddleware: rejects hosts outside ALLOWED_HOSTS and adds the slash (APPEND_SLASH).
  */
-import { HttpResponsePermanentRedirect } from '../../http/index.ts'
+import {
+  HttpResponsePermanentRedirect,
+  type HttpRequest,
+  type HttpResponseBase,
+} from '../../http/index.ts'
+import { whenReady } from '../maybe-promise.ts'
 import type { Middleware } from '../middleware-types.ts'
 
 /**
@@ -14,14 +19,9 @@ import type { Middleware } from '../middleware-types.ts'
  * ```
  */
 export const CommonMiddleware: Middleware = (getResponse, { settings, isValidPath }) => {
-  return async (request) => {
-    request.getHost()
-    const response = await getResponse(request)
+  // Why the second function: only a 404 that may want a slash needs to await the resolver.
+  const appendSlash = async (request: HttpRequest, response: HttpResponseBase) => {
     if (
-      response.status === 404 &&
-      settings.APPEND_SLASH &&
-      (request.method === 'GET' || request.method === 'HEAD') &&
-      !request.pathInfo.endsWith('/') &&
       !(await isValidPath(request.pathInfo)) &&
       (await isValidPath(`${request.pathInfo}/`))
     ) {
@@ -32,5 +32,16 @@ export const CommonMiddleware: Middleware = (getResponse, { settings, isValidPat
       )
     }
     return response
+  }
+  return (request) => {
+    request.getHost()
+    return whenReady(getResponse(request), (response) =>
+      response.status === 404 &&
+      settings.APPEND_SLASH &&
+      (request.method === 'GET' || request.method === 'HEAD') &&
+      !request.pathInfo.endsWith('/')
+        ? appendSlash(request, response)
+        : response,
+    )
   }
 }

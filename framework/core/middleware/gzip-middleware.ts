@@ -3,6 +3,7 @@
  */
 import { gzipSync } from 'node:zlib'
 import { HttpResponse, StreamingHttpResponse } from '../../http/index.ts'
+import { whenReady } from '../maybe-promise.ts'
 import type { Middleware } from '../middleware-types.ts'
 import { gzipStream } from './gzip-stream.ts'
 
@@ -17,32 +18,32 @@ import { gzipStream } from './gzip-stream.ts'
  * defineSettings({ MIDDLEWARE: ['GZipMiddleware', 'CommonMiddleware'] })
  * ```
  */
-export const GZipMiddleware: Middleware = (getResponse) => async (request) => {
-  const response = await getResponse(request)
-  if (!(response instanceof HttpResponse) && !(response instanceof StreamingHttpResponse))
-    return response
-  const vary = response.headers.get('Vary')
-  if (!vary?.toLowerCase().includes('accept-encoding')) {
-    response.headers.set('Vary', vary ? `${vary}, Accept-Encoding` : 'Accept-Encoding')
-  }
-  if (response instanceof StreamingHttpResponse) {
-    if (
-      response.headers.has('Content-Encoding') ||
-      !/\bgzip\b/i.test(request.headers.get('accept-encoding') ?? '')
-    )
+export const GZipMiddleware: Middleware = (getResponse) => (request) =>
+  whenReady(getResponse(request), (response) => {
+    if (!(response instanceof HttpResponse) && !(response instanceof StreamingHttpResponse))
       return response
-    response.streamingContent = gzipStream(response.streamingContent)
+    const vary = response.headers.get('Vary')
+    if (!vary?.toLowerCase().includes('accept-encoding')) {
+      response.headers.set('Vary', vary ? `${vary}, Accept-Encoding` : 'Accept-Encoding')
+    }
+    if (response instanceof StreamingHttpResponse) {
+      if (
+        response.headers.has('Content-Encoding') ||
+        !/\bgzip\b/i.test(request.headers.get('accept-encoding') ?? '')
+      )
+        return response
+      response.streamingContent = gzipStream(response.streamingContent)
+      response.headers.set('Content-Encoding', 'gzip')
+      response.headers.delete('Content-Length')
+      return response
+    }
+    if (response.content.byteLength < 200 || response.headers.has('Content-Encoding')) return response
+    if (!/\bgzip\b/i.test(request.headers.get('accept-encoding') ?? '')) return response
+    const compressed = gzipSync(response.content)
+    if (compressed.byteLength >= response.content.byteLength) return response
+    response.content = new Uint8Array(compressed)
     response.headers.set('Content-Encoding', 'gzip')
-    response.headers.delete('Content-Length')
+    const etag = response.headers.get('ETag')
+    if (etag?.startsWith('"')) response.headers.set('ETag', `W/${etag}`)
     return response
-  }
-  if (response.content.byteLength < 200 || response.headers.has('Content-Encoding')) return response
-  if (!/\bgzip\b/i.test(request.headers.get('accept-encoding') ?? '')) return response
-  const compressed = gzipSync(response.content)
-  if (compressed.byteLength >= response.content.byteLength) return response
-  response.content = new Uint8Array(compressed)
-  response.headers.set('Content-Encoding', 'gzip')
-  const etag = response.headers.get('ETag')
-  if (etag?.startsWith('"')) response.headers.set('ETag', `W/${etag}`)
-  return response
-}
+  })

@@ -3,6 +3,7 @@
  * HTTPS redirect, from the SECURE_* settings.
  */
 import { HttpResponsePermanentRedirect } from '../../http/index.ts'
+import { whenReady } from '../maybe-promise.ts'
 import type { Middleware } from '../middleware-types.ts'
 
 /**
@@ -15,7 +16,7 @@ import type { Middleware } from '../middleware-types.ts'
  */
 export const SecurityMiddleware: Middleware = (getResponse, { settings }) => {
   const exempt = settings.SECURE_REDIRECT_EXEMPT.map((p) => new RegExp(p))
-  return async (request) => {
+  return (request) => {
     // Read first even when no redirect is configured: a path that is not UTF-8 is a 400 here,
     // before the security headers, as it always was.
     const pathInfo = request.pathInfo
@@ -27,26 +28,27 @@ export const SecurityMiddleware: Middleware = (getResponse, { settings }) => {
       const host = settings.SECURE_SSL_HOST ?? request.getHost()
       return new HttpResponsePermanentRedirect(`https://${host}${request.getFullPath()}`)
     }
-    const response = await getResponse(request)
-    const h = response.headers
-    if (
-      settings.SECURE_HSTS_SECONDS > 0 &&
-      request.isSecure() &&
-      !h.has('Strict-Transport-Security')
-    ) {
-      let value = `max-age=${settings.SECURE_HSTS_SECONDS}`
-      if (settings.SECURE_HSTS_INCLUDE_SUBDOMAINS) value += '; includeSubDomains'
-      if (settings.SECURE_HSTS_PRELOAD) value += '; preload'
-      h.set('Strict-Transport-Security', value)
-    }
-    if (settings.SECURE_CONTENT_TYPE_NOSNIFF && !h.has('X-Content-Type-Options'))
-      h.set('X-Content-Type-Options', 'nosniff')
-    if (settings.SECURE_REFERRER_POLICY && !h.has('Referrer-Policy'))
-      h.set('Referrer-Policy', settings.SECURE_REFERRER_POLICY)
-    if (settings.SECURE_CROSS_ORIGIN_OPENER_POLICY && !h.has('Cross-Origin-Opener-Policy')) {
-      h.set('Cross-Origin-Opener-Policy', settings.SECURE_CROSS_ORIGIN_OPENER_POLICY)
-    }
-    return response
+    return whenReady(getResponse(request), (response) => {
+      const h = response.headers
+      if (
+        settings.SECURE_HSTS_SECONDS > 0 &&
+        request.isSecure() &&
+        !h.has('Strict-Transport-Security')
+      ) {
+        let value = `max-age=${settings.SECURE_HSTS_SECONDS}`
+        if (settings.SECURE_HSTS_INCLUDE_SUBDOMAINS) value += '; includeSubDomains'
+        if (settings.SECURE_HSTS_PRELOAD) value += '; preload'
+        h.set('Strict-Transport-Security', value)
+      }
+      if (settings.SECURE_CONTENT_TYPE_NOSNIFF && !h.has('X-Content-Type-Options'))
+        h.set('X-Content-Type-Options', 'nosniff')
+      if (settings.SECURE_REFERRER_POLICY && !h.has('Referrer-Policy'))
+        h.set('Referrer-Policy', settings.SECURE_REFERRER_POLICY)
+      if (settings.SECURE_CROSS_ORIGIN_OPENER_POLICY && !h.has('Cross-Origin-Opener-Policy')) {
+        h.set('Cross-Origin-Opener-Policy', settings.SECURE_CROSS_ORIGIN_OPENER_POLICY)
+      }
+      return response
+    })
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * @module XFrameOptionsMiddleware: forbids framing (clickjacking) per X_FRAME_OPTIONS.
  */
+import { whenReady } from '../maybe-promise.ts'
 import type { Middleware } from '../middleware-types.ts'
 
 /**
@@ -13,9 +14,9 @@ import type { Middleware } from '../middleware-types.ts'
  */
 export const XFrameOptionsMiddleware: Middleware =
   (getResponse, { settings }) =>
-  async (request) => {
-    const response = await getResponse(request)
-    if (!response.headers.has('X-Frame-Options'))
-      response.headers.set('X-Frame-Options', settings.X_FRAME_OPTIONS)
-    return response
-  }
+  (request) =>
+    whenReady(getResponse(request), (response) => {
+      if (!response.headers.has('X-Frame-Options'))
+        response.headers.set('X-Frame-Options', settings.X_FRAME_OPTIONS)
+      return response
+    })

@@ -41,7 +41,7 @@ import {
   type ForwardedInfo,
   type TrustedProxies,
 } from './proxy.ts'
-import { rawHeaderValue } from './raw-headers.ts'
+import { isHeaderName, rawHeaderValue } from './raw-headers.ts'
 import { REQUEST_ID_ENVIRON_KEY, requestIdFor } from './request-id.ts'
 import { requestInput, serveEnviron, type EnvironOptions, type LazyEnvironSource } from './serve-environ.ts'
 import type { ServeSettings } from './settings.ts'
@@ -324,7 +324,11 @@ class ServeExchange implements Exchange, LazyEnvironSource {
     let declared = false
     let hasDate = false
     for (const [name, value] of headers) {
-      const lower = name.length === 14 || name.length === 4 ? name.toLowerCase() : ''
+      const lower = isHeaderName(name, 'content-length')
+        ? 'content-length'
+        : isHeaderName(name, 'date')
+          ? 'date'
+          : ''
       if (lower === 'content-length') {
         // A declared length that is not exactly this body's: the generic path's errors apply.
         if (declared || value.trim() !== String(length)) return false
@@ -457,7 +461,7 @@ function onResponseClose(this: ExchangeHolder): void {
 }
 
 function hasHeader(headers: ResponseHeaders, lowerName: string): boolean {
-  for (const [name] of headers) if (name.length === lowerName.length && name.toLowerCase() === lowerName) return true
+  for (const [name] of headers) if (isHeaderName(name, lowerName)) return true
   return false
 }
 

@@ -80,6 +80,15 @@ describe('checkHeaders', () => {
     },
   )
 
+  it('checks a value again when it differs from the last good one for that name', () => {
+    // The last good value per name stands in for the pattern; any other value is checked anew.
+    checkHeaders([['X-Remembered', 'fine']])
+    checkHeaders([['X-Remembered', 'fine']])
+    expect(codeOf(() => checkHeaders([['X-Remembered', 'fine\r\nX-Evil: 1']]))).toBe('GW-H04')
+    expect(codeOf(() => checkHeaders([['X-Remembered', 'fine']]))).toBeUndefined()
+    expect(codeOf(() => checkHeaders([['X-Remembered', '\u0000']]))).toBe('GW-H04')
+  })
+
   it.each([
     'Connection',
     'keep-alive',

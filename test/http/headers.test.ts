@@ -85,6 +85,15 @@ describe('ResponseHeaderMap', () => {
     expect(headers.has('X-Value')).toBe(false)
   })
 
+  it('checks a value again when it differs from the last good one set under that name', () => {
+    const map = new ResponseHeaderMap()
+    map.set('X-Remembered', 'fine')
+    map.set('X-Remembered', 'fine')
+    expect(() => map.set('X-Remembered', 'fine\r\nX-Evil: 1')).toThrow(/control or non-latin-1/)
+    expect(() => map.append('X-Remembered', 'caf\u20ac')).toThrow(/control or non-latin-1/)
+    expect(map.getAll('X-Remembered')).toEqual(['fine'])
+  })
+
   it('accepts tabs, visible ASCII and latin-1 letters in values', () => {
     const headers = new ResponseHeaderMap()
     headers.set('X-Value', 'a\tb ~!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}')

@@ -62,6 +62,23 @@ describe('checkRequestHead', () => {
       expect(refused?.code).toBe('serve.http.duplicate_field')
     }
   })
+  it('refuses a repeated singleton whatever the case of each line, and lets other repeats through', () => {
+    for (const [first, second] of <[string, string][]>[
+      ['host', 'HOST'],
+      ['content-type', 'Content-TYPE'],
+      ['Content-Length', 'content-length'],
+    ]) {
+      const rawHeaders = [first, '1', 'X-Other', 'y', second, '1']
+      const refused = checkRequestHead(head({ method: 'POST', rawHeaders }), limits())
+      expect(refused?.code, `${first} + ${second}`).toBe('serve.http.duplicate_field')
+    }
+    const repeats = ['Host', 'a', 'Accept', 'x', 'ACCEPT', 'y', 'Hostname', 'h', 'Hostname', 'i']
+    expect(checkRequestHead(head({ rawHeaders: repeats }), limits())).toBeUndefined()
+  })
+  it('reads Transfer-Encoding and Content-Length in any case', () => {
+    const rawHeaders = ['Host', 'a', 'TRANSFER-encoding', 'chunked', 'content-LENGTH', '3']
+    expect(checkRequestHead(head({ method: 'POST', rawHeaders }), limits())?.code).toBe('serve.http.te_and_cl')
+  })
   it('refuses Transfer-Encoding with Content-Length', () => {
     const rawHeaders = ['Host', 'a', 'Transfer-Encoding', 'chunked', 'Content-Length', '3']
     expect(checkRequestHead(head({ method: 'POST', rawHeaders }), limits())?.code).toBe('serve.http.te_and_cl')

@@ -49,10 +49,16 @@ import type { ServeSettings } from './settings.ts'
 /** Per-request environ additions the worker asks the host to make. */
 export type EnvironHook = (environ: Environ, req: IncomingMessage) => void
 
-/** What the worker may do to a request the host is answering. */
+/**
+ * What the worker may do to a request the host is answering. The caller reports the response's
+ * 'close' event with `closed()`: the worker already listens for it, and a second listener on
+ * every response made node keep an array of listeners and copy it at each emit.
+ */
 export interface Exchange {
   /** The environ the application got (undefined when the request was refused before). */
   readonly environ: Environ | undefined
+  /** The response closed (its 'close' event): before it finished means the client went away. */
+  closed(): void
   /**
    * The server gives up (`--request-timeout`): aborts `gateway.signal` with `reason`, answers 503
    * if nothing was sent yet, else cuts the connection.
@@ -60,7 +66,10 @@ export interface Exchange {
   abort(reason: Error): void
 }
 
-/** The listener a HostFactory builds: answers the request, returns its Exchange when it runs the app. */
+/**
+ * The listener a HostFactory builds: answers the request, returns its Exchange when it runs the
+ * app (the caller then calls its `closed()` on the response's 'close').
+ */
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => Exchange | undefined
 
 /** Builds the request listener; the worker passes its environ hook. */
@@ -185,9 +194,6 @@ class ServeExchange implements Exchange, LazyEnvironSource {
       environ[REQUEST_ID_ENVIRON_KEY] = this.#requestId
     }
     res.sendDate = false
-    // One shared listener finding the exchange on the response, not a closure per request.
-    ;(res as ExchangeHolder)[exchangeKey] = this
-    res.on('close', onResponseClose)
     // No 'error' listener on req: node emits an aborted request's error only to listeners, and
     // wsgi.input (RequestInput) adds its own when the application reads the body.
     try {
@@ -232,6 +238,8 @@ class ServeExchange implements Exchange, LazyEnvironSource {
   abort(reason: Error): void {
     this.#ended(reason)
     const res = this.#res
+    // The application may still write after this answer (through the generic path).
+    guardLateWrites(res)
     if (res.writableEnded || res.destroyed) return
     if (!res.headersSent && !(this.#host?.headSent ?? false)) {
       res.shouldKeepAlive = false
@@ -426,6 +434,8 @@ class ServeNodeHost extends BaseHost {
     super()
     this.#res = res
     this.#exchange = exchange
+    // Writes here may come after the server gave up and answered (--request-timeout).
+    guardLateWrites(res)
   }
 
   protected sendHead(head: ResponseHead): void {
@@ -452,13 +462,17 @@ class ServeNodeHost extends BaseHost {
   }
 }
 
-/** Where a response's 'close' listener finds its exchange. */
-const exchangeKey = Symbol('serve.exchange')
-type ExchangeHolder = ServerResponse & { [exchangeKey]?: ServeExchange }
-
-function onResponseClose(this: ExchangeHolder): void {
-  this[exchangeKey]?.closed()
+/**
+ * Keeps a write after the response ended from crashing the worker: node emits
+ * ERR_STREAM_WRITE_AFTER_END as an 'error' event, fatal without a listener. Added only where such
+ * a write can happen (the generic path, a response the server answered itself); the common
+ * case writes its head and body once, synchronously, and never needs it.
+ */
+export function guardLateWrites(res: ServerResponse): void {
+  if (res.listenerCount('error') === 0) res.on('error', ignoreError)
 }
+
+function ignoreError(): void {}
 
 function hasHeader(headers: ResponseHeaders, lowerName: string): boolean {
   for (const [name] of headers) if (isHeaderName(name, lowerName)) return true

@@ -21,7 +21,7 @@ import { createServer as createHttpsServer } from 'node:https'
 import { readFileSync } from 'node:fs'
 import type { Socket } from 'node:net'
 import type { Environ } from '../gateway/index.ts'
-import type { Exchange, HostFactory, RequestListener } from './serve-host.ts'
+import { guardLateWrites, type Exchange, type HostFactory, type RequestListener } from './serve-host.ts'
 import type { ServeHooks } from './config.ts'
 import type { ErrorLog } from './error-log.ts'
 import {
@@ -126,7 +126,9 @@ export class Worker {
     const worker = this
     this.#onClose = function onClose(this: RecordHolder): void {
       const request = this[recordKey]
-      if (request) worker.#finished(request)
+      if (!request) return
+      worker.#finished(request)
+      request.exchange?.closed()
     }
     const s = options.settings
     const serverOptions = nodeServerOptions(options.limits)
@@ -230,9 +232,8 @@ export class Worker {
     const request = new RequestRecord(req, res, this.#countBody ? countBody(res) : undefined)
     const timeoutSec = this.#o.settings.requestTimeout
     if (timeoutSec > 0) request.armTimeout(timeoutSec, this.#o.log)
-    // Late writes from an app after a timeout answered must not crash the worker.
-    res.on('error', ignore)
-    // A shared listener finding the record on the response: no closure per request.
+    // A shared listener finding the record on the response (no closure per request); it also
+    // tells the host's exchange (Exchange.closed).
     ;(res as RecordHolder)[recordKey] = request
     res.on('close', this.#onClose)
     if (!guardRequest(req, res, this.#o.limits)) return
@@ -382,6 +383,7 @@ class RequestRecord {
         return
       }
       // Not (yet) in the host's hands (a body still being guarded): answer here.
+      guardLateWrites(res)
       if (res.writableEnded || res.destroyed) return
       if (!res.headersSent) {
         res.shouldKeepAlive = false
@@ -392,4 +394,3 @@ class RequestRecord {
   }
 }
 
-function ignore(): void {}

@@ -97,6 +97,23 @@ describe('serve supervision', () => {
     expect((await get(`${run.url}/`)).headers['x-worker-pid']).toBe(before)
   })
 
+  it('keeps the worker when the application writes after --request-timeout answered for it', async () => {
+    const run = await serve(['--bind', '127.0.0.1:0', '-w', '1', '--request-timeout', '1'])
+    const before = (await get(`${run.url}/`)).headers['x-worker-pid']
+    expect((await get(`${run.url}/late?ms=1500`)).status).toBe(503)
+    // The application wakes up at 1.5 s and writes to the response the server already ended.
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    expect((await get(`${run.url}/`)).headers['x-worker-pid']).toBe(before)
+    expect(run.log()).not.toMatch(/exited|ERR_STREAM_WRITE_AFTER_END/)
+  })
+
+  it("aborts gateway.signal with GW-H14 when the client leaves (the worker reports the response's close)", async () => {
+    const run = await serve(['--bind', '127.0.0.1:0', '-w', '1'])
+    const leaving = get(`${run.url}/watch`, { timeoutMs: 200 })
+    await leaving.catch(() => undefined)
+    await until(async () => (await get(`${run.url}/last-abort`)).body === 'GW-H14', 5000, 'the abort reason')
+  })
+
   it('recycles a worker after --max-requests, starting the replacement first', async () => {
     const run = await serve(['--bind', '127.0.0.1:0', '-w', '1', '--max-requests', '5'])
     const pids = new Set<string>()

@@ -35,7 +35,12 @@ async function serve(
   const log = createErrorLog(errorLog, 'info', process.pid)
   const host = createServeHost(app, resolveSettings(), TrustedProxies.parse('127.0.0.1'), log)
   const listener = host(() => {})
-  const server = createServer((req, res) => onExchange(listener(req, res)))
+  const server = createServer((req, res) => {
+    const exchange = listener(req, res)
+    // The host's caller reports the response's close (serve's Worker does it in its own listener).
+    res.on('close', () => exchange?.closed())
+    onExchange(exchange)
+  })
   servers.push(server)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.address() as { port: number }).port

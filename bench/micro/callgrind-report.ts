@@ -20,7 +20,9 @@ import { readFileSync } from 'node:fs'
 
 const [profile, mapFile, requestsText, flag, ...patterns] = process.argv.slice(2)
 if (!profile || !mapFile || !requestsText) {
-  console.error('usage: tsx bench/micro/callgrind-report.ts CALLGRIND_FILE PERF_MAP REQUESTS [--callers PATTERN...]')
+  console.error(
+    'usage: tsx bench/micro/callgrind-report.ts CALLGRIND_FILE PERF_MAP REQUESTS [--callers PATTERN...]',
+  )
   process.exit(2)
 }
 const requests = Number(requestsText)
@@ -52,7 +54,10 @@ function symbolAt(address: number): string | undefined {
 /** callgrind_annotate's function names, with JIT addresses named and paths shortened. */
 function readable(name: string): string {
   return name
-    .replace(/\?\?\?:0x([0-9a-f]+)/g, (_, hex: string) => `JS ${symbolAt(parseInt(hex, 16)) ?? `0x${hex}`}`)
+    .replace(
+      /\?\?\?:0x([0-9a-f]+)/g,
+      (_, hex: string) => `JS ${symbolAt(parseInt(hex, 16)) ?? `0x${hex}`}`,
+    )
     .replace(/file:\/\/\/\S*?\/(framework|bench|examples)\//g, '$1/')
     .replace(/ \[\/usr\/bin\/node\]/g, '')
     .replace(/\?\?\?:/g, '')

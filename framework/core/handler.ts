@@ -115,7 +115,9 @@ export class Handler {
       if (handler.processView) this.#viewHooks.unshift(handler.processView.bind(handler))
       if (handler.processException)
         this.#exceptionHooks.push(handler.processException.bind(handler))
-      next = trusted ? (handler as Layer) : checkedLayer(handler, `middleware ${factory.name || '(anonymous)'}`)
+      next = trusted
+        ? (handler as Layer)
+        : checkedLayer(handler, `middleware ${factory.name || '(anonymous)'}`)
     }
     this.#chain = next
   }
@@ -154,7 +156,9 @@ export class Handler {
     return recovering(
       () => this.#chain(request),
       (error) =>
-        error instanceof HttpError ? this.errorResponse(request, error) : this.serverError(request, error),
+        error instanceof HttpError
+          ? this.errorResponse(request, error)
+          : this.serverError(request, error),
     )
   }
 

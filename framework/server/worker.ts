@@ -21,7 +21,12 @@ import { createServer as createHttpsServer } from 'node:https'
 import { readFileSync } from 'node:fs'
 import type { Socket } from 'node:net'
 import type { Environ } from '../gateway/index.ts'
-import { guardLateWrites, type Exchange, type HostFactory, type RequestListener } from './serve-host.ts'
+import {
+  guardLateWrites,
+  type Exchange,
+  type HostFactory,
+  type RequestListener,
+} from './serve-host.ts'
 import type { ServeHooks } from './config.ts'
 import type { ErrorLog } from './error-log.ts'
 import {

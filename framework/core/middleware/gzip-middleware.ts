@@ -37,7 +37,8 @@ export const GZipMiddleware: Middleware = (getResponse) => (request) =>
       response.headers.delete('Content-Length')
       return response
     }
-    if (response.content.byteLength < 200 || response.headers.has('Content-Encoding')) return response
+    if (response.content.byteLength < 200 || response.headers.has('Content-Encoding'))
+      return response
     if (!/\bgzip\b/i.test(request.headers.get('accept-encoding') ?? '')) return response
     const compressed = gzipSync(response.content)
     if (compressed.byteLength >= response.content.byteLength) return response

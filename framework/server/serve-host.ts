@@ -332,16 +332,11 @@ class ServeExchange implements Exchange, LazyEnvironSource {
     let declared = false
     let hasDate = false
     for (const [name, value] of headers) {
-      const lower = isHeaderName(name, 'content-length')
-        ? 'content-length'
-        : isHeaderName(name, 'date')
-          ? 'date'
-          : ''
-      if (lower === 'content-length') {
+      if (isHeaderName(name, 'content-length')) {
         // A declared length that is not exactly this body's: the generic path's errors apply.
         if (declared || value.trim() !== String(length)) return false
         declared = true
-      } else if (lower === 'date') hasDate = true
+      } else if (isHeaderName(name, 'date')) hasDate = true
       flat.push(name, value)
     }
     // As BaseHost: no computed length for 1xx/204, nor from an empty body for HEAD or 304.

@@ -30,22 +30,28 @@ describe('idleCollector', () => {
     expect(scavenge).toHaveBeenCalledTimes(6)
   })
 
-  it('waits while requests keep coming; a request inside the window starts over', () => {
+  it('waits while requests keep coming: a period with a request in it is not idle', () => {
     vi.useFakeTimers()
     const scavenge = vi.fn()
     const idle = idleCollector(scavenge, timing)
+    // Requests every 600 ms from t=600 to t=3000: each 1000 ms period holds one.
     for (let i = 0; i < 5; i++) {
       vi.advanceTimersByTime(600)
       idle.activity()
     }
     expect(scavenge).not.toHaveBeenCalled()
+    // The period from t=3000 held the last request; the one from t=4000 holds none.
     vi.advanceTimersByTime(1000)
+    expect(scavenge).not.toHaveBeenCalled()
+    vi.advanceTimersByTime(999)
+    expect(scavenge).not.toHaveBeenCalled()
+    vi.advanceTimersByTime(1) // t=5000: idle for a whole period, 2000 ms after the last request
     expect(scavenge).toHaveBeenCalledTimes(1)
     vi.advanceTimersByTime(2000)
-    idle.activity() // busy again before the window ended: no shrink now
+    idle.activity() // busy again before the window ended (t=7000): no shrink now
     vi.advanceTimersByTime(999)
     expect(scavenge).toHaveBeenCalledTimes(1)
-    vi.advanceTimersByTime(1) // idle again: the first step again, then the shrink
+    vi.advanceTimersByTime(1) // a whole idle period since that request: the first step again
     expect(scavenge).toHaveBeenCalledTimes(2)
     vi.advanceTimersByTime(3000)
     expect(scavenge).toHaveBeenCalledTimes(4)
@@ -74,10 +80,13 @@ describe('idleCollector', () => {
     expect(scavenge).toHaveBeenCalledTimes(14)
   })
 
-  it('stops for good', () => {
+  it('stops for good, whatever activity comes after', () => {
     vi.useFakeTimers()
     const scavenge = vi.fn()
-    idleCollector(scavenge, timing).stop()
+    const idle = idleCollector(scavenge, timing)
+    idle.stop()
+    vi.advanceTimersByTime(10_000)
+    idle.activity()
     vi.advanceTimersByTime(10_000)
     expect(scavenge).not.toHaveBeenCalled()
   })

@@ -14,7 +14,11 @@ import { resolveSettings } from '../../framework/server/settings.ts'
 import { Worker } from '../../framework/server/worker.ts'
 
 /** A host that answers nothing until `release(path)`. */
-function holdingHost(): { host: HostFactory; release: (path: string) => void; held: () => string[] } {
+function holdingHost(): {
+  host: HostFactory
+  release: (path: string) => void
+  held: () => string[]
+} {
   const waiting = new Map<string, () => void>()
   const host: HostFactory = () => (req, res) => {
     waiting.set(req.url!, () => {
@@ -48,7 +52,9 @@ function get(port: number, path: string): Promise<Reply> {
       let body = ''
       res.setEncoding('utf8')
       res.on('data', (chunk: string) => (body += chunk))
-      res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection, body }))
+      res.on('end', () =>
+        resolve({ status: res.statusCode!, connection: res.headers.connection, body }),
+      )
     })
       .on('error', reject)
       .end()
@@ -129,7 +135,7 @@ describe('a worker’s requests in flight', () => {
     worker.stopNow()
   })
 
-  it('on a graceful stop, answers every request in flight with Connection: close, then exits 0', async () => {
+  it('on a graceful stop, answers each in-flight request with Connection: close', async () => {
     const { worker, port, release, held, exits } = await start()
     const paths = ['/1', '/2', '/3', '/4']
     const replies = new Map(paths.map((path) => [path, get(port, path)]))

@@ -1,16 +1,19 @@
 /**
  * @module The environ of one request in a worker: the same keys and values as the gateway's
  * `environFromNodeRequest` (test/server/serve-environ.test.ts compares them), except that
- * `gateway.signal` and `wsgi.input` are made on first use.
+ * `gateway.signal` is made on first use.
  *
- * Why lazily: in Node 20 the first read of an AbortController's `signal` costs about 5 µs and
- * the abort listener wsgi.input puts on it more, a large share of a hello-world request's CPU in a
- * worker, and most requests (a GET whose view never watches for a disconnect) use neither. The two
- * keys are accessor properties of a plain object, with one getter/setter pair shared by every
- * environ (the request is found through a symbol-keyed property): reading one makes it (already
- * aborted if the client left before) and turns the key into a plain value, assigning one replaces
- * it (a middleware may install its own signal), and `{...environ}` copies their values. Everything
- * else is a plain data property.
+ * Why lazily: in Node 20 the first read of an AbortController's `signal` costs about 2 to 5 µs, a
+ * large share of a hello-world request's CPU in a worker, and most requests (a GET whose view
+ * never watches for a disconnect) never use it. The key is an accessor property of a plain
+ * object, with one getter/setter pair shared by every environ (the request is found through a
+ * symbol-keyed property): reading it makes the signal (already aborted if the client left
+ * before) and turns the key into a plain value, assigning it replaces it (a middleware may install
+ * its own signal), and `{...environ}` copies its value. Everything else is a plain data property.
+ *
+ * Why wsgi.input is not lazy too: defining an accessor costs about 2,000 instructions (callgrind:
+ * `Object.defineProperty` reads the descriptor generically and migrates the object's map), more
+ * than making the input, which asks for the signal only when its first read begins.
  */
 import type { IncomingMessage } from 'node:http'
 import type { TLSSocket } from 'node:tls'
@@ -28,12 +31,13 @@ import type {
   GatewayInput,
   RequestInputOptions,
 } from '../gateway/index.ts'
+import { rawHeaderValue } from './raw-headers.ts'
 
-/** What the environ's lazy keys are made from; one per request (the host's exchange). */
+/** What the environ's signal and input come from; one per request (the host's exchange). */
 export interface LazyEnvironSource {
   /** The request's signal, made on first call (aborted if the request already ended badly). */
   signal(): AbortSignal
-  /** wsgi.input, made on first call. */
+  /** wsgi.input, asked for once, as the environ is built. */
   input(): GatewayInput
 }
 
@@ -59,7 +63,7 @@ function assign(holder: object, key: string, value: unknown): void {
 /**
  * The accessor pair of lazy key `key`, made once and shared by every environ: `function`s, not
  * arrows, since they read the environ as `this`; a spread (`{...environ}`) calls the getter and
- * copies the value.
+ * copies the value. Only gateway.signal is lazy now; the pair stays general.
  */
 function lazyAccessor(key: string, make: (source: LazyEnvironSource) => unknown): PropertyDescriptor {
   return {
@@ -76,7 +80,6 @@ function lazyAccessor(key: string, make: (source: LazyEnvironSource) => unknown)
   }
 }
 
-const inputAccessor = lazyAccessor('wsgi.input', (source) => source.input())
 const signalAccessor = lazyAccessor('gateway.signal', (source) => source.signal())
 
 /**
@@ -84,7 +87,7 @@ const signalAccessor = lazyAccessor('gateway.signal', (source) => source.signal(
  *
  * @example
  * ```ts
- * const environ = serveEnviron(req, { urlScheme: 'http', errors }, exchange)
+ * const environ = serveEnviron(req, { urlScheme: 'http', errors }, exchange) // calls input()
  * environ['gateway.signal'] // made now, by exchange.signal()
  * ```
  */
@@ -97,8 +100,8 @@ export function serveEnviron(
   const scheme = options.urlScheme
   const target = splitTarget(req.url ?? '/')
   // Data properties only in the literal: V8 builds an object literal holding accessors on a slow
-  // path (about 3 µs against 0.05 µs, with four new closures per request). The two lazy keys are
-  // added below with accessors shared by every environ, which keeps one hidden-class chain.
+  // path (about 3 µs against 0.05 µs, with new closures per request). The lazy key is added
+  // below with the accessors shared by every environ, which keeps one hidden-class chain.
   const environ: Record<string | symbol, unknown> = {
     REQUEST_METHOD: req.method ?? 'GET',
     SCRIPT_NAME: target.SCRIPT_NAME,
@@ -109,6 +112,7 @@ export function serveEnviron(
     SERVER_PROTOCOL: protocolName(req.httpVersion),
     'wsgi.version': [1, 0] as const,
     'wsgi.url_scheme': scheme,
+    'wsgi.input': source.input(),
     'wsgi.errors': options.errors,
     'wsgi.multithread': false,
     'wsgi.multiprocess': true,
@@ -117,7 +121,6 @@ export function serveEnviron(
     'wsgi.file_wrapper': fileWrapper,
   }
   environ[lazySource] = source
-  Object.defineProperty(environ, 'wsgi.input', inputAccessor)
   Object.defineProperty(environ, 'gateway.signal', signalAccessor)
   addHeaderEnviron(environ as Record<string, unknown>, req.rawHeaders)
   const hostHeader = environ.HTTP_HOST as string | undefined
@@ -165,7 +168,8 @@ function peerOf(socket: PeerHolder): Peer {
 
 /**
  * The declared body length of `req` for wsgi.input: CONTENT_LENGTH, else unbounded for a chunked
- * body, else 0 (as environFromNodeRequest decides).
+ * body, else 0 (as environFromNodeRequest decides). Read from the raw headers: `req.headers` is
+ * built on first use, a cost every request would pay now that the input is made eagerly.
  *
  * @example
  * ```ts
@@ -173,28 +177,31 @@ function peerOf(socket: PeerHolder): Peer {
  * ```
  */
 export function bodyLength(req: IncomingMessage): number | undefined {
-  const contentLength = req.headers['content-length']
-  if (contentLength !== undefined) return Number(contentLength)
-  return /\bchunked\b/i.test(req.headers['transfer-encoding'] ?? '') ? undefined : 0
+  const raw = req.rawHeaders
+  const contentLength = rawHeaderValue(raw, 'content-length')
+  // node refuses differing repeats; like req.headers, the first one counts.
+  if (contentLength !== undefined) return Number(contentLength.split(',', 1)[0])
+  const encoding = rawHeaderValue(raw, 'transfer-encoding')
+  return encoding !== undefined && /\bchunked\b/i.test(encoding) ? undefined : 0
 }
 
 /**
- * wsgi.input over a node request, as environFromNodeRequest makes it.
+ * wsgi.input over a node request, as environFromNodeRequest makes it. `signal` may be a function:
+ * it is then called when the first read begins (RequestInputOptions.signal).
  *
  * @example
  * ```ts
- * const input = requestInput(req, signal, () => res.writeContinue())
+ * const input = requestInput(req, () => exchange.signal(), () => res.writeContinue())
  * ```
  */
 export function requestInput(
   req: IncomingMessage,
-  signal: AbortSignal,
+  signal: AbortSignal | (() => AbortSignal),
   onFirstRead: (() => void) | undefined,
 ): RequestInput {
-  const options: RequestInputOptions = { signal }
-  const length = bodyLength(req)
-  if (length !== undefined) options.length = length
+  const options: RequestInputOptions = { length: bodyLength(req), signal, onFirstRead }
+  // Assigned, not written in the literal: tsx's keepNames would name an arrow in a literal
+  // ('complete') with Object.defineProperty, per request, turning its map into a dictionary.
   options.complete = () => req.complete
-  if (onFirstRead) options.onFirstRead = onFirstRead
   return new RequestInput(req, options)
 }

@@ -218,9 +218,9 @@ class ServeExchange implements Exchange, LazyEnvironSource {
     return this.#controller.signal
   }
 
-  /** wsgi.input, made on first use. */
+  /** wsgi.input: made with the environ; it asks for the signal when its first read begins. */
   input(): GatewayInput {
-    return (this.#input ??= requestInput(this.#req, this.signal(), this.#onFirstRead))
+    return (this.#input ??= requestInput(this.#req, () => this.signal(), this.#onFirstRead))
   }
 
   /** The response closed: before it finished means the client went away (gateway.signal tells). */

@@ -103,6 +103,38 @@ describe('RequestInput', () => {
     await expect(pending).rejects.toMatchObject({ code: 'GW-H07' })
   })
 
+  it('asks a lazy signal for itself only when the first read touches the body', async () => {
+    const controller = new AbortController()
+    let asked = 0
+    const lazy = () => {
+      asked++
+      return controller.signal
+    }
+    const empty = new RequestInput(chunks(), { length: 0, signal: lazy })
+    expect((await empty.read()).length).toBe(0)
+    expect(asked).toBe(0) // nothing to read: no signal needed
+    const input = new RequestInput(stalling('ab'), { length: 10, signal: lazy })
+    expect(asked).toBe(0)
+    expect(dec(await input.read(2))).toBe('ab')
+    expect(asked).toBe(1)
+    const pending = input.read()
+    setTimeout(() => controller.abort(), 10)
+    await expect(pending).rejects.toMatchObject({ code: 'GW-H07' })
+    expect(asked).toBe(1)
+  })
+
+  it('fails the first read at once when a lazy signal is already aborted', async () => {
+    let firstReads = 0
+    const input = new RequestInput(stalling('ab'), {
+      length: 10,
+      signal: () => AbortSignal.abort(),
+      onFirstRead: () => firstReads++,
+    })
+    await expect(input.read()).rejects.toMatchObject({ code: 'GW-H07' })
+    expect(firstReads).toBe(0) // no 100 Continue for a client that left
+    expect(input.started).toBe(false)
+  })
+
   it('rejects with GW-H07 when the source fails', async () => {
     const failing: AsyncIterable<Uint8Array> = {
       [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error('ECONNRESET')) }),

@@ -42,9 +42,9 @@ export interface RequestInputOptions {
   onFirstRead?: () => void
   /**
    * When aborted (the client went away), pending and later reads reject with `GW-H07`. A
-   * function is called for the signal when the first read begins: a host whose signal is costly
-   * to make (an AbortController's signal costs microseconds in Node 20) makes it only for the
-   * requests whose body is read.
+   * function is called for the signal when the first read reaches the body (never for an empty
+   * one): a host whose signal is costly to make (an AbortController's signal costs microseconds
+   * in Node 20) makes it only for the requests whose body is read.
    */
   signal?: AbortSignal | (() => AbortSignal)
   /**

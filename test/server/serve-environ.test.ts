@@ -56,6 +56,28 @@ function send(raw: string): Promise<void> {
   })
 }
 
+/** The environ serveEnviron builds for a GET on a probe server; `made` logs its source calls. */
+async function probeEnviron(made: string[]): Promise<Environ> {
+  let environ: Environ | undefined
+  const probe = createServer((req, res) => {
+    environ = serveEnviron(req, { urlScheme: 'http', errors }, source(req, made))
+    res.end()
+  })
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const address = probe.address() as { port: number }
+  await new Promise<void>((resolve) => {
+    const socket = connect(address.port, '127.0.0.1', () =>
+      socket.write('GET / HTTP/1.1\r\nHost: a\r\n\r\n'),
+    )
+    socket.on('data', () => {
+      socket.destroy()
+      resolve()
+    })
+  })
+  await new Promise<void>((resolve) => probe.close(() => resolve()))
+  return environ!
+}
+
 const lazyKeys = new Set(['wsgi.input', 'gateway.signal'])
 
 function plainPart(environ: Environ): Record<string, unknown> {
@@ -93,65 +115,32 @@ describe('serveEnviron', () => {
 
   it('makes gateway.signal when read, once, replaceable; wsgi.input at once', async () => {
     const made: string[] = []
-    let environ: Environ | undefined
-    const probe = createServer((req, res) => {
-      environ = serveEnviron(req, { urlScheme: 'http', errors }, source(req, made))
-      res.end()
-    })
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-    const address = probe.address() as { port: number }
-    await new Promise<void>((resolve) => {
-      const socket = connect(address.port, '127.0.0.1', () =>
-        socket.write('GET / HTTP/1.1\r\nHost: a\r\n\r\n'),
-      )
-      socket.on('data', () => {
-        socket.destroy()
-        resolve()
-      })
-    })
-    await new Promise<void>((resolve) => probe.close(() => resolve()))
+    const environ = await probeEnviron(made)
     // The input is a plain value made with the environ (it asks for the signal only when read).
     expect(made).toEqual(['input'])
     expect(Object.getOwnPropertyDescriptor(environ, 'wsgi.input')).toHaveProperty('value')
     expect(Object.getOwnPropertyDescriptor(environ, 'gateway.signal')).toHaveProperty('get')
-    const signal = environ!['gateway.signal']
-    expect(environ!['gateway.signal']).toBe(signal)
+    const signal = environ['gateway.signal']
+    expect(environ['gateway.signal']).toBe(signal)
     expect(made).toEqual(['input', 'signal'])
     expect(Object.getOwnPropertyDescriptor(environ, 'gateway.signal')).toHaveProperty('value')
-    const copy = { ...environ! }
+    const copy = { ...environ }
     expect(copy['gateway.signal']).toBe(signal)
-    const input = environ!['wsgi.input']
+    const input = environ['wsgi.input']
     expect(copy['wsgi.input']).toBe(input)
     expect(made).toEqual(['input', 'signal'])
     const replacement = AbortSignal.abort()
-    environ!['gateway.signal'] = replacement
-    expect(environ!['gateway.signal']).toBe(replacement)
+    environ['gateway.signal'] = replacement
+    expect(environ['gateway.signal']).toBe(replacement)
     expect(Object.getPrototypeOf(environ)).toBe(Object.prototype)
   })
 
   it('copies a signal it has not made yet: a spread makes it', async () => {
     const made: string[] = []
-    let environ: Environ | undefined
-    let copy: Environ | undefined
-    const probe = createServer((req, res) => {
-      environ = serveEnviron(req, { urlScheme: 'http', errors }, source(req, made))
-      copy = { ...environ }
-      res.end()
-    })
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-    const address = probe.address() as { port: number }
-    await new Promise<void>((resolve) => {
-      const socket = connect(address.port, '127.0.0.1', () =>
-        socket.write('GET / HTTP/1.1\r\nHost: a\r\n\r\n'),
-      )
-      socket.on('data', () => {
-        socket.destroy()
-        resolve()
-      })
-    })
-    await new Promise<void>((resolve) => probe.close(() => resolve()))
+    const environ = await probeEnviron(made)
+    const copy = { ...environ }
     expect(made).toEqual(['input', 'signal'])
-    expect(copy!['gateway.signal']).toBeInstanceOf(AbortSignal)
-    expect(environ!['gateway.signal']).toBe(copy!['gateway.signal'])
+    expect(copy['gateway.signal']).toBeInstanceOf(AbortSignal)
+    expect(environ['gateway.signal']).toBe(copy['gateway.signal'])
   })
 })

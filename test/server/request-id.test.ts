@@ -20,6 +20,14 @@ describe('requestIdFor', () => {
     }
     expect(ids.size).toBe(1000)
   })
+  it('counts in its last 8 hex digits, past a byte boundary, under one prefix', () => {
+    const ids = Array.from({ length: 600 }, () => requestIdFor(undefined))
+    const first = Number.parseInt(ids[0]!.slice(24), 16)
+    ids.forEach((id, i) => {
+      expect(id.slice(0, 24)).toBe(ids[0]!.slice(0, 24))
+      expect(Number.parseInt(id.slice(24), 16)).toBe(first + i)
+    })
+  })
   it('draws a new random prefix in each process', async () => {
     const { execFileSync } = await import('node:child_process')
     const script = "import { makeRequestId } from './framework/server/request-id.ts'; console.log(makeRequestId())"

@@ -47,43 +47,43 @@ export interface EnvironOptions {
   errors: GatewayErrors
 }
 
-/** Where an environ's lazy keys find their request: a symbol, so no string key is taken. */
+/** Where an environ's signal accessor finds its request: a symbol, so no string key is taken. */
 const lazySource = Symbol('serve.lazySource')
 
 type LazyHolder = Record<string | symbol, unknown> & { [lazySource]: LazyEnvironSource }
 
 /**
- * Turns a lazy key into a plain value: once made (read once, it stays the same object) or
- * replaced (a middleware installing its own signal or input).
+ * Turns `gateway.signal` into a plain value: once made (read once, it stays the same object) or
+ * replaced (a middleware installing its own signal).
  */
-function assign(holder: object, key: string, value: unknown): void {
-  Object.defineProperty(holder, key, { value, writable: true, enumerable: true, configurable: true })
-}
-
-/**
- * The accessor pair of lazy key `key`, made once and shared by every environ: `function`s, not
- * arrows, since they read the environ as `this`; a spread (`{...environ}`) calls the getter and
- * copies the value. Only gateway.signal is lazy now; the pair stays general.
- */
-function lazyAccessor(key: string, make: (source: LazyEnvironSource) => unknown): PropertyDescriptor {
-  return {
-    get(this: LazyHolder): unknown {
-      const value = make(this[lazySource])
-      assign(this, key, value)
-      return value
-    },
-    set(this: LazyHolder, value: unknown) {
-      assign(this, key, value)
-    },
+function settleSignal(holder: object, value: unknown): void {
+  Object.defineProperty(holder, 'gateway.signal', {
+    value,
+    writable: true,
     enumerable: true,
     configurable: true,
-  }
+  })
 }
 
-const signalAccessor = lazyAccessor('gateway.signal', (source) => source.signal())
+/**
+ * The accessor pair of `gateway.signal`, shared by every environ: `function`s, not arrows, since
+ * they read the environ as `this`; a spread (`{...environ}`) calls the getter and copies the value.
+ */
+const signalAccessor: PropertyDescriptor = {
+  get(this: LazyHolder): unknown {
+    const signal = this[lazySource].signal()
+    settleSignal(this, signal)
+    return signal
+  },
+  set(this: LazyHolder, value: unknown) {
+    settleSignal(this, value)
+  },
+  enumerable: true,
+  configurable: true,
+}
 
 /**
- * Builds the environ for `req`, its lazy keys backed by `source`.
+ * Builds the environ for `req`, its input and lazy signal from `source`.
  *
  * @example
  * ```ts
@@ -100,7 +100,7 @@ export function serveEnviron(
   const scheme = options.urlScheme
   const target = splitTarget(req.url ?? '/')
   // Data properties only in the literal: V8 builds an object literal holding accessors on a slow
-  // path (about 3 µs against 0.05 µs, with new closures per request). The lazy key is added
+  // path (about 3 µs against 0.05 µs, with new closures per request). The lazy signal is added
   // below with the accessors shared by every environ, which keeps one hidden-class chain.
   const environ: Record<string | symbol, unknown> = {
     REQUEST_METHOD: req.method ?? 'GET',

@@ -65,7 +65,11 @@ export function emptySnapshot(): MetricsSnapshot {
 export class WorkerMetrics {
   #requests = 0
   #inFlight = 0
-  readonly #statuses = new Map<number, number>()
+  /**
+   * Requests by status code, indexed by the code (100-999): an array slot instead of a Map's
+   * get and set, which were two hash lookups per request. Other numbers count under 0.
+   */
+  readonly #statuses = new Float64Array(1000)
   readonly #buckets = new Array<number>(LATENCY_BUCKETS.length + 1).fill(0)
   #latencySum = 0
   readonly #now: () => number
@@ -102,7 +106,7 @@ export class WorkerMetrics {
   /** Counts one finished request with its status and latency in seconds. */
   observe(status: number, seconds: number): void {
     this.#requests++
-    this.#statuses.set(status, (this.#statuses.get(status) ?? 0) + 1)
+    this.#statuses[status >= 100 && status <= 999 ? status : 0]!++
     this.#latencySum += seconds
     // A loop, not findIndex with a closure: this runs once per request.
     let i = 0
@@ -115,12 +119,21 @@ export class WorkerMetrics {
     return {
       requests: this.#requests,
       inFlight: this.#inFlight,
-      statuses: Object.fromEntries([...this.#statuses].map(([s, n]) => [String(s), n])),
+      statuses: statusCounts(this.#statuses),
       buckets: [...this.#buckets],
       latencySum: this.#latencySum,
       workerRestarts: 0,
     }
   }
+}
+
+/** The non-zero counts of `byStatus` as a JSON object keyed by status code. */
+function statusCounts(byStatus: Float64Array): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (let status = 0; status < byStatus.length; status++) {
+    if (byStatus[status]! > 0) counts[String(status)] = byStatus[status]!
+  }
+  return counts
 }
 
 /**

@@ -437,8 +437,18 @@ export const SETTINGS = [
     default: 'X-Request-Id',
     section: 'Logging',
     description:
-      'Request header whose value is kept as the request id (one is made when absent) and echoed on the response; empty turns request ids off.',
+      'Request header whose value is kept as the request id (one is made when absent); empty turns request ids off.',
     parse: text('--request-id-header'),
+  },
+  {
+    name: 'requestIdEcho',
+    flag: '--request-id-echo',
+    kind: 'boolean',
+    default: false,
+    section: 'Logging',
+    description:
+      'Also send the request id back on the response, under --request-id-header (unless the application set that header). Off by default, as in Envoy: the proxy in front usually does it.',
+    parse: boolean('--request-id-echo'),
   },
   {
     name: 'metricsBind',

@@ -1,6 +1,6 @@
 /**
  * Request ids and metrics against a real `serve`: the id is kept or made, reaches the
- * application as `serve.request_id` and comes back on the response; `--metrics-bind` serves the
+ * application as `serve.request_id` and comes back on the response with `--request-id-echo`; `--metrics-bind` serves the
  * Prometheus text added up over the workers, with a live in-flight gauge.
  */
 import { afterEach, describe, expect, it } from 'vitest'
@@ -15,8 +15,8 @@ afterEach(async () => {
 const madeId = /^[0-9a-f]{32}$/
 
 describe('serve request ids', { timeout: 60_000 }, () => {
-  it('keeps a sane X-Request-Id, makes one otherwise, and echoes it on the response', async () => {
-    const run = await startServe(['--bind', '127.0.0.1:0', '-w', '1'])
+  it('keeps a sane X-Request-Id, makes one otherwise, and echoes it with --request-id-echo', async () => {
+    const run = await startServe(['--bind', '127.0.0.1:0', '-w', '1', '--request-id-echo'])
     runs.push(run)
     const kept = await get(`${run.url}/environ`, { headers: { 'X-Request-Id': 'abc-123' } })
     expect(JSON.parse(kept.body).requestId).toBe('abc-123')
@@ -32,14 +32,34 @@ describe('serve request ids', { timeout: 60_000 }, () => {
     expect(forged.headers['x-request-id']).toMatch(madeId)
   })
 
+  it('does not echo the id by default: the application and the log still get it', async () => {
+    const run = await startServe(['--bind', '127.0.0.1:0', '-w', '1'])
+    runs.push(run)
+    const made = await get(`${run.url}/environ`, { headers: { 'X-Request-Id': 'abc-123' } })
+    expect(JSON.parse(made.body).requestId).toBe('abc-123')
+    expect(made.headers['x-request-id']).toBeUndefined()
+  })
+
   it('uses --request-id-header and turns ids off when it is empty', async () => {
-    const named = await startServe(['--bind', '127.0.0.1:0', '--request-id-header', 'X-Trace'])
+    const named = await startServe([
+      '--bind',
+      '127.0.0.1:0',
+      '--request-id-header',
+      'X-Trace',
+      '--request-id-echo',
+    ])
     runs.push(named)
     const res = await get(`${named.url}/environ`, { headers: { 'X-Trace': 't-1' } })
     expect(res.headers['x-trace']).toBe('t-1')
     expect(res.headers['x-request-id']).toBeUndefined()
 
-    const off = await startServe(['--bind', '127.0.0.1:0', '--request-id-header', ''])
+    const off = await startServe([
+      '--bind',
+      '127.0.0.1:0',
+      '--request-id-header',
+      '',
+      '--request-id-echo',
+    ])
     runs.push(off)
     const plain = await get(`${off.url}/environ`, { headers: { 'X-Request-Id': 'abc' } })
     expect(JSON.parse(plain.body).requestId).toBeUndefined()

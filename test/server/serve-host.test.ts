@@ -29,11 +29,12 @@ interface Reply {
 async function serve(
   app: Application,
   onExchange: (exchange: Exchange | undefined) => void = () => {},
+  settings = resolveSettings({ requestIdEcho: true }),
 ): Promise<{ ask(options?: { method?: string; headers?: Record<string, string> }): Promise<Reply>; errors: () => string }> {
   const dir = mkdtempSync(join(tmpdir(), 'serve-host-'))
   const errorLog = join(dir, 'error.log')
   const log = createErrorLog(errorLog, 'info', process.pid)
-  const host = createServeHost(app, resolveSettings(), TrustedProxies.parse('127.0.0.1'), log)
+  const host = createServeHost(app, settings, TrustedProxies.parse('127.0.0.1'), log)
   const listener = host(() => {})
   const server = createServer((req, res) => {
     const exchange = listener(req, res)
@@ -75,6 +76,20 @@ describe('serve host', () => {
     expect(reply.headers['transfer-encoding']).toBeUndefined()
     expect(reply.headers.date).toMatch(/GMT$/)
     expect(reply.headers['x-request-id']).toBe('r-1')
+  })
+
+  it('makes the request id but sends it back only with --request-id-echo', async () => {
+    let seen: unknown
+    const app: Application = (environ, startResponse) => {
+      seen = environ['serve.request_id']
+      startResponse('200 OK', [['Content-Type', 'text/plain']])
+      return [enc('x')]
+    }
+    const { ask } = await serve(app, () => {}, resolveSettings())
+    const reply = await ask({ headers: { 'X-Request-Id': 'r-2' } })
+    expect(seen).toBe('r-2')
+    expect(reply.headers['x-request-id']).toBeUndefined()
+    expect(reply.headers['content-length']).toBe('1')
   })
 
   it('sends no body for HEAD but keeps the computed Content-Length', async () => {

@@ -250,7 +250,7 @@ class ServeExchange implements Exchange, LazyEnvironSource {
     } else res.destroy()
   }
 
-  /** The request id header to add to a response head (--request-id-echo), unless the app set one. */
+  /** The request id header for a response head (--request-id-echo), unless the app set one. */
   requestIdHeader(headers: ResponseHeaders): [string, string] | undefined {
     const name = this.#context.requestIdResponseHeader
     if (!name || !this.#requestId || hasHeader(headers, this.#context.requestIdHeader)) {

@@ -1,7 +1,8 @@
 /**
  * Request ids and metrics against a real `serve`: the id is kept or made, reaches the
- * application as `serve.request_id` and comes back on the response with `--request-id-echo`; `--metrics-bind` serves the
- * Prometheus text added up over the workers, with a live in-flight gauge.
+ * application as `serve.request_id` and comes back on the response with `--request-id-echo`;
+ * `--metrics-bind` serves the Prometheus text added up over the workers, with a live in-flight
+ * gauge.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { freePort } from '../support/serve-child.ts'
@@ -15,7 +16,7 @@ afterEach(async () => {
 const madeId = /^[0-9a-f]{32}$/
 
 describe('serve request ids', { timeout: 60_000 }, () => {
-  it('keeps a sane X-Request-Id, makes one otherwise, and echoes it with --request-id-echo', async () => {
+  it('keeps a sane X-Request-Id, makes one otherwise, echoes it on request', async () => {
     const run = await startServe(['--bind', '127.0.0.1:0', '-w', '1', '--request-id-echo'])
     runs.push(run)
     const kept = await get(`${run.url}/environ`, { headers: { 'X-Request-Id': 'abc-123' } })

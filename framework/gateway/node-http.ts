@@ -74,30 +74,53 @@ export function headerEnviron(rawHeaders: readonly string[]): Record<string, str
  * Adds the header keys of `rawHeaders` to `target` (as headerEnviron builds them) and returns it:
  * a host writes them straight into the environ instead of copying them from a second object.
  * `target` must not hold HTTP_* or CONTENT_* keys already (they would be merged as repeats).
+ * `valuesAreLatin1` skips the latin-1 check of each value: true for node's `rawHeaders`, whose
+ * parser makes every header a latin-1 string (one code unit per byte).
  *
  * @example
  * ```ts
- * const environ = addHeaderEnviron({ REQUEST_METHOD: 'GET' }, req.rawHeaders)
+ * const environ = addHeaderEnviron({ REQUEST_METHOD: 'GET' }, req.rawHeaders, true)
  * ```
  */
 export function addHeaderEnviron<T extends Record<string, unknown>>(
   target: T,
   rawHeaders: readonly string[],
+  valuesAreLatin1 = false,
 ): T & Record<string, string> {
   const result = target as Record<string, unknown>
+  // Why repeats are found in this list and not by reading result[key]: a key the environ does
+  // not hold yet is a slow generic lookup, paid for every header of every request, where the
+  // keys come from environKeys and so compare by identity.
+  const seen = seenKeys
+  let seenCount = 0
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!
-    const key = environKey(name)
+    const key = environKey(rawHeaders[i]!)
     if (key === undefined) continue
-    const value = toLatin1(rawHeaders[i + 1]!)
-    const previous = result[key] as string | undefined
-    if (previous === undefined) result[key] = value
-    else if (key === 'CONTENT_LENGTH')
-      continue // node refuses differing repeats; keep the first
-    else result[key] = `${previous}${key === 'HTTP_COOKIE' ? '; ' : ', '}${value}`
+    const raw = rawHeaders[i + 1]!
+    const value = valuesAreLatin1 ? raw : toLatin1(raw)
+    let repeat = false
+    for (let j = 0; j < seenCount; j++) {
+      if (seen[j] === key) {
+        repeat = true
+        break
+      }
+    }
+    if (!repeat) {
+      seen[seenCount++] = key
+      result[key] = value
+    } else if (key !== 'CONTENT_LENGTH') {
+      // node refuses differing Content-Length repeats; like req.headers, the first one counts.
+      result[key] = `${result[key] as string}${key === 'HTTP_COOKIE' ? '; ' : ', '}${value}`
+    }
   }
   return result as T & Record<string, string>
 }
+
+/**
+ * addHeaderEnviron's keys added so far, reused by every call (it is synchronous); written over, never
+ * emptied, so it keeps its size and nothing is allocated per request.
+ */
+const seenKeys: string[] = []
 
 /**
  * Environ keys by header name as sent. Why a cache: building `HTTP_${...}` anew for every header

@@ -122,7 +122,8 @@ export function serveEnviron(
   }
   environ[lazySource] = source
   Object.defineProperty(environ, 'gateway.signal', signalAccessor)
-  addHeaderEnviron(environ as Record<string, unknown>, req.rawHeaders)
+  // node's parser makes every header value a latin-1 string: no need to check each again.
+  addHeaderEnviron(environ as Record<string, unknown>, req.rawHeaders, true)
   const hostHeader = environ.HTTP_HOST as string | undefined
   const host = hostHeader ? splitHost(hostHeader) : undefined
   environ.SERVER_NAME = host?.name || toLatin1(socket?.localAddress ?? '127.0.0.1')

@@ -57,6 +57,12 @@ export type EnvironHook = (environ: Environ, req: IncomingMessage) => void
 export interface Exchange {
   /** The environ the application got (undefined when the request was refused before). */
   readonly environ: Environ | undefined
+  /**
+   * True once the host ended the response in its common case (serve-host.ts, #fastFinish): when
+   * it is true as the listener returns (a synchronous application), nothing more will happen to
+   * the response, so the worker ends its bookkeeping at once instead of at 'close'.
+   */
+  readonly answered?: boolean
   /** The response closed (its 'close' event): before it finished means the client went away. */
   closed(): void
   /**
@@ -144,6 +150,7 @@ export function createServeHost(
 /** One request: the environ, the application's call, and the response. */
 class ServeExchange implements Exchange, LazyEnvironSource {
   environ: Environ | undefined
+  answered = false
   readonly #context: HostContext
   readonly #req: IncomingMessage
   readonly #res: ServerResponse
@@ -358,6 +365,7 @@ class ServeExchange implements Exchange, LazyEnvironSource {
     else res.end(chunk as Uint8Array)
     if (typeof (body as Body).close === 'function') this.#closeBody(body)
     this.#drainInput()
+    this.answered = true
     return true
   }
 

@@ -138,7 +138,7 @@ export class Worker {
     this.#onClose = function onClose(this: RecordHolder): void {
       const request = this[recordKey]
       if (!request) return
-      worker.#finished(request)
+      worker.#finished(request, false)
       request.exchange?.closed()
     }
     const s = options.settings
@@ -243,13 +243,8 @@ export class Worker {
     this.#link(request)
     const timeoutSec = this.#o.settings.requestTimeout
     if (timeoutSec > 0) request.armTimeout(timeoutSec, this.#o.log)
-    // A shared listener finding the record on the response (no closure per request); it also
-    // tells the host's exchange (Exchange.closed).
-    ;(res as RecordHolder)[recordKey] = request
-    res.on('close', this.#onClose)
-    if (!guardRequest(req, res, this.#o.limits)) return
     try {
-      request.exchange = listener(req, res)
+      if (guardRequest(req, res, this.#o.limits)) request.exchange = listener(req, res)
     } catch (error) {
       this.#o.log.error(`Request handler failed: ${(error as Error).stack ?? String(error)}`)
       if (!res.headersSent) {
@@ -257,16 +252,31 @@ export class Worker {
         res.end('Internal Server Error\n')
       } else res.destroy()
     }
+    // Most requests are answered during the call (Exchange.answered): their bookkeeping ends
+    // now. The others end at the response's 'close', which node emits on a later tick, so a
+    // listener added after the call misses nothing; a shared listener finds the record on the
+    // response (no closure per request) and also tells the host's exchange (Exchange.closed).
+    if (request.exchange?.answered) {
+      this.#finished(request, true)
+      return
+    }
+    ;(res as RecordHolder)[recordKey] = request
+    res.on('close', this.#onClose)
   }
 
-  #finished(request: RequestRecord): void {
+  /**
+   * The request's bookkeeping ends: `answered` when the host ended the response during its call,
+   * else at the response's 'close' (before it finished: the client went away or it was cut).
+   */
+  #finished(request: RequestRecord, answered: boolean): void {
     const { req, res } = request
     clearTimeout(request.timer)
     this.#unlink(request)
     const t = (req.socket as TrackedSocket | null)?.[connectionKey]
     if (t) {
       t.active = Math.max(0, t.active - 1)
-      t.idleSince = Date.now()
+      // Only a stopping worker reads idleSince (stop() stamps every connection as it begins).
+      if (this.#draining) t.idleSince = Date.now()
     }
     const environ = request.exchange?.environ
     try {
@@ -285,7 +295,7 @@ export class Worker {
     } catch (error) {
       this.#o.log.error(`post_request failed: ${(error as Error).message}`)
     }
-    if (this.#draining && !res.writableFinished) req.socket.destroy()
+    if (this.#draining && !answered && !res.writableFinished) req.socket.destroy()
     this.#checkRecycle()
     this.#maybeExit()
   }
@@ -325,6 +335,9 @@ export class Worker {
     if (this.#draining) return
     this.#draining = true
     for (let r = this.#newest; r; r = r.older) if (!r.res.headersSent) r.res.shouldKeepAlive = false
+    // Requests do not stamp their connection's idle time until now (a clock read per request).
+    const now = Date.now()
+    for (const connection of this.#sockets.values()) connection.idleSince = now
     // Why 250 ms of idleness: the client may be sending its next request on a kept-alive
     // connection right now; waiting a little turns that race into a Connection: close answer.
     this.#drainTimer = setInterval(() => this.#closeIdle(250), 50)
@@ -369,6 +382,7 @@ export class Worker {
 /** What the worker keeps of a connection: its requests in flight and since when it is idle. */
 interface Connection {
   active: number
+  /** When it last became idle: stamped while the worker stops (stop() and each request then). */
   idleSince: number
 }
 

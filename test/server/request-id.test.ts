@@ -33,7 +33,7 @@ describe('requestIdFor', () => {
     const script = "import { makeRequestId } from './framework/server/request-id.ts'; console.log(makeRequestId())"
     const run = () => execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' }).trim()
     const [a, b] = [run(), run()]
-    expect(a).toMatch(/^[0-9a-f]{24}00000001$/)
+    expect(a).toMatch(/^[0-9a-f]{24}10000000$/)
     expect(b.slice(0, 24)).not.toBe(a.slice(0, 24))
   })
 })

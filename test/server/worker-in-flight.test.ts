@@ -6,7 +6,9 @@
 import { Agent, request, type IncomingMessage } from 'node:http'
 import { createServer, type AddressInfo, type Server } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { HostFactory } from '../../framework/server/serve-host.ts'
+import type { Application } from '../../framework/gateway/index.ts'
+import { TrustedProxies } from '../../framework/server/proxy.ts'
+import { createServeHost, type HostFactory } from '../../framework/server/serve-host.ts'
 import { createErrorLog } from '../../framework/server/error-log.ts'
 import { httpLimitsFromSettings } from '../../framework/server/http-limits.ts'
 import type { WorkerMessage } from '../../framework/server/ipc-messages.ts'
@@ -156,5 +158,61 @@ describe('a worker’s requests in flight', () => {
     await until(() => exits.length === 1, 'the worker to exit')
     expect(exits).toEqual([0])
     expect(worker.inFlight).toBe(0)
+  })
+})
+
+describe('a request the application answers during its call', () => {
+  /** A worker running serve's own host over a synchronous application. */
+  async function startSync(finished: { status: number; inFlight: number }[]) {
+    const settings = resolveSettings({ app: 'unused:application', gracefulTimeout: 10 })
+    const log = createErrorLog('-', 'critical', process.pid)
+    // '/big' is more than a socket takes at once: its end is still being written as the call returns.
+    const big = new Uint8Array(8 * 1024 * 1024).fill(0x61)
+    const app: Application = (environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/plain']])
+      return [environ.PATH_INFO === '/big' ? big : new TextEncoder().encode(`hello ${environ.PATH_INFO}`)]
+    }
+    const exits: number[] = []
+    const worker: Worker = new Worker({
+      id: 1,
+      settings,
+      log,
+      limits: httpLimitsFromSettings(settings),
+      host: createServeHost(app, settings, TrustedProxies.parse(''), log),
+      send: () => {},
+      exit: (code) => exits.push(code),
+      onFinished: (info) => finished.push({ status: info.res.statusCode, inFlight: worker.inFlight }),
+    })
+    front = createServer({ pauseOnConnect: true }, (socket) => worker.handleConnection(socket))
+    await new Promise<void>((resolve) => front!.listen(0, '127.0.0.1', resolve))
+    return { worker, port: (front.address() as AddressInfo).port, exits }
+  }
+
+  it('is out of the in-flight count as soon as it is answered, and recorded once', async () => {
+    const finished: { status: number; inFlight: number }[] = []
+    const { worker, port } = await startSync(finished)
+    expect(await get(port, '/a')).toMatchObject({ status: 200, body: 'hello /a' })
+    expect(await get(port, '/b')).toMatchObject({ status: 200, body: 'hello /b' })
+    expect(finished).toEqual([
+      { status: 200, inFlight: 0 },
+      { status: 200, inFlight: 0 },
+    ])
+    expect(worker.inFlight).toBe(0)
+    worker.stopNow()
+  })
+
+  it('is still sent whole, with Connection: close, when it arrives as the worker stops', async () => {
+    const finished: { status: number; inFlight: number }[] = []
+    const { worker, port, exits } = await startSync(finished)
+    expect(await get(port, '/before')).toMatchObject({ status: 200, connection: 'keep-alive' })
+    worker.stop()
+    // The same kept-alive connection, within the idle grace a stopping worker gives it; a body
+    // larger than the socket takes at once must not be cut when the request's record ends.
+    const during = await get(port, '/big')
+    expect(during).toMatchObject({ status: 200, connection: 'close' })
+    expect(during.body.length).toBe(8 * 1024 * 1024)
+    await until(() => exits.length === 1, 'the worker to exit')
+    expect(exits).toEqual([0])
+    expect(finished).toHaveLength(2)
   })
 })

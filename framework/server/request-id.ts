@@ -61,12 +61,18 @@ export function makeRequestId(): string {
     idCounter = 0x0fffffff
   }
   idCounter++
-  return idPrefix + idCounter.toString(16)
+  // The counter's first seven digits change once in sixteen ids: made then, kept with the prefix.
+  const last = idCounter & 15
+  if (last === 0) idHead = idPrefix + (idCounter >>> 4).toString(16)
+  return idHead + hexDigits[last]!
 }
 
 let idPrefix = ''
 /** At the top of its range, so the first id draws the prefix. */
 let idCounter = 0xffffffff
+/** The prefix and the counter's first seven hex digits. */
+let idHead = ''
+const hexDigits = '0123456789abcdef'.split('')
 
 /**
  * The id for a request: the incoming header when sane, else a new one from makeRequestId (or

@@ -117,8 +117,8 @@ export function addHeaderEnviron<T extends Record<string, unknown>>(
 }
 
 /**
- * addHeaderEnviron's keys added so far, reused by every call (it is synchronous); written over, never
- * emptied, so it keeps its size and nothing is allocated per request.
+ * addHeaderEnviron's keys added so far, reused by every call (it is synchronous); written over,
+ * never emptied, so it keeps its size and nothing is allocated per request.
  */
 const seenKeys: string[] = []
 
@@ -149,6 +149,8 @@ function environKey(name: string): string | undefined {
 /**
  * Splits a request target into latin-1 SCRIPT_NAME/PATH_INFO (percent-decoded, bytes as code
  * units) and the raw QUERY_STRING. Handles absolute-form targets and a mount point.
+ * `targetIsLatin1` skips the latin-1 check: true for node's `req.url`, which its parser makes a
+ * latin-1 string.
  *
  * @example
  * ```ts
@@ -161,17 +163,29 @@ function environKey(name: string): string | undefined {
 export function splitTarget(
   target: string,
   scriptName = '',
+  targetIsLatin1 = false,
 ): { SCRIPT_NAME: string; PATH_INFO: string; QUERY_STRING: string } {
-  let rest = toLatin1(target)
+  let rest = targetIsLatin1 ? target : toLatin1(target)
   // Origin-form ('/path?query') is almost every request: only other forms need the pattern.
   const absolute = rest.charCodeAt(0) === 0x2f ? null : /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/.exec(rest)
   if (absolute) rest = rest.slice(absolute[0].length) || '/'
-  const hash = rest.indexOf('#')
-  if (hash >= 0) rest = rest.slice(0, hash)
-  const question = rest.indexOf('?')
-  const rawPath = question >= 0 ? rest.slice(0, question) : rest
-  const query = question >= 0 ? rest.slice(question + 1) : ''
-  const path = percentDecodeLatin1(rawPath)
+  // One pass over the path finds where it ends ('?' or '#') and whether it holds an escape: a
+  // string search per character ('#', '?', '%') was a builtin call each, for every request.
+  const length = rest.length
+  let end = 0
+  let escaped = false
+  for (; end < length; end++) {
+    const code = rest.charCodeAt(end)
+    if (code === 0x3f || code === 0x23) break
+    if (code === 0x25) escaped = true
+  }
+  const rawPath = end === length ? rest : rest.slice(0, end)
+  let query = ''
+  if (end < length && rest.charCodeAt(end) === 0x3f) {
+    const hash = rest.indexOf('#', end + 1)
+    query = hash < 0 ? rest.slice(end + 1) : rest.slice(end + 1, hash)
+  }
+  const path = escaped ? percentDecodeLatin1(rawPath) : rawPath
   const mount = scriptName === '' ? '' : scriptName.replace(/\/+$/, '')
   if (mount && (path === mount || path.startsWith(`${mount}/`))) {
     return { SCRIPT_NAME: mount, PATH_INFO: path.slice(mount.length), QUERY_STRING: query }

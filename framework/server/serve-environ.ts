@@ -98,7 +98,7 @@ export function serveEnviron(
 ): Environ {
   const socket = req.socket as Partial<TLSSocket> | undefined
   const scheme = options.urlScheme
-  const target = splitTarget(req.url ?? '/')
+  const target = splitTarget(req.url ?? '/', '', true)
   // Data properties only in the literal: V8 builds an object literal holding accessors on a slow
   // path (about 3 µs against 0.05 µs, with new closures per request). The lazy signal is added
   // below with the accessors shared by every environ, which keeps one hidden-class chain.

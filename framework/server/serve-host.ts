@@ -13,7 +13,7 @@
  * a BaseHost subclass (ServeNodeHost) by replaying what the application did, so the contract's
  * rules live in framework/gateway/ once.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http'
 import {
   BaseHost,
   ErrorsStream,
@@ -360,7 +360,7 @@ class ServeExchange implements Exchange, LazyEnvironSource {
     const res = this.#res
     // node:http adds its own cached Date when the application set none (as BaseHost would).
     res.sendDate = !hasDate
-    res.writeHead(code, status.reason, flat)
+    writeHead(res, code, status.reason, flat)
     if (noBody || length === 0) res.end()
     else res.end(chunk as Uint8Array)
     if (typeof (body as Body).close === 'function') this.#closeBody(body)
@@ -452,7 +452,7 @@ class ServeNodeHost extends BaseHost {
     for (const [name, value] of head.headers) flat.push(name, value)
     const id = this.#exchange.requestIdHeader(head.headers)
     if (id) flat.push(id[0], id[1])
-    res.writeHead(head.status, head.reason, flat)
+    writeHead(res, head.status, head.reason, flat)
     if (head.framing === 'close') res.shouldKeepAlive = false
   }
 
@@ -480,6 +480,15 @@ export function guardLateWrites(res: ServerResponse): void {
 }
 
 function ignoreError(): void {}
+
+/**
+ * `res.writeHead`, leaving out a reason phrase that is node's own for the code: node checks a
+ * reason it is given with a regular expression, and takes its own unchecked.
+ */
+function writeHead(res: ServerResponse, code: number, reason: string, flat: string[]): void {
+  if (reason === STATUS_CODES[code]) res.writeHead(code, flat)
+  else res.writeHead(code, reason, flat)
+}
 
 function hasHeader(headers: ResponseHeaders, lowerName: string): boolean {
   for (const [name] of headers) if (isHeaderName(name, lowerName)) return true

@@ -22,6 +22,8 @@ afterEach(async () => {
 
 interface Reply {
   status: number
+  /** The reason phrase of the status line. */
+  reason: string
   headers: Record<string, string | string[] | undefined>
   body: string
 }
@@ -55,7 +57,14 @@ async function serve(
             let body = ''
             res.setEncoding('latin1')
             res.on('data', (c: string) => (body += c))
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                reason: res.statusMessage ?? '',
+                headers: res.headers,
+                body,
+              }),
+            )
           },
         )
         req.on('error', reject)
@@ -90,6 +99,21 @@ describe('serve host', () => {
     expect(seen).toBe('r-2')
     expect(reply.headers['x-request-id']).toBeUndefined()
     expect(reply.headers['content-length']).toBe('1')
+  })
+
+  it('sends the reason phrase the application chose, on both paths', async () => {
+    const reasonOf = async (status: string, generic: boolean): Promise<string> => {
+      const { ask } = await serve((_environ, startResponse) => {
+        startResponse(status, [['Content-Type', 'text/plain']])
+        // A generator body goes to the generic path (BaseHost), an array is answered directly.
+        return generic ? (function* () { yield enc('x') })() : [enc('x')]
+      })
+      return (await ask()).reason
+    }
+    expect(await reasonOf('200 Fine Thanks', false)).toBe('Fine Thanks')
+    expect(await reasonOf('404 Not Found', false)).toBe('Not Found')
+    expect(await reasonOf('299 Unusual', true)).toBe('Unusual')
+    expect(await reasonOf('200 OK', true)).toBe('OK')
   })
 
   it('sends no body for HEAD but keeps the computed Content-Length', async () => {

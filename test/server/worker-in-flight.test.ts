@@ -166,11 +166,13 @@ describe('a request the application answers during its call', () => {
   async function startSync(finished: { status: number; inFlight: number }[]) {
     const settings = resolveSettings({ app: 'unused:application', gracefulTimeout: 10 })
     const log = createErrorLog('-', 'critical', process.pid)
-    // '/big' is more than a socket takes at once: its end is still being written as the call returns.
+    // '/big' is more than a socket takes at once: its end is still being written as the call
+    // returns.
     const big = new Uint8Array(8 * 1024 * 1024).fill(0x61)
     const app: Application = (environ, startResponse) => {
       startResponse('200 OK', [['Content-Type', 'text/plain']])
-      return [environ.PATH_INFO === '/big' ? big : new TextEncoder().encode(`hello ${environ.PATH_INFO}`)]
+      const path = environ.PATH_INFO as string
+      return [path === '/big' ? big : new TextEncoder().encode(`hello ${path}`)]
     }
     const exits: number[] = []
     const worker: Worker = new Worker({
@@ -181,7 +183,8 @@ describe('a request the application answers during its call', () => {
       host: createServeHost(app, settings, TrustedProxies.parse(''), log),
       send: () => {},
       exit: (code) => exits.push(code),
-      onFinished: (info) => finished.push({ status: info.res.statusCode, inFlight: worker.inFlight }),
+      onFinished: (info) =>
+        finished.push({ status: info.res.statusCode, inFlight: worker.inFlight }),
     })
     front = createServer({ pauseOnConnect: true }, (socket) => worker.handleConnection(socket))
     await new Promise<void>((resolve) => front!.listen(0, '127.0.0.1', resolve))
@@ -201,7 +204,7 @@ describe('a request the application answers during its call', () => {
     worker.stopNow()
   })
 
-  it('is still sent whole, with Connection: close, when it arrives as the worker stops', async () => {
+  it('is sent whole, with Connection: close, when it arrives as the worker stops', async () => {
     const finished: { status: number; inFlight: number }[] = []
     const { worker, port, exits } = await startSync(finished)
     expect(await get(port, '/before')).toMatchObject({ status: 200, connection: 'keep-alive' })

@@ -245,7 +245,8 @@ export function environFromNodeRequest(
 ): Environ {
   const socket = req.socket as Partial<TLSSocket> | undefined
   const scheme = options.urlScheme ?? (socket?.encrypted ? 'https' : 'http')
-  const headers = headerEnviron(req.rawHeaders)
+  // node's parser makes req.url and every header value latin-1 strings: no check needed.
+  const headers = addHeaderEnviron({}, req.rawHeaders, true)
   const hostHeader = headers.HTTP_HOST
   const host = hostHeader ? splitHost(hostHeader) : undefined
   const serverName = host?.name || toLatin1(socket?.localAddress ?? '127.0.0.1')
@@ -265,7 +266,7 @@ export function environFromNodeRequest(
     })
   const environ: Record<string, unknown> = {
     REQUEST_METHOD: req.method ?? 'GET',
-    ...splitTarget(req.url ?? '/', options.scriptName),
+    ...splitTarget(req.url ?? '/', options.scriptName, true),
     SERVER_NAME: serverName,
     SERVER_PORT: serverPort,
     SERVER_PROTOCOL: `HTTP/${req.httpVersion}`,

@@ -122,7 +122,7 @@ export function serveEnviron(
   }
   environ[lazySource] = source
   Object.defineProperty(environ, 'gateway.signal', signalAccessor)
-  // node's parser makes every header value a latin-1 string: no need to check each again.
+  // As environFromNodeRequest: node's header values are latin-1 strings already.
   addHeaderEnviron(environ as Record<string, unknown>, req.rawHeaders, true)
   const hostHeader = environ.HTTP_HOST as string | undefined
   const host = hostHeader ? splitHost(hostHeader) : undefined

@@ -8,11 +8,12 @@
  *     node --perf-basic-prof --import tsx bench/micro/serve-host.ts 5000
  *   npx tsx bench/micro/callgrind-report.ts /tmp/cg-01 /tmp/perf-PID.map 5000
  *   npx tsx bench/micro/callgrind-report.ts /tmp/cg-01 /tmp/perf-PID.map 5000 --callers Builtins_GetProperty
+ *   npx tsx bench/micro/callgrind-report.ts /tmp/cg-01 /tmp/perf-PID.map 5000 --inclusive
  *
  * `-01` is the main thread's file (`--separate-threads=yes` keeps V8's compiler and GC threads
  * apart, so the figure is the request path's own). The first form lists the functions by their
  * own instructions per request; the second, who calls the functions whose names contain each
- * pattern. Instruction counts move with V8's tiering from run to run (a function measured in
+ * pattern; the third, by the instructions of each function and everything it calls. Instruction counts move with V8's tiering from run to run (a function measured in
  * baseline code instead of optimized code): compare the lowest of a few runs, with a long warm-up.
  */
 import { execFileSync } from 'node:child_process'
@@ -87,7 +88,8 @@ if (flag === '--callers') {
     callers = []
   }
 } else {
-  const flat = execFileSync('callgrind_annotate', ['--threshold=100', profile], {
+  const inclusive = flag === '--inclusive' ? ['--inclusive=yes'] : []
+  const flat = execFileSync('callgrind_annotate', ['--threshold=100', ...inclusive, profile], {
     maxBuffer: 1 << 28,
   }).toString()
   const byName = new Map<string, number>()

@@ -59,7 +59,7 @@ export function createRequestLog(settings: ServeSettings): RequestLog {
         status: res.statusCode,
         responseBytes: info.bodyBytes,
         requestHeaders: req.headers,
-        responseHeaders: res.getHeaders(),
+        responseHeaders: sentHeaders(info),
         start: new Date(Date.now() - Number(info.durationNs / 1_000_000n)),
         durationUs: Number(info.durationNs / 1000n),
         pid: process.pid,
@@ -84,4 +84,27 @@ export function createRequestLog(settings: ServeSettings): RequestLog {
       if (fd !== undefined && fd !== 1) closeSync(fd)
     },
   }
+}
+
+/**
+ * The response's header fields by lower-cased name, for `%({name}o)s`: those set on the response
+ * with `setHeader()` (what node's `getHeaders()` knows) and those the host gave to `writeHead()`.
+ * A repeated name (Set-Cookie) keeps every value, as an array.
+ */
+function sentHeaders(info: FinishedRequest): AccessLogEntry['responseHeaders'] {
+  const record: Record<string, string | number | string[] | undefined> = info.res.getHeaders()
+  const sent = info.responseHeaders
+  if (sent === undefined) return record
+  for (let i = 0; i + 1 < sent.length; i += 2) {
+    const name = sent[i]!.toLowerCase()
+    const value = sent[i + 1]!
+    const earlier = record[name]
+    record[name] =
+      earlier === undefined
+        ? value
+        : Array.isArray(earlier)
+          ? [...earlier, value]
+          : [String(earlier), value]
+  }
+  return record
 }

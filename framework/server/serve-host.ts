@@ -63,6 +63,12 @@ export interface Exchange {
    * the response, so the worker ends its bookkeeping at once instead of at 'close'.
    */
   readonly answered?: boolean
+  /**
+   * The response's header fields as the host handed them to node (name, value, name, value...),
+   * once the head went out: what the access log's `%({name}o)s` reads. node's `getHeaders()`
+   * knows only headers set one by one with `setHeader()`, not those given to `writeHead()`.
+   */
+  readonly responseHeaders?: readonly string[]
   /** The response closed (its 'close' event): before it finished means the client went away. */
   closed(): void
   /**
@@ -151,6 +157,7 @@ export function createServeHost(
 class ServeExchange implements Exchange, LazyEnvironSource {
   environ: Environ | undefined
   answered = false
+  responseHeaders: string[] | undefined
   readonly #context: HostContext
   readonly #req: IncomingMessage
   readonly #res: ServerResponse
@@ -357,6 +364,7 @@ class ServeExchange implements Exchange, LazyEnvironSource {
     const id = this.requestIdHeader(headers)
     if (id) flat.push(id[0], id[1])
     this.#start.markHeadSent()
+    this.responseHeaders = flat
     const res = this.#res
     // node:http adds its own cached Date when the application set none (as BaseHost would).
     res.sendDate = !hasDate
@@ -452,6 +460,7 @@ class ServeNodeHost extends BaseHost {
     for (const [name, value] of head.headers) flat.push(name, value)
     const id = this.#exchange.requestIdHeader(head.headers)
     if (id) flat.push(id[0], id[1])
+    this.#exchange.responseHeaders = flat
     writeHead(res, head.status, head.reason, flat)
     if (head.framing === 'close') res.shouldKeepAlive = false
   }

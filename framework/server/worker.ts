@@ -72,6 +72,8 @@ export interface FinishedRequest {
   timedOut: boolean
   /** Response body bytes written (without headers and chunk framing), for `%(b)s`. */
   bodyBytes: number
+  /** The header fields the host sent (name, value, ...); undefined when it sent none itself. */
+  responseHeaders: readonly string[] | undefined
 }
 
 const byteLength = (chunk: unknown): number =>
@@ -290,6 +292,7 @@ export class Worker {
           durationNs: hrtime.bigint() - request.startedAt,
           timedOut: request.timedOut,
           bodyBytes: request.bodyBytes ? request.bodyBytes() : 0,
+          responseHeaders: request.exchange?.responseHeaders,
         })
       }
     } catch (error) {

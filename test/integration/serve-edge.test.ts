@@ -125,3 +125,44 @@ describe('serve: the JSON access log and request ids', () => {
     expect(b).toMatchObject({ method: 'GET', status: 200, remote_addr: '127.0.0.1', user_agent: 'x"y' })
   })
 })
+
+describe('serve: response headers in the access log', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'serve-edge-o-'))
+  const headersApp = resolve(import.meta.dirname, 'apps/response-headers.ts')
+  let serve: ServeChild | undefined
+  let port = 0
+  let log = ''
+  beforeAll(async () => {
+    port = await freePort()
+    log = join(dir, 'o.log')
+    serve = await startServe(
+      [
+        `${headersApp}:application`,
+        '--bind',
+        `127.0.0.1:${port}`,
+        '--access-logfile',
+        log,
+        '--access-logformat',
+        '%(U)s %(s)s [%({Content-Type}o)s] [%({x-probe}o)s] [%({Set-Cookie}o)s]',
+      ],
+      { port },
+      { readyPath: '/fast' },
+    )
+  }, 60_000)
+  afterAll(async () => {
+    await serve?.stop()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('logs the headers the application sent, on the common and the generic path', async () => {
+    for (const path of ['/fast', '/stream', '/cookies']) {
+      expect(await exchange(port, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)).toMatch(
+        /^HTTP\/1\.1 20[04] /,
+      )
+    }
+    const logged = await lines(log, 4)
+    expect(logged).toContain('/fast 200 [text/plain; charset=utf-8] [fast] [-]')
+    expect(logged).toContain('/stream 200 [text/plain] [stream] [-]')
+    expect(logged).toContain('/cookies 204 [-] [-] [a=1, b=2]')
+  })
+})

@@ -73,6 +73,25 @@ export class ResponseHeaderMap implements Iterable<[string, string]> {
     return this
   }
 
+  /**
+   * Sets `name` unless the response already has it (Django's `headers.setdefault`), in one lookup
+   * where `has()` then `set()` took two: what the middleware adding default headers call on
+   * every response. Returns the value the response ends up with.
+   *
+   * @example
+   * ```ts
+   * response.headers.setDefault('X-Frame-Options', 'DENY')
+   * ```
+   */
+  setDefault(name: string, value: string): string {
+    const lower = checkHeader(name, value)
+    const at = this.#lower.indexOf(lower)
+    if (at !== -1) return this.#list[at]![1]
+    this.#list.push([name, value])
+    this.#lower.push(lower)
+    return value
+  }
+
   /** Adds a header, keeping existing ones with the same name (Set-Cookie, Vary, Link...). */
   append(name: string, value: string): this {
     const lower = checkHeader(name, value)

@@ -70,7 +70,9 @@ export class HttpRequest {
 
   /** The method, upper-case. */
   get method(): string {
-    return this.META.REQUEST_METHOD.toUpperCase()
+    const method = this.META.REQUEST_METHOD
+    // The methods clients send are upper-case already; toUpperCase() is a runtime call.
+    return isUpperAscii(method) ? method : method.toUpperCase()
   }
 
   /** SCRIPT_NAME decoded as UTF-8: the mount point. */
@@ -509,4 +511,13 @@ export function validateHost(host: string, allowed: readonly string[]): boolean 
     if (p.startsWith('.')) return domain === p.slice(1) || domain.endsWith(p)
     return domain === p
   })
+}
+
+/** True when `text` holds no lower-case ASCII letter (so upper-casing would not change it). */
+function isUpperAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if ((code >= 97 && code <= 122) || code > 127) return false
+  }
+  return true
 }

@@ -31,6 +31,9 @@ export interface FinalizeOptions {
   secretKey?: string
 }
 
+/** `"200 OK"` and the like, by status code (100..599), made on first use. */
+const standardStatusLines: (string | undefined)[] = []
+
 /**
  * The base class of the response family. Subclasses decide how the body is produced.
  *
@@ -73,9 +76,10 @@ export abstract class HttpResponseBase {
           ? init.headers
           : Object.entries(init.headers)
     this.headers = new ResponseHeaderMap(entries as Iterable<[string, string]>)
-    if (!this.headers.has('Content-Type'))
-      this.headers.set('Content-Type', init.contentType ?? 'text/html; charset=utf-8')
-    else if (init.contentType) this.headers.set('Content-Type', init.contentType)
+    const contentType = init.contentType
+    // A given content type wins over one in `headers`; the default does not.
+    if (contentType) this.headers.set('Content-Type', contentType)
+    else this.headers.setDefault('Content-Type', contentType ?? 'text/html; charset=utf-8')
   }
 
   /** The reason phrase: given, standard, or "Unknown Status Code". */
@@ -85,7 +89,13 @@ export abstract class HttpResponseBase {
 
   /** The status line `startResponse` takes: `"404 Not Found"`. */
   get statusLine(): string {
-    return `${this.status} ${this.reasonPhrase}`
+    if (this.#reason !== undefined) return `${this.status} ${this.#reason}`
+    // The standard lines are made once: every response asks for one.
+    let line = standardStatusLines[this.status]
+    if (line === undefined) {
+      line = standardStatusLines[this.status] = `${this.status} ${this.reasonPhrase}`
+    }
+    return line
   }
 
   /**

@@ -50,6 +50,18 @@ describe('ResponseHeaderMap', () => {
     ])
   })
 
+  it('setDefault() sets a missing header, and leaves one set under any spelling alone', () => {
+    const headers = new ResponseHeaderMap([['x-frame-options', 'SAMEORIGIN']])
+    expect(headers.setDefault('X-Frame-Options', 'DENY')).toBe('SAMEORIGIN')
+    expect(headers.setDefault('Referrer-Policy', 'same-origin')).toBe('same-origin')
+    expect(headers.setDefault('referrer-policy', 'no-referrer')).toBe('same-origin')
+    expect(headers.toList()).toEqual([
+      ['x-frame-options', 'SAMEORIGIN'],
+      ['Referrer-Policy', 'same-origin'],
+    ])
+    expect(() => headers.setDefault('X-Bad', 'a\r\nb')).toThrow(/Invalid value/)
+  })
+
   it('toList() is a copy: changing it leaves the map alone', () => {
     const headers = new ResponseHeaderMap([['A', '1']])
     const list = headers.toList()

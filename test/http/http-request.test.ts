@@ -34,6 +34,13 @@ function multipart(
 }
 
 describe('HttpRequest', () => {
+  it('upper-cases the method, as Django does, and passes an upper-case one through', () => {
+    expect(new HttpRequest(makeEnviron({ method: 'GET' })).method).toBe('GET')
+    expect(new HttpRequest(makeEnviron({ method: 'post' })).method).toBe('POST')
+    expect(new HttpRequest(makeEnviron({ method: 'Patch' })).method).toBe('PATCH')
+    expect(new HttpRequest(makeEnviron({ method: 'M-SEARCH' })).method).toBe('M-SEARCH')
+  })
+
   it('decodes PATH_INFO from latin-1 bytes as UTF-8', () => {
     const request = new HttpRequest(makeEnviron({ pathInfo: latin1('/café/ü') }))
     expect(request.path).toBe('/café/ü')

@@ -106,6 +106,28 @@ describe('JsonResponse', () => {
   })
 })
 
+describe('the status line', () => {
+  it('is the standard one unless a reason is given, and follows a changed status', () => {
+    const response = new HttpResponse('', { contentType: 'text/plain' })
+    expect(response.statusLine).toBe('200 OK')
+    response.status = 404
+    expect(response.statusLine).toBe('404 Not Found')
+    expect(new HttpResponse('', { status: 299 }).statusLine).toBe('299 Unknown Status Code')
+    expect(new HttpResponse('', { status: 200, reason: 'Fine' }).statusLine).toBe('200 Fine')
+  })
+
+  it('keeps a Content-Type given in headers unless contentType names another', () => {
+    const given = new HttpResponse('', { headers: { 'content-type': 'text/csv' } })
+    expect(given.headers.toList()).toEqual([['content-type', 'text/csv']])
+    const both = new HttpResponse('', {
+      headers: { 'Content-Type': 'text/csv' },
+      contentType: 'text/plain',
+    })
+    expect(both.headers.toList()).toEqual([['Content-Type', 'text/plain']])
+    expect(new HttpResponse('').headers.get('content-type')).toBe('text/html; charset=utf-8')
+  })
+})
+
 describe('HTTP errors', () => {
   it('render themselves with their status, reason and extra headers', () => {
     const r = new MethodNotAllowed('PUT', ['GET', 'HEAD']).toResponse()

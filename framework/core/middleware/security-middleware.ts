@@ -40,12 +40,12 @@ export const SecurityMiddleware: Middleware = (getResponse, { settings }) => {
         if (settings.SECURE_HSTS_PRELOAD) value += '; preload'
         h.set('Strict-Transport-Security', value)
       }
-      if (settings.SECURE_CONTENT_TYPE_NOSNIFF && !h.has('X-Content-Type-Options'))
-        h.set('X-Content-Type-Options', 'nosniff')
-      if (settings.SECURE_REFERRER_POLICY && !h.has('Referrer-Policy'))
-        h.set('Referrer-Policy', settings.SECURE_REFERRER_POLICY)
-      if (settings.SECURE_CROSS_ORIGIN_OPENER_POLICY && !h.has('Cross-Origin-Opener-Policy')) {
-        h.set('Cross-Origin-Opener-Policy', settings.SECURE_CROSS_ORIGIN_OPENER_POLICY)
+      if (settings.SECURE_CONTENT_TYPE_NOSNIFF) h.setDefault('X-Content-Type-Options', 'nosniff')
+      if (settings.SECURE_REFERRER_POLICY) {
+        h.setDefault('Referrer-Policy', settings.SECURE_REFERRER_POLICY)
+      }
+      if (settings.SECURE_CROSS_ORIGIN_OPENER_POLICY) {
+        h.setDefault('Cross-Origin-Opener-Policy', settings.SECURE_CROSS_ORIGIN_OPENER_POLICY)
       }
       return response
     })

@@ -16,7 +16,6 @@ export const XFrameOptionsMiddleware: Middleware =
   (getResponse, { settings }) =>
   (request) =>
     whenReady(getResponse(request), (response) => {
-      if (!response.headers.has('X-Frame-Options'))
-        response.headers.set('X-Frame-Options', settings.X_FRAME_OPTIONS)
+      response.headers.setDefault('X-Frame-Options', settings.X_FRAME_OPTIONS)
       return response
     })

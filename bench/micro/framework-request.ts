@@ -9,7 +9,18 @@
  * response shows up next to its figure.
  *
  * Profile it with `node --cpu-prof --import tsx bench/micro/framework-request.ts /plaintext`.
+ *
+ * Instructions per request, steadier than CPU time on a shared machine (callgrind switched on
+ * around 5,000 requests of the first path only, after a long warm-up; a response the application
+ * gives at once is not awaited, as serve's host does not):
+ *
+ *   BENCH_DB=... BENCH_CALLGRIND=1 valgrind --tool=callgrind --separate-threads=yes \
+ *     --instr-atstart=no --callgrind-out-file=/tmp/fw node --import tsx \
+ *     bench/micro/framework-request.ts /plaintext
+ *
+ * then `grep totals /tmp/fw-01` ÷ 5,000, or bench/micro/callgrind-report.ts for the functions.
  */
+import { execFileSync } from 'node:child_process'
 import type {
   ResponseHeaders,
   StartResponse,
@@ -63,6 +74,33 @@ function median(values: number[]): number {
 }
 
 const options = parseArgs(process.argv.slice(2))
+if (process.env.BENCH_CALLGRIND === '1') await underCallgrind(options.paths[0] ?? '/plaintext')
+
+/** One request as serve's host makes it: a promise only when the application returned one. */
+function requestNow(path: string): Promise<void> | undefined {
+  const body = application(environFor(path), ignoreStart)
+  if (body instanceof Promise) return body.then((ready) => ready.close?.())
+  void body.close?.()
+  return undefined
+}
+
+async function underCallgrind(path: string): Promise<never> {
+  const run = async (count: number) => {
+    for (let i = 0; i < count; i++) {
+      const pending = requestNow(path)
+      if (pending) await pending
+      // Yield now and then, as a server's event loop does (ticks, immediates).
+      if (i % 50 === 49) await new Promise((resolve) => setImmediate(resolve))
+    }
+  }
+  await run(40_000)
+  execFileSync('callgrind_control', ['-i', 'on', String(process.pid)])
+  await run(5_000)
+  execFileSync('callgrind_control', ['-i', 'off', String(process.pid)])
+  console.log(`${path}: 5000 requests measured (see callgrind's "Collected")`)
+  // The database connection would keep the process alive.
+  process.exit(0)
+}
 for (const path of options.paths) {
   await request(path, (status: string, headers: ResponseHeaders) => {
     console.log(path, status, JSON.stringify(headers))

@@ -243,11 +243,14 @@ export abstract class HttpResponseBase {
     return { status: this.statusLine, headers, body }
   }
 
-  /** The body's close(): the body's own, then the onClose callbacks. */
-  #close(body: Body, innerClose: Body['close'], environ: Environ): Promise<void> {
-    return innerClose === undefined && !this.#closers?.length
-      ? NOTHING_TO_CLOSE
-      : this.#closeBody(body, innerClose, environ)
+  /**
+   * The body's close(): the body's own, then the onClose callbacks. Nothing (not a promise) when
+   * there is nothing to close, as for most responses: a server then has no promise to watch for a
+   * rejection (serve's host attached a catch() to one per request, a promise and a microtask).
+   */
+  #close(body: Body, innerClose: Body['close'], environ: Environ): void | Promise<void> {
+    if (innerClose === undefined && !this.#closers?.length) return undefined
+    return this.#closeBody(body, innerClose, environ)
   }
 
   async #closeBody(
@@ -267,9 +270,6 @@ export abstract class HttpResponseBase {
     return this.#cookies
   }
 }
-
-/** What close() gives when there is nothing to close: one settled promise for every response. */
-const NOTHING_TO_CLOSE: Promise<void> = Promise.resolve()
 
 function reportCloseError(environ: Environ, error: unknown): void {
   environ['wsgi.errors'].write(`Error closing response: ${String(error)}\n`)

@@ -34,6 +34,19 @@ describe('HttpResponse', () => {
     expect(await drain(out.body)).toBe('héllo')
   })
 
+  it('closes without a promise when nothing is to close, and runs its onClose callbacks', async () => {
+    const plain = await new HttpResponse('x').toGateway(makeEnviron())
+    expect(plain.body.close?.()).toBeUndefined()
+    const closed: string[] = []
+    const withCallback = new HttpResponse('x')
+    withCallback.onClose(() => void closed.push('callback'))
+    const out = await withCallback.toGateway(makeEnviron())
+    const closing = out.body.close?.()
+    expect(closing).toBeInstanceOf(Promise)
+    await closing
+    expect(closed).toEqual(['callback'])
+  })
+
   it.each([
     ['empty', ''],
     ['short ASCII', 'Hello, World!'],

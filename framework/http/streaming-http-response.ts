@@ -11,8 +11,6 @@ export type StreamingContent = (
   close?(): void | Promise<void>
 }
 
-const encoder = new TextEncoder()
-
 /**
  * Streams `content` through the gateway: each chunk is sent as it is produced, and the server's
  * `close()` reaches the source's `close()` (or its iterator's `return()`).
@@ -54,9 +52,11 @@ export class StreamingHttpResponse extends HttpResponseBase {
                 : source[Symbol.iterator]()
             const step = await iterator.next()
             if (step.done) return { done: true, value: undefined }
+            // A Buffer, not TextEncoder's bytes: a tenth of the cost, and node:http sends a Buffer
+            // as it is (http-response.ts, encodeText).
             return {
               done: false,
-              value: typeof step.value === 'string' ? encoder.encode(step.value) : step.value,
+              value: typeof step.value === 'string' ? Buffer.from(step.value, 'utf8') : step.value,
             }
           },
           async return(): Promise<IteratorResult<Uint8Array>> {

@@ -4,8 +4,6 @@
 import { constants, createGzip } from 'node:zlib'
 import type { StreamingContent } from '../../http/index.ts'
 
-const encoder = new TextEncoder()
-
 /**
  * Wraps `source` so each chunk comes out gzipped and flushed (Z_SYNC_FLUSH), so a client sees
  * every chunk when the source yields it. `close()` reaches the source's close() and return().
@@ -63,7 +61,8 @@ export function gzipStream(source: StreamingContent): StreamingContent {
               finished = true
               return { done: false, value: await pump(undefined) }
             }
-            const raw = typeof step.value === 'string' ? encoder.encode(step.value) : step.value
+            // A Buffer, not TextEncoder's bytes (about ten times cheaper for a short string).
+            const raw = typeof step.value === 'string' ? Buffer.from(step.value, 'utf8') : step.value
             if (raw.byteLength === 0) continue
             return { done: false, value: await pump(raw) }
           }

@@ -13,8 +13,9 @@
  * `-01` is the main thread's file (`--separate-threads=yes` keeps V8's compiler and GC threads
  * apart, so the figure is the request path's own). The first form lists the functions by their
  * own instructions per request; the second, who calls the functions whose names contain each
- * pattern; the third, by the instructions of each function and everything it calls. Instruction counts move with V8's tiering from run to run (a function measured in
- * baseline code instead of optimized code): compare the lowest of a few runs, with a long warm-up.
+ * pattern; the third, by the instructions of each function and everything it calls. Instruction
+ * counts move with V8's tiering from run to run (a function measured in baseline code instead of
+ * optimized code): compare the lowest of a few runs, with a long warm-up.
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'

@@ -34,7 +34,7 @@ describe('HttpResponse', () => {
     expect(await drain(out.body)).toBe('héllo')
   })
 
-  it('closes without a promise when nothing is to close, and runs its onClose callbacks', async () => {
+  it('closes without a promise when nothing is to close, and runs onClose callbacks', async () => {
     const plain = await new HttpResponse('x').toGateway(makeEnviron())
     expect(plain.body.close?.()).toBeUndefined()
     const closed: string[] = []

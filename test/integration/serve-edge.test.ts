@@ -156,9 +156,8 @@ describe('serve: response headers in the access log', () => {
 
   it('logs the headers the application sent, on the common and the generic path', async () => {
     for (const path of ['/fast', '/stream', '/cookies']) {
-      expect(await exchange(port, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)).toMatch(
-        /^HTTP\/1\.1 20[04] /,
-      )
+      const request = `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`
+      expect(await exchange(port, request)).toMatch(/^HTTP\/1\.1 20[04] /)
     }
     const logged = await lines(log, 4)
     expect(logged).toContain('/fast 200 [text/plain; charset=utf-8] [fast] [-]')

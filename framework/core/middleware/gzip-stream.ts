@@ -62,7 +62,8 @@ export function gzipStream(source: StreamingContent): StreamingContent {
               return { done: false, value: await pump(undefined) }
             }
             // A Buffer, not TextEncoder's bytes (about ten times cheaper for a short string).
-            const raw = typeof step.value === 'string' ? Buffer.from(step.value, 'utf8') : step.value
+            const raw =
+              typeof step.value === 'string' ? Buffer.from(step.value, 'utf8') : step.value
             if (raw.byteLength === 0) continue
             return { done: false, value: await pump(raw) }
           }

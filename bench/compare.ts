@@ -1,0 +1,164 @@
+/**
+ * @module `npm run bench:compare -- [options] NAME=COMMAND ...`: any server commands side by side,
+ * as real processes on loopback, in interleaved rounds (A B C, A B C, ...), each started afresh
+ * per round, warmed up, loaded with the same tool (wrk when installed, else autocannon), stopped.
+ * Prints each round's requests/s and CPU µs per request of the server's whole process tree, then
+ * the medians and their ratios to the first command.
+ *
+ * What it is for: judging a change, or a variant (a setting, a V8 flag, another application), in
+ * the place where it counts. On a shared machine a server's requests/s moves by 10-30% between
+ * rounds; CPU µs per request much less; and the framework's code costs two to three times more per
+ * instruction inside a loaded worker than in a loop of its own (bench/results/
+ * serve-vs-node-profile.md), so micro-benchmarks alone mislead.
+ *
+ * `{port}` in a command is replaced by a free port; the first word is the program, the rest its
+ * arguments (split on spaces); `VAR=value` words before the program become its environment.
+ *
+ * @example
+ * ```sh
+ * git worktree add /tmp/base HEAD~3 && ln -s "$PWD/node_modules" /tmp/base/node_modules
+ * app=examples/hello_world.ts:processHttpRequest
+ * npm run bench:compare -- --rounds 5 --path / \
+ *   'raw=node bench/raw-node-server.ts {port}' \
+ *   "before=node /tmp/base/bin/serve.js $app --bind 127.0.0.1:{port}" \
+ *   "after=node bin/serve.js $app --bind 127.0.0.1:{port}"
+ * ```
+ *
+ * Options: --rounds N (3), --seconds S of load per round (4), --warmup S (1), --connections N (50),
+ * --path P (/), --ready P (the path that must answer 200 before loading; default --path).
+ */
+import type { Launch } from './lib/configurations.ts'
+import { defaultLoader, timedLoad } from './lib/load-generator.ts'
+import { treeCpuSeconds } from './lib/process-tree.ts'
+import { freePort, startServer, stopServer } from './lib/server-process.ts'
+import { median } from './lib/stats.ts'
+
+interface Options {
+  rounds: number
+  seconds: number
+  warmup: number
+  connections: number
+  path: string
+  ready: string | undefined
+  servers: { name: string; command: string }[]
+}
+
+const usage =
+  "usage: npm run bench:compare -- [--rounds N] [--seconds S] [--warmup S] [--connections N] " +
+  "[--path P] [--ready P] 'NAME=COMMAND with {port}' ..."
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = {
+    rounds: 3,
+    seconds: 4,
+    warmup: 1,
+    connections: 50,
+    path: '/',
+    ready: undefined,
+    servers: [],
+  }
+  const numbers = ['--rounds', '--seconds', '--warmup', '--connections'] as const
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if ((numbers as readonly string[]).includes(arg)) {
+      const value = Number(argv[++i])
+      if (!(value > 0)) fail(`${arg} takes a positive number, got ${JSON.stringify(argv[i])}`)
+      const key = arg.slice(2) as 'rounds' | 'seconds' | 'warmup' | 'connections'
+      options[key] = value
+    } else if (arg === '--path' || arg === '--ready') {
+      const value = argv[++i]
+      if (!value?.startsWith('/')) fail(`${arg} takes a path starting with /, got ${value}`)
+      if (arg === '--path') options.path = value
+      else options.ready = value
+    } else {
+      const eq = arg.indexOf('=')
+      if (eq <= 0 || !arg.includes('{port}')) {
+        fail(`${JSON.stringify(arg)} is not NAME=COMMAND with {port} where the port goes`)
+      }
+      options.servers.push({ name: arg.slice(0, eq), command: arg.slice(eq + 1) })
+    }
+  }
+  if (options.servers.length === 0) fail('no server to run')
+  return options
+}
+
+function fail(message: string): never {
+  console.error(`bench:compare: ${message}\n${usage}`)
+  process.exit(2)
+}
+
+/** `VAR=x node file.ts {port}` → the program, its arguments and its environment. */
+function launchFor(command: string, port: number): Launch {
+  const words = command.replaceAll('{port}', String(port)).split(/\s+/).filter(Boolean)
+  const env: Record<string, string> = {}
+  while (words.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]!)) {
+    const word = words.shift()!
+    const eq = word.indexOf('=')
+    env[word.slice(0, eq)] = word.slice(eq + 1)
+  }
+  const [program, ...args] = words
+  if (!program) fail(`${JSON.stringify(command)} names no program`)
+  // Node runs .ts files through tsx, as the other bench configurations do.
+  const node = program === 'node'
+  return {
+    command: node ? process.execPath : program,
+    args: node && !args.includes('tsx') ? ['--import', 'tsx', ...args] : args,
+    env,
+  }
+}
+
+interface Round {
+  rps: number
+  cpuUsPerRequest: number
+}
+
+const options = parseArgs(process.argv.slice(2))
+const loader = defaultLoader()
+const results = new Map(options.servers.map((s) => [s.name, [] as Round[]]))
+console.log(
+  `bench:compare: ${options.servers.length} server(s), ${options.rounds} round(s) of ` +
+    `${options.seconds} s, ${loader}, ${options.connections} connections, GET ${options.path}`,
+)
+for (let round = 1; round <= options.rounds; round++) {
+  for (const server of options.servers) {
+    const port = await freePort()
+    const running = await startServer(
+      server.name,
+      launchFor(server.command, port),
+      port,
+      options.ready ?? options.path,
+    )
+    try {
+      const spec = { path: options.path }
+      await timedLoad(loader, running.base, spec, options.connections, options.warmup)
+      const cpuBefore = treeCpuSeconds(running.pid)
+      const { connections, seconds } = options
+      const load = await timedLoad(loader, running.base, spec, connections, seconds)
+      const cpu = treeCpuSeconds(running.pid) - cpuBefore
+      if (load.errors > 0 || load.bad > 0) {
+        console.log(`  ${server.name}: ${load.errors} errors, ${load.bad} non-2xx/3xx responses`)
+      }
+      const result = { rps: load.rps, cpuUsPerRequest: (cpu * 1e6) / Math.max(1, load.requests) }
+      results.get(server.name)!.push(result)
+      const rps = Math.round(result.rps).toString().padStart(7)
+      const cpuText = result.cpuUsPerRequest.toFixed(1).padStart(7)
+      console.log(`round ${round} ${server.name.padEnd(12)} ${rps} req/s ${cpuText} µs CPU/req`)
+    } finally {
+      await stopServer(running)
+    }
+  }
+}
+
+const first = options.servers[0]!.name
+const medianOf = (name: string, pick: (r: Round) => number) => median(results.get(name)!.map(pick))
+console.log(`\nmedians (ratios to ${first}; for CPU, ${first}'s ÷ the other's):`)
+for (const { name } of options.servers) {
+  const rps = medianOf(name, (r) => r.rps)
+  const cpu = medianOf(name, (r) => r.cpuUsPerRequest)
+  const rpsRatio = rps / medianOf(first, (r) => r.rps)
+  const cpuRatio = medianOf(first, (r) => r.cpuUsPerRequest) / cpu
+  console.log(
+    `${name.padEnd(12)} ${Math.round(rps).toString().padStart(7)} req/s (${rpsRatio.toFixed(2)}x)` +
+      `  ${cpu.toFixed(1).padStart(7)} µs CPU/req (${cpuRatio.toFixed(2)}x)`,
+  )
+}

@@ -2,23 +2,10 @@
  * `npm run bench:compare` must not rot: one tiny round of two servers side by side, and a clear
  * error for an argument that is not NAME=COMMAND.
  */
-import { execFile } from 'node:child_process'
-import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { runBenchScript } from '../support/bench-script.ts'
 
-const root = resolve(import.meta.dirname, '../..')
-
-function compare(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', resolve(root, 'bench/compare.ts'), ...args],
-      { cwd: root, timeout: 60_000 },
-      (error, stdout, stderr) =>
-        done({ code: error ? ((error.code as number) ?? 1) : 0, stdout, stderr }),
-    )
-  })
-}
+const compare = (args: string[]) => runBenchScript('compare.ts', args)
 
 describe('bench/compare.ts', () => {
   it('runs each command in turn and prints its rounds and medians with ratios', async () => {

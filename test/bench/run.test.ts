@@ -2,29 +2,19 @@
  * The bench harness must not rot: one tiny round of `bench/run.ts` on the raw node:http
  * configuration, through autocannon (always installed) and wrk's report parser on a sample.
  */
-import { execFile } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { parseWrk } from '../../bench/lib/load-generator.ts'
 import { renderChart } from '../../bench/lib/svg-chart.ts'
+import { runBenchScript } from '../support/bench-script.ts'
 
 const root = resolve(import.meta.dirname, '../..')
 const out = mkdtempSync(join(tmpdir(), 'bench-smoke-'))
 afterAll(() => rmSync(out, { recursive: true, force: true }))
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', resolve(root, 'bench/run.ts'), ...args],
-      { cwd: root, timeout: 60_000 },
-      (error, stdout, stderr) =>
-        done({ code: error ? ((error.code as number) ?? 1) : 0, stdout, stderr }),
-    )
-  })
-}
+const run = (args: string[]) => runBenchScript('run.ts', args)
 
 describe('bench/run.ts', () => {
   it('runs one tiny round and writes a report with figures and a chart', async () => {

@@ -4,6 +4,7 @@
  * connections that had a refusal, so nothing parsed after it is served.
  */
 import type { ServerResponse } from 'node:http'
+import { writeServerHead } from './server-response-head.ts'
 
 /** Why a request was refused: the status to send and a reason a client developer can act on. */
 export interface HttpRejection {
@@ -68,12 +69,17 @@ export function rejectionBytes(rejection: HttpRejection): Buffer {
 export function sendRejection(res: ServerResponse, rejection: HttpRejection): void {
   const body = `${rejection.reason}\n`
   res.shouldKeepAlive = false
-  res.writeHead(rejection.status, statusText[rejection.status], {
-    'Content-Type': 'text/plain; charset=utf-8',
-    'Content-Length': Buffer.byteLength(body),
-    'X-Serve-Error': rejection.code,
-    Connection: 'close',
-  })
+  writeServerHead(
+    res,
+    rejection.status,
+    {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+      'X-Serve-Error': rejection.code,
+      Connection: 'close',
+    },
+    statusText[rejection.status],
+  )
   if (res.socket) poisoned.add(res.socket)
   res.end(body)
 }

@@ -43,6 +43,7 @@ import {
 } from './proxy.ts'
 import { isHeaderName, rawHeaderValue } from './raw-headers.ts'
 import { REQUEST_ID_ENVIRON_KEY, requestIdFor } from './request-id.ts'
+import { writeServerHead } from './server-response-head.ts'
 import { requestInput, serveEnviron, type EnvironOptions, type LazyEnvironSource } from './serve-environ.ts'
 import type { ServeSettings } from './settings.ts'
 
@@ -142,7 +143,8 @@ export function createServeHost(
       )
       if (isForwardedRejection(forwarded)) {
         log.info(`Refused ${req.method} ${req.url}: ${forwarded.reason}`)
-        res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' })
+        const head = { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' }
+        writeServerHead(res, 400, head)
         res.end(`${forwarded.reason}\n`)
         return undefined
       }
@@ -218,7 +220,9 @@ class ServeExchange implements Exchange, LazyEnvironSource {
       context.errors.write(
         `[serve] the environ hook failed: ${error instanceof Error ? error.stack : String(error)}\n`,
       )
-      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' })
+      if (!res.headersSent) {
+        writeServerHead(res, 500, { 'Content-Type': 'text/plain; charset=utf-8' })
+      }
       res.end('500 Internal Server Error\n')
       return
     }
@@ -259,7 +263,8 @@ class ServeExchange implements Exchange, LazyEnvironSource {
     if (res.writableEnded || res.destroyed) return
     if (!res.headersSent && !(this.#host?.headSent ?? false)) {
       res.shouldKeepAlive = false
-      res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' })
+      const head = { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' }
+      writeServerHead(res, 503, head)
       res.end('503 Service Unavailable\n')
     } else res.destroy()
   }

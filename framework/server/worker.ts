@@ -38,6 +38,7 @@ import {
 import type { HttpLimits } from './http-limits.ts'
 import type { WorkerMessage } from './ipc-messages.ts'
 import type { ServeSettings } from './settings.ts'
+import { writeServerHead } from './server-response-head.ts'
 
 /** Options of a Worker; everything with a process-wide effect is injected. */
 export interface WorkerOptions {
@@ -250,7 +251,7 @@ export class Worker {
     } catch (error) {
       this.#o.log.error(`Request handler failed: ${(error as Error).stack ?? String(error)}`)
       if (!res.headersSent) {
-        res.writeHead(500, { 'Content-Type': 'text/plain' })
+        writeServerHead(res, 500, { 'Content-Type': 'text/plain' })
         res.end('Internal Server Error\n')
       } else res.destroy()
     }
@@ -439,7 +440,8 @@ class RequestRecord {
       if (res.writableEnded || res.destroyed) return
       if (!res.headersSent) {
         res.shouldKeepAlive = false
-        res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '1' })
+        const head = { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '1' }
+        writeServerHead(res, 503, head)
         res.end(`Service Unavailable: the request ran over --request-timeout (${seconds} s).\n`)
       } else res.destroy()
     }, seconds * 1000)

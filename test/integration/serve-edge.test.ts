@@ -164,4 +164,17 @@ describe('serve: response headers in the access log', () => {
     expect(logged).toContain('/stream 200 [text/plain] [stream] [-]')
     expect(logged).toContain('/cookies 204 [-] [-] [a=1, b=2]')
   })
+
+  it("logs the headers of the server's own refusals too", async () => {
+    const long = `/${'x'.repeat(5000)}`
+    const request = `GET ${long} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`
+    expect(await exchange(port, request)).toMatch(/^HTTP\/1\.1 414 /)
+    const deadline = Date.now() + 3000
+    let line: string | undefined
+    while (!line && Date.now() < deadline) {
+      line = (await lines(log, 1)).find((l) => l.startsWith(`${long} 414 `))
+      if (!line) await new Promise((r) => setTimeout(r, 50))
+    }
+    expect(line).toBe(`${long} 414 [text/plain; charset=utf-8] [-] [-]`)
+  })
 })

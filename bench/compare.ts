@@ -5,28 +5,29 @@
  * Prints each round's requests/s and CPU µs per request of the server's whole process tree, then
  * the medians and their ratios to the first command.
  *
- * What it is for: judging a change, or a variant (a setting, a V8 flag, another application), in
- * the place where it counts. On a shared machine a server's requests/s moves by 10-30% between
- * rounds; CPU µs per request much less; and the framework's code costs two to three times more per
- * instruction inside a loaded worker than in a loop of its own (bench/results/
- * serve-vs-node-profile.md), so micro-benchmarks alone mislead.
+ * What it is for: judging a variant (a setting, a V8 flag, an environment variable, another
+ * application) in the place where it counts. (Before/after figures of the bench's own
+ * configurations between two checkouts: `npm run bench -- --compare DIR`.) On a shared machine a
+ * server's requests/s moves by 10-30% between rounds, CPU µs per request much less, and the
+ * framework's code costs two to three times more per instruction inside a loaded worker than in a
+ * loop of its own (bench/results/serve-vs-node-profile.md), so micro-benchmarks alone mislead.
  *
  * `{port}` in a command is replaced by a free port; the first word is the program, the rest its
  * arguments (split on spaces); `VAR=value` words before the program become its environment.
  *
  * @example
  * ```sh
- * git worktree add /tmp/base HEAD~3 && ln -s "$PWD/node_modules" /tmp/base/node_modules
- * app=examples/hello_world.ts:processHttpRequest
- * npm run bench:compare -- --rounds 5 --path / \
+ * serve='bin/serve.js bench/apps/framework/wsgi.ts --bind 127.0.0.1:{port}'
+ * npm run bench:compare -- --rounds 5 --path /plaintext \
  *   'raw=node bench/raw-node-server.ts {port}' \
- *   "before=node /tmp/base/bin/serve.js $app --bind 127.0.0.1:{port}" \
- *   "after=node bin/serve.js $app --bind 127.0.0.1:{port}"
+ *   "framework=BENCH_DB=/tmp/bench.db node $serve" \
+ *   "semi2=BENCH_DB=/tmp/bench.db node --max-semi-space-size=2 $serve"
  * ```
  *
  * Options: --rounds N (3), --seconds S of load per round (4), --warmup S (1), --connections N (50),
  * --path P (/), --ready P (the path that must answer 200 before loading; default --path).
  */
+import { parseArgs as parseArgsOfNode } from 'node:util'
 import type { Launch } from './lib/configurations.ts'
 import { defaultLoader, timedLoad } from './lib/load-generator.ts'
 import { treeCpuSeconds } from './lib/process-tree.ts'
@@ -48,38 +49,60 @@ const usage =
   "[--path P] [--ready P] 'NAME=COMMAND with {port}' ..."
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = {
-    rounds: 3,
-    seconds: 4,
-    warmup: 1,
-    connections: 50,
-    path: '/',
-    ready: undefined,
-    servers: [],
+  let parsed: ReturnType<typeof parseCommandLine>
+  try {
+    parsed = parseCommandLine(argv)
+  } catch (error) {
+    fail((error as Error).message)
   }
-  const numbers = ['--rounds', '--seconds', '--warmup', '--connections'] as const
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!
-    if ((numbers as readonly string[]).includes(arg)) {
-      const value = Number(argv[++i])
-      if (!(value > 0)) fail(`${arg} takes a positive number, got ${JSON.stringify(argv[i])}`)
-      const key = arg.slice(2) as 'rounds' | 'seconds' | 'warmup' | 'connections'
-      options[key] = value
-    } else if (arg === '--path' || arg === '--ready') {
-      const value = argv[++i]
-      if (!value?.startsWith('/')) fail(`${arg} takes a path starting with /, got ${value}`)
-      if (arg === '--path') options.path = value
-      else options.ready = value
-    } else {
-      const eq = arg.indexOf('=')
-      if (eq <= 0 || !arg.includes('{port}')) {
-        fail(`${JSON.stringify(arg)} is not NAME=COMMAND with {port} where the port goes`)
-      }
-      options.servers.push({ name: arg.slice(0, eq), command: arg.slice(eq + 1) })
+  const { values, positionals } = parsed
+  const positive = (name: keyof typeof values, fallback: number): number => {
+    const text = values[name]
+    if (text === undefined) return fallback
+    const value = Number(text)
+    if (!(value > 0)) fail(`--${name} takes a positive number, got ${JSON.stringify(text)}`)
+    return value
+  }
+  const path = (name: 'path' | 'ready'): string | undefined => {
+    const value = values[name]
+    if (value !== undefined && !value.startsWith('/')) {
+      fail(`--${name} takes a path starting with /, got ${JSON.stringify(value)}`)
     }
+    return value
   }
-  if (options.servers.length === 0) fail('no server to run')
-  return options
+  const servers = positionals.map((arg) => {
+    const eq = arg.indexOf('=')
+    if (eq <= 0 || !arg.includes('{port}')) {
+      fail(`${JSON.stringify(arg)} is not NAME=COMMAND with {port} where the port goes`)
+    }
+    return { name: arg.slice(0, eq), command: arg.slice(eq + 1) }
+  })
+  if (servers.length === 0) fail('no server to run')
+  return {
+    rounds: positive('rounds', 3),
+    seconds: positive('seconds', 4),
+    warmup: positive('warmup', 1),
+    connections: positive('connections', 50),
+    path: path('path') ?? '/',
+    ready: path('ready'),
+    servers,
+  }
+}
+
+/** The command line as node:util reads it, as bench/run.ts does. */
+function parseCommandLine(argv: string[]) {
+  return parseArgsOfNode({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      rounds: { type: 'string' },
+      seconds: { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string' },
+      path: { type: 'string' },
+      ready: { type: 'string' },
+    },
+  })
 }
 
 function fail(message: string): never {
